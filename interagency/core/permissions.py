@@ -1,0 +1,70 @@
+"""The one place that answers "may this member do this?".
+
+Roles are held per partnership membership; a person may hold several. Each
+action lists the roles that may perform it, so the rules read as a table and
+are tested as one (``core/tests/test_permissions.py``). Views, the API and
+templates all ask :func:`role_allows`; nothing else decides.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Training coordinator"
+    BOARD_MEMBER = "board", "Board member"
+    AGENCY_LEAD = "agencylead", "Agency lead"
+    LINE_MANAGER = "manager", "Line manager"
+    TRAINER = "trainer", "Trainer"
+    LEARNER = "learner", "Learner"
+
+
+class Action(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_CATALOGUE = "view_catalogue"
+    MANAGE_CATALOGUE = "manage_catalogue"
+    VIEW_PEOPLE = "view_people"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_SESSIONS = "view_sessions"
+    MANAGE_SESSIONS = "manage_sessions"
+    VIEW_RECORDS = "view_records"
+    VIEW_EVALUATION = "view_evaluation"
+    VIEW_REPORTS = "view_reports"
+    VIEW_AUDIT = "view_audit"
+
+
+_EVERYONE = frozenset(Role)
+_STAFF_MANAGERS = frozenset({Role.COORDINATOR, Role.AGENCY_LEAD, Role.LINE_MANAGER})
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_DASHBOARD: _EVERYONE,
+    Action.VIEW_CATALOGUE: _EVERYONE,
+    Action.MANAGE_CATALOGUE: frozenset({Role.COORDINATOR}),
+    Action.VIEW_PEOPLE: _STAFF_MANAGERS,
+    Action.VIEW_MEMBERS: frozenset({Role.COORDINATOR}),
+    Action.MANAGE_MEMBERS: frozenset({Role.COORDINATOR}),
+    Action.VIEW_SESSIONS: _EVERYONE,
+    Action.MANAGE_SESSIONS: frozenset({Role.COORDINATOR}),
+    Action.VIEW_RECORDS: _EVERYONE,
+    Action.VIEW_EVALUATION: frozenset({Role.COORDINATOR, Role.TRAINER, Role.BOARD_MEMBER}),
+    Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),
+    Action.VIEW_AUDIT: frozenset({Role.COORDINATOR}),
+}
+
+# Roles whose holders administer a partnership and so must use two-factor sign-in.
+ADMIN_ROLES = frozenset({Role.COORDINATOR})
+
+
+def role_allows(roles: Iterable[str], action: Action) -> bool:
+    """True when any of ``roles`` may perform ``action``."""
+    allowed = RULES[action]
+    return any(role in allowed for role in roles)
+
+
+def allowed_actions(roles: Iterable[str]) -> frozenset[Action]:
+    """Every action the holder of ``roles`` may perform (for navigation and templates)."""
+    held = frozenset(roles)
+    return frozenset(action for action, allowed in RULES.items() if held & allowed)

@@ -1,0 +1,45 @@
+"""Change memberships. Every change is audited: roles decide who sees personal data."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from interagency.audit.models import AuditEvent
+from interagency.audit.services import record_event
+from interagency.core.permissions import Role
+from interagency.tenancy.models import Membership, Partnership
+
+
+@transaction.atomic
+def set_member_roles(*, partnership: Partnership, user, roles: Iterable[str], changed_by) -> None:
+    """Give ``user`` exactly ``roles`` in ``partnership``, auditing what changed.
+
+    Removing every role ends the membership.
+    """
+    wanted = {Role(role) for role in roles}
+    current = {
+        Role(role)
+        for role in Membership.objects.for_partnership(partnership)
+        .filter(user=user)
+        .values_list("role", flat=True)
+    }
+    added, removed = wanted - current, current - wanted
+    if not added and not removed:
+        return
+    Membership.objects.bulk_create(
+        [Membership(partnership=partnership, user=user, role=role) for role in sorted(added)]
+    )
+    Membership.objects.for_partnership(partnership).filter(user=user, role__in=removed).delete()
+    if not current:
+        action = AuditEvent.Action.CREATED
+    elif not wanted:
+        action = AuditEvent.Action.DELETED
+    else:
+        action = AuditEvent.Action.CHANGED
+    record_event(
+        actor=changed_by,
+        action=action,
+        subject=user,
+        partnership=partnership,
+        changes={"roles": [sorted(current), sorted(wanted)]},
+    )

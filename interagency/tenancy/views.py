@@ -1,0 +1,77 @@
+"""Partnership pages: choosing one, its dashboard, its areas and its members."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from interagency.core.permissions import Action, role_allows
+from interagency.tenancy import selectors, services
+from interagency.tenancy.access import partnership_view
+from interagency.tenancy.forms import MemberRolesForm
+from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
+
+
+@login_required
+def choose(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "tenancy/choose.html", {"partnerships": selectors.partnerships_of(request.user)}
+    )
+
+
+@partnership_view(Action.VIEW_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actions = request.partnership_actions  # type: ignore[attr-defined]
+    return render(
+        request,
+        "tenancy/dashboard.html",
+        {
+            "areas": [area for area in AREAS if area.action in actions],
+            "roles": sorted(request.partnership_roles),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@partnership_view(Action.VIEW_DASHBOARD)
+def area(request: HttpRequest, area: str) -> HttpResponse:
+    """An area's landing page; each area's own app fills it in."""
+    found = AREAS_BY_SLUG.get(area)
+    if found is None:
+        raise Http404("No such area.")
+    if not role_allows(request.partnership_roles, found.action):  # type: ignore[attr-defined]
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    show_members = found.slug == "people" and role_allows(
+        request.partnership_roles,  # type: ignore[attr-defined]
+        Action.VIEW_MEMBERS,
+    )
+    return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
+
+
+@partnership_view(Action.VIEW_MEMBERS)
+def members(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.members_of(request.partnership)  # type: ignore[attr-defined]
+    return render(
+        request, "tenancy/members.html", {"members": selectors.group_by_user(memberships)}
+    )
+
+
+@partnership_view(Action.MANAGE_MEMBERS)
+def member_roles(request: HttpRequest, user_id: int) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    member = selectors.member_in(partnership, user_id)
+    if member is None:
+        raise Http404("No such member in this partnership.")
+    user, roles = member
+    form = MemberRolesForm(request.POST or None, initial={"roles": sorted(roles)})
+    if request.method == "POST" and form.is_valid():
+        services.set_member_roles(
+            partnership=partnership,
+            user=user,
+            roles=form.cleaned_data["roles"],
+            changed_by=request.user,
+        )
+        messages.success(request, f"Roles updated for {user.full_name or user.email}.")
+        return redirect("tenancy:members", code=partnership.code)
+    return render(request, "tenancy/member_roles.html", {"member": user, "form": form})

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from interagency.api.root import api
+from interagency.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("account/", include("interagency.accounts.urls")),
+    path("", include("interagency.audit.urls")),
+    path("", include("interagency.tenancy.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "interagency.core.views.bad_request"
+handler403 = "interagency.core.views.permission_denied"
+handler404 = "interagency.core.views.page_not_found"
+handler500 = "interagency.core.views.server_error"
