@@ -4,7 +4,6 @@ Rows are only ever inserted: the model refuses updates and deletes, and a
 database trigger refuses UPDATE statements that bypass the ORM.
 """
 
-from django.conf import settings
 from django.db import models
 
 
@@ -34,10 +33,9 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    # Kept so the trail still says who acted after the actor's account is gone.
+    # Not a foreign key: deleting an account must not rewrite the trail (the
+    # database refuses updates), so the id and email at the time are kept as text.
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=10, choices=Action.choices)
     subject_type = models.CharField(max_length=100)

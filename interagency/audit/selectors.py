@@ -5,7 +5,7 @@ from interagency.audit.models import AuditEvent, AuditQuerySet
 
 def audit_events_for(partnership) -> AuditQuerySet:
     """The partnership's trail, newest first."""
-    return AuditEvent.objects.for_partnership(partnership).select_related("actor")
+    return AuditEvent.objects.for_partnership(partnership)
 
 
 def audit_event_in(partnership, pk: int) -> AuditEvent:

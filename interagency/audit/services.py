@@ -41,7 +41,7 @@ def record_event(
     """Append one entry: ``actor`` did ``action`` to ``subject``."""
     return AuditEvent.objects.create(
         partnership=partnership,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_user_id=actor.pk if actor is not None and actor.is_authenticated else None,
         actor_label=getattr(actor, "email", "") or "system",
         action=action,
         subject_type=subject._meta.label,

@@ -37,6 +37,7 @@ def membership_context(user, code: str) -> tuple[Partnership, frozenset[str]] | 
     if not user.is_authenticated:
         return None
     rows = list(
+        # cross-partnership: the user's own memberships decide which partnership this is
         Membership.objects.filter(user=user, partnership__code=code)
         .select_related("partnership__region")
         .only("role", "partnership")
@@ -58,16 +59,30 @@ def members_of(partnership: Partnership) -> QuerySet[Membership]:
 def user_is_admin_anywhere(user) -> bool:
     from interagency.core.permissions import ADMIN_ROLES
 
+    # cross-partnership: an admin of any partnership must use two-factor everywhere
     return Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exists()
 
 
-def group_by_user(memberships) -> list[tuple]:
-    """``[(user, [role labels])]`` from memberships ordered by user."""
-    grouped: dict[int, tuple] = {}
-    for membership in memberships:
-        entry = grouped.setdefault(membership.user_id, (membership.user, []))
-        entry[1].append(membership.get_role_display())
-    return list(grouped.values())
+def member_users(partnership: Partnership, *, search: str = "") -> QuerySet:
+    """Users holding any role in ``partnership``, by name; ``search`` matches name or email."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = get_user_model().objects.filter(
+        pk__in=Membership.objects.for_partnership(partnership).values("user_id")
+    )
+    if search:
+        users = users.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return users.order_by("full_name", "email", "pk")
+
+
+def roles_by_user(partnership: Partnership, users) -> list[tuple]:
+    """``[(user, [role labels])]`` for ``users`` (one page of them), in their order."""
+    labels: dict[int, list[str]] = {user.pk: [] for user in users}
+    memberships = Membership.objects.for_partnership(partnership).filter(user_id__in=list(labels))
+    for membership in memberships.order_by("role"):
+        labels[membership.user_id].append(membership.get_role_display())
+    return [(user, labels[user.pk]) for user in users]
 
 
 def member_in(partnership: Partnership, user_id: int):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -49,11 +50,23 @@ def area(request: HttpRequest, area: str) -> HttpResponse:
     return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
 
 
+MEMBERS_PER_PAGE = 50
+
+
 @partnership_view(Action.VIEW_MEMBERS)
 def members(request: HttpRequest) -> HttpResponse:
-    memberships = selectors.members_of(request.partnership)  # type: ignore[attr-defined]
+    partnership = request.partnership  # type: ignore[attr-defined]
+    search = request.GET.get("q", "").strip()[:100]
+    users = selectors.member_users(partnership, search=search)
+    page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "tenancy/members.html", {"members": selectors.group_by_user(memberships)}
+        request,
+        "tenancy/members.html",
+        {
+            "page": page,
+            "members": selectors.roles_by_user(partnership, page.object_list),
+            "search": search,
+        },
     )
 
 

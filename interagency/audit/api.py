@@ -1,0 +1,57 @@
+"""A partnership's audit trail, for those whose roles may view it."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from interagency.api.access import partnership_for
+from interagency.api.pagination import PageNumberPagination
+from interagency.audit import selectors
+from interagency.audit.models import AuditEvent
+from interagency.core.permissions import Action
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    actor: str
+    action: AuditEvent.Action
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    changes: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        # The label stays when the actor's account is gone.
+        return obj.actor_label
+
+
+@router.get(
+    "/{code}/audit-events",
+    response=list[AuditEventOut],
+    url_name="audit-event-list",
+    summary="Audit trail",
+)
+@paginate(PageNumberPagination)
+def audit_event_list(request: HttpRequest, code: str):
+    """Changes to personal data in the partnership, newest first."""
+    access = partnership_for(request, code, Action.VIEW_AUDIT)
+    return selectors.audit_events_for(access.partnership)
+
+
+@router.get(
+    "/{code}/audit-events/{event_id}",
+    response=AuditEventOut,
+    url_name="audit-event-detail",
+    summary="One audit entry",
+)
+def audit_event_detail(request: HttpRequest, code: str, event_id: int):
+    """One entry of the partnership's trail; another partnership's entry answers 404."""
+    access = partnership_for(request, code, Action.VIEW_AUDIT)
+    return selectors.audit_event_in(access.partnership, event_id)

@@ -1,0 +1,176 @@
+"""The tenant isolation matrix.
+
+Every URL pattern of the site and the API is listed here, either as public
+(it shows nothing a partnership owns) or with the ways a coordinator of
+partnership A could try to reach partnership B's objects: with B's code in
+the address, or with A's code and the id of B's object. Every attempt must
+answer 404, exactly like an object that does not exist, and change nothing.
+
+A route added without a case fails ``test_every_route_has_an_isolation_case``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from interagency.accounts.services import issue_access_token
+from interagency.audit.models import AuditEvent
+from interagency.core.permissions import Role
+from interagency.tenancy.models import Membership
+from interagency.tenancy.services import set_member_roles
+from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
+
+
+@dataclass
+class World:
+    """Partnership A (whose coordinator attacks) and partnership B (whose rows are targets)."""
+
+    a: object
+    b: object
+    a_coordinator: object
+    b_member: object
+    b_audit_event: AuditEvent
+
+
+@dataclass(frozen=True)
+class Case:
+    """Addresses of B's objects that A's coordinator must not reach."""
+
+    attempts: Callable[[World], list[dict]]
+    methods: tuple[str, ...] = ("get",)
+    api: bool = False
+
+
+@dataclass(frozen=True)
+class Public:
+    """A route that shows nothing a partnership owns."""
+
+    reason: str
+    extra: dict = field(default_factory=dict)
+
+
+def foreign_code(world: World) -> list[dict]:
+    return [{"code": world.b.code}]
+
+
+CASES: dict[str, Case | Public] = {
+    "home": Public("start page or redirect to the user's own partnership"),
+    "healthz": Public("database health only"),
+    "accessibility": Public("static statement"),
+    "privacy": Public("static notice"),
+    "tenancy:choose": Public("lists only the user's own partnerships"),
+    "accounts:sign-in": Public("no partnership data"),
+    "accounts:sign-out": Public("ends the user's own session"),
+    "accounts:settings": Public("the user's own account"),
+    "accounts:two-factor-setup": Public("the user's own device"),
+    "accounts:two-factor-verify": Public("the user's own device"),
+    "api:api-root": Public("links only"),
+    "api:openapi-json": Public("the API's description"),
+    "api:openapi-view": Public("the API's documentation"),
+    "tenancy:dashboard": Case(foreign_code),
+    "tenancy:area": Case(
+        lambda w: [{"code": w.b.code, "area": area} for area in ("catalogue", "people")]
+    ),
+    "tenancy:members": Case(foreign_code),
+    "tenancy:member-roles": Case(
+        lambda w: [
+            {"code": w.b.code, "user_id": w.b_member.pk},
+            {"code": w.a.code, "user_id": w.b_member.pk},
+        ],
+        methods=("get", "post"),
+    ),
+    "audit:list": Case(foreign_code),
+    "audit:detail": Case(
+        lambda w: [
+            {"code": w.b.code, "pk": w.b_audit_event.pk},
+            {"code": w.a.code, "pk": w.b_audit_event.pk},
+        ]
+    ),
+}
+
+
+def qualified_route_names(patterns=None, namespace: str = "") -> list[str]:
+    """Every route's ``namespace:name``; unnamed routes appear as ``<unnamed …>``."""
+    names = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += qualified_route_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            names.append(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_route_has_an_isolation_case():
+    routes = set(qualified_route_names())
+    missing = sorted(routes - set(CASES))
+    assert not missing, f"Add these routes to the isolation matrix: {missing}"
+    stale = sorted(set(CASES) - routes)
+    assert not stale, f"These cases name routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(db, sign_in):
+    a = PartnershipFactory(code="partnership-a")
+    b = PartnershipFactory(code="partnership-b")
+    a_coordinator = MembershipFactory(partnership=a, role=Role.COORDINATOR).user
+    b_coordinator = MembershipFactory(partnership=b, role=Role.COORDINATOR).user
+    b_member = MembershipFactory(partnership=b, role=Role.LEARNER).user
+    set_member_roles(
+        partnership=b, user=b_member, roles=[Role.LEARNER, Role.TRAINER], changed_by=b_coordinator
+    )
+    b_audit_event = AuditEvent.objects.get(partnership=b)
+    return World(a, b, a_coordinator, b_member, b_audit_event)
+
+
+def attempts():
+    for name, case in sorted(CASES.items()):
+        if isinstance(case, Case):
+            for method in case.methods:
+                yield pytest.param(name, method, id=f"{name}-{method}")
+
+
+@pytest.mark.parametrize(("route", "method"), list(attempts()))
+def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, sign_in):
+    case = CASES[route]
+    assert isinstance(case, Case)
+    sign_in(world.a_coordinator)
+    headers = {}
+    if case.api:
+        _, token = issue_access_token(user=world.a_coordinator, name="isolation test")
+        headers["Authorization"] = f"Bearer {token}"
+    memberships_before = sorted(Membership.objects.values_list("partnership_id", "user_id", "role"))
+    audit_before = AuditEvent.objects.count()
+    for kwargs in case.attempts(world):
+        url = reverse(route, kwargs=kwargs)
+        body = {"roles": [Role.COORDINATOR]} if method == "post" else None
+        if case.api and body is not None:
+            response = getattr(client, method)(
+                url, body, content_type="application/json", headers=headers
+            )
+        else:
+            response = getattr(client, method)(url, body, headers=headers)
+        assert response.status_code == 404, (
+            f"{method.upper()} {url} answered {response.status_code}"
+        )
+    assert sorted(Membership.objects.values_list("partnership_id", "user_id", "role")) == (
+        memberships_before
+    )
+    assert AuditEvent.objects.count() == audit_before
+
+
+def test_a_missing_object_and_a_foreign_object_answer_alike(world, client, sign_in):
+    sign_in(world.a_coordinator)
+    foreign = client.get(f"/p/{world.a.code}/audit/{world.b_audit_event.pk}/")
+    missing = client.get(f"/p/{world.a.code}/audit/999999/")
+    assert foreign.status_code == missing.status_code == 404
+    # Identical pages apart from per-response values (CSP nonce, masked CSRF token).
+    assert without_per_response_values(foreign.text) == without_per_response_values(missing.text)
+
+
+def without_per_response_values(html: str) -> str:
+    import re
+
+    return re.sub(r'(nonce|value)="[^"]*"', "", html)
