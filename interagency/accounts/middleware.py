@@ -1,6 +1,7 @@
 """Send signed-in users who owe a second factor to the two-factor pages."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +12,20 @@ from interagency.accounts import two_factor
 
 
 class TwoFactorMiddleware:
-    # Pages a user may reach before completing two-factor sign-in.
-    EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/accessibility", "/privacy", "/api/")
+    # Pages a user may reach before completing two-factor sign-in. The rest of
+    # /account/ is not here: someone holding only a password must not be able
+    # to issue an API token or change the password.
+    EXEMPT_PREFIXES = (
+        "/account/sign-in/",
+        "/account/sign-out/",
+        "/account/two-factor/",
+        "/account/password-reset/",
+        "/static/",
+        "/healthz",
+        "/accessibility",
+        "/privacy",
+        "/api/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -20,8 +33,9 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
+            query = urlencode({"next": request.get_full_path()})
             if two_factor.needs_verification(user):
-                return redirect(f"{reverse('accounts:two-factor-verify')}?next={request.path}")
+                return redirect(f"{reverse('accounts:two-factor-verify')}?{query}")
             if settings.INTERAGENCY_ENFORCE_ADMIN_2FA and two_factor.needs_setup(user):
-                return redirect(reverse("accounts:two-factor-setup"))
+                return redirect(f"{reverse('accounts:two-factor-setup')}?{query}")
         return self.get_response(request)

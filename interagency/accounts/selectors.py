@@ -3,6 +3,7 @@
 import hmac
 
 from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interagency.accounts.models import TOKEN_PREFIX, AccessToken, User, hash_token
 
@@ -26,3 +27,18 @@ def access_token_for(text: str) -> AccessToken | None:
 def access_tokens_of(user: User) -> QuerySet[AccessToken]:
     """The user's tokens, newest first, revoked ones included."""
     return AccessToken.objects.filter(user=user).order_by("-created_at")
+
+
+def user_with_email(email: str) -> User | None:
+    """The account signed in with ``email``, whatever its case, or None."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    """The authenticator app the user signs in with, if they have set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def pending_totp_device(user: User) -> TOTPDevice | None:
+    """An authenticator app the user started to set up but has not confirmed yet."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()

@@ -1,11 +1,21 @@
-"""Changes to accounts: tokens and profile. Personal-data changes are audited."""
+"""Changes to accounts: tokens, profile, passwords and two-factor devices.
 
+Personal-data and sign-in changes are audited.
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.utils import reset as reset_sign_in_failures
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from interagency.accounts.models import AccessToken, User, hash_token
+from interagency.accounts.models import AccessToken, User, hash_token, normalise_email
+from interagency.accounts.selectors import pending_totp_device
 from interagency.audit.models import AuditEvent
-from interagency.audit.services import diff, record_event, snapshot
+from interagency.audit.services import REDACTED, diff, record_event, snapshot
 
 
 @transaction.atomic
@@ -55,3 +65,80 @@ def update_profile(*, user: User, changed_by: User, **fields: str) -> User:
             actor=changed_by, action=AuditEvent.Action.CHANGED, subject=user, changes=changes
         )
     return user
+
+
+@transaction.atomic
+def note_password_changed(*, user: User, changed_by: User) -> None:
+    """Call after ``user``'s password has been set (changed or reset by email).
+
+    Whoever can set a new password has proved they own the account, so the
+    sign-in lockout for it ends, as the lockout page promises.
+    """
+    reset_sign_in_failures(username=normalise_email(user.email))
+    record_event(
+        actor=changed_by,
+        action=AuditEvent.Action.CHANGED,
+        subject=user,
+        changes={"password": [REDACTED, REDACTED]},
+    )
+
+
+class CodeOutcome(enum.Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    TOO_MANY_ATTEMPTS = "too many attempts"
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    outcome: CodeOutcome
+    # When a throttled device will take a code again.
+    retry_at: datetime | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome is CodeOutcome.ACCEPTED
+
+
+def start_two_factor_setup(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator device for ``user``, created on first need.
+
+    Reusing it means reloading the set-up page keeps the QR code the person
+    may already have scanned.
+    """
+    return pending_totp_device(user) or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False
+    )
+
+
+@transaction.atomic
+def check_two_factor_code(*, device: TOTPDevice, code: str) -> CodeCheck:
+    """Whether ``code`` is the device's current code, respecting its throttling.
+
+    The device row is locked so two requests cannot both spend the same code;
+    django-otp records the code as used and counts failures, which slow down
+    guessing (1, 2, 4, 8… seconds between attempts).
+    """
+    locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    allowed, details = locked.verify_is_allowed()
+    if not allowed:
+        return CodeCheck(CodeOutcome.TOO_MANY_ATTEMPTS, (details or {}).get("locked_until"))
+    if locked.verify_token(code):
+        return CodeCheck(CodeOutcome.ACCEPTED)
+    return CodeCheck(CodeOutcome.WRONG)
+
+
+@transaction.atomic
+def confirm_two_factor_device(*, device: TOTPDevice, code: str) -> CodeCheck:
+    """Turn two-factor sign-in on once the person proves their app shows ``code``."""
+    check = check_two_factor_code(device=device, code=code)
+    if check.accepted:
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        record_event(
+            actor=device.user,
+            action=AuditEvent.Action.CHANGED,
+            subject=device.user,
+            changes={"two_factor": ["off", "on"]},
+        )
+    return check

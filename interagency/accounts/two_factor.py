@@ -1,8 +1,20 @@
-"""Who owes a second factor: members with a device must verify; admins must set one up."""
+"""Who owes a second factor, and how an authenticator app is shown to be set up.
 
+Members with a confirmed device must verify after every password sign-in;
+partnership admins must set one up first.
+"""
+
+from base64 import b32encode
+
+import segno
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interagency.tenancy.selectors import user_is_admin_anywhere
+
+QR_CODE_LABEL = "QR code to scan with your authenticator app"
 
 
 def needs_verification(user) -> bool:
@@ -13,3 +25,32 @@ def needs_verification(user) -> bool:
 def needs_setup(user) -> bool:
     """A partnership admin without a confirmed device."""
     return not user_has_device(user, confirmed=True) and user_is_admin_anywhere(user)
+
+
+def qr_code_svg(device: TOTPDevice) -> SafeString:
+    """The device's otpauth:// URL as an inline SVG QR code.
+
+    segno draws with attributes only (no style=""), which the Content Security
+    Policy's style-src 'self' requires. The white background keeps the code
+    scannable whatever the page colours are.
+    """
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5,
+        border=4,
+        dark="#0b0c0c",
+        light="#ffffff",
+        title=QR_CODE_LABEL,
+        omitsize=False,
+    )
+    # segno cannot add ARIA attributes; role="img" with a label makes screen
+    # readers announce one image instead of an unnamed graphic.
+    labelled = svg.replace(
+        "<svg ", f'<svg role="img" aria-label="{escape(QR_CODE_LABEL)}" focusable="false" ', 1
+    )
+    return mark_safe(labelled)  # noqa: S308 (segno's own markup; the only text is a constant)
+
+
+def manual_entry_key(device: TOTPDevice) -> str:
+    """The secret in base32, in groups of four, for typing into an app by hand."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
