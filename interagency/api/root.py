@@ -1,11 +1,107 @@
-"""The API: one NinjaAPI instance; each domain app adds a router."""
+"""The API: one NinjaAPI instance; each domain app adds a router.
 
-from ninja import NinjaAPI
+Every endpoint needs a caller (a personal access token or the website's
+session) unless it says ``auth=None``: the root and the documentation.
+"""
 
-api = NinjaAPI(
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, re_path, reverse
+from ninja import NinjaAPI, Schema, Swagger
+from ninja.errors import ValidationError, ValidationErrorContext
+
+from interagency.accounts.api import router as accounts_router
+from interagency.api.auth import SessionAuth, TokenAuth
+from interagency.api.errors import (
+    JSONParser,
+    install_error_handlers,
+    json_not_allowed,
+    unknown_path,
+)
+from interagency.audit.api import router as audit_router
+from interagency.tenancy.api import router as tenancy_router
+
+
+class InteragencyAPI(NinjaAPI):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        """Ninja's errors, without the view's parameter name in a body field's location.
+
+        Ninja reports ``("body", "payload", "full_name")`` when a view reads its
+        whole body into a ``payload`` parameter; the client sent ``full_name``.
+        """
+        errors = []
+        for context in error_contexts:
+            single = getattr(context.model, "__read_from_single_attr__", None)
+            for error in super().validation_error_from_error_contexts([context]).errors:
+                loc = tuple(error["loc"])
+                if single and loc[:2] == ("body", single):
+                    error["loc"] = ("body", *loc[2:])
+                errors.append(error)
+        return ValidationError(errors)
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        """Ninja's URLs answering 405 in JSON, then a JSON 404 for any other address."""
+        patterns, app_name, namespace = super().urls
+        wrapped: list[Any] = []
+        for entry in patterns:
+            if isinstance(entry, URLPattern):
+                view = json_not_allowed(entry.callback)
+                entry = URLPattern(entry.pattern, view, entry.default_args, entry.name)
+            wrapped.append(entry)
+        return [*wrapped, re_path(r"^.*$", unknown_path, name="not-found")], app_name, namespace
+
+
+api = InteragencyAPI(
     title="Interagency API",
     version="1",
+    description=(
+        "Read your account, partnerships, members and audit trail. Authenticate with a "
+        "personal access token (`Authorization: Bearer <token>`, created on your account "
+        "page) or, from the browser, your signed-in session. Lists are paginated with "
+        '`?page=N&page_size=M`. Errors answer `{"detail": ...}`, with `errors` naming '
+        "fields when the request's content is at fault."
+    ),
     urls_namespace="api",
     docs_url="docs",
     openapi_url="openapi.json",
+    # Ninja's Swagger page loads its scripts and styles from our static files,
+    # with no inline script, so the site's CSP holds. No validator badge: it
+    # would call validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+    auth=[TokenAuth(), SessionAuth()],
+    parser=JSONParser(),
 )
+install_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("/partnerships", tenancy_router)
+api.add_router("/partnerships", audit_router)
+
+
+class RootOut(Schema):
+    name: str
+    version: str
+    links: dict[str, str]
+
+
+@api.get("", auth=None, response=RootOut, url_name="api-root", tags=["api"], summary="Start here")
+def root(request: HttpRequest) -> dict:
+    """Links to the endpoints and the documentation; no authentication needed."""
+
+    def link(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"api:{name}"))
+
+    return {
+        "name": api.title,
+        "version": api.version,
+        "links": {
+            "me": link("me"),
+            "partnerships": link("partnership-list"),
+            "openapi": link("openapi-json"),
+            "docs": link("openapi-view"),
+        },
+    }
