@@ -6,11 +6,15 @@ leaves the database as after the first run. Large scales insert in bulk
 """
 
 import csv
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from interagency.accounts.models import User
 from interagency.core.permissions import Role
@@ -94,3 +98,328 @@ def load_demo(*, password: str, progress: Progress = lambda message: None) -> li
         Membership.objects.get_or_create(partnership=other, user=coordinator, role=Role.COORDINATOR)
     progress(f"Demo accounts: {len(accounts)}")
     return accounts
+
+
+# --- Synthetic people: one borough or the whole region -------------------------------------
+#
+# Every synthetic account has an address on one of the partnership's synthetic agency
+# domains, ``<code>-<agency>.example`` (``camden-council.example``, ``camden-health.example``
+# and so on; ``.example`` is reserved and never delivers mail). Those domains belong to the
+# seeder: a partnership with any member on them counts as seeded and is skipped whole, so a
+# second run changes nothing. Each partnership is seeded in its own transaction, so an
+# interrupted run leaves whole partnerships, and running again finishes the rest.
+
+BATCH_SIZE = 2000
+BOROUGH_PEOPLE = 8000  # the borough scale, and the average borough in the region scale
+BOROUGH_GSS_CODE = "E09000007"  # Camden
+
+# (domain suffix, share of the workforce): who attends multi-agency safeguarding training.
+AGENCIES: tuple[tuple[str, int], ...] = (
+    ("council", 30),  # children's social care, early help, housing
+    ("health", 26),  # NHS trusts, GPs, health visiting, school nursing
+    ("schools", 22),  # schools, nurseries and colleges
+    ("police", 8),
+    ("voluntary", 10),  # voluntary, community and faith organisations
+    ("probation", 4),
+)
+EXTRA_ROLE_SHARES: tuple[tuple[Role, float], ...] = (
+    (Role.AGENCY_LEAD, 0.02),
+    (Role.LINE_MANAGER, 0.08),
+    (Role.TRAINER, 0.01),
+)
+
+FIRST_NAMES = (
+    "Oliver",
+    "Amelia",
+    "George",
+    "Olivia",
+    "Harry",
+    "Isla",
+    "Noah",
+    "Ava",
+    "Jack",
+    "Mia",
+    "Leo",
+    "Ivy",
+    "Arthur",
+    "Lily",
+    "Muhammad",
+    "Florence",
+    "Oscar",
+    "Freya",
+    "Charlie",
+    "Emily",
+    "Jacob",
+    "Grace",
+    "Thomas",
+    "Sophie",
+    "James",
+    "Poppy",
+    "William",
+    "Evie",
+    "Henry",
+    "Ella",
+    "Alfie",
+    "Isabella",
+    "Joshua",
+    "Ruby",
+    "Samuel",
+    "Chloe",
+    "Daniel",
+    "Hannah",
+    "Joseph",
+    "Jessica",
+    "Benjamin",
+    "Charlotte",
+    "Edward",
+    "Lucy",
+    "David",
+    "Sarah",
+    "Michael",
+    "Rachel",
+    "Paul",
+    "Helen",
+    "Mark",
+    "Claire",
+    "Andrew",
+    "Emma",
+    "Richard",
+    "Laura",
+    "Peter",
+    "Rebecca",
+    "Stephen",
+    "Karen",
+    "Christopher",
+    "Nicola",
+    "Matthew",
+    "Joanne",
+    "Gareth",
+    "Siobhan",
+    "Ciaran",
+    "Niamh",
+    "Rhys",
+    "Carys",
+    "Callum",
+    "Eilidh",
+    "Mohammed",
+    "Fatima",
+    "Ahmed",
+    "Aisha",
+    "Omar",
+    "Zainab",
+    "Yusuf",
+    "Maryam",
+    "Ibrahim",
+    "Amina",
+    "Priya",
+    "Arjun",
+    "Anjali",
+    "Rohan",
+    "Sunita",
+    "Ravi",
+    "Deepa",
+    "Sanjay",
+    "Harpreet",
+    "Gurpreet",
+    "Oluwaseun",
+    "Chiamaka",
+    "Kwame",
+    "Adaeze",
+    "Tunde",
+    "Folake",
+    "Kofi",
+    "Abena",
+    "Chinedu",
+    "Ngozi",
+    "Wei",
+    "Mei",
+    "Jun",
+    "Lin",
+    "Tomasz",
+    "Agnieszka",
+    "Piotr",
+    "Katarzyna",
+    "Andrei",
+    "Elena",
+    "Mehmet",
+    "Ayse",
+    "Luca",
+    "Giulia",
+    "Mateus",
+    "Ana",
+    "Kemal",
+    "Leyla",
+    "Hamza",
+    "Safiya",
+    "Ellis",
+    "Jordan",
+)
+LAST_NAMES = (
+    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas",
+    "Johnson", "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards",
+    "Hughes", "Green", "Hall", "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood",
+    "Turner", "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore", "Clark", "Lee", "King",
+    "Baker", "Harrison", "Morgan", "Allen", "James", "Scott", "Phillips", "Watson", "Davis",
+    "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly", "Cook",
+    "Carter", "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox",
+    "Richards", "Khan", "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh",
+    "Begum", "Wilkinson", "Foster", "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason",
+    "Ali", "Hussain", "Ahmed", "Rahman", "Shah", "Sharma", "Kaur", "Gill", "Chowdhury",
+    "Okafor", "Adeyemi", "Mensah", "Owusu", "Okonkwo", "Adebayo", "Boateng", "Nwosu",
+    "Chen", "Wang", "Li", "Nguyen", "Kowalski", "Nowak", "Popescu", "Yilmaz", "Demir",
+    "Rossi", "Silva", "Santos", "O'Brien", "O'Connor", "McCarthy", "MacDonald", "Byrne",
+    "Fitzgerald", "Lloyd", "Reid", "Campbell", "Stewart", "Douglas", "Hamilton-Smith",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    partnership: Partnership
+    people: int  # accounts created (0 when the partnership was already seeded)
+    memberships: int
+    skipped: bool
+    seconds: float
+
+
+def agency_domains(partnership_code: str) -> list[str]:
+    """The synthetic email domains the seeder owns for one partnership."""
+    return [f"{partnership_code}-{agency}.example" for agency, _share in AGENCIES]
+
+
+def is_seeded(partnership: Partnership) -> bool:
+    """True when ``partnership`` already has a member on one of its synthetic domains."""
+    on_our_domains = Q()
+    for domain in agency_domains(partnership.code):
+        on_our_domains |= Q(user__email__endswith=f"@{domain}")
+    return Membership.objects.for_partnership(partnership).filter(on_our_domains).exists()
+
+
+def board_size(people: int) -> int:
+    """A few board members: two for a small test borough, a dozen at most."""
+    return max(2, min(12, people // 1000))
+
+
+@dataclass(frozen=True)
+class SyntheticPerson:
+    email: str
+    full_name: str
+    roles: tuple[Role, ...]
+
+
+def _email_part(name: str) -> str:
+    return "".join(ch for ch in name.lower() if "a" <= ch <= "z")
+
+
+def synthetic_people(partnership_code: str, people: int, seed: int) -> list[SyntheticPerson]:
+    """The partnership's synthetic people, the same for the same code, size and seed.
+
+    ``people`` learners make up the workforce; some of them also hold the agency lead,
+    line manager or trainer role. On top come the partnership team: one coordinator and
+    a few board members, who are not learners.
+    """
+    rng = random.Random(f"{seed}:{partnership_code}")
+    domains = agency_domains(partnership_code)
+    weights = [share for _agency, share in AGENCIES]
+    team = [(Role.COORDINATOR,)] + [(Role.BOARD_MEMBER,)] * board_size(people)
+    extra: dict[int, list[Role]] = {}
+    for role, share in EXTRA_ROLE_SHARES:
+        for index in rng.sample(range(people), k=min(people, round(people * share))):
+            extra.setdefault(index, []).append(role)
+    result = []
+    for number in range(len(team) + people):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if number < len(team):
+            roles = team[number]
+            domain = domains[0]  # the partnership team sits with the council
+        else:
+            index = number - len(team)
+            roles = (Role.LEARNER, *extra.get(index, ()))
+            domain = rng.choices(domains, weights)[0]
+        email = f"{_email_part(first)}.{_email_part(last)}{number + 1}@{domain}"
+        result.append(SyntheticPerson(email, f"{first} {last}", roles))
+    return result
+
+
+def seed_partnership(
+    partnership: Partnership, *, people: int, seed: int, password: str | None = None
+) -> SeedResult:
+    """Seed one partnership in one transaction, unless it is already seeded."""
+    started = time.perf_counter()
+    if is_seeded(partnership):
+        return SeedResult(partnership, 0, 0, True, time.perf_counter() - started)
+    password = password or make_password(None)
+    persons = synthetic_people(partnership.code, people, seed)
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            [User(email=p.email, full_name=p.full_name, password=password) for p in persons],
+            batch_size=BATCH_SIZE,
+        )
+        if any(user.pk is None for user in users):  # a backend that cannot return ids
+            ids = dict(
+                User.objects.filter(email__in=[p.email for p in persons]).values_list("email", "pk")
+            )
+            for user in users:
+                user.pk = ids[user.email]
+        memberships = [
+            Membership(partnership=partnership, user=user, role=role)
+            for user, person in zip(users, persons, strict=True)
+            for role in person.roles
+        ]
+        Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    return SeedResult(
+        partnership, len(users), len(memberships), False, time.perf_counter() - started
+    )
+
+
+def people_by_population(authorities: list[LocalAuthority], total: int) -> list[int]:
+    """Share ``total`` people among ``authorities`` by child population, at least one each."""
+    children = sum(la.children for la in authorities) or 1
+    return [max(1, round(total * la.children / children)) for la in authorities]
+
+
+def _report(result: SeedResult, progress: Progress) -> None:
+    name = result.partnership.name.removesuffix(" Safeguarding Children Partnership")
+    if result.skipped:
+        progress(f"{name}: already seeded, left as it is")
+    else:
+        progress(
+            f"{name}: {result.people:,} people, {result.memberships:,} memberships "
+            f"… {result.seconds:.1f} s"
+        )
+
+
+def seed_borough(
+    *, seed: int = 1, people: int = BOROUGH_PEOPLE, progress: Progress = lambda message: None
+) -> list[SeedResult]:
+    """One partnership (Camden) with ``people`` learners, its coordinator and board."""
+    authorities = [la for la in london_local_authorities() if la.gss_code == BOROUGH_GSS_CODE]
+    _, partnerships = ensure_london(authorities)
+    password = make_password(None)  # unusable, hashed once for every row
+    result = seed_partnership(partnerships[0], people=people, seed=seed, password=password)
+    _report(result, progress)
+    return [result]
+
+
+def seed_region(
+    *,
+    seed: int = 1,
+    people: int | None = None,
+    progress: Progress = lambda message: None,
+) -> list[SeedResult]:
+    """The 33 London partnerships, people shared by child population.
+
+    ``people`` is the region's total; by default the average borough has
+    ``BOROUGH_PEOPLE``.
+    """
+    authorities = london_local_authorities()
+    total = BOROUGH_PEOPLE * len(authorities) if people is None else people
+    _, partnerships = ensure_london(authorities)
+    sizes = people_by_population(authorities, total)
+    progress(f"London: {len(partnerships)} partnerships, about {sum(sizes):,} people")
+    password = make_password(None)
+    results = []
+    for partnership, size in zip(partnerships, sizes, strict=True):
+        result = seed_partnership(partnership, people=size, seed=seed, password=password)
+        _report(result, progress)
+        results.append(result)
+    return results

@@ -1,0 +1,170 @@
+"""The synthetic data generator: sizes, repeatability, idempotence, the demo."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from interagency.accounts.models import User
+from interagency.core.permissions import Role
+from interagency.tenancy import seeding
+from interagency.tenancy.models import Membership, Partnership
+
+DEMO_PASSWORD = "a long demo password for tests"
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int]:
+    return Partnership.objects.count(), User.objects.count(), Membership.objects.count()
+
+
+def roles_held(partnership: Partnership) -> dict[str, int]:
+    memberships = Membership.objects.for_partnership(partnership)
+    return {role: memberships.filter(role=role).count() for role in Role.values}
+
+
+@pytest.mark.django_db
+def test_borough_scale_creates_camden_with_its_learners_and_a_coordinator():
+    output = seed("--scale", "borough", "--people", "300")
+
+    camden = Partnership.objects.get()
+    assert camden.code == "camden"
+    assert camden.local_authority_codes == ["E09000007"]
+    held = roles_held(camden)
+    assert held[Role.LEARNER] == 300
+    assert held[Role.COORDINATOR] == 1
+    assert held[Role.BOARD_MEMBER] >= 1
+    assert held[Role.LINE_MANAGER] == 24  # 8%
+    assert held[Role.AGENCY_LEAD] == 6  # 2%
+    assert held[Role.TRAINER] == 3  # 1%
+    assert User.objects.count() == 300 + 1 + held[Role.BOARD_MEMBER]
+    assert "Camden: 303 people" in output
+
+
+@pytest.mark.django_db
+def test_synthetic_people_have_lower_case_work_emails_and_no_usable_password():
+    seed("--scale", "borough", "--people", "50")
+
+    users = list(User.objects.all())
+    domains = set(seeding.agency_domains("camden"))
+    for user in users:
+        assert user.email == user.email.lower()
+        assert user.email.split("@")[1] in domains
+        assert " " in user.full_name
+        assert not user.has_usable_password()
+    assert len({user.email for user in users}) == len(users)
+
+
+def test_the_same_seed_gives_the_same_people_and_another_seed_does_not():
+    first = seeding.synthetic_people("camden", 200, seed=7)
+    again = seeding.synthetic_people("camden", 200, seed=7)
+    other = seeding.synthetic_people("camden", 200, seed=8)
+    assert first == again
+    assert [p.email for p in first] != [p.email for p in other]
+
+
+@pytest.mark.django_db
+def test_the_same_seed_twice_stores_identical_emails():
+    seed("--scale", "borough", "--people", "120", "--seed", "42")
+    first = sorted(User.objects.values_list("email", "full_name"))
+    User.objects.all().delete()
+    Partnership.objects.all().delete()
+
+    seed("--scale", "borough", "--people", "120", "--seed", "42")
+    assert sorted(User.objects.values_list("email", "full_name")) == first
+
+
+@pytest.mark.django_db
+def test_a_second_borough_run_changes_nothing():
+    seed("--scale", "borough", "--people", "300")
+    before = counts()
+    emails = set(User.objects.values_list("email", flat=True))
+
+    output = seed("--scale", "borough", "--people", "300")
+
+    assert counts() == before
+    assert set(User.objects.values_list("email", flat=True)) == emails
+    assert "already seeded" in output
+
+
+@pytest.mark.django_db
+def test_region_scale_creates_the_33_london_partnerships():
+    output = seed("--scale", "region", "--people", "330")
+
+    partnerships = list(Partnership.objects.all())
+    assert len(partnerships) == 33
+    codes = sorted(code for p in partnerships for code in p.local_authority_codes)
+    assert codes == [f"E090000{n:02d}" for n in range(1, 34)]
+    for partnership in partnerships:
+        held = roles_held(partnership)
+        assert held[Role.LEARNER] >= 1
+        assert held[Role.COORDINATOR] == 1
+    # Shared by child population: Croydon has far more children than the City of London.
+    croydon = roles_held(Partnership.objects.get(code="croydon"))[Role.LEARNER]
+    city = roles_held(Partnership.objects.get(code="city-of-london"))[Role.LEARNER]
+    assert croydon > city
+    assert Membership.objects.filter(role=Role.LEARNER).count() == pytest.approx(330, abs=20)
+    assert output.count("people") >= 33
+
+    before = counts()
+    seed("--scale", "region", "--people", "330")
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_region_after_borough_keeps_camden_and_adds_the_rest():
+    seed("--scale", "borough", "--people", "40")
+    camden_users = set(
+        Membership.objects.filter(partnership__code="camden").values_list("user_id", flat=True)
+    )
+    seed("--scale", "region", "--people", "330")
+    assert Partnership.objects.count() == 33
+    assert (
+        set(Membership.objects.filter(partnership__code="camden").values_list("user_id", flat=True))
+        == camden_users
+    )
+
+
+def test_people_are_shared_by_child_population():
+    authorities = seeding.london_local_authorities()
+    sizes = seeding.people_by_population(authorities, 8000 * 33)
+    assert sum(sizes) == pytest.approx(8000 * 33, rel=0.001)
+    assert min(sizes) >= 1
+
+
+@pytest.mark.django_db
+def test_demo_scale_is_idempotent_and_its_accounts_can_sign_in(client):
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+    before = counts()
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+    assert counts() == before
+
+    # Through the sign-in page: axes needs the request that client.login() does not pass.
+    for local_part, _name, _role in seeding.DEMO_ACCOUNTS:
+        email = f"{local_part}@{seeding.DEMO_DOMAIN}"
+        response = client.post(
+            "/account/sign-in/", {"username": email.upper(), "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_demo_scale_takes_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INTERAGENCY_DEMO_PASSWORD", DEMO_PASSWORD)
+    seed("--scale", "demo")
+    assert User.objects.get(email=f"learner@{seeding.DEMO_DOMAIN}").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_demo_scale_without_a_password_says_how_to_give_one(monkeypatch):
+    monkeypatch.delenv("INTERAGENCY_DEMO_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="--password"):
+        seed("--scale", "demo")
+    assert User.objects.count() == 0
