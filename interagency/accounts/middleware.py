@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,8 +33,9 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
             query = urlencode({"next": request.get_full_path()})
-            if two_factor.needs_verification(user):
+            step = two_factor.step_owed(user)
+            if step is two_factor.Step.VERIFY:
                 return redirect(f"{reverse('accounts:two-factor-verify')}?{query}")
-            if settings.INTERAGENCY_ENFORCE_ADMIN_2FA and two_factor.needs_setup(user):
+            if step is two_factor.Step.SET_UP:
                 return redirect(f"{reverse('accounts:two-factor-setup')}?{query}")
         return self.get_response(request)

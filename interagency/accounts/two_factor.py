@@ -5,8 +5,10 @@ partnership admins must set one up first.
 """
 
 from base64 import b32encode
+from enum import StrEnum
 
 import segno
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import user_has_device
@@ -15,6 +17,26 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from interagency.tenancy.selectors import user_is_admin_anywhere
 
 QR_CODE_LABEL = "QR code to scan with your authenticator app"
+
+
+class Step(StrEnum):
+    VERIFY = "verify"
+    SET_UP = "set-up"
+
+
+def step_owed(user) -> Step | None:
+    """The two-factor step a signed-in user must take before going on, if any.
+
+    Checked on every request, so the common case (a verified session) costs
+    the one query OTPMiddleware already makes, not three.
+    """
+    if user.is_verified():
+        return None
+    if user_has_device(user, confirmed=True):
+        return Step.VERIFY
+    if settings.INTERAGENCY_ENFORCE_ADMIN_2FA and user_is_admin_anywhere(user):
+        return Step.SET_UP
+    return None
 
 
 def needs_verification(user) -> bool:

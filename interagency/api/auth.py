@@ -59,9 +59,10 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if two_factor.needs_verification(user):
+        step = two_factor.step_owed(user)
+        if step is two_factor.Step.VERIFY:
             raise AuthorizationError(message=NEEDS_VERIFICATION)
-        if settings.INTERAGENCY_ENFORCE_ADMIN_2FA and two_factor.needs_setup(user):
+        if step is two_factor.Step.SET_UP:
             raise AuthorizationError(message=NEEDS_SETUP)
         return user
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from interagency.accounts.models import AccessToken, User
 from interagency.accounts.services import issue_access_token
 from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
-from interagency.tenancy.models import Membership
+from interagency.tenancy.models import Membership, Partnership
 from interagency.tenancy.services import set_member_roles
 from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
 
@@ -27,11 +28,12 @@ from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFa
 class World:
     """Partnership A (whose coordinator attacks) and partnership B (whose rows are targets)."""
 
-    a: object
-    b: object
-    a_coordinator: object
-    b_member: object
+    a: Partnership
+    b: Partnership
+    a_coordinator: User
+    b_member: User
     b_audit_event: AuditEvent
+    b_token: AccessToken
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,30 @@ CASES: dict[str, Case | Public] = {
     "accounts:settings": Public("the user's own account"),
     "accounts:two-factor-setup": Public("the user's own device"),
     "accounts:two-factor-verify": Public("the user's own device"),
+    "accounts:password-change": Public("the user's own password"),
+    "accounts:password-reset": Public("the same answer for any address"),
+    "accounts:password-reset-sent": Public("fixed text"),
+    "accounts:password-reset-done": Public("fixed text"),
+    "accounts:password-reset-confirm": Public("the account named by the signed link"),
+    "accounts:tokens": Public("lists only the user's own tokens"),
+    "accounts:token-new": Public("creates a token for the user only"),
+    "accounts:token-revoke": Case(lambda w: [{"token_id": w.b_token.pk}], methods=("get", "post")),
     "api:api-root": Public("links only"),
     "api:openapi-json": Public("the API's description"),
     "api:openapi-view": Public("the API's documentation"),
+    "api:not-found": Public("the JSON 404 for unknown API addresses"),
+    "api:me": Public("the caller's own account"),
+    "api:partnership-list": Public("lists only the caller's own partnerships"),
+    "api:partnership-detail": Case(foreign_code, api=True),
+    "api:member-list": Case(foreign_code, api=True),
+    "api:audit-event-list": Case(foreign_code, api=True),
+    "api:audit-event-detail": Case(
+        lambda w: [
+            {"code": w.b.code, "event_id": w.b_audit_event.pk},
+            {"code": w.a.code, "event_id": w.b_audit_event.pk},
+        ],
+        api=True,
+    ),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
         lambda w: [{"code": w.b.code, "area": area} for area in ("catalogue", "people")]
@@ -113,16 +136,17 @@ def test_every_route_has_an_isolation_case():
 
 @pytest.fixture
 def world(db, sign_in):
-    a = PartnershipFactory(code="partnership-a")
-    b = PartnershipFactory(code="partnership-b")
-    a_coordinator = MembershipFactory(partnership=a, role=Role.COORDINATOR).user
-    b_coordinator = MembershipFactory(partnership=b, role=Role.COORDINATOR).user
-    b_member = MembershipFactory(partnership=b, role=Role.LEARNER).user
+    a = PartnershipFactory.create(code="partnership-a")
+    b = PartnershipFactory.create(code="partnership-b")
+    a_coordinator = MembershipFactory.create(partnership=a, role=Role.COORDINATOR).user
+    b_coordinator = MembershipFactory.create(partnership=b, role=Role.COORDINATOR).user
+    b_member = MembershipFactory.create(partnership=b, role=Role.LEARNER).user
     set_member_roles(
         partnership=b, user=b_member, roles=[Role.LEARNER, Role.TRAINER], changed_by=b_coordinator
     )
     b_audit_event = AuditEvent.objects.get(partnership=b)
-    return World(a, b, a_coordinator, b_member, b_audit_event)
+    b_token, _ = issue_access_token(user=b_member, name="B's script")
+    return World(a, b, a_coordinator, b_member, b_audit_event, b_token)
 
 
 def attempts():
@@ -159,6 +183,7 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
         memberships_before
     )
     assert AuditEvent.objects.count() == audit_before
+    assert AccessToken.objects.get(pk=world.b_token.pk).revoked_at is None
 
 
 def test_a_missing_object_and_a_foreign_object_answer_alike(world, client, sign_in):

@@ -121,7 +121,7 @@ def test_members_page_query_count_does_not_grow_with_members(
     for _ in range(rows):
         MembershipFactory(partnership=partnership)
         MembershipFactory(partnership=other)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = coordinator_client.get(f"/p/{partnership.code}/members/")
     assert response.status_code == 200
 
@@ -140,5 +140,5 @@ def test_dashboard_and_audit_query_counts_do_not_grow(
             changed_by=coordinator,
         )
     for path in ("", "audit/", "people/"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(9):
             assert coordinator_client.get(f"/p/{partnership.code}/{path}").status_code == 200
