@@ -6,3 +6,7 @@ os.environ.setdefault("INTERAGENCY_TESTING", "1")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 
 from interagency.settings import *  # noqa: F403
+
+# WhiteNoise warns on every request when STATIC_ROOT does not exist; tests
+# serve from the apps' static folders, so an empty directory is enough.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

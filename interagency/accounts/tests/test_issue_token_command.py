@@ -44,7 +44,7 @@ def test_issue_token_refuses_a_closed_account():
         call_command("issue_token", "gone@camden.example", stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the command closes its connection when done
 def test_the_interagency_command_line_spells_it_issue_token_with_a_hyphen(capsys):
     from interagency.cli import main
 
