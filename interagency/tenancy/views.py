@@ -59,9 +59,11 @@ def members(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     users = selectors.member_users(partnership, search=search)
     page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    # An htmx search swaps in just the results; everything else gets the page.
+    template = "tenancy/members.html#results" if request.htmx else "tenancy/members.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "tenancy/members.html",
+        template,
         {
             "page": page,
             "members": selectors.roles_by_user(partnership, page.object_list),

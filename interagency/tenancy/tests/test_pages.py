@@ -142,3 +142,13 @@ def test_dashboard_and_audit_query_counts_do_not_grow(
     for path in ("", "audit/", "people/"):
         with django_assert_max_num_queries(9):
             assert coordinator_client.get(f"/p/{partnership.code}/{path}").status_code == 200
+
+
+def test_members_search_answers_htmx_with_only_the_results(coordinator_client, partnership):
+    MembershipFactory(partnership=partnership, user__full_name="Ada Lovelace")
+    response = coordinator_client.get(
+        f"/p/{partnership.code}/members/?q=Ada", headers={"HX-Request": "true"}
+    )
+    assert response.text.lstrip().startswith('<div id="member-results"')
+    assert "Ada Lovelace" in response.text
+    assert "<html" not in response.text
