@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "interagency.tenancy",
     "interagency.accounts",
     "interagency.audit",
+    "interagency.catalogue",
 ]
 
 MIDDLEWARE = [

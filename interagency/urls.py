@@ -10,6 +10,7 @@ urlpatterns = [
     path("privacy", core_views.privacy, name="privacy"),
     path("account/", include("interagency.accounts.urls")),
     path("", include("interagency.audit.urls")),
+    path("", include("interagency.catalogue.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]

@@ -37,3 +37,28 @@ def partnership_view(action: Action) -> Callable:
         return wrapped
 
     return decorator
+
+
+def public_partnership_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page anyone may read (the catalogue), shown within one partnership.
+
+    An unknown code is a 404. A signed-in member also gets their roles, so the
+    page shows their navigation; nobody gets more than the public content.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, code: str, *args, **kwargs) -> HttpResponse:
+        from interagency.tenancy.selectors import partnership_by_code
+
+        partnership = partnership_by_code(code)
+        if partnership is None:
+            raise Http404("No partnership with that code.")
+        context = membership_context(request.user, code)
+        roles = context[1] if context else frozenset()
+        request.partnership = partnership  # type: ignore[attr-defined]
+        request.partnership_roles = roles  # type: ignore[attr-defined]
+        request.partnership_actions = allowed_actions(roles)  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapped.public = True  # type: ignore[attr-defined]
+    return wrapped

@@ -64,9 +64,13 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     actions: frozenset[Action] = getattr(request, "partnership_actions", frozenset())
     match = request.resolver_match
-    current = match.kwargs.get("area") if match else None
-    if match and match.url_name == "members":
-        current = "people"
+    current = None
+    if match:
+        # An area's own app is named after it (catalogue:...); until it exists
+        # the tenancy placeholder serves the area.
+        current = match.namespace if match.namespace in AREAS_BY_SLUG else match.kwargs.get("area")
+        if match.url_name == "members":
+            current = "people"
     items = [
         {
             "label": area.label,

@@ -91,3 +91,8 @@ def member_in(partnership: Partnership, user_id: int):
     if not rows:
         return None
     return rows[0].user, frozenset(row.role for row in rows)
+
+
+def partnership_by_code(code: str) -> Partnership | None:
+    """Any partnership by its code, for public pages; None when there is none."""
+    return Partnership.objects.select_related("region").filter(code=code).first()

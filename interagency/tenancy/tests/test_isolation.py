@@ -94,7 +94,7 @@ CASES: dict[str, Case | Public] = {
     ),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
-        lambda w: [{"code": w.b.code, "area": area} for area in ("catalogue", "people")]
+        lambda w: [{"code": w.b.code, "area": area} for area in ("people", "sessions")]
     ),
     "tenancy:members": Case(foreign_code),
     "tenancy:member-roles": Case(
@@ -104,6 +104,7 @@ CASES: dict[str, Case | Public] = {
         ],
         methods=("get", "post"),
     ),
+    "catalogue:index": Public("a partnership's catalogue is published to anyone"),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [

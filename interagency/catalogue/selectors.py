@@ -1,0 +1,154 @@
+"""Read a partnership's catalogue: its adopted frameworks, tailored and extended.
+
+Every read starts from the partnership: the courses it shows are those of the
+frameworks it adopted, minus those it hides, plus its own local courses, with
+its local titles and durations in place of the framework's.
+"""
+
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+
+from interagency.catalogue.models import (
+    Adoption,
+    CompetenceFramework,
+    Course,
+    CourseTailoring,
+    PathwayItem,
+    Role,
+    Tier,
+)
+from interagency.tenancy.models import Partnership
+
+
+def adopted_frameworks(partnership: Partnership) -> QuerySet[CompetenceFramework]:
+    """The framework versions the partnership runs its programme on."""
+    adopted = Adoption.objects.for_partnership(partnership).values("framework_id")
+    return CompetenceFramework.objects.filter(pk__in=adopted).order_by("name")
+
+
+def frameworks_available_to(partnership: Partnership) -> QuerySet[CompetenceFramework]:
+    """Frameworks the partnership may adopt: national ones, its region's and its own."""
+    return CompetenceFramework.objects.filter(
+        Q(owner=CompetenceFramework.Owner.NATIONAL)
+        | Q(owner=CompetenceFramework.Owner.REGIONAL, region_id=partnership.region_id)
+        | Q(owner_partnership=partnership)
+    ).order_by("name", "-created_at")
+
+
+def framework_in(partnership: Partnership, pk: int) -> CompetenceFramework:
+    """One framework the partnership may see; raises DoesNotExist otherwise."""
+    return frameworks_available_to(partnership).get(pk=pk)
+
+
+def tiers_of(partnership: Partnership) -> QuerySet[Tier]:
+    return (
+        Tier.objects.filter(framework__in=adopted_frameworks(partnership))
+        .select_related("framework")
+        .order_by("framework__name", "order")
+    )
+
+
+def _tailoring(partnership: Partnership, field: str) -> Subquery:
+    return Subquery(
+        CourseTailoring.objects.for_partnership(partnership)
+        .filter(course=OuterRef("pk"))
+        .values(field)[:1]
+    )
+
+
+def catalogue_courses(partnership: Partnership, *, include_hidden: bool = False) -> QuerySet[Any]:
+    """The partnership's courses with ``shown_title``, ``shown_hours`` and ``is_hidden``."""
+    courses = (
+        Course.objects.filter(framework__in=adopted_frameworks(partnership))
+        .filter(Q(local_to__isnull=True) | Q(local_to=partnership))
+        .select_related("tier", "framework")
+        .annotate(
+            shown_title=Coalesce(
+                NullIf(_tailoring(partnership, "local_title"), Value("")), "title"
+            ),
+            shown_hours=Coalesce(_tailoring(partnership, "local_duration_hours"), "duration_hours"),
+            is_hidden=Coalesce(
+                _tailoring(partnership, "hidden"), Value(False), output_field=BooleanField()
+            ),
+        )
+    )
+    if not include_hidden:
+        courses = courses.filter(is_hidden=False)
+    return courses.order_by("framework__name", "tier__order", "category", "shown_title", "level")
+
+
+def search_courses(
+    partnership: Partnership,
+    *,
+    tier: str = "",
+    category: str = "",
+    topic: str = "",
+    text: str = "",
+    max_hours=None,
+    role: Role | None = None,
+) -> QuerySet[Any]:
+    """Filter the catalogue; ``text`` matches every word in title, aims or topics."""
+    courses = catalogue_courses(partnership)
+    if tier:
+        courses = courses.filter(tier__code=tier)
+    if category:
+        courses = courses.filter(category=category)
+    if topic:
+        courses = courses.filter(topics__slug=topic)
+    if max_hours is not None:
+        courses = courses.filter(shown_hours__lte=max_hours)
+    if role is not None:
+        courses = courses.filter(pathway_items__pathway__role=role)
+    for word in text.split()[:8]:
+        courses = courses.filter(
+            Q(title__icontains=word)
+            | Q(shown_title__icontains=word)
+            | Q(aims__icontains=word)
+            | Exists(
+                Course.topics.through.objects.filter(
+                    course_id=OuterRef("pk"), topic__name__icontains=word
+                )
+            )
+        )
+    return courses.distinct().prefetch_related("topics")
+
+
+def course_in(partnership: Partnership, pk: int, *, include_hidden: bool = False) -> Course:
+    """One course of the partnership's catalogue; raises DoesNotExist otherwise."""
+    return (
+        catalogue_courses(partnership, include_hidden=include_hidden)
+        .prefetch_related("topics", "prerequisites", "equivalences__course")
+        .get(pk=pk)
+    )
+
+
+def roles_of(partnership: Partnership) -> QuerySet[Role]:
+    """Roles of the adopted frameworks and the partnership's local roles."""
+    return (
+        Role.objects.filter(framework__in=adopted_frameworks(partnership))
+        .filter(Q(local_to__isnull=True) | Q(local_to=partnership))
+        .select_related("tier", "framework")
+        .order_by("framework__name", "tier__order", "name")
+    )
+
+
+def role_in(partnership: Partnership, pk: int) -> Role:
+    """One role with its pathway and items; raises DoesNotExist otherwise."""
+    items = PathwayItem.objects.select_related("course__tier").order_by("kind", "order")
+    return (
+        roles_of(partnership)
+        .select_related("pathway")
+        .prefetch_related(Prefetch("pathway__items", queryset=items))
+        .get(pk=pk)
+    )

@@ -1,0 +1,1 @@
+"""Catalogue pages: ``public`` (anyone may read), ``manage`` (coordinators), ``interchange`` (export/import)."""

@@ -1,0 +1,1 @@
+"""Export a framework as JSON or XLSX, and import one."""

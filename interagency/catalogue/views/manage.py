@@ -1,0 +1,1 @@
+"""Coordinator pages that adopt, tailor and edit frameworks, courses, roles and pathways."""
