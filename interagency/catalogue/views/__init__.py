@@ -1,1 +1,4 @@
-"""Catalogue pages: ``public`` (anyone may read), ``manage`` (coordinators), ``interchange`` (export/import)."""
+"""Catalogue pages.
+
+``public``: anyone may read; ``manage``: coordinators; ``interchange``: export and import.
+"""
