@@ -94,9 +94,7 @@ class PathwayItemFactory(factory.django.DjangoModelFactory):
         model = PathwayItem
 
     pathway = factory.SubFactory(PathwayFactory)
-    course = factory.SubFactory(
-        CourseFactory, tier=factory.SelfAttribute("..pathway.role.tier")
-    )
+    course = factory.SubFactory(CourseFactory, tier=factory.SelfAttribute("..pathway.role.tier"))
     named_as = factory.LazyAttribute(lambda item: item.course.title if item.course else "")
     kind = PathwayItem.Kind.REQUIRED
     order = factory.Sequence(lambda n: n)
