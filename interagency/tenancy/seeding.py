@@ -75,6 +75,28 @@ def ensure_london(authorities: list[LocalAuthority]) -> tuple[Region, list[Partn
     return region, [by_code[code] for code in codes]
 
 
+SHIPPED_FRAMEWORKS = ("competence-matters", "intercollegiate-health")
+
+
+def adopt_shipped_frameworks(
+    partnerships: list[Partnership], progress: Progress = lambda message: None
+) -> None:
+    """Load the shipped frameworks (once) and have every partnership given adopt them.
+
+    The catalogue is imported here, not at the top: seeding is the one place
+    tenancy reaches into a domain app, to give synthetic partnerships a programme.
+    """
+    from interagency.catalogue.interchange import build_framework, shipped_document
+    from interagency.catalogue.services import adopt_framework
+
+    for slug in SHIPPED_FRAMEWORKS:
+        result = build_framework(shipped_document(slug))
+        for partnership in partnerships:
+            adopt_framework(partnership=partnership, framework=result.framework)
+        if not result.already_loaded:
+            progress(f"Framework: {result.framework}")
+
+
 @transaction.atomic
 def load_demo(*, password: str, progress: Progress = lambda message: None) -> list[User]:
     """The demo partnerships and one account per role; returns the demo accounts."""
@@ -82,6 +104,7 @@ def load_demo(*, password: str, progress: Progress = lambda message: None) -> li
     _, partnerships = ensure_london(authorities)
     home = partnerships[0]
     progress(f"Partnerships: {', '.join(p.name for p in partnerships)}")
+    adopt_shipped_frameworks(partnerships, progress)
     accounts = []
     for local_part, full_name, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -394,6 +417,7 @@ def seed_borough(
     """One partnership (Camden) with ``people`` learners, its coordinator and board."""
     authorities = [la for la in london_local_authorities() if la.gss_code == BOROUGH_GSS_CODE]
     _, partnerships = ensure_london(authorities)
+    adopt_shipped_frameworks(partnerships, progress)
     password = make_password(None)  # unusable, hashed once for every row
     result = seed_partnership(partnerships[0], people=people, seed=seed, password=password)
     _report(result, progress)
@@ -414,6 +438,7 @@ def seed_region(
     authorities = london_local_authorities()
     total = BOROUGH_PEOPLE * len(authorities) if people is None else people
     _, partnerships = ensure_london(authorities)
+    adopt_shipped_frameworks(partnerships, progress)
     sizes = people_by_population(authorities, total)
     progress(f"London: {len(partnerships)} partnerships, about {sum(sizes):,} people")
     password = make_password(None)
