@@ -5,6 +5,7 @@ frameworks it adopted, minus those it hides, plus its own local courses, with
 its local titles and durations in place of the framework's.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -27,6 +28,7 @@ from interagency.catalogue.models import (
     PathwayItem,
     Role,
     Tier,
+    Topic,
 )
 from interagency.tenancy.models import Partnership
 
@@ -92,16 +94,23 @@ def search_courses(
     partnership: Partnership,
     *,
     tier: str = "",
+    tier_id: int | None = None,
     category: str = "",
     topic: str = "",
     text: str = "",
     max_hours=None,
     role: Role | None = None,
 ) -> QuerySet[Any]:
-    """Filter the catalogue; ``text`` matches every word in title, aims or topics."""
+    """Filter the catalogue; ``text`` matches every word in title, aims or topics.
+
+    ``tier`` is a tier code (the same code may name tiers of two frameworks);
+    ``tier_id`` picks exactly one tier, as the public filter form does.
+    """
     courses = catalogue_courses(partnership)
     if tier:
         courses = courses.filter(tier__code=tier)
+    if tier_id is not None:
+        courses = courses.filter(tier_id=tier_id)
     if category:
         courses = courses.filter(category=category)
     if topic:
@@ -152,3 +161,46 @@ def role_in(partnership: Partnership, pk: int) -> Role:
         .prefetch_related(Prefetch("pathway__items", queryset=items))
         .get(pk=pk)
     )
+
+
+# Public catalogue pages: the filter choices, a course's neighbours, a role's tier.
+
+
+def topics_of(partnership: Partnership) -> QuerySet[Topic]:
+    """Topics of the courses the partnership shows (hidden courses' topics left out)."""
+    shown = catalogue_courses(partnership).values("pk")
+    return Topic.objects.filter(courses__in=shown).distinct().order_by("name")
+
+
+def adjoining_tiers(tier: Tier) -> list[Tier]:
+    """The tiers just below and above ``tier`` in its framework, lowest first."""
+    return list(
+        Tier.objects.filter(
+            framework_id=tier.framework_id, order__in=[tier.order - 1, tier.order + 1]
+        ).order_by("order")
+    )
+
+
+def courses_by_id(
+    partnership: Partnership, ids: Iterable[int], *, include_hidden: bool = True
+) -> dict[int, Any]:
+    """The partnership's courses among ``ids`` (with shown title and hours), by id."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    courses = catalogue_courses(partnership, include_hidden=include_hidden).filter(pk__in=wanted)
+    return {course.pk: course for course in courses}
+
+
+def pathway_items_for_course(partnership: Partnership, course: Course) -> QuerySet[PathwayItem]:
+    """Pathway items of the partnership's roles that name ``course``, with their roles."""
+    return (
+        PathwayItem.objects.filter(course=course, pathway__role__in=roles_of(partnership))
+        .select_related("pathway__role__tier")
+        .order_by("kind", "pathway__role__tier__order", "pathway__role__name")
+    )
+
+
+def frameworks_with_questions(partnership: Partnership) -> list[CompetenceFramework]:
+    """Adopted frameworks that have questions placing a person in a tier."""
+    return [framework for framework in adopted_frameworks(partnership) if framework.questions]

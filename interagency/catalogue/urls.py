@@ -7,6 +7,10 @@ app_name = "catalogue"
 # Public pages (no sign-in): the partnership's catalogue.
 public_patterns = [
     path("p/<slug:code>/catalogue/", public.catalogue, name="index"),
+    path("p/<slug:code>/catalogue/courses/<int:course_id>/", public.course, name="course"),
+    path("p/<slug:code>/catalogue/roles/", public.roles, name="roles"),
+    path("p/<slug:code>/catalogue/roles/<int:role_id>/", public.role, name="role"),
+    path("p/<slug:code>/catalogue/which-training/", public.which_training, name="which-training"),
 ]
 
 # Coordinator pages.

@@ -18,6 +18,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interagency.accounts.models import AccessToken, User
 from interagency.accounts.services import issue_access_token
 from interagency.audit.models import AuditEvent
+from interagency.catalogue.models import Course
+from interagency.catalogue.models import Role as CatalogueRole
+from interagency.catalogue.tests.factories import (
+    AdoptionFactory,
+    CourseFactory,
+    PartnershipFrameworkFactory,
+    RoleFactory,
+)
 from interagency.core.permissions import Role
 from interagency.tenancy.models import Membership, Partnership
 from interagency.tenancy.services import set_member_roles
@@ -34,6 +42,11 @@ class World:
     b_member: User
     b_audit_event: AuditEvent
     b_token: AccessToken
+    # Catalogue: B's local course and role in a framework both adopted, and a
+    # course of a framework only B owns.
+    b_local_course: Course
+    b_local_role: CatalogueRole
+    b_framework_course: Course
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,15 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "post"),
     ),
     "catalogue:index": Public("a partnership's catalogue is published to anyone"),
+    "catalogue:roles": Public("lists only the roles of the partnership in the address"),
+    "catalogue:which-training": Public("questions and roles of the partnership in the address"),
+    "catalogue:course": Case(
+        lambda w: [
+            {"code": w.a.code, "course_id": w.b_local_course.pk},
+            {"code": w.a.code, "course_id": w.b_framework_course.pk},
+        ]
+    ),
+    "catalogue:role": Case(lambda w: [{"code": w.a.code, "role_id": w.b_local_role.pk}]),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
@@ -147,7 +169,21 @@ def world(db, sign_in):
     )
     b_audit_event = AuditEvent.objects.get(partnership=b)
     b_token, _ = issue_access_token(user=b_member, name="B's script")
-    return World(a, b, a_coordinator, b_member, b_audit_event, b_token)
+    shared = AdoptionFactory.create(partnership=a).framework
+    AdoptionFactory.create(partnership=b, framework=shared)
+    own = PartnershipFrameworkFactory.create(owner_partnership=b)
+    AdoptionFactory.create(partnership=b, framework=own)
+    return World(
+        a,
+        b,
+        a_coordinator,
+        b_member,
+        b_audit_event,
+        b_token,
+        b_local_course=CourseFactory.create(tier__framework=shared, local_to=b),
+        b_local_role=RoleFactory.create(tier__framework=shared, local_to=b),
+        b_framework_course=CourseFactory.create(tier__framework=own),
+    )
 
 
 def attempts():
