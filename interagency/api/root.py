@@ -20,6 +20,7 @@ from interagency.api.errors import (
     unknown_path,
 )
 from interagency.audit.api import router as audit_router
+from interagency.catalogue.api import router as catalogue_router
 from interagency.tenancy.api import router as tenancy_router
 
 
@@ -59,7 +60,8 @@ api = InteragencyAPI(
     title="Interagency API",
     version="1",
     description=(
-        "Read your account, partnerships, members and audit trail. Authenticate with a "
+        "Read your account, partnerships, members, audit trail and catalogue (frameworks, "
+        "tiers, courses, roles and pathways); coordinators tailor it. Authenticate with a "
         "personal access token (`Authorization: Bearer <token>`, created on your account "
         "page) or, from the browser, your signed-in session. Lists are paginated with "
         '`?page=N&page_size=M`. Errors answer `{"detail": ...}`, with `errors` naming '
@@ -80,6 +82,7 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/partnerships", tenancy_router)
 api.add_router("/partnerships", audit_router)
+api.add_router("/partnerships", catalogue_router)
 
 
 class RootOut(Schema):

@@ -116,17 +116,23 @@ def _similarity(name_key: str, candidate: Candidate) -> float:
     title_words = {_stem(word) for word in title_key.split()}
     if not name_words:
         return whole
-    covered = sum(
-        1
-        for word in name_words
-        if word in title_words
-        or any(SequenceMatcher(None, word, other).ratio() >= 0.85 for other in title_words)
-    )
-    coverage = covered / len(name_words)
+    similarity = 0.0
+    covered = 0
+    for word in name_words:
+        best = 1.0 if word in title_words else 0.0
+        if not best:
+            best = max(
+                (SequenceMatcher(None, word, other).ratio() for other in title_words), default=0
+            )
+        if best >= 0.85:
+            covered += 1
+            similarity += best
+    coverage = similarity / len(name_words)
     # A short name whose every word is in the title is as good as a close spelling.
     extra = len(title_words) - covered
-    words = coverage - 0.02 * max(0, extra) if coverage == 1 else coverage * 0.8
-    return max(whole, words)
+    words = coverage - 0.02 * max(0, extra) if covered == len(name_words) else coverage * 0.8
+    # Only identical keys score 1: those matched before any similarity was needed.
+    return min(max(whole, words), 0.99)
 
 
 class _Ranker:

@@ -56,6 +56,8 @@ class Case:
     attempts: Callable[[World], list[dict]]
     methods: tuple[str, ...] = ("get",)
     api: bool = False
+    # What a POST sends: a body the endpoint accepts, so the answer is about access.
+    body: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,15 @@ class Public:
 
 def foreign_code(world: World) -> list[dict]:
     return [{"code": world.b.code}]
+
+
+def b_course_attempts(world: World) -> list[dict]:
+    """B's local course under either code, and a course of B's own framework under A's."""
+    return [
+        {"code": world.b.code, "course_id": world.b_local_course.pk},
+        {"code": world.a.code, "course_id": world.b_local_course.pk},
+        {"code": world.a.code, "course_id": world.b_framework_course.pk},
+    ]
 
 
 CASES: dict[str, Case | Public] = {
@@ -104,6 +115,43 @@ CASES: dict[str, Case | Public] = {
             {"code": w.a.code, "event_id": w.b_audit_event.pk},
         ],
         api=True,
+    ),
+    "api:framework-list": Case(foreign_code, api=True),
+    "api:framework-detail": Case(
+        lambda w: [
+            {"code": w.b.code, "framework_id": w.b_framework_course.framework_id},
+            {"code": w.a.code, "framework_id": w.b_framework_course.framework_id},
+        ],
+        api=True,
+    ),
+    "api:tier-list": Case(foreign_code, api=True),
+    "api:course-list": Case(foreign_code, api=True),
+    "api:course-detail": Case(b_course_attempts, api=True),
+    "api:role-list": Case(foreign_code, api=True),
+    "api:role-detail": Case(
+        lambda w: [
+            {"code": w.b.code, "role_id": w.b_local_role.pk},
+            {"code": w.a.code, "role_id": w.b_local_role.pk},
+        ],
+        api=True,
+    ),
+    "api:course-tailoring": Case(
+        b_course_attempts,
+        methods=("post",),
+        api=True,
+        body={"hidden": True, "local_title": "Taken over"},
+    ),
+    "api:local-course-create": Case(
+        foreign_code,
+        methods=("post",),
+        api=True,
+        body={
+            "framework": 1,
+            "tier": 1,
+            "title": "Taken over",
+            "category": "core",
+            "duration_text": "3 hours",
+        },
     ),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
@@ -206,7 +254,7 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
     audit_before = AuditEvent.objects.count()
     for kwargs in case.attempts(world):
         url = reverse(route, kwargs=kwargs)
-        body = {"roles": [Role.COORDINATOR]} if method == "post" else None
+        body = (case.body or {"roles": [Role.COORDINATOR]}) if method == "post" else None
         if case.api and body is not None:
             response = getattr(client, method)(
                 url, body, content_type="application/json", headers=headers
