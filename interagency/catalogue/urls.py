@@ -17,6 +17,18 @@ public_patterns = [
 manage_patterns: list = []
 
 # Export and import.
-interchange_patterns: list = []
+interchange_patterns = [
+    path(
+        "p/<slug:code>/catalogue/frameworks/<int:framework_id>/export.json",
+        interchange.export_json,
+        name="export-json",
+    ),
+    path(
+        "p/<slug:code>/catalogue/frameworks/<int:framework_id>/export.xlsx",
+        interchange.export_xlsx,
+        name="export-xlsx",
+    ),
+    path("p/<slug:code>/catalogue/import/", interchange.import_framework, name="import"),
+]
 
 urlpatterns = [*public_patterns, *manage_patterns, *interchange_patterns]

@@ -81,6 +81,15 @@ def b_course_attempts(world: World) -> list[dict]:
     ]
 
 
+def b_framework_attempts(world: World) -> list[dict]:
+    """The framework only B owns, under B's code and under A's."""
+    framework_id = world.b_framework_course.framework_id
+    return [
+        {"code": world.b.code, "framework_id": framework_id},
+        {"code": world.a.code, "framework_id": framework_id},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -175,6 +184,9 @@ CASES: dict[str, Case | Public] = {
         ]
     ),
     "catalogue:role": Case(lambda w: [{"code": w.a.code, "role_id": w.b_local_role.pk}]),
+    "catalogue:export-json": Case(b_framework_attempts),
+    "catalogue:export-xlsx": Case(b_framework_attempts),
+    "catalogue:import": Case(foreign_code, methods=("get", "post")),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
