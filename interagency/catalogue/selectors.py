@@ -204,3 +204,59 @@ def pathway_items_for_course(partnership: Partnership, course: Course) -> QueryS
 def frameworks_with_questions(partnership: Partnership) -> list[CompetenceFramework]:
     """Adopted frameworks that have questions placing a person in a tier."""
     return [framework for framework in adopted_frameworks(partnership) if framework.questions]
+
+
+# Coordinator pages (manage) ---------------------------------------------------------
+
+
+def owned_frameworks(partnership: Partnership) -> QuerySet[CompetenceFramework]:
+    """Frameworks the partnership owns (imported or home-grown): the ones it may edit."""
+    return CompetenceFramework.objects.filter(owner_partnership=partnership).order_by(
+        "name", "-created_at"
+    )
+
+
+def owned_framework_in(partnership: Partnership, pk: int) -> CompetenceFramework:
+    """One framework the partnership owns; raises DoesNotExist otherwise."""
+    return owned_frameworks(partnership).get(pk=pk)
+
+
+def owned_tier_in(partnership: Partnership, pk: int) -> Tier:
+    """One tier of a framework the partnership owns; raises DoesNotExist otherwise."""
+    return Tier.objects.select_related("framework").get(
+        pk=pk, framework__owner_partnership=partnership
+    )
+
+
+def local_courses_of(partnership: Partnership) -> QuerySet[Course]:
+    """The courses the partnership added to its adopted frameworks."""
+    return (
+        Course.objects.filter(local_to=partnership, framework__in=adopted_frameworks(partnership))
+        .select_related("tier", "framework")
+        .order_by("framework__name", "tier__order", "title", "level")
+    )
+
+
+def local_course_in(partnership: Partnership, pk: int) -> Course:
+    """One of the partnership's local courses, with its topics and prerequisites."""
+    return local_courses_of(partnership).prefetch_related("topics", "prerequisites").get(pk=pk)
+
+
+def tailoring_for(partnership: Partnership, course: Course) -> CourseTailoring | None:
+    """The partnership's changes to ``course``, if it made any."""
+    return CourseTailoring.objects.for_partnership(partnership).filter(course=course).first()
+
+
+def manageable_roles(partnership: Partnership) -> QuerySet[Any]:
+    """The partnership's roles with ``is_editable`` and the number of items in each pathway."""
+    from django.db.models import Count
+
+    return roles_of(partnership).annotate(
+        is_editable=Q(local_to=partnership) | Q(framework__owner_partnership=partnership),
+        required_count=Count(
+            "pathway__items", filter=Q(pathway__items__kind=PathwayItem.Kind.REQUIRED)
+        ),
+        recommended_count=Count(
+            "pathway__items", filter=Q(pathway__items__kind=PathwayItem.Kind.RECOMMENDED)
+        ),
+    )

@@ -90,6 +90,24 @@ def b_framework_attempts(world: World) -> list[dict]:
     ]
 
 
+def b_owned_framework(world: World) -> list[dict]:
+    """The framework only B owns (and adopts), under B's code and under A's."""
+    framework_id = world.b_framework_course.framework_id
+    return [
+        {"code": world.b.code, "framework_id": framework_id},
+        {"code": world.a.code, "framework_id": framework_id},
+    ]
+
+
+def b_catalogue_courses(world: World) -> list[dict]:
+    """B's local course under either code; a course of B's own framework under A's."""
+    return [
+        {"code": world.b.code, "course_id": world.b_local_course.pk},
+        {"code": world.a.code, "course_id": world.b_local_course.pk},
+        {"code": world.a.code, "course_id": world.b_framework_course.pk},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -184,6 +202,46 @@ CASES: dict[str, Case | Public] = {
         ]
     ),
     "catalogue:role": Case(lambda w: [{"code": w.a.code, "role_id": w.b_local_role.pk}]),
+    # Coordinator catalogue pages: B's local course, role, own framework and its tier.
+    "catalogue:manage": Case(foreign_code),
+    "catalogue:manage-adopt": Case(b_owned_framework, methods=("get", "post")),
+    "catalogue:manage-stop-adopting": Case(b_owned_framework, methods=("get", "post")),
+    "catalogue:manage-framework": Case(
+        b_owned_framework, methods=("get", "post")
+    ),
+    "catalogue:manage-framework-version": Case(
+        b_owned_framework, methods=("get", "post")
+    ),
+    "catalogue:manage-tier-new": Case(
+        b_owned_framework, methods=("get", "post")
+    ),
+    "catalogue:manage-tier": Case(
+        lambda w: [
+            {"code": w.b.code, "tier_id": w.b_framework_course.tier_id},
+            {"code": w.a.code, "tier_id": w.b_framework_course.tier_id},
+        ],
+        methods=("get", "post"),
+    ),
+    "catalogue:manage-courses": Case(foreign_code),
+    "catalogue:manage-course-tailor": Case(
+        b_catalogue_courses, methods=("get", "post")
+    ),
+    "catalogue:manage-local-courses": Case(foreign_code),
+    "catalogue:manage-local-course-new": Case(foreign_code, methods=("get", "post")),
+    "catalogue:manage-local-course": Case(
+        b_catalogue_courses,
+        methods=("get", "post"),
+    ),
+    "catalogue:manage-local-course-delete": Case(b_catalogue_courses, methods=("get", "post")),
+    "catalogue:manage-roles": Case(foreign_code),
+    "catalogue:manage-role-new": Case(foreign_code, methods=("get", "post")),
+    "catalogue:manage-pathway": Case(
+        lambda w: [
+            {"code": w.b.code, "role_id": w.b_local_role.pk},
+            {"code": w.a.code, "role_id": w.b_local_role.pk},
+        ],
+        methods=("get", "post"),
+    ),
     "catalogue:export-json": Case(b_framework_attempts),
     "catalogue:export-xlsx": Case(b_framework_attempts),
     "catalogue:import": Case(foreign_code, methods=("get", "post")),
@@ -264,6 +322,7 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
         headers["Authorization"] = f"Bearer {token}"
     memberships_before = sorted(Membership.objects.values_list("partnership_id", "user_id", "role"))
     audit_before = AuditEvent.objects.count()
+    catalogue_before = catalogue_state()
     for kwargs in case.attempts(world):
         url = reverse(route, kwargs=kwargs)
         body = (case.body or {"roles": [Role.COORDINATOR]}) if method == "post" else None
@@ -281,6 +340,32 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
     )
     assert AuditEvent.objects.count() == audit_before
     assert AccessToken.objects.get(pk=world.b_token.pk).revoked_at is None
+    assert catalogue_state() == catalogue_before
+
+
+def catalogue_state() -> dict[str, list]:
+    """Every catalogue row a coordinator's page could change, as plain values."""
+    from interagency.catalogue.models import (
+        Adoption,
+        CompetenceFramework,
+        CourseTailoring,
+        PathwayItem,
+        Tier,
+    )
+
+    return {
+        "frameworks": sorted(
+            CompetenceFramework.objects.values_list("pk", "name", "version", "superseded_by")
+        ),
+        "tiers": sorted(Tier.objects.values_list("pk", "code", "name")),
+        "courses": sorted(Course.objects.values_list("pk", "title", "tier", "local_to")),
+        "roles": sorted(CatalogueRole.objects.values_list("pk", "name", "local_to")),
+        "pathway_items": sorted(PathwayItem.objects.values_list("pk", "course", "kind")),
+        "adoptions": sorted(Adoption.objects.values_list("partnership", "framework")),
+        "tailorings": sorted(
+            CourseTailoring.objects.values_list("partnership", "course", "hidden", "local_title")
+        ),
+    }
 
 
 def test_a_missing_object_and_a_foreign_object_answer_alike(world, client, sign_in):
