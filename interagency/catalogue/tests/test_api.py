@@ -527,6 +527,17 @@ def test_another_partnerships_local_course_cannot_be_tailored(
     assert response.json() == {"detail": "Not found."}
 
 
+def test_a_local_course_is_changed_as_a_course_not_tailored(
+    partnership, catalogue, coordinator, token_client
+):
+    ours = CourseFactory.create(tier=catalogue.tier_a, local_to=partnership)
+    response = token_client(coordinator).post(
+        f"{BASE}/courses/{ours.pk}/tailoring", {"hidden": True}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["course"]
+
+
 def local_course(catalogue: Catalogue, **changes) -> dict:
     return {
         "framework": catalogue.framework.pk,
