@@ -45,6 +45,7 @@ from interagency.catalogue.matching import (
     Matcher,
     match_item,
     normalise,
+    split_levels,
     tidy,
 )
 from interagency.catalogue.models import (
@@ -732,22 +733,39 @@ def build_framework(
 
 
 def _already_loaded(framework: CompetenceFramework, problems: list[Problem]) -> LoadResult:
-    unmatched = PathwayItem.objects.filter(
-        pathway__role__framework=framework, course__isnull=True
-    ).select_related("pathway__role")
+    items = list(
+        PathwayItem.objects.filter(pathway__role__framework=framework)
+        .select_related("pathway__role", "course")
+        .order_by("pathway__role_id", "kind", "order")
+    )
+    reports = []
+    for item in items:
+        if item.course_id is not None:
+            continue
+        part = item.named_as
+        base, levels = split_levels(item.named_as)
+        if len(levels) > 1:  # "Level 1 and 2": the level no sibling item matched
+            found = {
+                other.course.level
+                for other in items
+                if other.pathway_id == item.pathway_id
+                and other.named_as == item.named_as
+                and other.course is not None
+            }
+            missing = [level for level in levels if level not in found]
+            if len(missing) == 1:
+                part = f"{base} – Level {missing[0]}"
+        reports.append(
+            ItemReport(item.pathway.role.name, item.kind, item.named_as, part, "", "unmatched")
+        )
     return LoadResult(
         framework=framework,
         already_loaded=True,
         tiers=framework.tiers.count(),
         courses=framework.courses.count(),
         roles=framework.roles.count(),
-        pathway_items=PathwayItem.objects.filter(pathway__role__framework=framework).count(),
-        items=[
-            ItemReport(
-                item.pathway.role.name, item.kind, item.named_as, item.named_as, "", "unmatched"
-            )
-            for item in unmatched
-        ],
+        pathway_items=len(items),
+        items=reports,
         warnings=problems,
     )
 

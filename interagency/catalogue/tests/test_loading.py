@@ -232,6 +232,11 @@ def test_the_command_loading_twice_says_already_loaded_and_changes_nothing():
 
     assert "already loaded" in output
     assert catalogue_row_counts() == before
+    # The items still without a course are listed again, by part.
+    assert (
+        "UNMATCHED 'Domestic violence – Level 2' (part of 'Domestic violence – Level 1 and 2')"
+        " in General Practitioner" in output
+    )
 
 
 def test_the_command_adopts_the_framework_for_the_partnerships_named():
