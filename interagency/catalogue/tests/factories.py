@@ -1,6 +1,7 @@
 """Factories for the catalogue: frameworks, tiers, courses, roles, pathways, adoptions."""
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 
@@ -35,7 +36,7 @@ class PartnershipFrameworkFactory(FrameworkFactory):
     """A framework one partnership owns (imported or home-grown)."""
 
     owner = CompetenceFramework.Owner.PARTNERSHIP
-    region = None
+    region: Any = None
     owner_partnership = factory.SubFactory(PartnershipFactory)
 
 

@@ -25,9 +25,9 @@ from interagency.core.permissions import Role as MemberRole
 
 @pytest.fixture
 def group_a(partnership):
-    framework = FrameworkFactory(name="Competence Matters", region=partnership.region)
-    AdoptionFactory(partnership=partnership, framework=framework)
-    return TierFactory(framework=framework, code="a", name="Group A", order=1)
+    framework = FrameworkFactory.create(name="Competence Matters", region=partnership.region)
+    AdoptionFactory.create(partnership=partnership, framework=framework)
+    return TierFactory.create(framework=framework, code="a", name="Group A", order=1)
 
 
 def url(partnership, name: str, **kwargs) -> str:
@@ -59,7 +59,7 @@ def flash(response) -> str:
 
 
 def test_the_coordinator_adopts_a_framework(partnership, coordinator_client):
-    framework = FrameworkFactory(name="Intercollegiate", region=partnership.region)
+    framework = FrameworkFactory.create(name="Intercollegiate", region=partnership.region)
     page = coordinator_client.get(url(partnership, "manage"))
     assert "Intercollegiate" in page.text
     assert url(partnership, "manage-adopt", framework_id=framework.pk) in page.text
@@ -73,7 +73,7 @@ def test_the_coordinator_adopts_a_framework(partnership, coordinator_client):
 
 
 def test_adopting_is_a_post(partnership, coordinator_client):
-    framework = FrameworkFactory(region=partnership.region)
+    framework = FrameworkFactory.create(region=partnership.region)
     response = coordinator_client.get(url(partnership, "manage-adopt", framework_id=framework.pk))
     assert response.status_code == 405
     assert not Adoption.objects.exists()
@@ -91,7 +91,7 @@ def test_the_coordinator_stops_using_a_framework(partnership, coordinator_client
 
 
 def test_the_coordinator_hides_a_course(partnership, coordinator_client, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
+    course = CourseFactory.create(tier=group_a, title="Neglect")
     address = url(partnership, "manage-course-tailor", course_id=course.pk)
     response = coordinator_client.post(address, {"hidden": "on"}, follow=True)
     assert response.redirect_chain[-1][0] == url(partnership, "manage-courses")
@@ -101,7 +101,7 @@ def test_the_coordinator_hides_a_course(partnership, coordinator_client, group_a
 
 
 def test_the_coordinator_renames_and_retimes_a_course(partnership, coordinator_client, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect", duration_hours=6)
+    course = CourseFactory.create(tier=group_a, title="Neglect", duration_hours=6)
     coordinator_client.post(
         url(partnership, "manage-course-tailor", course_id=course.pk),
         {"local_title": "Neglect in Camden", "local_duration_hours": "4.5"},
@@ -116,9 +116,9 @@ def test_the_coordinator_renames_and_retimes_a_course(partnership, coordinator_c
 
 
 def test_hiding_a_required_course_shows_why_it_is_refused(partnership, coordinator_client, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
-    role = RoleFactory(tier=group_a, name="Youth worker")
-    PathwayItemFactory(pathway=PathwayFactory(role=role), course=course)
+    course = CourseFactory.create(tier=group_a, title="Neglect")
+    role = RoleFactory.create(tier=group_a, name="Youth worker")
+    PathwayItemFactory.create(pathway=PathwayFactory.create(role=role), course=course)
     response = coordinator_client.post(
         url(partnership, "manage-course-tailor", course_id=course.pk), {"hidden": "on"}
     )
@@ -135,7 +135,7 @@ def test_hiding_a_required_course_shows_why_it_is_refused(partnership, coordinat
 def test_a_local_course_is_changed_on_its_own_page_not_tailored(
     partnership, coordinator_client, group_a
 ):
-    course = CourseFactory(tier=group_a, local_to=partnership)
+    course = CourseFactory.create(tier=group_a, local_to=partnership)
     response = coordinator_client.get(url(partnership, "manage-course-tailor", course_id=course.pk))
     assert response.status_code == 404
 
@@ -184,7 +184,7 @@ def test_a_level_two_course_with_a_stated_equivalent_is_added(
 def test_a_duplicate_title_in_the_tier_is_refused_on_the_page(
     partnership, coordinator_client, group_a
 ):
-    CourseFactory(tier=group_a, title="Gangs and exploitation")
+    CourseFactory.create(tier=group_a, title="Gangs and exploitation")
     response = coordinator_client.post(
         url(partnership, "manage-local-course-new"), course_form(group_a)
     )
@@ -193,7 +193,7 @@ def test_a_duplicate_title_in_the_tier_is_refused_on_the_page(
 
 
 def test_the_tier_list_offers_only_adopted_frameworks(partnership, coordinator_client, group_a):
-    elsewhere = TierFactory(framework=FrameworkFactory(region=partnership.region))
+    elsewhere = TierFactory.create(framework=FrameworkFactory.create(region=partnership.region))
     response = coordinator_client.post(
         url(partnership, "manage-local-course-new"), course_form(elsewhere)
     )
@@ -204,7 +204,7 @@ def test_the_tier_list_offers_only_adopted_frameworks(partnership, coordinator_c
 def test_the_coordinator_changes_and_deletes_a_local_course(
     partnership, coordinator_client, group_a
 ):
-    course = CourseFactory(tier=group_a, title="Gangs", local_to=partnership)
+    course = CourseFactory.create(tier=group_a, title="Gangs", local_to=partnership)
     address = url(partnership, "manage-local-course", course_id=course.pk)
     assert 'value="Gangs"' in coordinator_client.get(address).text
     coordinator_client.post(address, course_form(group_a, title="Gangs and county lines"))
@@ -221,9 +221,9 @@ def test_the_coordinator_changes_and_deletes_a_local_course(
 def test_deleting_a_local_course_a_pathway_uses_is_refused(
     partnership, coordinator_client, group_a
 ):
-    course = CourseFactory(tier=group_a, title="Gangs", local_to=partnership)
-    role = RoleFactory(tier=group_a, name="Youth worker", local_to=partnership)
-    PathwayItemFactory(pathway=PathwayFactory(role=role), course=course)
+    course = CourseFactory.create(tier=group_a, title="Gangs", local_to=partnership)
+    role = RoleFactory.create(tier=group_a, name="Youth worker", local_to=partnership)
+    PathwayItemFactory.create(pathway=PathwayFactory.create(role=role), course=course)
     response = coordinator_client.post(
         url(partnership, "manage-local-course-delete", course_id=course.pk)
     )
@@ -238,8 +238,8 @@ def test_deleting_a_local_course_a_pathway_uses_is_refused(
 def test_the_coordinator_adds_a_role_and_edits_its_pathway(
     partnership, coordinator_client, group_a
 ):
-    neglect = CourseFactory(tier=group_a, title="Neglect")
-    court = CourseFactory(tier=group_a, title="Court skills")
+    neglect = CourseFactory.create(tier=group_a, title="Neglect")
+    court = CourseFactory.create(tier=group_a, title="Court skills")
     response = coordinator_client.post(
         url(partnership, "manage-role-new"), {"tier": group_a.pk, "name": "Youth worker"}
     )
@@ -261,8 +261,8 @@ def test_the_coordinator_adds_a_role_and_edits_its_pathway(
         follow=True,
     )
     assert "Pathway for Youth worker saved" in flash(response)
-    items = PathwayItem.objects.filter(pathway__role=role)
-    assert sorted((i.course.title, i.kind, i.repeat_every_months) for i in items) == [
+    items = PathwayItem.objects.filter(pathway__role=role).select_related("course")
+    assert sorted((i.named_as, i.kind, i.repeat_every_months) for i in items) == [
         ("Court skills", "recommended", None),
         ("Neglect", "required", 36),
     ]
@@ -273,8 +273,8 @@ def test_the_coordinator_adds_a_role_and_edits_its_pathway(
 def test_a_course_both_required_and_recommended_is_refused(
     partnership, coordinator_client, group_a
 ):
-    course = CourseFactory(tier=group_a, title="Neglect")
-    role = RoleFactory(tier=group_a, local_to=partnership)
+    course = CourseFactory.create(tier=group_a, title="Neglect")
+    role = RoleFactory.create(tier=group_a, local_to=partnership)
     response = coordinator_client.post(
         url(partnership, "manage-pathway", role_id=role.pk),
         {"window_months": "24", "required": [course.pk], "recommended": [course.pk]},
@@ -285,10 +285,10 @@ def test_a_course_both_required_and_recommended_is_refused(
 
 
 def test_a_hidden_course_is_not_offered_for_a_pathway(partnership, coordinator_client, group_a):
-    hidden = CourseFactory(tier=group_a, title="Court skills")
-    CourseFactory(tier=group_a, title="Shown course")
+    hidden = CourseFactory.create(tier=group_a, title="Court skills")
+    CourseFactory.create(tier=group_a, title="Shown course")
     services.tailor_course(partnership=partnership, course=hidden, hidden=True)
-    role = RoleFactory(tier=group_a, local_to=partnership)
+    role = RoleFactory.create(tier=group_a, local_to=partnership)
     address = url(partnership, "manage-pathway", role_id=role.pk)
     page = coordinator_client.get(address).text
     assert "Shown course" in page
@@ -299,7 +299,7 @@ def test_a_hidden_course_is_not_offered_for_a_pathway(partnership, coordinator_c
 
 
 def test_a_framework_roles_pathway_is_viewed_not_edited(partnership, coordinator_client, group_a):
-    role = RoleFactory(tier=group_a, name="Social worker")
+    role = RoleFactory.create(tier=group_a, name="Social worker")
     page = coordinator_client.get(url(partnership, "manage-roles"))
     assert url(partnership, "manage-pathway", role_id=role.pk) not in page.text
     assert reverse("catalogue:role", kwargs={"code": partnership.code, "role_id": role.pk}) in (
@@ -313,7 +313,7 @@ def test_a_framework_roles_pathway_is_viewed_not_edited(partnership, coordinator
 
 
 def test_the_coordinator_edits_an_owned_framework_and_its_tiers(partnership, coordinator_client):
-    framework = PartnershipFrameworkFactory(owner_partnership=partnership, name="Ours")
+    framework = PartnershipFrameworkFactory.create(owner_partnership=partnership, name="Ours")
     address = url(partnership, "manage-framework", framework_id=framework.pk)
     coordinator_client.post(address, {"name": "Camden framework", "period_months": "36"})
     framework.refresh_from_db()
@@ -345,9 +345,11 @@ def test_a_regional_framework_has_no_edit_page(partnership, coordinator_client, 
 
 
 def test_a_new_version_is_made_and_adopted_separately(partnership, coordinator_client):
-    old = PartnershipFrameworkFactory(owner_partnership=partnership, name="Ours", version="1")
-    AdoptionFactory(partnership=partnership, framework=old)
-    course = CourseFactory(tier=TierFactory(framework=old))
+    old = PartnershipFrameworkFactory.create(
+        owner_partnership=partnership, name="Ours", version="1"
+    )
+    AdoptionFactory.create(partnership=partnership, framework=old)
+    course = CourseFactory.create(tier=TierFactory.create(framework=old))
     response = coordinator_client.post(
         url(partnership, "manage-framework-version", framework_id=old.pk),
         {"version": "2"},
@@ -365,7 +367,7 @@ def test_a_new_version_is_made_and_adopted_separately(partnership, coordinator_c
 # Who may use these pages
 
 
-ROUTES = [
+ROUTES: list[tuple[str, dict]] = [
     ("manage", {}),
     ("manage-courses", {}),
     ("manage-local-courses", {}),
@@ -383,8 +385,8 @@ def test_a_learner_is_refused(name, kwargs, partnership, member_with, sign_in, c
 
 def test_a_learner_cannot_hide_or_adopt(partnership, member_with, sign_in, client, group_a):
     sign_in(member_with(MemberRole.LEARNER))
-    course = CourseFactory(tier=group_a)
-    framework = FrameworkFactory(region=partnership.region)
+    course = CourseFactory.create(tier=group_a)
+    framework = FrameworkFactory.create(region=partnership.region)
     hide = client.post(
         url(partnership, "manage-course-tailor", course_id=course.pk), {"hidden": "on"}
     )
@@ -414,12 +416,14 @@ def test_signing_in_is_required(partnership, client):
 def _rows(group_a, partnership, count: int) -> None:
     """Courses (some hidden or renamed), local courses, roles with pathways, frameworks."""
     for _ in range(count):
-        course = CourseFactory(tier=group_a)
-        CourseTailoringFactory(partnership=partnership, course=course, local_title="Local")
-        CourseFactory(tier=group_a, local_to=partnership)
-        RoleFactory(tier=group_a, local_to=partnership)
-        PathwayItemFactory(pathway=PathwayFactory(role=RoleFactory(tier=group_a)), course=course)
-        FrameworkFactory(region=partnership.region)
+        course = CourseFactory.create(tier=group_a)
+        CourseTailoringFactory.create(partnership=partnership, course=course, local_title="Local")
+        CourseFactory.create(tier=group_a, local_to=partnership)
+        RoleFactory.create(tier=group_a, local_to=partnership)
+        PathwayItemFactory.create(
+            pathway=PathwayFactory.create(role=RoleFactory.create(tier=group_a)), course=course
+        )
+        FrameworkFactory.create(region=partnership.region)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Coordinators adopt and tailor frameworks, add local courses and roles, and set pathways."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,18 +30,18 @@ from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactor
 
 @pytest.fixture
 def framework(partnership):
-    framework = FrameworkFactory(name="Competence Matters", region=partnership.region)
-    AdoptionFactory(partnership=partnership, framework=framework)
+    framework = FrameworkFactory.create(name="Competence Matters", region=partnership.region)
+    AdoptionFactory.create(partnership=partnership, framework=framework)
     return framework
 
 
 @pytest.fixture
 def group_a(framework):
-    return TierFactory(framework=framework, code="a", name="Group A", order=1)
+    return TierFactory.create(framework=framework, code="a", name="Group A", order=1)
 
 
 def local_course(partnership, framework, tier, **overrides):
-    fields = {
+    fields: dict[str, Any] = {
         "title": "Neglect",
         "category": Course.Category.CORE,
         "level": None,
@@ -60,7 +61,7 @@ def messages_of(error: ValidationError) -> str:
 
 
 def test_adopting_twice_keeps_one_adoption(partnership, coordinator):
-    framework = FrameworkFactory(region=partnership.region)
+    framework = FrameworkFactory.create(region=partnership.region)
     first = services.adopt_framework(
         partnership=partnership, framework=framework, adopted_by=coordinator
     )
@@ -70,20 +71,22 @@ def test_adopting_twice_keeps_one_adoption(partnership, coordinator):
 
 
 def test_another_regions_framework_cannot_be_adopted(partnership):
-    elsewhere = FrameworkFactory(region=RegionFactory(code="north-west", name="North West"))
+    elsewhere = FrameworkFactory.create(
+        region=RegionFactory.create(code="north-west", name="North West")
+    )
     with pytest.raises(ValidationError, match="not available"):
         services.adopt_framework(partnership=partnership, framework=elsewhere)
     assert not selectors.adopted_frameworks(partnership).exists()
 
 
 def test_another_partnerships_framework_cannot_be_adopted(partnership, other_partnership):
-    theirs = PartnershipFrameworkFactory(owner_partnership=other_partnership)
+    theirs = PartnershipFrameworkFactory.create(owner_partnership=other_partnership)
     with pytest.raises(ValidationError):
         services.adopt_framework(partnership=partnership, framework=theirs)
 
 
 def test_stopping_an_adoption_takes_its_courses_out_of_the_catalogue(partnership, group_a):
-    course = CourseFactory(tier=group_a)
+    course = CourseFactory.create(tier=group_a)
     services.stop_adopting(partnership=partnership, framework=group_a.framework)
     assert course not in selectors.catalogue_courses(partnership)
     assert Course.objects.filter(pk=course.pk).exists()
@@ -93,7 +96,7 @@ def test_stopping_an_adoption_takes_its_courses_out_of_the_catalogue(partnership
 
 
 def test_local_title_and_duration_show_in_the_catalogue(partnership, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect", duration_hours=Decimal(6))
+    course = CourseFactory.create(tier=group_a, title="Neglect", duration_hours=Decimal(6))
     services.tailor_course(
         partnership=partnership,
         course=course,
@@ -107,31 +110,31 @@ def test_local_title_and_duration_show_in_the_catalogue(partnership, group_a):
 def test_tailoring_is_seen_only_by_the_partnership_that_made_it(
     partnership, other_partnership, group_a
 ):
-    course = CourseFactory(tier=group_a, title="Neglect")
-    AdoptionFactory(partnership=other_partnership, framework=group_a.framework)
+    course = CourseFactory.create(tier=group_a, title="Neglect")
+    AdoptionFactory.create(partnership=other_partnership, framework=group_a.framework)
     services.tailor_course(partnership=partnership, course=course, local_title="Our neglect")
     theirs = selectors.catalogue_courses(other_partnership).get(pk=course.pk)
     assert theirs.shown_title == "Neglect"
 
 
 def test_clearing_a_local_title_shows_the_framework_title_again(partnership, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
+    course = CourseFactory.create(tier=group_a, title="Neglect")
     services.tailor_course(partnership=partnership, course=course, local_title="Ours")
     services.tailor_course(partnership=partnership, course=course, local_title="")
     assert selectors.catalogue_courses(partnership).get(pk=course.pk).shown_title == "Neglect"
 
 
 def test_a_hidden_course_leaves_the_catalogue(partnership, group_a):
-    course = CourseFactory(tier=group_a)
+    course = CourseFactory.create(tier=group_a)
     services.tailor_course(partnership=partnership, course=course, hidden=True)
     assert course not in selectors.catalogue_courses(partnership)
     assert selectors.catalogue_courses(partnership, include_hidden=True).get(pk=course.pk).is_hidden
 
 
 def test_hiding_a_course_a_pathway_requires_is_refused(partnership, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
-    role = RoleFactory(tier=group_a, name="Youth worker")
-    PathwayItemFactory(pathway=PathwayFactory(role=role), course=course)
+    course = CourseFactory.create(tier=group_a, title="Neglect")
+    role = RoleFactory.create(tier=group_a, name="Youth worker")
+    PathwayItemFactory.create(pathway=PathwayFactory.create(role=role), course=course)
     with pytest.raises(ValidationError) as refused:
         services.tailor_course(partnership=partnership, course=course, hidden=True)
     assert messages_of(refused.value) == (
@@ -141,9 +144,9 @@ def test_hiding_a_course_a_pathway_requires_is_refused(partnership, group_a):
 
 
 def test_hiding_a_course_a_pathway_only_recommends_is_allowed(partnership, group_a):
-    course = CourseFactory(tier=group_a)
-    PathwayItemFactory(
-        pathway=PathwayFactory(role=RoleFactory(tier=group_a)),
+    course = CourseFactory.create(tier=group_a)
+    PathwayItemFactory.create(
+        pathway=PathwayFactory.create(role=RoleFactory.create(tier=group_a)),
         course=course,
         kind=PathwayItem.Kind.RECOMMENDED,
     )
@@ -154,15 +157,15 @@ def test_hiding_a_course_a_pathway_only_recommends_is_allowed(partnership, group
 def test_another_partnerships_local_role_does_not_stop_hiding(
     partnership, other_partnership, group_a
 ):
-    course = CourseFactory(tier=group_a)
-    role = RoleFactory(tier=group_a, local_to=other_partnership)
-    PathwayItemFactory(pathway=PathwayFactory(role=role), course=course)
+    course = CourseFactory.create(tier=group_a)
+    role = RoleFactory.create(tier=group_a, local_to=other_partnership)
+    PathwayItemFactory.create(pathway=PathwayFactory.create(role=role), course=course)
     services.tailor_course(partnership=partnership, course=course, hidden=True)
     assert course not in selectors.catalogue_courses(partnership)
 
 
 def test_a_course_of_a_framework_not_adopted_cannot_be_tailored(partnership):
-    course = CourseFactory()
+    course = CourseFactory.create()
     with pytest.raises(ValidationError, match="not in"):
         services.tailor_course(partnership=partnership, course=course, hidden=True)
 
@@ -171,7 +174,7 @@ def test_a_course_of_a_framework_not_adopted_cannot_be_tailored(partnership):
 
 
 def test_a_local_course_is_seen_only_by_its_partnership(partnership, other_partnership, group_a):
-    AdoptionFactory(partnership=other_partnership, framework=group_a.framework)
+    AdoptionFactory.create(partnership=other_partnership, framework=group_a.framework)
     course = local_course(
         partnership,
         group_a.framework,
@@ -190,13 +193,13 @@ def test_a_local_course_is_seen_only_by_its_partnership(partnership, other_partn
 
 
 def test_a_local_course_needs_an_adopted_framework(partnership):
-    tier = TierFactory(framework=FrameworkFactory(region=partnership.region))
+    tier = TierFactory.create(framework=FrameworkFactory.create(region=partnership.region))
     with pytest.raises(ValidationError, match="Adopt"):
         local_course(partnership, tier.framework, tier)
 
 
 def test_a_local_course_needs_a_tier_of_its_framework(partnership, framework):
-    other_tier = TierFactory()
+    other_tier = TierFactory.create()
     with pytest.raises(ValidationError) as refused:
         local_course(partnership, framework, other_tier)
     assert "tier" in refused.value.message_dict
@@ -209,7 +212,7 @@ def test_a_duration_that_is_not_one_is_refused_on_its_field(partnership, group_a
 
 
 def test_a_duplicate_title_in_a_tier_is_refused(partnership, group_a):
-    CourseFactory(tier=group_a, title="Neglect", level=1)
+    CourseFactory.create(tier=group_a, title="Neglect", level=1)
     with pytest.raises(ValidationError) as refused:
         local_course(partnership, group_a.framework, group_a, title="neglect", level=1)
     assert refused.value.message_dict["title"] == [
@@ -218,7 +221,7 @@ def test_a_duplicate_title_in_a_tier_is_refused(partnership, group_a):
 
 
 def test_the_same_title_at_another_level_is_allowed(partnership, group_a):
-    CourseFactory(tier=group_a, title="Neglect", level=1)
+    CourseFactory.create(tier=group_a, title="Neglect", level=1)
     course = local_course(partnership, group_a.framework, group_a, title="Neglect", level=2)
     assert course.level == 2
 
@@ -243,20 +246,20 @@ def test_a_level_two_course_with_a_stated_equivalent_is_allowed(partnership, gro
 
 
 def test_a_level_two_course_takes_its_level_one_namesake_as_prerequisite(partnership, group_a):
-    level_one = CourseFactory(tier=group_a, title="Court skills", level=1)
+    level_one = CourseFactory.create(tier=group_a, title="Court skills", level=1)
     course = local_course(partnership, group_a.framework, group_a, title="Court skills", level=2)
     assert list(course.prerequisites.all()) == [level_one]
 
 
 def test_a_hidden_level_one_does_not_count_as_the_level_two_prerequisite(partnership, group_a):
-    level_one = CourseFactory(tier=group_a, title="Court skills", level=1)
+    level_one = CourseFactory.create(tier=group_a, title="Court skills", level=1)
     services.tailor_course(partnership=partnership, course=level_one, hidden=True)
     with pytest.raises(ValidationError, match="Level 2 course needs"):
         local_course(partnership, group_a.framework, group_a, title="Court skills", level=2)
 
 
 def test_prerequisites_must_come_from_the_partnerships_catalogue(partnership, group_a):
-    elsewhere = CourseFactory()
+    elsewhere = CourseFactory.create()
     with pytest.raises(ValidationError) as refused:
         local_course(partnership, group_a.framework, group_a, level=2, prerequisites=[elsewhere])
     assert "prerequisites" in refused.value.message_dict
@@ -264,7 +267,7 @@ def test_prerequisites_must_come_from_the_partnerships_catalogue(partnership, gr
 
 def test_updating_a_local_course_changes_it_in_place(partnership, group_a):
     course = local_course(partnership, group_a.framework, group_a, title="Neglect")
-    TopicFactory(name="Neglect", slug="neglect")
+    TopicFactory.create(name="Neglect", slug="neglect")
     services.update_local_course(
         partnership=partnership,
         course=course,
@@ -287,7 +290,7 @@ def test_updating_a_local_course_changes_it_in_place(partnership, group_a):
 def test_another_partnerships_local_course_cannot_be_updated_or_deleted(
     partnership, other_partnership, group_a
 ):
-    AdoptionFactory(partnership=other_partnership, framework=group_a.framework)
+    AdoptionFactory.create(partnership=other_partnership, framework=group_a.framework)
     theirs = local_course(other_partnership, group_a.framework, group_a, title="Theirs")
     with pytest.raises(ValidationError):
         services.update_local_course(
@@ -337,7 +340,7 @@ def test_a_local_role_gets_an_empty_pathway(partnership, group_a):
 
 
 def test_a_role_name_already_in_the_framework_is_refused(partnership, group_a):
-    RoleFactory(tier=group_a, name="Youth worker")
+    RoleFactory.create(tier=group_a, name="Youth worker")
     with pytest.raises(ValidationError) as refused:
         services.add_local_role(
             partnership=partnership, framework=group_a.framework, tier=group_a, name="youth WORKER"
@@ -346,7 +349,7 @@ def test_a_role_name_already_in_the_framework_is_refused(partnership, group_a):
 
 
 def test_a_pathway_is_set_with_its_window_and_refreshers(partnership, group_a):
-    neglect, court, gangs = (CourseFactory(tier=group_a, title=t) for t in ("N", "C", "G"))
+    neglect, court, gangs = (CourseFactory.create(tier=group_a, title=t) for t in ("N", "C", "G"))
     role = services.add_local_role(
         partnership=partnership, framework=group_a.framework, tier=group_a, name="Youth worker"
     )
@@ -372,7 +375,7 @@ def test_a_pathway_is_set_with_its_window_and_refreshers(partnership, group_a):
 
 
 def test_a_pathway_cannot_use_a_hidden_course(partnership, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
+    course = CourseFactory.create(tier=group_a, title="Neglect")
     services.tailor_course(partnership=partnership, course=course, hidden=True)
     role = services.add_local_role(
         partnership=partnership, framework=group_a.framework, tier=group_a, name="Youth worker"
@@ -386,7 +389,7 @@ def test_a_pathway_cannot_use_a_hidden_course(partnership, group_a):
 
 
 def test_a_course_cannot_be_both_required_and_recommended(partnership, group_a):
-    course = CourseFactory(tier=group_a, title="Neglect")
+    course = CourseFactory.create(tier=group_a, title="Neglect")
     role = services.add_local_role(
         partnership=partnership, framework=group_a.framework, tier=group_a, name="Youth worker"
     )
@@ -404,7 +407,7 @@ def test_a_course_cannot_be_both_required_and_recommended(partnership, group_a):
 
 
 def test_a_regional_frameworks_pathway_is_not_edited_by_a_partnership(partnership, group_a):
-    role = RoleFactory(tier=group_a)
+    role = RoleFactory.create(tier=group_a)
     with pytest.raises(ValidationError, match="add a local role"):
         services.set_pathway_items(
             partnership=partnership, role=role, required=[], recommended=[], window_months=24
@@ -412,7 +415,7 @@ def test_a_regional_frameworks_pathway_is_not_edited_by_a_partnership(partnershi
 
 
 def test_another_partnerships_role_is_refused(partnership, other_partnership, group_a):
-    AdoptionFactory(partnership=other_partnership, framework=group_a.framework)
+    AdoptionFactory.create(partnership=other_partnership, framework=group_a.framework)
     theirs = services.add_local_role(
         partnership=other_partnership, framework=group_a.framework, tier=group_a, name="Theirs"
     )
@@ -433,7 +436,7 @@ def test_a_regional_framework_is_never_edited(partnership, framework):
 
 
 def test_an_owned_framework_and_its_tiers_are_edited(partnership):
-    framework = PartnershipFrameworkFactory(owner_partnership=partnership, name="Ours")
+    framework = PartnershipFrameworkFactory.create(owner_partnership=partnership, name="Ours")
     services.update_framework_details(
         partnership=partnership, framework=framework, name="Camden framework", period_months=36
     )
@@ -453,16 +456,18 @@ def test_an_owned_framework_and_its_tiers_are_edited(partnership):
 
 
 def test_a_new_version_copies_the_framework_and_leaves_the_old_rows_alone(partnership):
-    old = PartnershipFrameworkFactory(owner_partnership=partnership, name="Ours", version="1")
-    AdoptionFactory(partnership=partnership, framework=old)
-    tier = TierFactory(framework=old, code="a")
-    level_one = CourseFactory(tier=tier, title="Court skills", level=1)
-    level_two = CourseFactory(tier=tier, title="Court skills", level=2)
+    old = PartnershipFrameworkFactory.create(
+        owner_partnership=partnership, name="Ours", version="1"
+    )
+    AdoptionFactory.create(partnership=partnership, framework=old)
+    tier = TierFactory.create(framework=old, code="a")
+    level_one = CourseFactory.create(tier=tier, title="Court skills", level=1)
+    level_two = CourseFactory.create(tier=tier, title="Court skills", level=2)
     level_two.prerequisites.add(level_one)
-    level_two.topics.add(TopicFactory(name="Court"))
+    level_two.topics.add(TopicFactory.create(name="Court"))
     Equivalence.objects.create(counts_for=level_one, external_training="A degree module")
-    role = RoleFactory(tier=tier, name="Social worker")
-    item = PathwayItemFactory(pathway=PathwayFactory(role=role), course=level_two)
+    role = RoleFactory.create(tier=tier, name="Social worker")
+    item = PathwayItemFactory.create(pathway=PathwayFactory.create(role=role), course=level_two)
     old_ids = sorted(Course.objects.filter(framework=old).values_list("pk", flat=True))
 
     new = services.new_framework_version(
@@ -487,7 +492,7 @@ def test_a_new_version_copies_the_framework_and_leaves_the_old_rows_alone(partne
 
 
 def test_a_version_is_made_once_and_only_from_the_newest(partnership):
-    old = PartnershipFrameworkFactory(owner_partnership=partnership, version="1")
+    old = PartnershipFrameworkFactory.create(owner_partnership=partnership, version="1")
     with pytest.raises(ValidationError, match="already has a version"):
         services.new_framework_version(framework=old, version="1", partnership=partnership)
     services.new_framework_version(framework=old, version="2", partnership=partnership)
@@ -497,7 +502,7 @@ def test_a_version_is_made_once_and_only_from_the_newest(partnership):
 
 
 def test_a_partnership_cannot_version_a_framework_it_does_not_own(partnership, framework):
-    other = PartnershipFactory()
+    other = PartnershipFactory.create()
     with pytest.raises(ValidationError):
         services.new_framework_version(framework=framework, version="2", partnership=other)
     framework.refresh_from_db()
