@@ -207,13 +207,13 @@ CASES: dict[str, Case | Public] = {
     "catalogue:manage-adopt": Case(b_owned_framework, methods=("get", "post")),
     "catalogue:manage-stop-adopting": Case(b_owned_framework, methods=("get", "post")),
     "catalogue:manage-framework": Case(
-        b_owned_framework, methods=("get", "post")
+        b_owned_framework, methods=("get", "post"), body={"name": "Taken over"}
     ),
     "catalogue:manage-framework-version": Case(
-        b_owned_framework, methods=("get", "post")
+        b_owned_framework, methods=("get", "post"), body={"version": "taken-over"}
     ),
     "catalogue:manage-tier-new": Case(
-        b_owned_framework, methods=("get", "post")
+        b_owned_framework, methods=("get", "post"), body={"code": "taken", "name": "Taken"}
     ),
     "catalogue:manage-tier": Case(
         lambda w: [
@@ -221,16 +221,18 @@ CASES: dict[str, Case | Public] = {
             {"code": w.a.code, "tier_id": w.b_framework_course.tier_id},
         ],
         methods=("get", "post"),
+        body={"code": "taken", "name": "Taken over"},
     ),
     "catalogue:manage-courses": Case(foreign_code),
     "catalogue:manage-course-tailor": Case(
-        b_catalogue_courses, methods=("get", "post")
+        b_catalogue_courses, methods=("get", "post"), body={"hidden": "on", "local_title": "Taken"}
     ),
     "catalogue:manage-local-courses": Case(foreign_code),
     "catalogue:manage-local-course-new": Case(foreign_code, methods=("get", "post")),
     "catalogue:manage-local-course": Case(
         b_catalogue_courses,
         methods=("get", "post"),
+        body={"title": "Taken over", "category": "core", "duration_text": "3 hours"},
     ),
     "catalogue:manage-local-course-delete": Case(b_catalogue_courses, methods=("get", "post")),
     "catalogue:manage-roles": Case(foreign_code),
@@ -241,6 +243,7 @@ CASES: dict[str, Case | Public] = {
             {"code": w.a.code, "role_id": w.b_local_role.pk},
         ],
         methods=("get", "post"),
+        body={"window_months": "1", "required": [], "recommended": []},
     ),
     "catalogue:export-json": Case(b_framework_attempts),
     "catalogue:export-xlsx": Case(b_framework_attempts),
