@@ -15,7 +15,7 @@ from interagency.catalogue.models import (
     PathwayItem,
     Role,
 )
-from interagency.tenancy import seeding
+from interagency.demo import seeding
 from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from interagency.accounts.models import User
 from interagency.core.permissions import Role
-from interagency.tenancy import seeding
+from interagency.demo import seeding
 from interagency.tenancy.models import Membership, Partnership
 
 DEMO_PASSWORD = "a long demo password for tests"

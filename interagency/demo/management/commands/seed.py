@@ -2,7 +2,7 @@
 
 Repeatable (the same ``--seed`` gives the same people) and idempotent (a
 partnership that already has synthetic members is left as it is). The work
-happens in :mod:`interagency.tenancy.seeding`; this command only reads options
+happens in :mod:`interagency.demo.seeding`; this command only reads options
 and prints progress.
 """
 
@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interagency.tenancy import seeding
+from interagency.demo import seeding
 
 
 class Command(BaseCommand):

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from interagency.accounts.models import User
+from interagency.catalogue.interchange import build_framework, shipped_document
+from interagency.catalogue.services import adopt_framework
 from interagency.core.permissions import Role
 from interagency.tenancy.models import Membership, Partnership, Region
 
@@ -81,14 +83,7 @@ SHIPPED_FRAMEWORKS = ("competence-matters", "intercollegiate-health")
 def adopt_shipped_frameworks(
     partnerships: list[Partnership], progress: Progress = lambda message: None
 ) -> None:
-    """Load the shipped frameworks (once) and have every partnership given adopt them.
-
-    The catalogue is imported here, not at the top: seeding is the one place
-    tenancy reaches into a domain app, to give synthetic partnerships a programme.
-    """
-    from interagency.catalogue.interchange import build_framework, shipped_document
-    from interagency.catalogue.services import adopt_framework
-
+    """Load the shipped frameworks (once) and have every partnership given adopt them."""
     for slug in SHIPPED_FRAMEWORKS:
         result = build_framework(shipped_document(slug))
         for partnership in partnerships:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from interagency.tenancy.seeding import DEMO_ACCOUNTS, load_demo
+from interagency.demo.seeding import DEMO_ACCOUNTS, load_demo
 
 
 class Command(BaseCommand):
