@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "interagency.accounts",
     "interagency.audit",
     "interagency.catalogue",
+    "interagency.people",
     "interagency.demo",
 ]
 
