@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("interagency.accounts.urls")),
     path("", include("interagency.audit.urls")),
     path("", include("interagency.catalogue.urls")),
+    path("", include("interagency.people.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]

@@ -182,7 +182,7 @@ CASES: dict[str, Case | Public] = {
     ),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
-        lambda w: [{"code": w.b.code, "area": area} for area in ("people", "sessions")]
+        lambda w: [{"code": w.b.code, "area": area} for area in ("sessions", "records")]
     ),
     "tenancy:members": Case(foreign_code),
     "tenancy:member-roles": Case(
@@ -248,6 +248,7 @@ CASES: dict[str, Case | Public] = {
     "catalogue:export-json": Case(b_framework_attempts),
     "catalogue:export-xlsx": Case(b_framework_attempts),
     "catalogue:import": Case(foreign_code, methods=("get", "post")),
+    "people:index": Case(foreign_code),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [

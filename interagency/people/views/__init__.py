@@ -1,0 +1,1 @@
+"""People pages, one module per topic: agencies, imports, survey, needs."""
