@@ -1,0 +1,223 @@
+"""Every write to the people app: one transaction each, validated, personal data audited.
+
+Sections belong to topics (agencies and people, imports, the mapping survey,
+training needs); each says what it audits.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from interagency.audit.models import AuditEvent
+from interagency.audit.services import diff, record_event, snapshot
+from interagency.people.models import Agency, Person, Service
+from interagency.tenancy.models import Partnership
+
+# Agencies and people ------------------------------------------------------------------
+#
+# Agency contacts and people are personal data: every change is audited with a
+# before/after diff. Callers check permission first (visibility.can_edit_person
+# for people, Action.MANAGE_AGENCIES for agencies); the services check that
+# every row they join belongs to the same partnership.
+
+AGENCY_AUDITED_FIELDS = [
+    "name",
+    "sector",
+    "is_statutory_partner",
+    "parent_id",
+    "contact_name",
+    "contact_email",
+    "lead_id",
+]
+AGENCY_FIELDS = frozenset(
+    {"name", "sector", "is_statutory_partner", "parent", "contact_name", "contact_email", "lead"}
+)
+PERSON_AUDITED_FIELDS = [
+    "full_name",
+    "work_email",
+    "job_title",
+    "role_id",
+    "agency_id",
+    "service_id",
+    "line_manager_id",
+    "employment_type",
+    "started_on",
+    "left_on",
+    "external_id",
+    "registration_number",
+    "user_id",
+]
+PERSON_FIELDS = frozenset(
+    {
+        "full_name",
+        "work_email",
+        "job_title",
+        "role",
+        "agency",
+        "service",
+        "line_manager",
+        "employment_type",
+        "started_on",
+        "left_on",
+        "external_id",
+        "registration_number",
+        "user",
+    }
+)
+
+
+def _validate_agency(agency: Agency) -> None:
+    """Model validation plus the partnership's rules: unique name, parent in the partnership."""
+    agency.full_clean(validate_constraints=False)
+    errors: dict[str, str] = {}
+    same_name = Agency.objects.for_partnership(agency.partnership).filter(
+        name__iexact=agency.name.strip()
+    )
+    if agency.pk:
+        same_name = same_name.exclude(pk=agency.pk)
+    if same_name.exists():
+        errors["name"] = "The partnership already has an agency with this name."
+    parent = agency.parent
+    if parent is not None and (
+        parent.partnership_id != agency.partnership_id or parent.pk == agency.pk
+    ):
+        errors["parent"] = "Choose another agency of this partnership as the parent."
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_agency(
+    *, partnership: Partnership, created_by, name: str, sector: str, **fields
+) -> Agency:
+    """Add an agency to the partnership; its contact details are audited."""
+    unknown = set(fields) - AGENCY_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown agency fields: {sorted(unknown)}")
+    agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
+    _validate_agency(agency)
+    with transaction.atomic():
+        agency.save()
+        record_event(
+            actor=created_by,
+            action=AuditEvent.Action.CREATED,
+            subject=agency,
+            changes=diff({}, snapshot(agency, AGENCY_AUDITED_FIELDS)),
+            partnership=partnership,
+        )
+    return agency
+
+
+def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
+    """Change an agency's details; a change of contact or lead is audited."""
+    unknown = set(fields) - AGENCY_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown agency fields: {sorted(unknown)}")
+    before = snapshot(agency, AGENCY_AUDITED_FIELDS)
+    for name, value in fields.items():
+        setattr(agency, name, value.strip() if name == "name" else value)
+    _validate_agency(agency)
+    changes = diff(before, snapshot(agency, AGENCY_AUDITED_FIELDS))
+    if not changes:
+        return agency
+    with transaction.atomic():
+        agency.save()
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=agency,
+            changes=changes,
+            partnership=agency.partnership,
+        )
+    return agency
+
+
+def add_service(*, agency: Agency, name: str) -> Service:
+    """Add a team or department to an agency (not personal data, so not audited)."""
+    name = name.strip()
+    service = Service(partnership=agency.partnership, agency=agency, name=name)
+    service.full_clean(validate_constraints=False)
+    if agency.services.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "This agency already has a service with this name."})
+    with transaction.atomic():
+        service.save()
+    return service
+
+
+def _validate_person(person: Person) -> None:
+    """Model validation plus: every row the person points at belongs to their partnership."""
+    person.full_clean(validate_constraints=False)
+    errors: dict[str, str] = {}
+    partnership_id = person.partnership_id
+    if person.agency.partnership_id != partnership_id:
+        errors["agency"] = "Choose an agency of this partnership."
+    manager = person.line_manager
+    if manager is not None and (
+        manager.partnership_id != partnership_id or (person.pk and manager.pk == person.pk)
+    ):
+        errors["line_manager"] = "Choose another person of this partnership as line manager."
+    if person.role_id is not None:
+        from interagency.catalogue.selectors import roles_of
+
+        if not roles_of(person.partnership).filter(pk=person.role_id).exists():
+            errors["role"] = "Choose a role of this partnership's catalogue."
+    if person.external_id:
+        clash = Person.objects.filter(agency_id=person.agency_id, external_id=person.external_id)
+        if person.pk:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            errors["external_id"] = "Another person of this agency has this id."
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_person(
+    *, partnership: Partnership, changed_by, full_name: str, agency: Agency, **fields
+) -> Person:
+    """Add a person to an agency of the partnership; the new record is audited."""
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
+    _validate_person(person)
+    with transaction.atomic():
+        person.save()
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CREATED,
+            subject=person,
+            changes=diff({}, snapshot(person, PERSON_AUDITED_FIELDS)),
+            partnership=partnership,
+        )
+    return person
+
+
+def update_person(*, person: Person, changed_by, **fields) -> Person:
+    """Change a person's record; the before/after difference is audited."""
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    before = snapshot(person, PERSON_AUDITED_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value.strip() if name == "full_name" else value)
+    _validate_person(person)
+    changes = diff(before, snapshot(person, PERSON_AUDITED_FIELDS))
+    if not changes:
+        return person
+    with transaction.atomic():
+        person.save()
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=person,
+            changes=changes,
+            partnership=person.partnership,
+        )
+    return person
+
+
+def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> Person:
+    """Record the day a person left their agency (on or after they started); audited."""
+    if person.merged_into_id is not None:
+        raise ValidationError("This record was merged into another and cannot change.")
+    return update_person(person=person, changed_by=changed_by, left_on=left_on)
