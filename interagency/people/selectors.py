@@ -1,0 +1,111 @@
+"""Every read of the people app, scoped to one partnership and optimised.
+
+Sections belong to topics (agencies and people, imports, the mapping survey,
+training needs). Lists of named people start from visibility.visible_people.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from interagency.people.models import Agency, Person, Service
+from interagency.tenancy.models import Partnership
+
+# Agencies and people ------------------------------------------------------------------
+#
+# Lookups by id raise DoesNotExist for another partnership's rows, so views
+# answer 404. People are always read through visibility.visible_people.
+
+
+def agencies_of(partnership: Partnership) -> QuerySet[Agency]:
+    """The partnership's agencies with their lead and how many current people each has."""
+    return (
+        Agency.objects.for_partnership(partnership)
+        .select_related("lead", "parent")
+        .annotate(
+            current_people=Count(
+                "people",
+                filter=Q(people__left_on__isnull=True, people__merged_into__isnull=True),
+            ),
+            service_count=Count("services", distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def agency_in(partnership: Partnership, pk: int) -> Agency:
+    """One agency of the partnership with its services; raises DoesNotExist otherwise."""
+    return (
+        Agency.objects.for_partnership(partnership)
+        .select_related("lead", "parent")
+        .prefetch_related("services")
+        .get(pk=pk)
+    )
+
+
+def agencies_led_by(partnership: Partnership, user) -> QuerySet[Agency]:
+    """The agencies of the partnership whose lead is ``user``."""
+    return Agency.objects.for_partnership(partnership).filter(lead=user).order_by("name")
+
+
+def services_of(partnership: Partnership) -> QuerySet[Service]:
+    """Every service of the partnership's agencies, by agency then name."""
+    return Service.objects.for_partnership(partnership).select_related("agency")
+
+
+def people_counts_by_agency(people: QuerySet[Person]) -> list[dict[str, Any]]:
+    """Current and left counts of ``people`` (already visible-filtered) per agency and sector."""
+    return list(
+        people.values("agency_id", "agency__name", "agency__sector")
+        .annotate(
+            current=Count("pk", filter=Q(left_on__isnull=True)),
+            left=Count("pk", filter=Q(left_on__isnull=False)),
+        )
+        .order_by("agency__name")
+    )
+
+
+def people_counts_by_service(people: QuerySet[Person]) -> dict[int | None, int]:
+    """Current people of ``people`` per service id (None for no service)."""
+    return {
+        row["service_id"]: row["count"]
+        for row in people.filter(left_on__isnull=True)
+        .values("service_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+
+
+def search_people(
+    people: QuerySet[Person],
+    *,
+    agency: Agency | None = None,
+    service: Service | None = None,
+    role: Any = None,
+    employment_type: str = "",
+    status: str = "current",
+    search: str = "",
+) -> QuerySet[Person]:
+    """``people`` (already visible-filtered) narrowed by the people list's filters."""
+    if agency is not None:
+        people = people.filter(agency=agency)
+    if service is not None:
+        people = people.filter(service=service)
+    if role is not None:
+        people = people.filter(role=role)
+    if employment_type:
+        people = people.filter(employment_type=employment_type)
+    if status == "current":
+        people = people.filter(left_on__isnull=True)
+    elif status == "left":
+        people = people.filter(left_on__isnull=False)
+    for word in search.split():
+        people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
+    return people.select_related("agency", "service", "role").order_by("full_name", "pk")
+
+
+def person_detail(people: QuerySet[Person], pk: int) -> Person:
+    """One person of ``people`` (already visible-filtered) with what their page shows."""
+    return people.select_related(
+        "agency__lead", "service", "role__tier", "line_manager", "user"
+    ).get(pk=pk)
