@@ -26,6 +26,7 @@ def agencies_of(partnership: Partnership) -> QuerySet[Agency]:
             current_people=Count(
                 "people",
                 filter=Q(people__left_on__isnull=True, people__merged_into__isnull=True),
+                distinct=True,
             ),
             service_count=Count("services", distinct=True),
         )
@@ -109,3 +110,17 @@ def person_detail(people: QuerySet[Person], pk: int) -> Person:
     return people.select_related(
         "agency__lead", "service", "role__tier", "line_manager", "user"
     ).get(pk=pk)
+
+
+def agency_lead_candidates(partnership: Partnership) -> QuerySet[Any]:
+    """Members holding the agency lead role: the accounts an agency's lead may be."""
+    from django.contrib.auth import get_user_model
+
+    from interagency.core.permissions import Role
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__partnership=partnership, memberships__role=Role.AGENCY_LEAD)
+        .distinct()
+        .order_by("email")
+    )

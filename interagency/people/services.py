@@ -162,7 +162,9 @@ def _validate_person(person: Person) -> None:
         if not roles_of(person.partnership).filter(pk=person.role_id).exists():
             errors["role"] = "Choose a role of this partnership's catalogue."
     if person.external_id:
-        clash = Person.objects.filter(agency_id=person.agency_id, external_id=person.external_id)
+        clash = Person.objects.for_partnership(person.partnership).filter(
+            agency_id=person.agency_id, external_id=person.external_id
+        )
         if person.pk:
             clash = clash.exclude(pk=person.pk)
         if clash.exists():

@@ -6,4 +6,29 @@ app_name = "people"
 
 urlpatterns = [
     path("p/<slug:code>/people/", agencies.index, name="index"),
+    # Agencies, services and people
+    path("p/<slug:code>/people/agencies/", agencies.agency_list, name="agencies"),
+    path("p/<slug:code>/people/agencies/new/", agencies.agency_new, name="agency-new"),
+    path(
+        "p/<slug:code>/people/agencies/<int:agency_id>/", agencies.agency_detail, name="agency"
+    ),
+    path(
+        "p/<slug:code>/people/agencies/<int:agency_id>/edit/",
+        agencies.agency_edit,
+        name="agency-edit",
+    ),
+    path(
+        "p/<slug:code>/people/agencies/<int:agency_id>/services/new/",
+        agencies.service_new,
+        name="service-new",
+    ),
+    path("p/<slug:code>/people/list/", agencies.people_list, name="people"),
+    path("p/<slug:code>/people/new/", agencies.person_new, name="person-new"),
+    path("p/<slug:code>/people/<int:person_id>/", agencies.person_detail, name="person"),
+    path(
+        "p/<slug:code>/people/<int:person_id>/edit/", agencies.person_edit, name="person-edit"
+    ),
+    path(
+        "p/<slug:code>/people/<int:person_id>/leave/", agencies.person_leave, name="person-leave"
+    ),
 ]

@@ -25,6 +25,8 @@ view_dashboard      Y Y Y Y Y Y
 view_catalogue      Y Y Y Y Y Y
 manage_catalogue    Y . . . . .
 view_people         Y . Y Y . .
+edit_people         Y . Y . . .
+manage_agencies     Y . . . . .
 view_members        Y . . . . .
 manage_members      Y . . . . .
 view_sessions       Y Y Y Y Y Y

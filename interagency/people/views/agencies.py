@@ -1,12 +1,335 @@
-"""Agencies, services and people."""
+"""Agencies, their services and people: the pages a coordinator and agency leads keep.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Every page needs ``Action.VIEW_PEOPLE`` (or the stronger action it names) in
+the partnership of the address. Agencies are found through selectors scoped
+to that partnership and people through :func:`visibility.visible_people`, so a
+row of another partnership, or a person the member may not see, is a 404 like
+one that does not exist. Changing a person also needs
+:func:`visibility.can_edit_person` (coordinators; leads of the person's agency).
+"""
 
-from interagency.core.permissions import Action
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from interagency.catalogue.selectors import roles_of
+from interagency.core.permissions import Action, Role
+from interagency.people import selectors, services
+from interagency.people.forms import (
+    AgencyForm,
+    LeavingForm,
+    PeopleFilterForm,
+    PersonForm,
+    ServiceForm,
+)
+from interagency.people.models import Agency, Person, Sector
+from interagency.people.visibility import can_edit_person, visible_people
 from interagency.tenancy.access import partnership_view
+
+PEOPLE_PER_PAGE = 50
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    """The object ``lookup`` finds within what the member may see, or a 404."""
+    try:
+        return lookup()
+    except (ObjectDoesNotExist, ValueError):
+        raise Http404("Not among this partnership's records you may see.") from None
+
+
+def _visible(request: HttpRequest) -> QuerySet[Person]:
+    return visible_people(request.partnership, request.user, request.partnership_roles)  # type: ignore[attr-defined]
+
+
+def _show_service_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, or on the whole form."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _editable_agencies(request: HttpRequest) -> QuerySet[Agency]:
+    """Agencies the member may add people to: all for a coordinator, else those they lead."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    if Role.COORDINATOR in request.partnership_roles:  # type: ignore[attr-defined]
+        return selectors.agencies_of(partnership)
+    return selectors.agencies_led_by(partnership, request.user)
+
+
+# Index and agencies ------------------------------------------------------------------
 
 
 @partnership_view(Action.VIEW_PEOPLE)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/agencies/index.html")
+    """Counts of the people the member may see, by sector and agency, and the ways in."""
+    rows = selectors.people_counts_by_agency(_visible(request))
+    sector_names = dict(Sector.choices)
+    by_sector: dict[str, dict[str, Any]] = defaultdict(lambda: {"current": 0, "left": 0})
+    for row in rows:
+        totals = by_sector[row["agency__sector"]]
+        totals["name"] = sector_names.get(row["agency__sector"], row["agency__sector"])
+        totals["current"] += row["current"]
+        totals["left"] += row["left"]
+    return render(
+        request,
+        "people/agencies/index.html",
+        {
+            "agency_rows": rows,
+            "sector_rows": sorted(by_sector.values(), key=lambda totals: totals["name"]),
+            "total_current": sum(row["current"] for row in rows),
+        },
+    )
+
+
+@partnership_view(Action.VIEW_PEOPLE)
+def agency_list(request: HttpRequest) -> HttpResponse:
+    """The partnership's agencies with their sector, lead and current people."""
+    return render(
+        request,
+        "people/agencies/agency_list.html",
+        {"agencies": list(selectors.agencies_of(request.partnership))},  # type: ignore[attr-defined]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.MANAGE_AGENCIES)
+def agency_new(request: HttpRequest) -> HttpResponse:
+    """Add an agency (coordinators)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = AgencyForm(
+        request.POST or None,
+        agencies=selectors.agencies_of(partnership),
+        leads=selectors.agency_lead_candidates(partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.create_agency(
+                partnership=partnership, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{agency.name} added.")
+            return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
+    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": None})
+
+
+@partnership_view(Action.VIEW_PEOPLE)
+def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """One agency: contact, lead, services with their current people, counts."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    people = _visible(request).filter(agency=agency)
+    by_service = selectors.people_counts_by_service(people)
+    services_with_counts = [
+        (service, by_service.get(service.pk, 0)) for service in agency.services.all()
+    ]
+    return render(
+        request,
+        "people/agencies/agency_detail.html",
+        {
+            "agency": agency,
+            "services": services_with_counts,
+            "without_service": by_service.get(None, 0),
+            "current_people": sum(by_service.values()),
+            "may_manage": Action.MANAGE_AGENCIES in request.partnership_actions,  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.MANAGE_AGENCIES)
+def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """Change an agency's details, contact and lead (coordinators; audited)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    initial = {
+        "name": agency.name,
+        "sector": agency.sector,
+        "is_statutory_partner": agency.is_statutory_partner,
+        "parent": agency.parent_id,
+        "contact_name": agency.contact_name,
+        "contact_email": agency.contact_email,
+        "lead": agency.lead_id,
+    }
+    form = AgencyForm(
+        request.POST or None,
+        initial=initial,
+        agencies=selectors.agencies_of(partnership).exclude(pk=agency.pk),
+        leads=selectors.agency_lead_candidates(partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{agency.name} saved.")
+            return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
+    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": agency})
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.MANAGE_AGENCIES)
+def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """Add a service (team or department) to an agency (coordinators)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.add_service(agency=agency, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{service.name} added to {agency.name}.")
+            return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
+    return render(request, "people/agencies/service_form.html", {"form": form, "agency": agency})
+
+
+# People ------------------------------------------------------------------------------
+
+
+@partnership_view(Action.VIEW_PEOPLE)
+def people_list(request: HttpRequest) -> HttpResponse:
+    """The people the member may see, filtered and searched from the address."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = PeopleFilterForm(
+        request.GET,
+        agencies=selectors.agencies_of(partnership),
+        services=selectors.services_of(partnership),
+        roles=roles_of(partnership),
+    )
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "agency": data["agency"],
+            "service": data["service"],
+            "role": data["role"],
+            "employment_type": data["employment_type"],
+            "status": data["status"] or "current",
+            "search": data["q"],
+        }
+    people = selectors.search_people(_visible(request), **filters)
+    paginator = Paginator(people, PEOPLE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/agencies/people_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "may_add": Action.EDIT_PEOPLE in request.partnership_actions,  # type: ignore[attr-defined]
+        },
+    )
+
+
+@partnership_view(Action.VIEW_PEOPLE)
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """One person's record, with change and leaving links for those who may change it."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    person = _found(lambda: selectors.person_detail(_visible(request), person_id))
+    may_edit = can_edit_person(
+        partnership,
+        request.user,
+        request.partnership_roles,  # type: ignore[attr-defined]
+        person,
+    )
+    return render(
+        request, "people/agencies/person_detail.html", {"person": person, "may_edit": may_edit}
+    )
+
+
+def _person_form(request: HttpRequest, **kwargs: Any) -> PersonForm:
+    """The person form with choices limited to what the member may pick."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agencies = _editable_agencies(request)
+    return PersonForm(
+        request.POST or None,
+        agencies=agencies,
+        services=selectors.services_of(partnership).filter(agency__in=agencies),
+        roles=roles_of(partnership),
+        managers=_visible(request).filter(agency__in=agencies, left_on__isnull=True),
+        **kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Add a person (coordinators to any agency; agency leads to the agencies they lead)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    initial = {}
+    if request.GET.get("agency", "").isdigit():
+        initial["agency"] = int(request.GET["agency"])
+    form = _person_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(
+                partnership=partnership, changed_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} added.")
+            return redirect("people:person", code=partnership.code, person_id=person.pk)
+    return render(request, "people/agencies/person_form.html", {"form": form, "person": None})
+
+
+def _editable_person(request: HttpRequest, person_id: int) -> Person:
+    """A person the member may see and change, else a 404 (never a hint that they exist)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    person = _found(lambda: selectors.person_detail(_visible(request), person_id))
+    if not can_edit_person(partnership, request.user, request.partnership_roles, person):  # type: ignore[attr-defined]
+        raise Http404("Not a person you may change.")
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Change a person's record (audited)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    person = _editable_person(request, person_id)
+    form = _person_form(request, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person=person, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} saved.")
+            return redirect("people:person", code=partnership.code, person_id=person.pk)
+    return render(request, "people/agencies/person_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record the day a person left (on or after their start date; audited)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    person = _editable_person(request, person_id)
+    form = LeavingForm(request.POST or None, initial={"left_on": person.left_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_person_left(
+                person=person, left_on=form.cleaned_data["left_on"], changed_by=request.user
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} marked as left.")
+            return redirect("people:person", code=partnership.code, person_id=person.pk)
+    return render(request, "people/agencies/person_leave.html", {"form": form, "person": person})

@@ -108,6 +108,15 @@ def b_catalogue_courses(world: World) -> list[dict]:
     ]
 
 
+def b_agency_and_person(world: World, key: str) -> list[dict]:
+    """B's agency and one of its people by ``key``: under B's code, and B's id under A's code."""
+    from interagency.people.tests.factories import PersonFactory
+
+    person = PersonFactory.create(partnership=world.b, agency__partnership=world.b)
+    ids = {"agency_id": person.agency_id, "person_id": person.pk}
+    return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -249,6 +258,35 @@ CASES: dict[str, Case | Public] = {
     "catalogue:export-xlsx": Case(b_framework_attempts),
     "catalogue:import": Case(foreign_code, methods=("get", "post")),
     "people:index": Case(foreign_code),
+    # Agencies and people: B's agency and person under B's code and A's.
+    "people:agencies": Case(foreign_code),
+    "people:agency-new": Case(
+        foreign_code, methods=("get", "post"), body={"name": "Taken over", "sector": "health"}
+    ),
+    "people:agency": Case(lambda w: b_agency_and_person(w, "agency_id")),
+    "people:agency-edit": Case(
+        lambda w: b_agency_and_person(w, "agency_id"),
+        methods=("get", "post"),
+        body={"name": "Taken over", "sector": "health"},
+    ),
+    "people:service-new": Case(
+        lambda w: b_agency_and_person(w, "agency_id"),
+        methods=("get", "post"),
+        body={"name": "Taken over"},
+    ),
+    "people:people": Case(foreign_code),
+    "people:person-new": Case(foreign_code, methods=("get", "post")),
+    "people:person": Case(lambda w: b_agency_and_person(w, "person_id")),
+    "people:person-edit": Case(
+        lambda w: b_agency_and_person(w, "person_id"),
+        methods=("get", "post"),
+        body={"full_name": "Taken over", "employment_type": "permanent"},
+    ),
+    "people:person-leave": Case(
+        lambda w: b_agency_and_person(w, "person_id"),
+        methods=("get", "post"),
+        body={"left_on_0": "1", "left_on_1": "1", "left_on_2": "2030"},
+    ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
