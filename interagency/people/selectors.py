@@ -124,3 +124,86 @@ def agency_lead_candidates(partnership: Partnership) -> QuerySet[Any]:
         .distinct()
         .order_by("email")
     )
+
+
+# Duplicates ---------------------------------------------------------------------------
+#
+# The same person in two agencies' lists: one work email (compared without case)
+# or one professional registration number. Merged records are history and never
+# grouped. Three queries whatever the number of people: the shared emails, the
+# shared numbers, then the people holding them.
+
+
+def _unmerged_people(partnership: Partnership) -> QuerySet[Person]:
+    return Person.objects.for_partnership(partnership).filter(merged_into__isnull=True)
+
+
+def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
+    """Groups of unmerged people sharing a work email or a registration number.
+
+    Each group is ``{"kind": "email" | "registration", "key": ..., "people": [...]}``,
+    its people ordered by name; a person may appear in an email group and a
+    registration group.
+    """
+    from django.db.models.functions import Lower
+
+    people = _unmerged_people(partnership)
+    emails = list(
+        people.exclude(work_email="")
+        .annotate(email_key=Lower("work_email"))
+        .values("email_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by()
+        .values_list("email_key", flat=True)
+    )
+    numbers = list(
+        people.exclude(registration_number="")
+        .values("registration_number")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by()
+        .values_list("registration_number", flat=True)
+    )
+    if not emails and not numbers:
+        return []
+    members = (
+        people.annotate(email_key=Lower("work_email"))
+        .filter(Q(email_key__in=emails) | Q(registration_number__in=numbers))
+        .select_related("agency", "service", "role", "user")
+        .order_by("full_name", "pk")
+    )
+    groups: dict[tuple[str, str], list[Person]] = {}
+    wanted_emails, wanted_numbers = set(emails), set(numbers)
+    for person in members:
+        if person.email_key in wanted_emails:  # type: ignore[attr-defined]
+            groups.setdefault(("email", person.email_key), []).append(person)  # type: ignore[attr-defined]
+        if person.registration_number in wanted_numbers:
+            groups.setdefault(("registration", person.registration_number), []).append(person)
+    return [
+        {"kind": kind, "key": key, "people": group}
+        for (kind, key), group in sorted(groups.items())
+    ]
+
+
+def duplicates_of(partnership: Partnership, pk: int) -> list[Person]:
+    """The unmerged person ``pk`` and everyone sharing their email or registration number.
+
+    Raises DoesNotExist for another partnership's person or a merged one; a
+    person with no duplicates gives a list of one.
+    """
+    from django.db.models.functions import Lower
+
+    people = _unmerged_people(partnership)
+    person = people.get(pk=pk)
+    same = Q(pk=person.pk)
+    if person.work_email:
+        same |= Q(email_key=person.work_email.lower())
+    if person.registration_number:
+        same |= Q(registration_number=person.registration_number)
+    return list(
+        people.annotate(email_key=Lower("work_email"))
+        .filter(same)
+        .select_related("agency", "service", "role", "user")
+        .order_by("full_name", "pk")
+    )

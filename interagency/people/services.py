@@ -223,3 +223,75 @@ def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> P
     if person.merged_into_id is not None:
         raise ValidationError("This record was merged into another and cannot change.")
     return update_person(person=person, changed_by=changed_by, left_on=left_on)
+
+
+# Training needs -----------------------------------------------------------------------
+#
+# Planned places are about courses, not people: not personal data, so not audited.
+
+
+def set_planned_places(*, partnership: Partnership, course_id: int, year: int, places: int):
+    """Record (or replace) the places the partnership plans on a course in a year."""
+    from interagency.catalogue.selectors import catalogue_courses
+    from interagency.people.models import PlannedPlaces
+
+    if not catalogue_courses(partnership).filter(pk=course_id).exists():
+        raise ValidationError({"course": "Choose a course of this partnership's catalogue."})
+    if places < 0:
+        raise ValidationError({"places": "Places cannot be negative."})
+    with transaction.atomic():
+        planned, _ = PlannedPlaces.objects.for_partnership(partnership).update_or_create(
+            partnership=partnership, course_id=course_id, year=year, defaults={"places": places}
+        )
+    return planned
+
+
+# Merging ------------------------------------------------------------------------------
+#
+# Two records of one person (the same work email or registration number in two
+# agencies' lists) are merged by pointing the others at the one kept. Nothing is
+# deleted, so their training history stays; later records follow merged_into.
+# Each changed record is audited.
+
+
+def merge_people(*, partnership: Partnership, keep: Person, others: list[Person], merged_by):
+    """Merge ``others`` into ``keep``: they get ``merged_into``; a sign-in link moves over.
+
+    ``left_on`` is left as it is. When ``keep`` has no sign-in account and one of
+    the others has, that account (and so its membership) now belongs to ``keep``.
+    """
+    people = [keep, *others]
+    if any(person.partnership_id != partnership.pk for person in people):
+        raise ValidationError("Merge only people of this partnership.")
+    if any(person.merged_into_id is not None for person in people):
+        raise ValidationError("One of these records was already merged.")
+    if any(other.pk == keep.pk for other in others) or not others:
+        raise ValidationError("Choose one record to keep and at least one other to merge.")
+    with transaction.atomic():
+        keep_before = snapshot(keep, PERSON_AUDITED_FIELDS)
+        for other in others:
+            before = snapshot(other, PERSON_AUDITED_FIELDS) | {"merged_into_id": None}
+            if keep.user_id is None and other.user_id is not None:
+                keep.user_id, other.user_id = other.user_id, None
+            other.merged_into = keep
+            other.save(update_fields=["merged_into", "user", "updated_at"])
+            record_event(
+                actor=merged_by,
+                action=AuditEvent.Action.CHANGED,
+                subject=other,
+                changes=diff(
+                    before,
+                    snapshot(other, PERSON_AUDITED_FIELDS) | {"merged_into_id": keep.pk},
+                ),
+                partnership=partnership,
+            )
+        keep.save(update_fields=["user", "updated_at"])
+        record_event(
+            actor=merged_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=keep,
+            changes=diff(keep_before, snapshot(keep, PERSON_AUDITED_FIELDS))
+            | {"merged_from": [None, [other.pk for other in others]]},
+            partnership=partnership,
+        )
+    return keep

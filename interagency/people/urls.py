@@ -1,6 +1,8 @@
 from django.urls import path
 
 from interagency.people.views import agencies
+from interagency.people.views import duplicates as duplicate_views
+from interagency.people.views import needs as needs_views
 
 app_name = "people"
 
@@ -30,5 +32,14 @@ urlpatterns = [
     ),
     path(
         "p/<slug:code>/people/<int:person_id>/leave/", agencies.person_leave, name="person-leave"
+    ),
+    # Training needs and duplicates
+    path("p/<slug:code>/people/needs/", needs_views.needs_map, name="needs"),
+    path("p/<slug:code>/people/needs.xlsx", needs_views.needs_xlsx, name="needs-xlsx"),
+    path("p/<slug:code>/people/duplicates/", duplicate_views.duplicates, name="duplicates"),
+    path(
+        "p/<slug:code>/people/duplicates/<int:person_id>/merge/",
+        duplicate_views.merge,
+        name="duplicate-merge",
     ),
 ]

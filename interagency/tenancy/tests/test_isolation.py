@@ -287,6 +287,17 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "post"),
         body={"left_on_0": "1", "left_on_1": "1", "left_on_2": "2030"},
     ),
+    # Training needs and duplicates: B's code, and B's person under A's code.
+    "people:needs": Case(
+        foreign_code,
+        methods=("get", "post"),
+        body={"planned-year": "2026", "planned-places": "5"},
+    ),
+    "people:needs-xlsx": Case(foreign_code),
+    "people:duplicates": Case(foreign_code),
+    "people:duplicate-merge": Case(
+        lambda w: b_agency_and_person(w, "person_id"), methods=("get", "post"), body={}
+    ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
