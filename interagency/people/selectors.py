@@ -17,7 +17,7 @@ from interagency.tenancy.models import Partnership
 # answer 404. People are always read through visibility.visible_people.
 
 
-def agencies_of(partnership: Partnership) -> QuerySet[Agency]:
+def agencies_of(partnership: Partnership) -> QuerySet[Any]:
     """The partnership's agencies with their lead and how many current people each has."""
     return (
         Agency.objects.for_partnership(partnership)
@@ -56,7 +56,7 @@ def services_of(partnership: Partnership) -> QuerySet[Service]:
 
 def people_counts_by_agency(people: QuerySet[Person]) -> list[dict[str, Any]]:
     """Current and left counts of ``people`` (already visible-filtered) per agency and sector."""
-    return list(
+    rows = (
         people.values("agency_id", "agency__name", "agency__sector")
         .annotate(
             current=Count("pk", filter=Q(left_on__isnull=True)),
@@ -64,6 +64,7 @@ def people_counts_by_agency(people: QuerySet[Person]) -> list[dict[str, Any]]:
         )
         .order_by("agency__name")
     )
+    return [dict(row) for row in rows]
 
 
 def people_counts_by_service(people: QuerySet[Person]) -> dict[int | None, int]:
