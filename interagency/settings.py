@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "interagency.core",
     "interagency.tenancy",
     "interagency.accounts",
@@ -114,6 +115,10 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (large people imports): Django's tasks framework with the
+# database backend; run the worker with `interagency db_worker` (see README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

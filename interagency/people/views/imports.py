@@ -1,0 +1,221 @@
+"""People import pages: upload a staff list, confirm its columns, preview, apply, follow progress.
+
+Coordinators import for any agency; agency leads only for the agencies they
+lead. Another agency's (or partnership's) import answers 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from interagency.core.permissions import Action
+from interagency.people import importing, selectors, services
+from interagency.people.models import PeopleImport
+from interagency.tenancy.access import partnership_view
+
+
+class UploadForm(forms.Form):
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,
+        label="Agency",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency whose staff list this is"},
+    )
+    file = forms.FileField(
+        label="Upload the staff list",
+        help_text="A CSV or Excel (.xlsx) file with a header row naming the columns. Up to 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={"required": "Select a CSV or XLSX file"},
+    )
+    is_full_staff_list = forms.BooleanField(
+        required=False,
+        label="This is the agency's full staff list",
+        help_text="People of the agency who are not in the file will be marked as left today. "
+        "Their records are kept.",
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per field of ours: which column of the file holds it."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in the file"), *((h, h) for h in headers if h)]
+        for name, label in importing.FIELDS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=name in importing.REQUIRED_FIELDS,
+                error_messages={"required": f"Choose the column that holds the {label.lower()}"},
+            )
+
+
+def _roles(request: HttpRequest):
+    return request.partnership_roles  # type: ignore[attr-defined]
+
+
+def _import_or_404(request: HttpRequest, import_id: int, *, with_content=False) -> PeopleImport:
+    try:
+        return selectors.people_import_in(
+            request.partnership,  # type: ignore[attr-defined]
+            request.user,
+            _roles(request),
+            import_id,
+            with_content=with_content,
+        )
+    except PeopleImport.DoesNotExist as missing:
+        raise Http404("No import with that id among yours.") from missing
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_list(request: HttpRequest) -> HttpResponse:
+    """The imports the member may see, newest first."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    imports = selectors.people_imports(partnership, request.user, _roles(request))
+    page = Paginator(imports, 25).get_page(request.GET.get("page"))
+    return render(request, "people/imports/list.html", {"page": page})
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a staff list for one agency; an unreadable file is refused with the reason."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agencies = selectors.import_agencies(partnership, request.user, _roles(request))
+    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(importing.MAX_UPLOAD_BYTES + 1)
+        try:
+            people_import = services.start_people_import(
+                partnership=partnership,
+                agency=form.cleaned_data["agency"],
+                uploaded_by=request.user,
+                file_name=upload.name or "upload",
+                content=content,
+                is_full_staff_list=form.cleaned_data["is_full_staff_list"],
+            )
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect(
+                "people:import-mapping", code=partnership.code, import_id=people_import.pk
+            )
+    return render(request, "people/imports/new.html", {"form": form})
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Confirm which column holds which field; suggested from the headers and the last import."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    people_import = _import_or_404(request, import_id, with_content=True)
+    if people_import.status not in ("uploaded", "previewed", "failed"):
+        return redirect("people:import-status", code=partnership.code, import_id=import_id)
+    table = importing.read_table(bytes(people_import.content or b""), people_import.file_name)
+    remembered = selectors.column_mapping_of(people_import.agency)
+    initial = importing.suggest_mapping(table.headers, remembered)
+    form = MappingForm(request.POST or None, headers=table.headers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_import_mapping(
+                people_import=people_import, columns=form.cleaned_data, changed_by=request.user
+            )
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages_)
+        else:
+            return redirect("people:import-preview", code=partnership.code, import_id=import_id)
+    examples = dict(zip(table.headers, next((r for r in table.rows if r), []), strict=False))
+    return render(
+        request,
+        "people/imports/mapping.html",
+        {"form": form, "people_import": people_import, "examples": examples},
+    )
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+    """What applying would do: counts, new services, and every row's problems."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    people_import = _import_or_404(request, import_id)
+    if people_import.status == "uploaded":
+        return redirect("people:import-mapping", code=partnership.code, import_id=import_id)
+    problems = people_import.problems or []
+    page = Paginator(problems, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/imports/preview.html",
+        {
+            "people_import": people_import,
+            "page": page,
+            "has_errors": any(p.get("level") == "error" for p in problems),
+            "background": people_import.rows_total >= services.BACKGROUND_ROWS,
+        },
+    )
+
+
+@require_POST
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Apply the previewed import now, or queue it when the file is large."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    people_import = _import_or_404(request, import_id, with_content=True)
+    try:
+        status = services.apply_people_import(people_import=people_import, applied_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:import-preview", code=partnership.code, import_id=import_id)
+    if status == "applied":
+        messages.success(request, f"The staff list for {people_import.agency} was imported.")
+    return redirect("people:import-status", code=partnership.code, import_id=import_id)
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Where the import is: waiting, checking rows (with progress), applied or failed."""
+    people_import = _import_or_404(request, import_id)
+    percent = (
+        100
+        if people_import.status == "applied"
+        else (people_import.rows_done * 100 // people_import.rows_total)
+        if people_import.rows_total
+        else 0
+    )
+    context = {
+        "people_import": people_import,
+        "percent": percent,
+        "in_progress": people_import.status in ("queued", "running"),
+    }
+    template = "people/imports/status.html"
+    if getattr(request, "htmx", False):
+        template += "#progress"
+    return render(request, template, context)
+
+
+@partnership_view(Action.IMPORT_PEOPLE)
+def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The rejected rows as they were in the file, with the reasons, to fix and upload again."""
+    people_import = _import_or_404(request, import_id, with_content=True)
+    if not people_import.content:
+        raise Http404("The file is no longer kept once the import is applied.")
+    table, plan = services.plan_people_import(people_import)
+    response = HttpResponse(
+        importing.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+    )
+    stem = people_import.file_name.rsplit(".", 1)[0][:80] or "import"
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
+    response["Content-Disposition"] = f'attachment; filename="{safe}-rejected-rows.csv"'
+    return response
