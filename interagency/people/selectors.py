@@ -208,3 +208,94 @@ def duplicates_of(partnership: Partnership, pk: int) -> list[Person]:
         .select_related("agency", "service", "role", "user")
         .order_by("full_name", "pk")
     )
+
+
+# Headcounts and survey ----------------------------------------------------------------
+#
+# Lookups by id raise DoesNotExist for another partnership's rows, so views
+# answer 404. The one read not scoped by partnership is the survey link's:
+# the token is the credential, and it names exactly one request.
+
+
+def latest_headcounts(partnership: Partnership) -> QuerySet[Any]:
+    """The newest figure for each agency, service and role or tier, by agency.
+
+    Older figures stay as history; a window function keeps only the newest of
+    each group (by date, then the latest entered) in one query.
+    """
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from interagency.people.models import Headcount
+
+    return (
+        Headcount.objects.for_partnership(partnership)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("agency_id"), F("service_id"), F("role_id"), F("tier_id")],
+                order_by=[F("as_of").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
+        .select_related("agency", "service", "role", "tier__framework")
+        .order_by("agency__name", "service__name", "tier__order", "role__name", "pk")
+    )
+
+
+def headcount_in(partnership: Partnership, pk: int) -> Any:
+    """One headcount of the partnership; raises DoesNotExist otherwise."""
+    from interagency.people.models import Headcount
+
+    return (
+        Headcount.objects.for_partnership(partnership)
+        .select_related("agency", "service", "role", "tier")
+        .get(pk=pk)
+    )
+
+
+def survey_agencies(partnership: Partnership) -> QuerySet[Any]:
+    """The partnership's agencies, each with ``surveys`` (its requests, newest first)."""
+    from django.db.models import Prefetch
+
+    from interagency.people.models import SurveyRequest
+
+    return (
+        Agency.objects.for_partnership(partnership)
+        .prefetch_related(
+            Prefetch(
+                "survey_requests",
+                queryset=SurveyRequest.objects.for_partnership(partnership).order_by(
+                    "-sent_at", "-pk"
+                ),
+                to_attr="surveys",
+            )
+        )
+        .order_by("name")
+    )
+
+
+def survey_in(partnership: Partnership, pk: int) -> Any:
+    """One survey request of the partnership with its agency; raises DoesNotExist otherwise."""
+    from interagency.people.models import SurveyRequest
+
+    return (
+        SurveyRequest.objects.for_partnership(partnership)
+        .select_related("agency", "accepted_by", "partnership")
+        .get(pk=pk)
+    )
+
+
+def survey_for_token(token: str) -> Any:
+    """The request a survey link's token opens, or None for an unknown or replaced token."""
+    from interagency.people.models import SurveyRequest
+    from interagency.people.survey import hash_token
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        # cross-partnership: the link's token is the credential and names one request.
+        SurveyRequest.objects.select_related("agency", "partnership")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from interagency.people.views import agencies
 from interagency.people.views import duplicates as duplicate_views
 from interagency.people.views import needs as needs_views
+from interagency.people.views import survey as survey_views
 
 app_name = "people"
 
@@ -42,4 +43,37 @@ urlpatterns = [
         duplicate_views.merge,
         name="duplicate-merge",
     ),
+    # Headcounts and the mapping survey
+    path("p/<slug:code>/people/headcounts/", survey_views.headcounts, name="headcounts"),
+    path(
+        "p/<slug:code>/people/headcounts/new/", survey_views.headcount_new, name="headcount-new"
+    ),
+    path(
+        "p/<slug:code>/people/headcounts/<int:headcount_id>/",
+        survey_views.headcount_edit,
+        name="headcount-edit",
+    ),
+    path("p/<slug:code>/people/survey/", survey_views.survey, name="survey"),
+    path(
+        "p/<slug:code>/people/survey/agencies/<int:agency_id>/send/",
+        survey_views.survey_send,
+        name="survey-send",
+    ),
+    path(
+        "p/<slug:code>/people/survey/<int:survey_id>/",
+        survey_views.survey_reply,
+        name="survey-reply",
+    ),
+    path(
+        "p/<slug:code>/people/survey/<int:survey_id>/chase/",
+        survey_views.survey_chase,
+        name="survey-chase",
+    ),
+    path(
+        "p/<slug:code>/people/survey/<int:survey_id>/accept/",
+        survey_views.survey_accept,
+        name="survey-accept",
+    ),
+    # No sign-in: the token in the link is the credential.
+    path("survey/<str:token>/", survey_views.survey_respond, name="survey-respond"),
 ]

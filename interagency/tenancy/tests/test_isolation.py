@@ -117,6 +117,28 @@ def b_agency_and_person(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_people_rows(world: World, key: str) -> list[dict]:
+    """B's agency (with a headcount and a replied survey) by ``key``, under B's code and A's."""
+    from interagency.people.models import SurveyRequest
+    from interagency.people.tests.factories import AgencyFactory, HeadcountFactory
+
+    agency = AgencyFactory.create(partnership=world.b)
+    ids = {
+        "agency_id": agency.pk,
+        "headcount_id": HeadcountFactory.create(
+            agency=agency, tier=world.b_framework_course.tier
+        ).pk,
+        "survey_id": SurveyRequest.objects.create(
+            partnership=world.b,
+            agency=agency,
+            sent_to=agency.contact_email,
+            token_hash=f"{agency.pk:064d}",
+            status=SurveyRequest.Status.REPLIED,
+        ).pk,
+    }
+    return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -258,6 +280,22 @@ CASES: dict[str, Case | Public] = {
     "catalogue:export-xlsx": Case(b_framework_attempts),
     "catalogue:import": Case(foreign_code, methods=("get", "post")),
     "people:index": Case(foreign_code),
+    # Headcounts and the mapping survey: B's agency, headcount and survey (made on demand).
+    "people:headcounts": Case(foreign_code),
+    "people:headcount-new": Case(
+        foreign_code, methods=("get", "post"), body={"count": "3", "source": "Taken over"}
+    ),
+    "people:headcount-edit": Case(
+        lambda w: b_people_rows(w, "headcount_id"),
+        methods=("get", "post"),
+        body={"count": "3", "source": "Taken over"},
+    ),
+    "people:survey": Case(foreign_code),
+    "people:survey-send": Case(lambda w: b_people_rows(w, "agency_id"), methods=("post",)),
+    "people:survey-reply": Case(lambda w: b_people_rows(w, "survey_id")),
+    "people:survey-chase": Case(lambda w: b_people_rows(w, "survey_id"), methods=("post",)),
+    "people:survey-accept": Case(lambda w: b_people_rows(w, "survey_id"), methods=("post",)),
+    "people:survey-respond": Public("the token is the credential; tested in test_survey"),
     # Agencies and people: B's agency and person under B's code and A's.
     "people:agencies": Case(foreign_code),
     "people:agency-new": Case(

@@ -1,0 +1,228 @@
+"""Headcounts and the mapping survey (section 5.1 of the London framework).
+
+The coordinator maps every organisation that works with children down to its
+services, counting staff and volunteers at each training level. Agencies that
+will not give named lists give headcounts; the mapping survey asks each
+agency's contact for theirs through a private link, and the coordinator
+accepts the reply into services and headcounts.
+
+Coordinator pages need ``Action.MANAGE_AGENCIES``; another partnership's
+agency, headcount or survey is a 404 like a missing one. The reply form at
+``/survey/<token>/`` has no sign-in: the token is the credential.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from interagency.catalogue.selectors import roles_of, tiers_of
+from interagency.core.permissions import Action
+from interagency.people import selectors, services
+from interagency.people.models import SurveyRequest
+from interagency.people.survey import HeadcountForm, SurveyReplyForm
+from interagency.tenancy.access import partnership_view
+
+manage_view = partnership_view(Action.MANAGE_AGENCIES)
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    try:
+        return lookup()
+    except ObjectDoesNotExist:
+        raise Http404("Not in this partnership.") from None
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Headcounts -------------------------------------------------------------------------
+
+
+@manage_view
+def headcounts(request: HttpRequest) -> HttpResponse:
+    """The newest figure per agency, service and role or tier, with its date and source."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    by_agency: dict[Any, list] = {}
+    for headcount in selectors.latest_headcounts(partnership):
+        by_agency.setdefault(headcount.agency, []).append(headcount)
+    return render(request, "people/survey/headcounts.html", {"by_agency": by_agency})
+
+
+def _headcount_form(request: HttpRequest, headcount=None) -> HeadcountForm:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    initial = HeadcountForm.initial_for(headcount) if headcount else {}
+    return HeadcountForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        agencies=selectors.agencies_of(partnership),
+        services=selectors.services_of(partnership),
+        roles=roles_of(partnership),
+        tiers=tiers_of(partnership),
+    )
+
+
+def _save_headcount(request: HttpRequest, headcount=None) -> HttpResponse:
+    form = _headcount_form(request, headcount)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_headcount(
+                partnership=request.partnership,  # type: ignore[attr-defined]
+                headcount=headcount,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Headcount saved")
+            return redirect("people:headcounts", code=request.partnership.code)  # type: ignore[attr-defined]
+    return render(
+        request, "people/survey/headcount_form.html", {"form": form, "headcount": headcount}
+    )
+
+
+@manage_view
+def headcount_new(request: HttpRequest) -> HttpResponse:
+    return _save_headcount(request)
+
+
+@manage_view
+def headcount_edit(request: HttpRequest, headcount_id: int) -> HttpResponse:
+    headcount = _found(lambda: selectors.headcount_in(request.partnership, headcount_id))  # type: ignore[attr-defined]
+    return _save_headcount(request, headcount)
+
+
+# The survey, coordinator's side -----------------------------------------------------
+
+
+def _link_for(request: HttpRequest) -> Callable[[str], str]:
+    """Absolute survey links on this site's address (https behind the proxy)."""
+    return lambda token: request.build_absolute_uri(
+        reverse("people:survey-respond", kwargs={"token": token})
+    )
+
+
+@manage_view
+def survey(request: HttpRequest) -> HttpResponse:
+    """Every agency with its latest survey's status, when it was sent and chased."""
+    agencies = list(selectors.survey_agencies(request.partnership))  # type: ignore[attr-defined]
+    rows = [(agency, agency.surveys[0] if agency.surveys else None) for agency in agencies]
+    return render(request, "people/survey/index.html", {"rows": rows})
+
+
+def _done_or_refused(request: HttpRequest, write: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        write()
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, done)
+    return redirect("people:survey", code=request.partnership.code)  # type: ignore[attr-defined]
+
+
+@manage_view
+@require_POST
+def survey_send(request: HttpRequest, agency_id: int) -> HttpResponse:
+    agency = _found(lambda: selectors.agency_in(request.partnership, agency_id))  # type: ignore[attr-defined]
+    return _done_or_refused(
+        request,
+        lambda: services.send_survey(
+            agency=agency, sent_by=request.user, link_for=_link_for(request)
+        ),
+        f"Survey sent to {agency.contact_email}",
+    )
+
+
+@manage_view
+@require_POST
+def survey_chase(request: HttpRequest, survey_id: int) -> HttpResponse:
+    request_ = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
+    return _done_or_refused(
+        request,
+        lambda: services.chase_survey(
+            survey=request_, chased_by=request.user, link_for=_link_for(request)
+        ),
+        f"Reminder sent to {request_.agency.contact_email or request_.sent_to}",
+    )
+
+
+@manage_view
+def survey_reply(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The agency's return as a table of services by training level, to check and accept."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    survey_request = _found(lambda: selectors.survey_in(partnership, survey_id))
+    tiers = list(tiers_of(partnership))
+    form = SurveyReplyForm(
+        tiers=tiers,
+        reply=survey_request.reply,
+        respondent_name=survey_request.respondent_name,
+    )
+    table = [
+        (row.name.value(), [field.value() for _, field in row.counts])
+        for row in form.reply_rows()
+        if row.name.value()
+    ]
+    return render(
+        request,
+        "people/survey/reply.html",
+        {"survey": survey_request, "columns": form.columns, "table": table},
+    )
+
+
+@manage_view
+@require_POST
+def survey_accept(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey_request = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
+    return _done_or_refused(
+        request,
+        lambda: services.accept_survey(survey=survey_request, accepted_by=request.user),
+        f"{survey_request.agency.name}'s reply accepted into services and headcounts",
+    )
+
+
+# The survey, agency's side: no sign-in, the token is the credential ------------------
+
+
+def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
+    """The agency lead's return: their name and staff numbers per service and level."""
+    survey_request = selectors.survey_for_token(token)
+    if survey_request is None:
+        raise Http404("This survey link is not valid. It may have been replaced by a newer one.")
+    context: dict[str, Any] = {"survey": survey_request, "agency": survey_request.agency}
+    if survey_request.status == SurveyRequest.Status.ACCEPTED:
+        return render(request, "people/survey/closed.html", context)
+    tiers = list(tiers_of(survey_request.partnership))
+    if request.method == "POST" and "add_rows" in request.POST:
+        form = SurveyReplyForm(tiers=tiers, carried=request.POST)
+    elif request.method == "POST":
+        form = SurveyReplyForm(request.POST, tiers=tiers)
+        if form.is_valid():
+            try:
+                services.reply_to_survey(
+                    survey=survey_request,
+                    respondent_name=form.cleaned_data["respondent_name"],
+                    reply=form.cleaned_reply,
+                )
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                return render(request, "people/survey/thanks.html", context)
+    else:
+        form = SurveyReplyForm(
+            tiers=tiers,
+            reply=survey_request.reply,
+            respondent_name=survey_request.respondent_name,
+        )
+    context.update({"form": form, "rows": form.reply_rows(), "tiers": form.columns})
+    return render(request, "people/survey/respond.html", context)
