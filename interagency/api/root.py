@@ -21,6 +21,7 @@ from interagency.api.errors import (
 )
 from interagency.audit.api import router as audit_router
 from interagency.catalogue.api import router as catalogue_router
+from interagency.people.api import router as people_router
 from interagency.tenancy.api import router as tenancy_router
 
 
@@ -61,7 +62,9 @@ api = InteragencyAPI(
     version="1",
     description=(
         "Read your account, partnerships, members, audit trail and catalogue (frameworks, "
-        "tiers, courses, roles and pathways); coordinators tailor it. Authenticate with a "
+        "tiers, courses, roles and pathways); coordinators tailor it. Agencies, their "
+        "services, people and headcounts are read and changed within what your roles allow. "
+        "Authenticate with a "
         "personal access token (`Authorization: Bearer <token>`, created on your account "
         "page) or, from the browser, your signed-in session. Lists are paginated with "
         '`?page=N&page_size=M`. Errors answer `{"detail": ...}`, with `errors` naming '
@@ -83,6 +86,7 @@ api.add_router("", accounts_router)
 api.add_router("/partnerships", tenancy_router)
 api.add_router("/partnerships", audit_router)
 api.add_router("/partnerships", catalogue_router)
+api.add_router("/partnerships", people_router)
 
 
 class RootOut(Schema):

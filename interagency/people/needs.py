@@ -169,8 +169,7 @@ def people_by_role(partnership: Partnership, filters: NeedsFilter) -> dict[int, 
     """Current, unmerged named people with a role, counted by role (one query)."""
     people = (
         Person.objects.for_partnership(partnership)
-        .current()
-        .filter(merged_into__isnull=True, role__isnull=False)
+        .filter(left_on__isnull=True, merged_into__isnull=True, role__isnull=False)
         .filter(_person_scope(partnership, filters))
     )
     if filters.tier_id:

@@ -177,8 +177,8 @@ def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[Person]] = {}
     wanted_emails, wanted_numbers = set(emails), set(numbers)
     for person in members:
-        if person.email_key in wanted_emails:  # type: ignore[attr-defined]
-            groups.setdefault(("email", person.email_key), []).append(person)  # type: ignore[attr-defined]
+        if person.email_key in wanted_emails:
+            groups.setdefault(("email", person.email_key), []).append(person)
         if person.registration_number in wanted_numbers:
             groups.setdefault(("registration", person.registration_number), []).append(person)
     return [

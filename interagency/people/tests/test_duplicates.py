@@ -15,15 +15,17 @@ from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
 @pytest.fixture
 def two_agencies(partnership):
-    return AgencyFactory(partnership=partnership), AgencyFactory(partnership=partnership)
+    return AgencyFactory.create(partnership=partnership), AgencyFactory.create(
+        partnership=partnership
+    )
 
 
 @pytest.mark.django_db
 def test_people_sharing_an_email_in_any_case_are_grouped(partnership, two_agencies):
     council, trust = two_agencies
-    one = PersonFactory(agency=council, work_email="Jo.Bloggs@nhs.example")
-    two = PersonFactory(agency=trust, work_email="jo.bloggs@NHS.example")
-    PersonFactory(agency=trust, work_email="someone.else@nhs.example")
+    one = PersonFactory.create(agency=council, work_email="Jo.Bloggs@nhs.example")
+    two = PersonFactory.create(agency=trust, work_email="jo.bloggs@NHS.example")
+    PersonFactory.create(agency=trust, work_email="someone.else@nhs.example")
 
     groups = selectors.duplicate_groups(partnership)
 
@@ -36,10 +38,10 @@ def test_people_sharing_a_registration_number_are_grouped_and_blank_ones_are_not
     partnership, two_agencies
 ):
     council, trust = two_agencies
-    PersonFactory(agency=council, registration_number="NMC123")
-    PersonFactory(agency=trust, registration_number="NMC123")
-    PersonFactory(agency=council, registration_number="")
-    PersonFactory(agency=trust, registration_number="")
+    PersonFactory.create(agency=council, registration_number="NMC123")
+    PersonFactory.create(agency=trust, registration_number="NMC123")
+    PersonFactory.create(agency=council, registration_number="")
+    PersonFactory.create(agency=trust, registration_number="")
 
     groups = selectors.duplicate_groups(partnership)
 
@@ -53,11 +55,15 @@ def test_merged_people_and_another_partnerships_people_are_never_grouped(
     partnership, other_partnership, two_agencies
 ):
     council, trust = two_agencies
-    kept = PersonFactory(agency=council, work_email="a@x.example")
-    PersonFactory(agency=trust, work_email="a@x.example", merged_into=kept)
-    PersonFactory(agency=AgencyFactory(partnership=other_partnership), work_email="a@x.example")
-    PersonFactory(agency=AgencyFactory(partnership=other_partnership), registration_number="GMC1")
-    PersonFactory(agency=trust, registration_number="GMC1")
+    kept = PersonFactory.create(agency=council, work_email="a@x.example")
+    PersonFactory.create(agency=trust, work_email="a@x.example", merged_into=kept)
+    PersonFactory.create(
+        agency=AgencyFactory.create(partnership=other_partnership), work_email="a@x.example"
+    )
+    PersonFactory.create(
+        agency=AgencyFactory.create(partnership=other_partnership), registration_number="GMC1"
+    )
+    PersonFactory.create(agency=trust, registration_number="GMC1")
 
     assert selectors.duplicate_groups(partnership) == []
 
@@ -68,14 +74,14 @@ def test_the_duplicates_page_lists_groups_with_fixed_queries(
 ):
     council, trust = two_agencies
     url = reverse("people:duplicates", args=[partnership.code])
-    PersonFactory(agency=council, work_email="one@x.example", full_name="Ada One")
-    PersonFactory(agency=trust, work_email="ONE@x.example")
+    PersonFactory.create(agency=council, work_email="one@x.example", full_name="Ada One")
+    PersonFactory.create(agency=trust, work_email="ONE@x.example")
     with django_assert_max_num_queries(30) as one:
         response = coordinator_client.get(url)
     assert "Ada One" in response.content.decode()
     for number in range(15):
-        PersonFactory(agency=council, work_email=f"p{number}@x.example")
-        PersonFactory(agency=trust, work_email=f"p{number}@x.example")
+        PersonFactory.create(agency=council, work_email=f"p{number}@x.example")
+        PersonFactory.create(agency=trust, work_email=f"p{number}@x.example")
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = coordinator_client.get(url)
     assert len(response.context["groups"]) == 16
@@ -86,9 +92,9 @@ def test_merging_keeps_every_record_moves_the_account_and_audits_each(
     coordinator_client, coordinator, partnership, two_agencies
 ):
     council, trust = two_agencies
-    account = UserFactory()
-    keep = PersonFactory(agency=council, work_email="sam@x.example")
-    other = PersonFactory(
+    account = UserFactory.create()
+    keep = PersonFactory.create(agency=council, work_email="sam@x.example")
+    other = PersonFactory.create(
         agency=trust, work_email="Sam@x.example", user=account, left_on=datetime.date(2026, 1, 1)
     )
     url = reverse("people:duplicate-merge", args=[partnership.code, keep.pk])
@@ -114,9 +120,9 @@ def test_merging_keeps_every_record_moves_the_account_and_audits_each(
 @pytest.mark.django_db
 def test_the_kept_record_keeps_its_own_account(coordinator_client, partnership, two_agencies):
     council, trust = two_agencies
-    mine, theirs = UserFactory(), UserFactory()
-    keep = PersonFactory(agency=council, registration_number="SWE9", user=mine)
-    other = PersonFactory(agency=trust, registration_number="SWE9", user=theirs)
+    mine, theirs = UserFactory.create(), UserFactory.create()
+    keep = PersonFactory.create(agency=council, registration_number="SWE9", user=mine)
+    other = PersonFactory.create(agency=trust, registration_number="SWE9", user=theirs)
 
     coordinator_client.post(
         reverse("people:duplicate-merge", args=[partnership.code, other.pk]), {"keep": keep.pk}
@@ -130,8 +136,8 @@ def test_the_kept_record_keeps_its_own_account(coordinator_client, partnership, 
 @pytest.mark.django_db
 def test_merging_without_choosing_shows_an_error(coordinator_client, partnership, two_agencies):
     council, trust = two_agencies
-    keep = PersonFactory(agency=council, work_email="z@x.example")
-    PersonFactory(agency=trust, work_email="z@x.example")
+    keep = PersonFactory.create(agency=council, work_email="z@x.example")
+    PersonFactory.create(agency=trust, work_email="z@x.example")
     url = reverse("people:duplicate-merge", args=[partnership.code, keep.pk])
 
     response = coordinator_client.post(url, {})
@@ -144,8 +150,8 @@ def test_merging_without_choosing_shows_an_error(coordinator_client, partnership
 @pytest.mark.django_db
 def test_agency_leads_may_not_merge(client, sign_in, member_with, partnership, two_agencies):
     council, trust = two_agencies
-    keep = PersonFactory(agency=council, work_email="z@x.example")
-    PersonFactory(agency=trust, work_email="z@x.example")
+    keep = PersonFactory.create(agency=council, work_email="z@x.example")
+    PersonFactory.create(agency=trust, work_email="z@x.example")
     sign_in(member_with(Role.AGENCY_LEAD))
 
     assert client.get(reverse("people:duplicates", args=[partnership.code])).status_code == 403

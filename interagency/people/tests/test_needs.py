@@ -34,16 +34,16 @@ YEAR = 2026
 @pytest.fixture
 def catalogue(partnership):
     """An adopted framework: Group B's practitioner must do Core B (24 months, refresh 36)."""
-    framework = FrameworkFactory()
-    AdoptionFactory(partnership=partnership, framework=framework)
-    tier_b = TierFactory(framework=framework, name="Group B", order=2)
-    tier_c = TierFactory(framework=framework, name="Group C", order=3)
-    role = RoleFactory(framework=framework, tier=tier_b, name="Practitioner")
-    pathway = PathwayFactory(role=role, window_months=24)
-    core_b = CourseFactory(tier=tier_b, title="Core B")
-    PathwayItemFactory(pathway=pathway, course=core_b, repeat_every_months=36)
-    core_c = CourseFactory(tier=tier_c, title="Core C")
-    CourseFactory(tier=tier_c, title="Specialist C", category=Course.Category.SPECIALIST)
+    framework = FrameworkFactory.create()
+    AdoptionFactory.create(partnership=partnership, framework=framework)
+    tier_b = TierFactory.create(framework=framework, name="Group B", order=2)
+    tier_c = TierFactory.create(framework=framework, name="Group C", order=3)
+    role = RoleFactory.create(framework=framework, tier=tier_b, name="Practitioner")
+    pathway = PathwayFactory.create(role=role, window_months=24)
+    core_b = CourseFactory.create(tier=tier_b, title="Core B")
+    PathwayItemFactory.create(pathway=pathway, course=core_b, repeat_every_months=36)
+    core_c = CourseFactory.create(tier=tier_c, title="Core C")
+    CourseFactory.create(tier=tier_c, title="Specialist C", category=Course.Category.SPECIALIST)
     return {"role": role, "tier_b": tier_b, "tier_c": tier_c, "core_b": core_b, "core_c": core_c}
 
 
@@ -69,17 +69,17 @@ def test_only_the_latest_headcount_for_each_agency_service_and_role_counts():
 
 @pytest.mark.django_db
 def test_named_people_and_headcounts_add_up_to_places_needed(partnership, catalogue):
-    agency = AgencyFactory(partnership=partnership, sector=Sector.HEALTH)
+    agency = AgencyFactory.create(partnership=partnership, sector=Sector.HEALTH)
     PersonFactory.create_batch(6, agency=agency, role=catalogue["role"])
-    PersonFactory(agency=agency, role=catalogue["role"], left_on=datetime.date(2025, 1, 1))
-    PersonFactory(agency=agency, role=None)
-    HeadcountFactory(
+    PersonFactory.create(agency=agency, role=catalogue["role"], left_on=datetime.date(2025, 1, 1))
+    PersonFactory.create(agency=agency, role=None)
+    HeadcountFactory.create(
         agency=agency, role=catalogue["role"], tier=None, count=50, as_of=datetime.date(2024, 1, 1)
     )
-    HeadcountFactory(
+    HeadcountFactory.create(
         agency=agency, role=catalogue["role"], tier=None, count=6, as_of=datetime.date(2025, 1, 1)
     )
-    HeadcountFactory(agency=agency, role=None, tier=catalogue["tier_c"], count=24)
+    HeadcountFactory.create(agency=agency, role=None, tier=catalogue["tier_c"], count=24)
     PlannedPlaces.objects.create(
         partnership=partnership, course=catalogue["core_b"], year=YEAR, places=4
     )
@@ -99,12 +99,12 @@ def test_named_people_and_headcounts_add_up_to_places_needed(partnership, catalo
 
 @pytest.mark.django_db
 def test_filters_narrow_to_a_sector_agency_or_tier(partnership, catalogue):
-    health = AgencyFactory(partnership=partnership, sector=Sector.HEALTH)
-    police = AgencyFactory(partnership=partnership, sector=Sector.POLICE)
-    ward = ServiceFactory(agency=health)
+    health = AgencyFactory.create(partnership=partnership, sector=Sector.HEALTH)
+    police = AgencyFactory.create(partnership=partnership, sector=Sector.POLICE)
+    ward = ServiceFactory.create(agency=health)
     PersonFactory.create_batch(2, agency=health, service=ward, role=catalogue["role"])
     PersonFactory.create_batch(3, agency=police, role=catalogue["role"])
-    HeadcountFactory(agency=police, role=None, tier=catalogue["tier_c"], count=10)
+    HeadcountFactory.create(agency=police, role=None, tier=catalogue["tier_c"], count=10)
 
     def people(**kwargs):
         rows = needs.analyse(partnership, needs.NeedsFilter(year=YEAR, **kwargs))
@@ -120,10 +120,10 @@ def test_filters_narrow_to_a_sector_agency_or_tier(partnership, catalogue):
 
 @pytest.mark.django_db
 def test_another_partnerships_people_are_never_counted(partnership, other_partnership, catalogue):
-    AdoptionFactory(partnership=other_partnership, framework=catalogue["role"].framework)
-    theirs = AgencyFactory(partnership=other_partnership)
+    AdoptionFactory.create(partnership=other_partnership, framework=catalogue["role"].framework)
+    theirs = AgencyFactory.create(partnership=other_partnership)
     PersonFactory.create_batch(4, agency=theirs, role=catalogue["role"])
-    HeadcountFactory(agency=theirs, role=catalogue["role"], tier=None, count=100)
+    HeadcountFactory.create(agency=theirs, role=catalogue["role"], tier=None, count=100)
 
     assert needs.analyse(partnership, needs.NeedsFilter(year=YEAR)) == []
 
@@ -138,7 +138,7 @@ def test_the_page_shows_the_table_and_an_accessible_chart(
     coordinator_client, partnership, catalogue
 ):
     PersonFactory.create_batch(
-        3, agency=AgencyFactory(partnership=partnership), role=catalogue["role"]
+        3, agency=AgencyFactory.create(partnership=partnership), role=catalogue["role"]
     )
 
     response = coordinator_client.get(needs_url(partnership, year=YEAR))
@@ -155,9 +155,9 @@ def test_the_page_shows_the_table_and_an_accessible_chart(
 def test_the_needs_page_costs_the_same_queries_for_one_or_thirty_people(
     coordinator_client, partnership, catalogue, django_assert_max_num_queries
 ):
-    agency = AgencyFactory(partnership=partnership)
-    PersonFactory(agency=agency, role=catalogue["role"])
-    HeadcountFactory(agency=agency, role=None, tier=catalogue["tier_c"], count=3)
+    agency = AgencyFactory.create(partnership=partnership)
+    PersonFactory.create(agency=agency, role=catalogue["role"])
+    HeadcountFactory.create(agency=agency, role=None, tier=catalogue["tier_c"], count=3)
     with django_assert_max_num_queries(30) as one:
         coordinator_client.get(needs_url(partnership))
     PersonFactory.create_batch(29, agency=agency, role=catalogue["role"])
@@ -212,10 +212,10 @@ def test_an_agency_lead_sees_only_their_agencies(
     client, sign_in, member_with, partnership, catalogue
 ):
     lead = member_with(Role.AGENCY_LEAD)
-    mine = AgencyFactory(partnership=partnership, lead=lead)
+    mine = AgencyFactory.create(partnership=partnership, lead=lead)
     PersonFactory.create_batch(2, agency=mine, role=catalogue["role"])
     PersonFactory.create_batch(
-        7, agency=AgencyFactory(partnership=partnership), role=catalogue["role"]
+        7, agency=AgencyFactory.create(partnership=partnership), role=catalogue["role"]
     )
     sign_in(lead)
 
@@ -237,7 +237,7 @@ def test_the_workbook_has_the_table_a_chart_and_no_formulas(
     catalogue["core_b"].title = '=HYPERLINK("http://evil")'
     catalogue["core_b"].save()
     PersonFactory.create_batch(
-        3, agency=AgencyFactory(partnership=partnership), role=catalogue["role"]
+        3, agency=AgencyFactory.create(partnership=partnership), role=catalogue["role"]
     )
 
     response = coordinator_client.get(reverse("people:needs-xlsx", args=[partnership.code]))

@@ -5,6 +5,8 @@ A merge keeps every record (the others point at the kept one), so training
 history recorded against any of them is never lost.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -34,7 +36,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, people: list[Person], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [
+        cast(forms.ChoiceField, self.fields["keep"]).choices = [
             (person.pk, f"{person.full_name}, {person.agency}") for person in people
         ]
 

@@ -6,7 +6,7 @@ course and year here. The table, chart and workbook read the same analysis
 (``interagency.people.needs``), a fixed handful of queries whatever the size.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -35,10 +35,13 @@ class NeedsFilterForm(forms.Form):
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", "All")]
-        self.fields["sector"].choices = everything + list(Sector.choices)
-        self.fields["agency"].choices = everything + choices["agencies"]
-        self.fields["service"].choices = everything + choices["services"]
-        self.fields["tier"].choices = everything + choices["tiers"]
+        for name, options in (
+            ("sector", list(Sector.choices)),
+            ("agency", choices["agencies"]),
+            ("service", choices["services"]),
+            ("tier", choices["tiers"]),
+        ):
+            cast(forms.ChoiceField, self.fields[name]).choices = everything + options
 
 
 class PlannedPlacesForm(forms.Form):
@@ -60,7 +63,7 @@ class PlannedPlacesForm(forms.Form):
 
     def __init__(self, *args: Any, courses: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", "Choose a course"), *courses]
+        cast(forms.ChoiceField, self.fields["course"]).choices = [("", "Choose a course"), *courses]
 
 
 def _scope(request: HttpRequest) -> frozenset[int] | None:

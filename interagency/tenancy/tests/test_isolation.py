@@ -211,6 +211,33 @@ CASES: dict[str, Case | Public] = {
             "duration_text": "3 hours",
         },
     ),
+    # People API: B's code, and B's agency or person under A's code.
+    "api:agency-list": Case(
+        foreign_code, methods=("get", "post"), api=True, body={"name": "Taken", "sector": "health"}
+    ),
+    "api:agency-detail": Case(lambda w: b_agency_and_person(w, "agency_id"), api=True),
+    "api:service-list": Case(
+        lambda w: b_agency_and_person(w, "agency_id"),
+        methods=("get", "post"),
+        api=True,
+        body={"name": "Taken over"},
+    ),
+    "api:person-list": Case(
+        foreign_code, methods=("get", "post"), api=True, body={"full_name": "X", "agency": 1}
+    ),
+    "api:person-detail": Case(
+        lambda w: b_agency_and_person(w, "person_id"),
+        methods=("get", "patch"),
+        api=True,
+        body={"full_name": "Taken over"},
+    ),
+    "api:person-leave": Case(
+        lambda w: b_agency_and_person(w, "person_id"),
+        methods=("post",),
+        api=True,
+        body={"left_on": "2030-01-01"},
+    ),
+    "api:headcount-list": Case(foreign_code, api=True),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
         lambda w: [{"code": w.b.code, "area": area} for area in ("sessions", "records")]
@@ -416,7 +443,8 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
     catalogue_before = catalogue_state()
     for kwargs in case.attempts(world):
         url = reverse(route, kwargs=kwargs)
-        body = (case.body or {"roles": [Role.COORDINATOR]}) if method == "post" else None
+        sends_body = method in ("post", "patch")
+        body = (case.body or {"roles": [Role.COORDINATOR]}) if sends_body else None
         if case.api and body is not None:
             response = getattr(client, method)(
                 url, body, content_type="application/json", headers=headers
