@@ -299,3 +299,50 @@ def survey_for_token(token: str) -> Any:
         .filter(token_hash=hash_token(token))
         .first()
     )
+
+
+# Imports ------------------------------------------------------------------------------
+#
+# Coordinators import for any agency of the partnership; agency leads only for
+# the agencies they lead. Another agency's import raises DoesNotExist (404).
+
+
+def import_agencies(partnership: Partnership, user, roles) -> QuerySet[Agency]:
+    """The agencies whose staff lists ``user`` holding ``roles`` may import."""
+    from interagency.core.permissions import Role
+
+    agencies = Agency.objects.for_partnership(partnership).order_by("name")
+    if Role.COORDINATOR in roles:
+        return agencies
+    if Role.AGENCY_LEAD in roles and user is not None and user.is_authenticated:
+        return agencies.filter(lead=user)
+    return agencies.none()
+
+
+def people_imports(partnership: Partnership, user, roles) -> QuerySet[Any]:
+    """Imports of the agencies ``user`` may import for, newest first (the file deferred)."""
+    from interagency.people.models import PeopleImport
+
+    return (
+        PeopleImport.objects.for_partnership(partnership)
+        .filter(agency__in=import_agencies(partnership, user, roles))
+        .select_related("agency", "uploaded_by")
+        .defer("content")
+        .order_by("-uploaded_at", "-pk")
+    )
+
+
+def people_import_in(partnership: Partnership, user, roles, pk: int, *, with_content=False):
+    """One import ``user`` may see; raises DoesNotExist for any other (so views answer 404)."""
+    imports = people_imports(partnership, user, roles)
+    if with_content:
+        imports = imports.defer(None).select_related("agency", "uploaded_by")
+    return imports.get(pk=pk)
+
+
+def column_mapping_of(agency: Agency) -> dict[str, str]:
+    """The columns remembered from the agency's last import ({field: header}), or {}."""
+    from interagency.people.models import ColumnMapping
+
+    mapping = ColumnMapping.objects.filter(agency=agency).values_list("columns", flat=True).first()
+    return dict(mapping or {})

@@ -522,3 +522,255 @@ def accept_survey(*, survey: SurveyRequest, accepted_by) -> list[Headcount]:
             partnership=partnership,
         )
     return headcounts
+
+
+# Imports ------------------------------------------------------------------------------
+#
+# An import goes: uploaded (file read and kept) → mapped and previewed (counts
+# and problems recorded, nothing else written) → applied, in the request for
+# small files or by the background worker for large ones. The apply is one
+# transaction: all rows or none. It is audited once, on the PeopleImport, with
+# the counts; the file's rows are not copied into the trail.
+
+# Files with this many rows or more are applied by the background worker.
+BACKGROUND_ROWS = 2000
+
+
+def start_people_import(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    uploaded_by,
+    file_name: str,
+    content: bytes,
+    is_full_staff_list: bool,
+):
+    """Read an uploaded staff list and keep it for mapping; ImportFileError if unreadable."""
+    import hashlib
+
+    from interagency.people import importing
+    from interagency.people.models import PeopleImport
+
+    if agency.partnership_id != partnership.pk:
+        raise ValidationError({"agency": "Choose an agency of this partnership."})
+    table = importing.read_table(content, file_name)
+    if not any(table.rows):
+        raise importing.ImportFileError("The selected file has a header row but no people.")
+    with transaction.atomic():
+        return PeopleImport.objects.create(
+            partnership=partnership,
+            agency=agency,
+            uploaded_by=uploaded_by if uploaded_by and uploaded_by.is_authenticated else None,
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            is_full_staff_list=is_full_staff_list,
+            rows_total=sum(1 for row in table.rows if row),
+        )
+
+
+def _import_table(people_import):
+    from interagency.people import importing
+
+    return importing.read_table(bytes(people_import.content or b""), people_import.file_name)
+
+
+def _import_columns(people_import) -> dict[str, str]:
+    from interagency.people.selectors import column_mapping_of
+
+    return column_mapping_of(people_import.agency)
+
+
+def plan_people_import(people_import, *, on_progress: Callable[[int], None] | None = None):
+    """The import's table and plan with the agency's remembered columns (reads only)."""
+    from interagency.catalogue.selectors import roles_of
+    from interagency.people import importing
+
+    table = _import_table(people_import)
+    plan = importing.plan_import(
+        agency=people_import.agency,
+        table=table,
+        columns=_import_columns(people_import),
+        roles=list(roles_of(people_import.partnership)),
+        full_staff_list=people_import.is_full_staff_list,
+        on_progress=on_progress,
+    )
+    return table, plan
+
+
+def _record_counts(people_import, plan) -> None:
+    from interagency.people import importing
+
+    for name, value in plan.counts.items():
+        setattr(people_import, name, value)
+    people_import.rows_total = plan.rows_total
+    people_import.problems = [
+        problem.as_dict() for problem in plan.problems[: importing.MAX_PROBLEMS_SHOWN]
+    ]
+
+
+def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
+    """Remember the agency's columns and record the preview's counts and problems.
+
+    Nothing about people is written: the preview says what applying would do.
+    """
+    from interagency.people import importing
+    from interagency.people.models import ColumnMapping, PeopleImport
+
+    if people_import.status not in (
+        PeopleImport.Status.UPLOADED,
+        PeopleImport.Status.PREVIEWED,
+        PeopleImport.Status.FAILED,
+    ):
+        raise ValidationError("This import has already been applied or queued.")
+    table = _import_table(people_import)
+    errors: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for name, header in columns.items():
+        if name not in importing.FIELDS:
+            raise TypeError(f"Unknown import field: {name}")
+        if header and header not in table.headers:
+            errors[name] = "Choose a column from the file."
+        elif header and header in used:
+            errors[name] = f"The column '{header}' is already chosen for another field."
+        elif header:
+            used[header] = name
+    for name in importing.REQUIRED_FIELDS:
+        if not columns.get(name):
+            errors[name] = f"Choose the column that holds the {importing.FIELDS[name].lower()}."
+    if errors:
+        raise ValidationError(errors)
+    chosen = {name: header for name, header in columns.items() if header}
+    with transaction.atomic():
+        ColumnMapping.objects.update_or_create(
+            agency=people_import.agency,
+            defaults={"partnership_id": people_import.partnership_id, "columns": chosen},
+        )
+    _, plan = plan_people_import(people_import)
+    _record_counts(people_import, plan)
+    people_import.status = PeopleImport.Status.PREVIEWED
+    with transaction.atomic():
+        people_import.save(
+            update_fields=[
+                "status",
+                "rows_total",
+                "created",
+                "updated",
+                "unchanged",
+                "marked_left",
+                "rejected",
+                "problems",
+            ]
+        )
+    return plan
+
+
+def apply_people_import(*, people_import, applied_by) -> str:
+    """Apply a previewed import now (small files) or queue it for the worker (large ones).
+
+    Returns the import's status afterwards. Applying twice does nothing the
+    second time.
+    """
+    from interagency.people.models import PeopleImport
+    from interagency.people.tasks import apply_people_import_task
+
+    Status = PeopleImport.Status
+    if people_import.status in (Status.APPLIED, Status.QUEUED, Status.RUNNING):
+        return people_import.status
+    if people_import.status != Status.PREVIEWED:
+        raise ValidationError("Check the columns and preview the import before applying it.")
+    # The one who confirmed is recorded as the importer (the audit actor).
+    if applied_by is not None and applied_by.is_authenticated:
+        people_import.uploaded_by = applied_by
+    if people_import.rows_total < BACKGROUND_ROWS:
+        return run_people_import(
+            import_id=people_import.pk, people_import=people_import, raise_errors=False
+        )
+    with transaction.atomic():
+        queued = (
+            PeopleImport.objects.filter(pk=people_import.pk, status=Status.PREVIEWED).update(
+                status=Status.QUEUED, rows_done=0, uploaded_by=people_import.uploaded_by
+            )
+        )
+        if queued:
+            import_id = people_import.pk
+            transaction.on_commit(lambda: apply_people_import_task.enqueue(import_id))
+    people_import.refresh_from_db(fields=["status"])
+    return people_import.status
+
+
+def run_people_import(*, import_id: int, people_import=None, raise_errors: bool = True) -> str:
+    """Check the import's rows, then write them all in one transaction; idempotent.
+
+    Progress (rows checked) is saved in short transactions while the rows are
+    checked, which only reads; the writing happens at the end in one
+    transaction, so a failure leaves every person as before.
+    """
+    from interagency.people import importing
+    from interagency.people.models import PeopleImport
+
+    Status = PeopleImport.Status
+    if people_import is None:
+        people_import = (
+            PeopleImport.objects.select_related("agency", "partnership", "uploaded_by")
+            .filter(pk=import_id)
+            .first()
+        )
+        if people_import is None:
+            return "missing"
+    if people_import.status == Status.APPLIED:
+        return people_import.status
+    with transaction.atomic():
+        claimed = PeopleImport.objects.filter(
+            pk=import_id, status__in=[Status.PREVIEWED, Status.QUEUED]
+        ).update(status=Status.RUNNING, rows_done=0)
+    if not claimed:
+        people_import.refresh_from_db(fields=["status"])
+        return people_import.status
+
+    def progress(done: int) -> None:
+        with transaction.atomic():
+            PeopleImport.objects.filter(pk=import_id).update(rows_done=done)
+
+    try:
+        _, plan = plan_people_import(people_import, on_progress=progress)
+        with transaction.atomic():
+            importing.write_plan(plan, agency=people_import.agency)
+            _record_counts(people_import, plan)
+            people_import.status = Status.APPLIED
+            people_import.rows_done = plan.rows_total
+            people_import.finished_at = timezone.now()
+            people_import.content = None
+            people_import.error = ""
+            people_import.save()
+            record_event(
+                actor=people_import.uploaded_by,
+                action=AuditEvent.Action.CHANGED,
+                subject=people_import,
+                changes={
+                    "import": {
+                        "agency": people_import.agency.name,
+                        "file_name": people_import.file_name,
+                        "file_sha256": people_import.file_sha256,
+                        "full_staff_list": people_import.is_full_staff_list,
+                        "rows": plan.rows_total,
+                        **plan.counts,
+                        "services_added": len(plan.new_services),
+                    }
+                },
+                partnership=people_import.partnership,
+            )
+    except Exception as error:
+        with transaction.atomic():
+            PeopleImport.objects.filter(pk=import_id).update(
+                status=Status.FAILED,
+                error=f"The import stopped and nothing was changed ({type(error).__name__}).",
+                finished_at=timezone.now(),
+            )
+        people_import.refresh_from_db()
+        import logging
+
+        logging.getLogger(__name__).exception("People import %s failed", import_id)
+        if raise_errors:
+            raise
+    return people_import.status

@@ -2,6 +2,7 @@ from django.urls import path
 
 from interagency.people.views import agencies
 from interagency.people.views import duplicates as duplicate_views
+from interagency.people.views import imports as import_views
 from interagency.people.views import needs as needs_views
 from interagency.people.views import survey as survey_views
 
@@ -42,6 +43,34 @@ urlpatterns = [
         "p/<slug:code>/people/duplicates/<int:person_id>/merge/",
         duplicate_views.merge,
         name="duplicate-merge",
+    ),
+    # Imports of agencies' staff lists
+    path("p/<slug:code>/people/imports/", import_views.import_list, name="imports"),
+    path("p/<slug:code>/people/imports/new/", import_views.import_new, name="import-new"),
+    path(
+        "p/<slug:code>/people/imports/<int:import_id>/",
+        import_views.import_preview,
+        name="import-preview",
+    ),
+    path(
+        "p/<slug:code>/people/imports/<int:import_id>/columns/",
+        import_views.import_mapping,
+        name="import-mapping",
+    ),
+    path(
+        "p/<slug:code>/people/imports/<int:import_id>/apply/",
+        import_views.import_apply,
+        name="import-apply",
+    ),
+    path(
+        "p/<slug:code>/people/imports/<int:import_id>/status/",
+        import_views.import_status,
+        name="import-status",
+    ),
+    path(
+        "p/<slug:code>/people/imports/<int:import_id>/rejected-rows.csv",
+        import_views.import_rejected_csv,
+        name="import-rejected-csv",
     ),
     # Headcounts and the mapping survey
     path("p/<slug:code>/people/headcounts/", survey_views.headcounts, name="headcounts"),

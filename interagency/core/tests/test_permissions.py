@@ -25,6 +25,7 @@ view_dashboard      Y Y Y Y Y Y
 view_catalogue      Y Y Y Y Y Y
 manage_catalogue    Y . . . . .
 view_people         Y . Y Y . .
+import_people       Y . Y . . .
 edit_people         Y . Y . . .
 manage_agencies     Y . . . . .
 view_members        Y . . . . .

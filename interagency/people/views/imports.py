@@ -29,7 +29,10 @@ class UploadForm(forms.Form):
         label="Upload the staff list",
         help_text="A CSV or Excel (.xlsx) file with a header row naming the columns. Up to 20 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-        error_messages={"required": "Select a CSV or XLSX file"},
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": "The selected file is empty",
+        },
     )
     is_full_staff_list = forms.BooleanField(
         required=False,

@@ -108,6 +108,28 @@ def b_catalogue_courses(world: World) -> list[dict]:
     ]
 
 
+def b_people_import(world: World) -> list[dict]:
+    """A previewed staff-list import of B's agency, under B's code and its id under A's."""
+    from interagency.people.models import PeopleImport
+    from interagency.people.tests.factories import AgencyFactory
+
+    agency = AgencyFactory.create(partnership=world.b)
+    people_import = PeopleImport.objects.create(
+        partnership=world.b,
+        agency=agency,
+        file_name="staff.csv",
+        file_sha256="0" * 64,
+        content=b"Name,Email\nAna,ana@b.example\n",
+        status=PeopleImport.Status.PREVIEWED,
+        rows_total=1,
+        created=1,
+    )
+    return [
+        {"code": world.b.code, "import_id": people_import.pk},
+        {"code": world.a.code, "import_id": people_import.pk},
+    ]
+
+
 def b_agency_and_person(world: World, key: str) -> list[dict]:
     """B's agency and one of its people by ``key``: under B's code, and B's id under A's code."""
     from interagency.people.tests.factories import PersonFactory
@@ -307,6 +329,16 @@ CASES: dict[str, Case | Public] = {
     "catalogue:export-xlsx": Case(b_framework_attempts),
     "catalogue:import": Case(foreign_code, methods=("get", "post")),
     "people:index": Case(foreign_code),
+    # Staff-list imports: B's code, and B's import under A's code.
+    "people:imports": Case(foreign_code),
+    "people:import-new": Case(foreign_code, methods=("get", "post")),
+    "people:import-mapping": Case(
+        b_people_import, methods=("get", "post"), body={"full_name": "Name"}
+    ),
+    "people:import-preview": Case(b_people_import),
+    "people:import-apply": Case(b_people_import, methods=("post",)),
+    "people:import-status": Case(b_people_import),
+    "people:import-rejected-csv": Case(b_people_import),
     # Headcounts and the mapping survey: B's agency, headcount and survey (made on demand).
     "people:headcounts": Case(foreign_code),
     "people:headcount-new": Case(
