@@ -467,3 +467,56 @@ def test_with_two_frameworks_of_questions_the_visitor_chooses_one_first(
     assert "Are you a named nurse?" in chosen
     result = which(client, partnership, framework=other.pk, answered="yes", question_1="yes")
     assert "Your tier: Level 4" in result
+
+
+@pytest.fixture
+def london(partnership):
+    """The real Competence Matters framework, loaded and adopted as a London partnership would."""
+    from interagency.catalogue import interchange, services
+
+    result = interchange.build_framework(interchange.shipped_document("competence-matters"))
+    services.adopt_framework(partnership=partnership, framework=result.framework)
+    return result.framework
+
+
+def test_the_general_practitioner_pathway_of_competence_matters_lists_its_courses(
+    client, partnership, london
+):
+    gp = Role.objects.get(framework=london, name="General Practitioner")
+    response = client.get(f"/p/{partnership.code}/catalogue/roles/{gp.pk}/")
+    assert response.status_code == 200
+    text = response.text
+    assert "Your tier: Group B" in text
+    assert "within 24 months of starting the role" in text
+    items = list(gp.pathway.items.select_related("course"))
+    # The document's eight names; "Domestic violence – Level 1 and 2" names two courses.
+    assert len({item.named_as for item in items}) == 8
+    for item in items:
+        if item.course is None:
+            assert f"Not in this catalogue: {item.named_as}" in text
+        else:
+            link = f'href="/p/{partnership.code}/catalogue/courses/{item.course.pk}/">'
+            assert link + item.course.title in text, item.named_as
+    linked = re.findall(r'/catalogue/courses/\d+/">([^<]+)</a>', text)
+    assert "Child protection conferences and core groups" in linked
+    assert "Working with parents and families who are difficult to engage" in linked
+    assert "You may also attend courses of Group A and Group C." in text
+
+
+def test_competence_matters_questions_place_a_general_practitioner_in_group_b(
+    client, partnership, london
+):
+    text = which(
+        client,
+        partnership,
+        answered="yes",
+        question_1="no",
+        question_2="no",
+        question_3="yes",
+        question_4="yes",
+    )
+    assert "Your tier: Group B" in text
+    assert ">General Practitioner</a>" in text
+    assert "Child protection conferences and core groups" in text
+    everything = client.get(f"/p/{partnership.code}/catalogue/").text
+    assert "68 courses" in everything

@@ -58,13 +58,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     courses = selectors.search_courses(partnership, **filters)
-    page = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(courses, COURSES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "catalogue/index.html",
         {
             "form": form,
             "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "courses": page.object_list,
             "is_filtered": any(value not in (None, "") for value in filters.values()),
             "manage_link": _manage_link(request),
