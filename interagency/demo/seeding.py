@@ -6,6 +6,7 @@ leaves the database as after the first run. Large scales insert in bulk
 """
 
 import csv
+import datetime
 import random
 import time
 from collections.abc import Callable
@@ -18,8 +19,11 @@ from django.db.models import Q
 
 from interagency.accounts.models import User
 from interagency.catalogue.interchange import build_framework, shipped_document
+from interagency.catalogue.models import Adoption
+from interagency.catalogue.models import Role as CatalogueRole
 from interagency.catalogue.services import adopt_framework
 from interagency.core.permissions import Role
+from interagency.people.models import Agency, EmploymentType, Person, Sector, Service
 from interagency.tenancy.models import Membership, Partnership, Region
 
 Progress = Callable[[str], None]
@@ -114,8 +118,68 @@ def load_demo(*, password: str, progress: Progress = lambda message: None) -> li
     coordinator = accounts[0]
     for other in partnerships[1:]:
         Membership.objects.get_or_create(partnership=other, user=coordinator, role=Role.COORDINATOR)
+    ensure_demo_workforce(home, {user.email.split("@")[0]: user for user in accounts})
     progress(f"Demo accounts: {len(accounts)}")
     return accounts
+
+
+# A few agencies for the demo partnership, and the demo accounts who work in them:
+# (account, agency, service, London framework role); the agency lead leads the trust
+# and the line manager manages the learner.
+DEMO_AGENCIES: tuple[tuple[str, Sector, bool], ...] = (
+    ("Demo Community Health NHS Trust", Sector.HEALTH, True),
+    ("Demo Council Children's Services", Sector.CHILDRENS_SOCIAL_CARE, True),
+    ("Demo Primary School", Sector.EDUCATION, False),
+    ("Demo Youth Project", Sector.VOLUNTARY, False),
+)
+DEMO_PEOPLE: tuple[tuple[str, str, str, str], ...] = (
+    ("agencylead", "Demo Community Health NHS Trust", "Health visiting", "Community Paediatrician"),
+    ("manager", "Demo Community Health NHS Trust", "Health visiting", "Community Paediatrician"),
+    ("learner", "Demo Community Health NHS Trust", "Health visiting", "General Practitioner"),
+    ("trainer", "Demo Council Children's Services", "Early help", "Children’s Social Worker"),
+)
+
+
+def ensure_demo_workforce(partnership: Partnership, accounts: dict[str, User]) -> None:
+    """The demo agencies and the demo accounts' person records, each made once."""
+    agencies = {}
+    for name, sector, statutory in DEMO_AGENCIES:
+        agency, _ = Agency.objects.get_or_create(
+            partnership=partnership,
+            name=name,
+            defaults={"sector": sector, "is_statutory_partner": statutory},
+        )
+        agencies[name] = agency
+    trust = agencies[DEMO_PEOPLE[0][1]]
+    if trust.lead_id is None:
+        lead = accounts["agencylead"]
+        trust.lead, trust.contact_name, trust.contact_email = lead, lead.full_name, lead.email
+        trust.save(update_fields=["lead", "contact_name", "contact_email"])
+    roles = london_roles(partnership)
+    people: dict[str, Person] = {}
+    for local_part, agency_name, service_name, role_name in DEMO_PEOPLE:
+        agency = agencies[agency_name]
+        service, _ = Service.objects.get_or_create(
+            partnership=partnership, agency=agency, name=service_name
+        )
+        user = accounts[local_part]
+        people[local_part], _ = Person.objects.get_or_create(
+            partnership=partnership,
+            user=user,
+            defaults={
+                "full_name": user.full_name,
+                "work_email": user.email,
+                "job_title": role_name,
+                "role": roles.get(role_name),
+                "agency": agency,
+                "service": service,
+                "started_on": datetime.date(2022, 9, 1),
+            },
+        )
+    learner = people["learner"]
+    if learner.line_manager_id is None:
+        learner.line_manager = people["manager"]
+        learner.save(update_fields=["line_manager"])
 
 
 # --- Synthetic people: one borough or the whole region -------------------------------------
@@ -297,6 +361,8 @@ class SeedResult:
     memberships: int
     skipped: bool
     seconds: float
+    agencies: int = 0  # agencies created
+    persons: int = 0  # person records created (one per learner)
 
 
 def agency_domains(partnership_code: str) -> list[str]:
@@ -358,6 +424,252 @@ def synthetic_people(partnership_code: str, people: int, seed: int) -> list[Synt
     return result
 
 
+# --- Synthetic agencies and the workforce's person records ----------------------------------
+#
+# Each seeded partnership gets agencies in realistic proportions by sector, a few services
+# each, and one Person per seeded learner: in an agency of the sector their email domain
+# stands for, with a role of the adopted London framework that fits the sector, and a line
+# manager among the line managers of the same agency. Agency leads lead an agency their
+# own record sits in. Everything is inserted in bulk in the partnership's transaction, so
+# "already seeded" covers it too.
+
+# Share of the partnership's agencies in each sector (per cent).
+SECTOR_SHARES: tuple[tuple[Sector, int], ...] = (
+    (Sector.EDUCATION, 30),
+    (Sector.HEALTH, 25),
+    (Sector.CHILDRENS_SOCIAL_CARE, 12),
+    (Sector.VOLUNTARY, 10),
+    (Sector.EARLY_YEARS, 8),
+    (Sector.POLICE, 5),
+    (Sector.HOUSING, 3),
+    (Sector.PROBATION_YOUTH_JUSTICE, 3),
+    (Sector.FAITH, 2),
+    (Sector.SPORT_LEISURE, 2),
+)
+PEOPLE_PER_AGENCY = 80
+# Which of the synthetic email domains (AGENCIES) each sector's staff are on.
+SECTOR_DOMAIN: dict[Sector, str] = {
+    Sector.EDUCATION: "schools",
+    Sector.EARLY_YEARS: "schools",
+    Sector.HEALTH: "health",
+    Sector.CHILDRENS_SOCIAL_CARE: "council",
+    Sector.HOUSING: "council",
+    Sector.POLICE: "police",
+    Sector.VOLUNTARY: "voluntary",
+    Sector.FAITH: "voluntary",
+    Sector.SPORT_LEISURE: "voluntary",
+    Sector.PROBATION_YOUTH_JUSTICE: "probation",
+}
+AGENCY_KINDS: dict[Sector, tuple[str, ...]] = {
+    Sector.EDUCATION: ("{place} Primary School", "{place} Academy", "{place} Secondary School",
+                       "{place} Special School", "{place} Sixth Form College"),
+    Sector.HEALTH: ("{place} Medical Centre", "{place} NHS Foundation Trust",
+                    "{place} Community Health Services", "{place} Dental Practice"),
+    Sector.CHILDRENS_SOCIAL_CARE: ("{borough} Council Children's Services",
+                                   "{place} Children's Home", "{place} Family Support Team"),
+    Sector.VOLUNTARY: ("{place} Youth Project", "{place} Family Centre", "{place} Mentoring Trust"),
+    Sector.EARLY_YEARS: ("{place} Nursery", "{place} Children's Centre", "{place} Childminders"),
+    Sector.POLICE: ("{borough} Police Safeguarding Unit", "{place} Neighbourhood Policing Team"),
+    Sector.HOUSING: ("{borough} Council Housing Services", "{place} Housing Association"),
+    Sector.PROBATION_YOUTH_JUSTICE: ("{borough} Youth Justice Service", "{place} Probation Office"),
+    Sector.FAITH: ("{place} Church", "{place} Mosque", "{place} Synagogue", "{place} Gurdwara"),
+    Sector.SPORT_LEISURE: ("{place} Leisure Centre", "{place} Football Club"),
+}  # fmt: skip
+PLACES = (
+    "Oakfield", "Riverside", "Hillside", "St Mary's", "Elmwood", "Parkside", "Greenway",
+    "Church Street", "Station Road", "Victoria", "Albert", "Brookside", "Beechwood", "Cedar",
+    "Holy Trinity", "St John's", "Meadow", "Ashgrove", "Northfield", "Southgate", "Westbury",
+    "Eastfield", "Kingsway", "Queensway", "Fairfield", "Highfield", "Lime Tree", "Willow",
+)  # fmt: skip
+SERVICE_NAMES: dict[Sector, tuple[str, ...]] = {
+    Sector.EDUCATION: ("Teaching staff", "Pastoral team", "Special educational needs",
+                       "Support staff", "Early years unit"),
+    Sector.HEALTH: ("Emergency department", "Health visiting", "School nursing",
+                    "Child and adolescent mental health", "General practice", "Midwifery"),
+    Sector.CHILDRENS_SOCIAL_CARE: ("Assessment team", "Children in care", "Early help",
+                                   "Fostering and adoption", "Residential care"),
+    Sector.VOLUNTARY: ("Youth work", "Volunteers", "Family support"),
+    Sector.EARLY_YEARS: ("Nursery staff", "Childminding network", "Outreach"),
+    Sector.POLICE: ("Child abuse investigation", "Neighbourhood policing", "Public protection"),
+    Sector.HOUSING: ("Homeless persons team", "Tenancy support", "Allocations"),
+    Sector.PROBATION_YOUTH_JUSTICE: ("Youth offending team", "Probation practitioners"),
+    Sector.FAITH: ("Children's and youth ministry", "Volunteers"),
+    Sector.SPORT_LEISURE: ("Coaching", "Lifeguards and reception"),
+}  # fmt: skip
+# Roles of the London framework (Competence Matters) that fit each sector, most common first.
+SECTOR_ROLES: dict[Sector, tuple[str, ...]] = {
+    Sector.EDUCATION: ("Learning Support Assistant", "Educational Psychologist"),
+    Sector.HEALTH: ("General Practitioner", "Radiologist", "Community Paediatrician"),
+    Sector.CHILDRENS_SOCIAL_CARE: ("Children’s Social Worker",
+                                   "Manager of Children’s Residential Home"),
+    Sector.VOLUNTARY: ("Learning Support Assistant", "Sports Instructor"),
+    Sector.EARLY_YEARS: ("Learning Support Assistant",),
+    Sector.POLICE: ("Community Safety Officer (Police Crisis intervention Team)",),
+    Sector.HOUSING: ("Community Safety Officer (Police Crisis intervention Team)",),
+    Sector.PROBATION_YOUTH_JUSTICE: ("Community Safety Officer (Police Crisis intervention Team)",
+                                     "Children’s Social Worker"),
+    Sector.FAITH: ("Learning Support Assistant",),
+    Sector.SPORT_LEISURE: ("Sports Instructor",),
+}  # fmt: skip
+LONDON_FRAMEWORK = "competence-matters"
+
+
+def london_roles(partnership: Partnership) -> dict[str, CatalogueRole]:
+    """The adopted London framework's roles by name (empty if it is not adopted)."""
+    adopted = Adoption.objects.for_partnership(partnership).values("framework_id")
+    roles = CatalogueRole.objects.filter(
+        framework__in=adopted, framework__slug=LONDON_FRAMEWORK, local_to__isnull=True
+    ).select_related("tier")
+    return {role.name: role for role in roles}
+
+
+def agency_plan(borough: str, people: int, taken: set[str]) -> list[tuple[str, Sector]]:
+    """Names and sectors of the partnership's agencies: about one per 80 people, by share.
+
+    Names already ``taken`` (lower case) in the partnership are skipped.
+    """
+    total = max(len(SECTOR_SHARES), round(people / PEOPLE_PER_AGENCY))
+    plan = []
+    for sector, share in SECTOR_SHARES:
+        kinds = AGENCY_KINDS[sector]
+        made, attempt = 0, 0
+        wanted = max(1, round(total * share / 100))
+        while made < wanted:
+            kind = kinds[attempt % len(kinds)]
+            place_number = attempt // len(kinds)
+            place = PLACES[place_number % len(PLACES)]
+            name = kind.format(borough=borough, place=place)
+            if "{place}" in kind and place_number >= len(PLACES):
+                name = f"{name} {place_number // len(PLACES) + 1}"
+            elif "{place}" not in kind and attempt >= len(kinds):
+                name = f"{name} {attempt // len(kinds) + 1}"
+            attempt += 1
+            if name.lower() in taken:
+                continue
+            taken.add(name.lower())
+            plan.append((name, sector))
+            made += 1
+    return plan
+
+
+def seed_workforce(
+    partnership: Partnership,
+    users: list[User],
+    persons: list[SyntheticPerson],
+    rng: random.Random,
+) -> tuple[int, int]:
+    """Agencies, services and one Person per learner; returns (agencies, people) made."""
+    borough = partnership.name.removesuffix(" Safeguarding Children Partnership")
+    taken = {
+        name.lower()
+        for name in Agency.objects.for_partnership(partnership).values_list("name", flat=True)
+    }
+    workforce = [
+        (user, person)
+        for user, person in zip(users, persons, strict=True)
+        if Role.LEARNER in person.roles
+    ]
+    plan = agency_plan(borough, len(workforce), taken)
+    shares = dict(SECTOR_SHARES)
+    by_domain: dict[str, list[int]] = {}
+    for index, (_name, sector) in enumerate(plan):
+        by_domain.setdefault(SECTOR_DOMAIN[sector], []).append(index)
+    domain_of = {f"{partnership.code}-{agency}.example": agency for agency, _ in AGENCIES}
+    placed = []  # the agency index of each member of the workforce
+    for _user, person in workforce:
+        candidates = by_domain[domain_of[person.email.split("@")[1]]]
+        weights = [shares[plan[index][1]] for index in candidates]
+        placed.append(rng.choices(candidates, weights)[0])
+    leads: dict[int, User] = {}
+    for (user, person), index in zip(workforce, placed, strict=True):
+        if Role.AGENCY_LEAD in person.roles:
+            leads.setdefault(index, user)
+    agencies = Agency.objects.bulk_create(
+        [
+            Agency(
+                partnership=partnership,
+                name=name,
+                sector=sector,
+                is_statutory_partner=sector
+                in (Sector.HEALTH, Sector.POLICE, Sector.CHILDRENS_SOCIAL_CARE)
+                and "{place}" not in name,
+                contact_name=leads[index].full_name if index in leads else "",
+                contact_email=leads[index].email if index in leads else "",
+                lead=leads.get(index),
+            )
+            for index, (name, sector) in enumerate(plan)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    services = Service.objects.bulk_create(
+        [
+            Service(partnership=partnership, agency=agency, name=name)
+            for agency in agencies
+            for name in rng.sample(
+                SERVICE_NAMES[Sector(agency.sector)],
+                k=rng.randint(1, min(3, len(SERVICE_NAMES[Sector(agency.sector)]))),
+            )
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    services_of: dict[int, list[Service]] = {}
+    for service in services:
+        services_of.setdefault(service.agency_id, []).append(service)
+    roles = london_roles(partnership)
+    started = datetime.date(2026, 1, 1)
+
+    def record(number: int, user: User, person: SyntheticPerson, index: int) -> Person:
+        agency = agencies[index]
+        sector = Sector(agency.sector)
+        fitting = [roles[name] for name in SECTOR_ROLES[sector] if name in roles]
+        role = (
+            rng.choices(fitting, [len(fitting) - i for i in range(len(fitting))])[0]
+            if fitting
+            else None
+        )
+        volunteer = sector in (Sector.VOLUNTARY, Sector.FAITH, Sector.SPORT_LEISURE)
+        return Person(
+            partnership=partnership,
+            full_name=person.full_name,
+            work_email=person.email,
+            job_title=role.name if role else "",
+            role=role,
+            agency=agency,
+            service=rng.choice(services_of.get(agency.pk) or [None]),
+            employment_type=(
+                EmploymentType.VOLUNTEER
+                if volunteer and rng.random() < 0.6
+                else EmploymentType.PERMANENT
+            ),
+            started_on=started - datetime.timedelta(days=rng.randint(0, 15 * 365)),
+            external_id=f"HR{number:06d}",
+            user=user,
+        )
+
+    numbered = list(enumerate(zip(workforce, placed, strict=True), start=1))
+    managers = Person.objects.bulk_create(
+        [
+            record(number, user, person, index)
+            for number, ((user, person), index) in numbered
+            if Role.LINE_MANAGER in person.roles
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    managers_in: dict[int, list[Person]] = {}
+    for manager in managers:
+        managers_in.setdefault(manager.agency_id, []).append(manager)
+    team = []
+    for number, ((user, person), index) in numbered:
+        if Role.LINE_MANAGER in person.roles:
+            continue
+        member = record(number, user, person, index)
+        managers_here = managers_in.get(member.agency_id)
+        member.line_manager = rng.choice(managers_here) if managers_here else None
+        team.append(member)
+    Person.objects.bulk_create(team, batch_size=BATCH_SIZE)
+    return len(agencies), len(managers) + len(team)
+
+
 def seed_partnership(
     partnership: Partnership, *, people: int, seed: int, password: str | None = None
 ) -> SeedResult:
@@ -384,8 +696,16 @@ def seed_partnership(
             for role in person.roles
         ]
         Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+        rng = random.Random(f"{seed}:{partnership.code}:workforce")
+        agencies, records = seed_workforce(partnership, users, persons, rng)
     return SeedResult(
-        partnership, len(users), len(memberships), False, time.perf_counter() - started
+        partnership,
+        len(users),
+        len(memberships),
+        False,
+        time.perf_counter() - started,
+        agencies=agencies,
+        persons=records,
     )
 
 
@@ -401,7 +721,8 @@ def _report(result: SeedResult, progress: Progress) -> None:
         progress(f"{name}: already seeded, left as it is")
     else:
         progress(
-            f"{name}: {result.people:,} people, {result.memberships:,} memberships "
+            f"{name}: {result.people:,} people, {result.memberships:,} memberships, "
+            f"{result.agencies:,} agencies, {result.persons:,} person records "
             f"… {result.seconds:.1f} s"
         )
 

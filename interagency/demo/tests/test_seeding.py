@@ -4,10 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, F
 
 from interagency.accounts.models import User
 from interagency.core.permissions import Role
 from interagency.demo import seeding
+from interagency.people.models import Agency, Person, Sector
 from interagency.tenancy.models import Membership, Partnership
 
 DEMO_PASSWORD = "a long demo password for tests"
@@ -72,6 +74,7 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_does_not():
 def test_the_same_seed_twice_stores_identical_emails():
     seed("--scale", "borough", "--people", "120", "--seed", "42")
     first = sorted(User.objects.values_list("email", "full_name"))
+    Person.objects.all().delete()  # agencies protect their people's records
     User.objects.all().delete()
     Partnership.objects.all().delete()
 
@@ -168,3 +171,99 @@ def test_demo_scale_without_a_password_says_how_to_give_one(monkeypatch):
     with pytest.raises(CommandError, match="--password"):
         seed("--scale", "demo")
     assert User.objects.count() == 0
+
+
+def workforce(partnership: Partnership) -> dict[str, object]:
+    """What the seeder made of a partnership's agencies and people, as plain values."""
+    people = Person.objects.for_partnership(partnership)
+    return {
+        "agencies": sorted(
+            Agency.objects.for_partnership(partnership).values_list("name", "sector", "lead")
+        ),
+        "people": sorted(
+            people.values_list("user__email", "agency__name", "service__name", "role__name",
+                               "line_manager__work_email")
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_borough_scale_gives_agencies_by_sector_and_every_learner_a_person_record():
+    output = seed("--scale", "borough", "--people", "400")
+
+    camden = Partnership.objects.get()
+    sectors = dict(
+        Agency.objects.for_partnership(camden)
+        .values("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    for sector in (Sector.EDUCATION, Sector.HEALTH, Sector.CHILDRENS_SOCIAL_CARE, Sector.POLICE):
+        assert sectors.get(sector, 0) >= 1, sector
+    assert sectors[Sector.EDUCATION] > sectors[Sector.POLICE]
+    learners = Membership.objects.for_partnership(camden).filter(role=Role.LEARNER)
+    people = Person.objects.for_partnership(camden)
+    assert people.count() == learners.count() == 400
+    assert set(people.values_list("user_id", flat=True)) == set(
+        learners.values_list("user_id", flat=True)
+    )
+    assert not people.filter(role__isnull=True).exists()
+    assert not people.filter(role__framework__slug__isnull=True).exists()
+    assert set(people.values_list("role__framework__slug", flat=True)) == {"competence-matters"}
+    # Line managers are the seeded line managers, in the same agency.
+    managed = people.filter(line_manager__isnull=False)
+    assert managed.exists()
+    manager_users = set(
+        Membership.objects.for_partnership(camden)
+        .filter(role=Role.LINE_MANAGER)
+        .values_list("user_id", flat=True)
+    )
+    assert set(managed.values_list("line_manager__user_id", flat=True)) <= manager_users
+    assert not managed.exclude(line_manager__agency=F("agency")).exists()
+    # Agency leads lead an agency their own record sits in.
+    led = Agency.objects.for_partnership(camden).filter(lead__isnull=False)
+    assert led.exists()
+    for agency in led:
+        assert people.filter(user=agency.lead, agency=agency).exists()
+    assert "agencies" in output
+
+
+@pytest.mark.django_db
+def test_a_second_borough_run_leaves_agencies_and_people_as_they_were():
+    seed("--scale", "borough", "--people", "150", "--seed", "3")
+    camden = Partnership.objects.get()
+    before = workforce(camden)
+
+    seed("--scale", "borough", "--people", "150", "--seed", "3")
+
+    assert workforce(camden) == before
+
+
+def test_agencies_follow_the_sector_shares_and_names_are_unique():
+    plan = seeding.agency_plan("Camden", 8000, set())
+    names = [name.lower() for name, _sector in plan]
+    assert len(names) == len(set(names))
+    share = {
+        sector: sum(1 for _n, s in plan if s == sector) / len(plan)
+        for sector, _ in seeding.SECTOR_SHARES
+    }
+    assert share[Sector.EDUCATION] == pytest.approx(0.30, abs=0.02)
+    assert share[Sector.HEALTH] == pytest.approx(0.25, abs=0.02)
+    assert share[Sector.POLICE] == pytest.approx(0.05, abs=0.02)
+
+
+@pytest.mark.django_db
+def test_demo_scale_gives_the_demo_accounts_person_records():
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+
+    def person(local_part: str) -> Person:
+        return Person.objects.select_related("agency", "line_manager").get(
+            user__email=f"{local_part}@{seeding.DEMO_DOMAIN}"
+        )
+
+    learner, manager, lead = person("learner"), person("manager"), person("agencylead")
+    assert learner.line_manager == manager
+    assert lead.agency.lead == lead.user
+    assert learner.role is not None
+    assert Agency.objects.filter(partnership__code="camden").count() >= 3
