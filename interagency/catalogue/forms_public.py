@@ -71,9 +71,7 @@ class CourseFilterForm(_ChoicesMixin, forms.Form):
             attrs={"class": "govuk-input--width-4", "inputmode": "decimal", "spellcheck": "false"}
         ),
     )
-    role = forms.TypedChoiceField(
-        label="On the pathway of", required=False, coerce=int, empty_value=None
-    )
+    role = forms.TypedChoiceField(label="Role", required=False, coerce=int, empty_value=None)
 
     def __init__(
         self,
@@ -94,6 +92,8 @@ class CourseFilterForm(_ChoicesMixin, forms.Form):
         for name in ("tier", "category", "topic", "role"):
             # Long role and tier names must not push the select out of its column.
             self.fields[name].widget.attrs["class"] = "govuk-!-width-full"
+            label = str(self.fields[name].label).lower()
+            self.fields[name].error_messages["invalid_choice"] = f"Choose a {label} from the list"
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``selectors.search_courses`` from the valid answers only.

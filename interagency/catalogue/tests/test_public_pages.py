@@ -520,3 +520,29 @@ def test_competence_matters_questions_place_a_general_practitioner_in_group_b(
     assert "Child protection conferences and core groups" in text
     everything = client.get(f"/p/{partnership.code}/catalogue/").text
     assert "68 courses" in everything
+
+
+def test_a_signed_in_member_sees_catalogue_marked_current_on_every_catalogue_page(
+    client, member_with, partnership, catalogue
+):
+    client.force_login(member_with(MemberRole.LEARNER))
+    for path in (
+        "",
+        f"courses/{catalogue.safe_working.pk}/",
+        "roles/",
+        f"roles/{catalogue.sports_instructor.pk}/",
+        "which-training/",
+    ):
+        text = client.get(f"/p/{partnership.code}/catalogue/{path}").text
+        current = re.search(r'aria-current="page">\s*<strong[^>]*>([^<]+)</strong>', text)
+        assert current is not None and current.group(1) == "Catalogue", path
+
+
+def test_a_role_of_another_partnership_is_not_a_filter_choice(
+    client, partnership, other_partnership, catalogue
+):
+    AdoptionFactory.create(partnership=other_partnership, framework=catalogue.framework)
+    theirs = RoleFactory.create(tier=catalogue.group_a, local_to=other_partnership)
+    text = client.get(f"/p/{partnership.code}/catalogue/?role={theirs.pk}").text
+    assert "Choose a role from the list" in text
+    assert listed_titles(text) == ALL
