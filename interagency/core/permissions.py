@@ -26,9 +26,9 @@ class Action(StrEnum):
     VIEW_CATALOGUE = "view_catalogue"
     MANAGE_CATALOGUE = "manage_catalogue"
     VIEW_PEOPLE = "view_people"
-    IMPORT_PEOPLE = "import_people"
     EDIT_PEOPLE = "edit_people"
     MANAGE_AGENCIES = "manage_agencies"
+    IMPORT_PEOPLE = "import_people"
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
     VIEW_SESSIONS = "view_sessions"
@@ -47,11 +47,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_CATALOGUE: _EVERYONE,
     Action.MANAGE_CATALOGUE: frozenset({Role.COORDINATOR}),
     Action.VIEW_PEOPLE: _STAFF_MANAGERS,
-    # Agency leads import only their own agency's staff lists (checked in the view).
-    Action.IMPORT_PEOPLE: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     # Agency leads add and change only their own agencies' people (visibility.can_edit_person).
     Action.EDIT_PEOPLE: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Action.MANAGE_AGENCIES: frozenset({Role.COORDINATOR}),
+    # Agency leads import only their own agency's staff lists (checked in the view).
+    Action.IMPORT_PEOPLE: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Action.VIEW_MEMBERS: frozenset({Role.COORDINATOR}),
     Action.MANAGE_MEMBERS: frozenset({Role.COORDINATOR}),
     Action.VIEW_SESSIONS: _EVERYONE,

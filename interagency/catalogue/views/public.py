@@ -66,7 +66,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "courses": page.object_list,
             "is_filtered": any(value not in (None, "") for value in filters.values()),
             "manage_link": _manage_link(request),

@@ -25,9 +25,9 @@ view_dashboard      Y Y Y Y Y Y
 view_catalogue      Y Y Y Y Y Y
 manage_catalogue    Y . . . . .
 view_people         Y . Y Y . .
-import_people       Y . Y . . .
 edit_people         Y . Y . . .
 manage_agencies     Y . . . . .
+import_people       Y . Y . . .
 view_members        Y . . . . .
 manage_members      Y . . . . .
 view_sessions       Y Y Y Y Y Y

@@ -230,7 +230,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
             "may_add": Action.EDIT_PEOPLE in request.partnership_actions,  # type: ignore[attr-defined]
         },
     )
