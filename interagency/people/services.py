@@ -324,7 +324,7 @@ def _validate_headcount(headcount: Headcount) -> None:
     elif headcount.role_id is not None:
         if not roles_of(partnership).filter(pk=headcount.role_id).exists():
             errors["role"] = "Choose a role of this partnership's catalogue."
-    elif not tiers_of(partnership).filter(pk=headcount.tier_id).exists():
+    elif not tiers_of(partnership).filter(pk=headcount.tier_id or 0).exists():
         errors["tier"] = "Choose a training level of this partnership's frameworks."
     if errors:
         raise ValidationError(errors)

@@ -146,6 +146,18 @@ def test_a_service_of_another_agency_and_a_bad_date_are_refused(
     assert not Headcount.objects.exists()
 
 
+def test_an_impossible_date_is_refused(partnership, coordinator_client, tiers):
+    agency = AgencyFactory.create(partnership=partnership)
+
+    response = coordinator_client.post(
+        url(partnership, "people:headcount-new"),
+        form_data(agency, tier=tiers["b"], as_of_0="31", as_of_1="2"),
+    )
+
+    assert "The date must be a real date" in response.text
+    assert not Headcount.objects.exists()
+
+
 def test_a_tier_of_a_framework_the_partnership_did_not_adopt_is_refused(
     partnership, coordinator_client, tiers
 ):

@@ -103,6 +103,7 @@ def test_sending_creates_a_request_and_emails_a_working_private_link(
     assert token not in str(SurveyRequest.objects.values_list().get())
     form = public.get(path)
     assert form.status_code == 200
+    assert "no-store" in form.headers["Cache-Control"]
     assert "Mapping survey for Whittington Health" in form.text
     assert "Group A" in form.text and "Group B" in form.text
     assert AuditEvent.objects.filter(subject_type="people.SurveyRequest").count() == 1

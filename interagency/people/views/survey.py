@@ -19,6 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from interagency.catalogue.selectors import roles_of, tiers_of
@@ -194,6 +195,7 @@ def survey_accept(request: HttpRequest, survey_id: int) -> HttpResponse:
 # The survey, agency's side: no sign-in, the token is the credential ------------------
 
 
+@never_cache
 def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
     """The agency lead's return: their name and staff numbers per service and level."""
     survey_request = selectors.survey_for_token(token)
