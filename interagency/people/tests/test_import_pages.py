@@ -116,9 +116,7 @@ def previewed(agency, user, text=STAFF):
 
 
 def test_rejected_rows_download_as_csv(coordinator_client, coordinator, partnership, agency):
-    people_import = previewed(
-        agency, coordinator, STAFF + "=cmd|' /C calc'!A0,also-bad,H3\n"
-    )
+    people_import = previewed(agency, coordinator, STAFF + "=cmd|' /C calc'!A0,also-bad,H3\n")
     response = coordinator_client.get(
         url("import-rejected-csv", partnership, import_id=people_import.pk)
     )

@@ -353,3 +353,11 @@ def test_rejected_rows_csv_neutralises_formulas(agency, coordinator):
     assert lines[0] == "Row,Name,Email,Problems"
     assert lines[1].startswith("2,'=HYPERLINK(1),bad,")
     assert len(lines) == 2  # row 4 has a name and no email: accepted
+
+
+def test_an_unknown_line_manager_is_a_warning(agency, coordinator):
+    text = HEADER + "Ana Silva,ana@x.example,,,,nobody@x.example,,,,\n"
+    people_import = import_file(agency, coordinator, text)
+    [problem] = people_import.problems
+    assert problem["level"] == "warning" and "line manager is not set" in problem["message"]
+    assert Person.objects.get().line_manager is None
