@@ -648,7 +648,6 @@ def write_plan(plan: Plan, *, agency: Agency, today: datetime.date | None = None
     """Carry out ``plan`` with bulk operations. Call inside one ``transaction.atomic``."""
     today = today or timezone.localdate()
     now = timezone.now()
-    partnership_id = agency.partnership_id
     service_ids = _create_services(plan.new_services, agency)
 
     def service_for(values: dict) -> dict:
@@ -656,17 +655,7 @@ def write_plan(plan: Plan, *, agency: Agency, today: datetime.date | None = None
             values = {**values, "service_id": service_ids[values["service_name"].lower()]}
         return values
 
-    created: list[Person] = []
-    for start in range(0, len(plan.creates), BATCH_SIZE):
-        batch = [
-            Person(
-                partnership_id=partnership_id,
-                agency=agency,
-                **{k: v for k, v in service_for(values).items() if k in PERSON_FIELDS},
-            )
-            for values in plan.creates[start : start + BATCH_SIZE]
-        ]
-        created.extend(_create_batch(batch))
+    created = _create_people(plan, agency, service_for)
 
     update_fields = sorted({name for _, _, names in plan.updates for name in names})
     if plan.updates:
@@ -736,28 +725,80 @@ def _update_batch(people: list[Person], fields: list[str]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _set_line_managers(plan: Plan, agency: Agency, created: list[Person]) -> None:
+def _agency_emails(agency: Agency) -> dict[str, int]:
+    """Work email (lower case) → id of the agency's unmerged people, current ones preferred."""
+    emails: dict[str, int] = {}
+    rows = (
+        Person.objects.filter(agency=agency, merged_into__isnull=True)
+        .exclude(work_email="")
+        .values_list("pk", "work_email", "left_on")
+    )
+    for pk, email, left_on in rows:
+        if left_on is None or email.lower() not in emails:
+            emails[email.lower()] = pk
+    return emails
+
+
+def _create_people(plan: Plan, agency: Agency, service_for: Callable[[dict], dict]) -> dict:
+    """Create the plan's new people, managers before their teams; ``{id(values): Person}``.
+
+    Rows whose line manager is also new wait until the manager exists, so
+    nearly everyone is created with their line manager already set (no
+    second pass of updates); a loop of managers is broken by
+    :func:`_set_line_managers` afterwards.
+    """
+    known = _agency_emails(agency) if plan.line_managers else {}
+    manager_of = {id(values): email.lower() for values, email in plan.line_managers}
+    new_emails = {v["work_email"].lower() for v in plan.creates if v.get("work_email")}
+    created: dict[int, Person] = {}
+    pending = list(plan.creates)
+    while pending:
+        ready: list[dict] = []
+        waiting: list[dict] = []
+        for values in pending:
+            manager = manager_of.get(id(values), "")
+            (waiting if manager in new_emails and manager not in known else ready).append(values)
+        if not ready:  # managers in a loop: create them all, then set managers by update
+            ready, waiting = waiting, []
+        for start in range(0, len(ready), BATCH_SIZE):
+            chunk = ready[start : start + BATCH_SIZE]
+            batch = []
+            for values in chunk:
+                person = Person(
+                    partnership_id=agency.partnership_id,
+                    agency=agency,
+                    **{k: v for k, v in service_for(values).items() if k in PERSON_FIELDS},
+                )
+                manager_id = known.get(manager_of.get(id(values), ""))
+                if manager_id is not None:
+                    person.line_manager_id = manager_id
+                batch.append(person)
+            for values, person in zip(chunk, _create_batch(batch), strict=True):
+                created[id(values)] = person
+                if person.work_email:
+                    known.setdefault(person.work_email.lower(), person.pk)
+        pending = waiting
+    return created
+
+
+def _set_line_managers(plan: Plan, agency: Agency, created: dict[int, Person]) -> None:
+    """Set the line managers the creation could not (updated people, loops of managers)."""
     if not plan.line_managers:
         return
-    emails = {
-        email.lower(): pk
-        for pk, email in Person.objects.filter(agency=agency, merged_into__isnull=True)
-        .exclude(work_email="")
-        .order_by("-left_on", "pk")
-        .values_list("pk", "work_email")
-    }
-    created_pk = {
-        id(values): person.pk for values, person in zip(plan.creates, created, strict=True)
-    }
+    emails = _agency_emails(agency)
     changes = []
     for values, manager_email in plan.line_managers:
-        pk = values.get("pk") or created_pk.get(id(values))
         manager_id = emails.get(manager_email.lower()) if manager_email else None
-        if pk is None or manager_id == pk:
-            continue
-        if "pk" in values and values.get("_line_manager_id") == manager_id:
-            continue
-        if "pk" not in values and manager_id is None:
+        if "pk" in values:
+            pk, current = values["pk"], values.get("_line_manager_id")
+        else:
+            person = created.get(id(values))
+            if person is None:
+                continue
+            pk, current = person.pk, person.line_manager_id
+            if manager_id is None:
+                continue
+        if manager_id in (pk, current):
             continue
         changes.append(Person(pk=pk, line_manager_id=manager_id))
     for start in range(0, len(changes), BATCH_SIZE):

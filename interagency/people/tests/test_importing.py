@@ -361,3 +361,18 @@ def test_an_unknown_line_manager_is_a_warning(agency, coordinator):
     [problem] = people_import.problems
     assert problem["level"] == "warning" and "line manager is not set" in problem["message"]
     assert Person.objects.get().line_manager is None
+
+
+def test_line_managers_in_the_file_are_set_even_when_they_manage_each_other(agency, coordinator):
+    text = HEADER + (
+        "Ana Silva,ana@x.example,,,,ben@x.example,,,,\n"
+        "Ben Okafor,ben@x.example,,,,ana@x.example,,,,\n"
+        "Cy Three,cy@x.example,,,,ana@x.example,,,,\n"
+    )
+    import_file(agency, coordinator, text)
+    managers = dict(Person.objects.values_list("full_name", "line_manager__full_name"))
+    assert managers == {
+        "Ana Silva": "Ben Okafor",
+        "Ben Okafor": "Ana Silva",
+        "Cy Three": "Ana Silva",
+    }
