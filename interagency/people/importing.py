@@ -343,7 +343,7 @@ class Problem:
     column: str
     value: str
     message: str
-    level: str = "error"  # "error" rejects the row; "warning" keeps it
+    level: str = "error"  # "error" rejects the row; "warning" keeps it; "info" only tells
 
     def as_dict(self) -> dict:
         return {
@@ -516,7 +516,6 @@ def plan_import(
                 if key in services:
                     values["service_id"] = services[key]
                 else:
-                    new_services.setdefault(key, service_text)
                     values["service_name"] = service_text
             else:
                 values["service_id"] = None
@@ -588,6 +587,17 @@ def plan_import(
             plan.rejected_rows.append(number)
             continue
 
+        if "service_name" in values and values["service_name"].lower() not in new_services:
+            new_services[values["service_name"].lower()] = values["service_name"]
+            plan.problems.append(
+                Problem(
+                    number,
+                    columns["service"],
+                    values["service_name"],
+                    "A new service: it will be added to the agency.",
+                    "info",
+                )
+            )
         manager_email = value.get("line_manager_email", "").strip()
         if "line_manager_email" in positions and manager_email.lower() == (email or "").lower():
             manager_email = ""

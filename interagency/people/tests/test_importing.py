@@ -376,3 +376,12 @@ def test_line_managers_in_the_file_are_set_even_when_they_manage_each_other(agen
         "Ben Okafor": "Ana Silva",
         "Cy Three": "Ana Silva",
     }
+
+
+def test_the_preview_says_which_services_are_new(agency, coordinator):
+    text = HEADER + "Ana Silva,ana@x.example,,,Duty team,,,,,\nBen,ben@x.example,,,duty TEAM,,,,,\n"
+    people_import = preview(upload(agency, coordinator, text), coordinator)
+    assert [(p["row"], p["value"], p["level"]) for p in people_import.problems] == [
+        (2, "Duty team", "info")
+    ]
+    assert not Service.objects.exists()
