@@ -344,5 +344,10 @@ def column_mapping_of(agency: Agency) -> dict[str, str]:
     """The columns remembered from the agency's last import ({field: header}), or {}."""
     from interagency.people.models import ColumnMapping
 
-    mapping = ColumnMapping.objects.filter(agency=agency).values_list("columns", flat=True).first()
+    mapping = (
+        ColumnMapping.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values_list("columns", flat=True)
+        .first()
+    )
     return dict(mapping or {})

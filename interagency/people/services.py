@@ -642,7 +642,7 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
         raise ValidationError(errors)
     chosen = {name: header for name, header in columns.items() if header}
     with transaction.atomic():
-        ColumnMapping.objects.update_or_create(
+        ColumnMapping.objects.for_partnership(people_import.partnership_id).update_or_create(
             agency=people_import.agency,
             defaults={"partnership_id": people_import.partnership_id, "columns": chosen},
         )
@@ -688,9 +688,9 @@ def apply_people_import(*, people_import, applied_by) -> str:
         )
     with transaction.atomic():
         queued = (
-            PeopleImport.objects.filter(pk=people_import.pk, status=Status.PREVIEWED).update(
-                status=Status.QUEUED, rows_done=0, uploaded_by=people_import.uploaded_by
-            )
+            PeopleImport.objects.for_partnership(people_import.partnership_id)
+            .filter(pk=people_import.pk, status=Status.PREVIEWED)
+            .update(status=Status.QUEUED, rows_done=0, uploaded_by=people_import.uploaded_by)
         )
         if queued:
             import_id = people_import.pk
@@ -712,6 +712,8 @@ def run_people_import(*, import_id: int, people_import=None, raise_errors: bool 
     Status = PeopleImport.Status
     if people_import is None:
         people_import = (
+            # The worker gets an import id; the import names its partnership, scoping all below.
+            # cross-partnership: found by id, then every read and write is scoped by it.
             PeopleImport.objects.select_related("agency", "partnership", "uploaded_by")
             .filter(pk=import_id)
             .first()
@@ -721,16 +723,20 @@ def run_people_import(*, import_id: int, people_import=None, raise_errors: bool 
     if people_import.status == Status.APPLIED:
         return people_import.status
     with transaction.atomic():
-        claimed = PeopleImport.objects.filter(
-            pk=import_id, status__in=[Status.PREVIEWED, Status.QUEUED]
-        ).update(status=Status.RUNNING, rows_done=0)
+        claimed = (
+            PeopleImport.objects.for_partnership(people_import.partnership_id)
+            .filter(pk=import_id, status__in=[Status.PREVIEWED, Status.QUEUED])
+            .update(status=Status.RUNNING, rows_done=0)
+        )
     if not claimed:
         people_import.refresh_from_db(fields=["status"])
         return people_import.status
 
     def progress(done: int) -> None:
         with transaction.atomic():
-            PeopleImport.objects.filter(pk=import_id).update(rows_done=done)
+            PeopleImport.objects.for_partnership(people_import.partnership_id).filter(
+                pk=import_id
+            ).update(rows_done=done)
 
     try:
         _, plan = plan_people_import(people_import, on_progress=progress)
@@ -762,7 +768,9 @@ def run_people_import(*, import_id: int, people_import=None, raise_errors: bool 
             )
     except Exception as error:
         with transaction.atomic():
-            PeopleImport.objects.filter(pk=import_id).update(
+            PeopleImport.objects.for_partnership(people_import.partnership_id).filter(
+                pk=import_id
+            ).update(
                 status=Status.FAILED,
                 error=f"The import stopped and nothing was changed ({type(error).__name__}).",
                 finished_at=timezone.now(),
