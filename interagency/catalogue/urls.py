@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interagency.catalogue.views import interchange, manage, public  # noqa: F401 (filled in next)
+from interagency.catalogue.views import interchange, manage, public
 
 app_name = "catalogue"
 

@@ -182,8 +182,7 @@ def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
         if person.registration_number in wanted_numbers:
             groups.setdefault(("registration", person.registration_number), []).append(person)
     return [
-        {"kind": kind, "key": key, "people": group}
-        for (kind, key), group in sorted(groups.items())
+        {"kind": kind, "key": key, "people": group} for (kind, key), group in sorted(groups.items())
     ]
 
 

@@ -13,9 +13,7 @@ urlpatterns = [
     # Agencies, services and people
     path("p/<slug:code>/people/agencies/", agencies.agency_list, name="agencies"),
     path("p/<slug:code>/people/agencies/new/", agencies.agency_new, name="agency-new"),
-    path(
-        "p/<slug:code>/people/agencies/<int:agency_id>/", agencies.agency_detail, name="agency"
-    ),
+    path("p/<slug:code>/people/agencies/<int:agency_id>/", agencies.agency_detail, name="agency"),
     path(
         "p/<slug:code>/people/agencies/<int:agency_id>/edit/",
         agencies.agency_edit,
@@ -29,12 +27,8 @@ urlpatterns = [
     path("p/<slug:code>/people/list/", agencies.people_list, name="people"),
     path("p/<slug:code>/people/new/", agencies.person_new, name="person-new"),
     path("p/<slug:code>/people/<int:person_id>/", agencies.person_detail, name="person"),
-    path(
-        "p/<slug:code>/people/<int:person_id>/edit/", agencies.person_edit, name="person-edit"
-    ),
-    path(
-        "p/<slug:code>/people/<int:person_id>/leave/", agencies.person_leave, name="person-leave"
-    ),
+    path("p/<slug:code>/people/<int:person_id>/edit/", agencies.person_edit, name="person-edit"),
+    path("p/<slug:code>/people/<int:person_id>/leave/", agencies.person_leave, name="person-leave"),
     # Training needs and duplicates
     path("p/<slug:code>/people/needs/", needs_views.needs_map, name="needs"),
     path("p/<slug:code>/people/needs.xlsx", needs_views.needs_xlsx, name="needs-xlsx"),
@@ -74,9 +68,7 @@ urlpatterns = [
     ),
     # Headcounts and the mapping survey
     path("p/<slug:code>/people/headcounts/", survey_views.headcounts, name="headcounts"),
-    path(
-        "p/<slug:code>/people/headcounts/new/", survey_views.headcount_new, name="headcount-new"
-    ),
+    path("p/<slug:code>/people/headcounts/new/", survey_views.headcount_new, name="headcount-new"),
     path(
         "p/<slug:code>/people/headcounts/<int:headcount_id>/",
         survey_views.headcount_edit,
