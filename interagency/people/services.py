@@ -69,6 +69,32 @@ PERSON_FIELDS = frozenset(
 )
 
 
+def _refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown {noun} fields: {sorted(unknown)}")
+
+
+def _save_audited(instance, *, actor, audited_fields, before: dict, partnership) -> None:
+    """Save ``instance`` and audit what changed in ``audited_fields`` (created or changed).
+
+    An existing record whose audited fields did not change is not saved again.
+    """
+    creating = instance.pk is None
+    changes = diff(before, snapshot(instance, audited_fields))
+    if not creating and not changes:
+        return
+    with transaction.atomic():
+        instance.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATED if creating else AuditEvent.Action.CHANGED,
+            subject=instance,
+            changes=changes,
+            partnership=partnership,
+        )
+
+
 def _validate_agency(agency: Agency) -> None:
     """Model validation plus the partnership's rules: unique name, parent in the partnership."""
     agency.full_clean(validate_constraints=False)
@@ -93,44 +119,33 @@ def create_agency(
     *, partnership: Partnership, created_by, name: str, sector: str, **fields
 ) -> Agency:
     """Add an agency to the partnership; its contact details are audited."""
-    unknown = set(fields) - AGENCY_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown agency fields: {sorted(unknown)}")
+    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
     agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
     _validate_agency(agency)
-    with transaction.atomic():
-        agency.save()
-        record_event(
-            actor=created_by,
-            action=AuditEvent.Action.CREATED,
-            subject=agency,
-            changes=diff({}, snapshot(agency, AGENCY_AUDITED_FIELDS)),
-            partnership=partnership,
-        )
+    _save_audited(
+        agency,
+        actor=created_by,
+        audited_fields=AGENCY_AUDITED_FIELDS,
+        before={},
+        partnership=partnership,
+    )
     return agency
 
 
 def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
     """Change an agency's details; a change of contact or lead is audited."""
-    unknown = set(fields) - AGENCY_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown agency fields: {sorted(unknown)}")
+    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
     before = snapshot(agency, AGENCY_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(agency, name, value.strip() if name == "name" else value)
     _validate_agency(agency)
-    changes = diff(before, snapshot(agency, AGENCY_AUDITED_FIELDS))
-    if not changes:
-        return agency
-    with transaction.atomic():
-        agency.save()
-        record_event(
-            actor=changed_by,
-            action=AuditEvent.Action.CHANGED,
-            subject=agency,
-            changes=changes,
-            partnership=agency.partnership,
-        )
+    _save_audited(
+        agency,
+        actor=changed_by,
+        audited_fields=AGENCY_AUDITED_FIELDS,
+        before=before,
+        partnership=agency.partnership,
+    )
     return agency
 
 
@@ -179,44 +194,33 @@ def create_person(
     *, partnership: Partnership, changed_by, full_name: str, agency: Agency, **fields
 ) -> Person:
     """Add a person to an agency of the partnership; the new record is audited."""
-    unknown = set(fields) - PERSON_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _refuse_unknown(fields, PERSON_FIELDS, "person")
     person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
     _validate_person(person)
-    with transaction.atomic():
-        person.save()
-        record_event(
-            actor=changed_by,
-            action=AuditEvent.Action.CREATED,
-            subject=person,
-            changes=diff({}, snapshot(person, PERSON_AUDITED_FIELDS)),
-            partnership=partnership,
-        )
+    _save_audited(
+        person,
+        actor=changed_by,
+        audited_fields=PERSON_AUDITED_FIELDS,
+        before={},
+        partnership=partnership,
+    )
     return person
 
 
 def update_person(*, person: Person, changed_by, **fields) -> Person:
     """Change a person's record; the before/after difference is audited."""
-    unknown = set(fields) - PERSON_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _refuse_unknown(fields, PERSON_FIELDS, "person")
     before = snapshot(person, PERSON_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value.strip() if name == "full_name" else value)
     _validate_person(person)
-    changes = diff(before, snapshot(person, PERSON_AUDITED_FIELDS))
-    if not changes:
-        return person
-    with transaction.atomic():
-        person.save()
-        record_event(
-            actor=changed_by,
-            action=AuditEvent.Action.CHANGED,
-            subject=person,
-            changes=changes,
-            partnership=person.partnership,
-        )
+    _save_audited(
+        person,
+        actor=changed_by,
+        audited_fields=PERSON_AUDITED_FIELDS,
+        before=before,
+        partnership=person.partnership,
+    )
     return person
 
 
