@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "interagency.audit",
     "interagency.catalogue",
     "interagency.people",
+    "interagency.delivery",
+    "interagency.records",
+    "interagency.notifications",
     "interagency.demo",
 ]
 

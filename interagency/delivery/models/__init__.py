@@ -1,0 +1,41 @@
+from interagency.delivery.models.attendance import (
+    Attendance,
+    AttendanceOutcome,
+    Certificate,
+    NoShowCharge,
+)
+from interagency.delivery.models.bookings import (
+    LIVE_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+)
+from interagency.delivery.models.sessions import (
+    DeliverySettings,
+    SectorHold,
+    Session,
+    SessionFormat,
+    SessionPart,
+    SessionTrainer,
+    Venue,
+    WaitingListMode,
+)
+
+__all__ = [
+    "LIVE_STATUSES",
+    "PLACE_HOLDING_STATUSES",
+    "Attendance",
+    "AttendanceOutcome",
+    "Booking",
+    "BookingStatus",
+    "Certificate",
+    "DeliverySettings",
+    "NoShowCharge",
+    "SectorHold",
+    "Session",
+    "SessionFormat",
+    "SessionPart",
+    "SessionTrainer",
+    "Venue",
+    "WaitingListMode",
+]

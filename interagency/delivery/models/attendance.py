@@ -1,0 +1,93 @@
+"""The register: what happened to each booking, charges for no-shows, and certificates."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from interagency.tenancy.models import PartnershipOwned
+
+
+class AttendanceOutcome(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    PARTLY = "partly", "Partly attended"
+    ABSENT_WITH_NOTICE = "absent", "Absent with notice"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+class Attendance(models.Model):
+    """One confirmed booking's line on the register."""
+
+    booking = models.OneToOneField(
+        "delivery.Booking", on_delete=models.CASCADE, related_name="attendance"
+    )
+    outcome = models.CharField(max_length=10, choices=AttendanceOutcome.choices)
+    # For modular sessions: the parts the person was present at.
+    parts_attended = models.ManyToManyField("delivery.SessionPart", blank=True, related_name="+")
+    arrived_late = models.BooleanField(default=False)
+    late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.booking.person}: {self.get_outcome_display()}"
+
+
+class NoShowCharge(PartnershipOwned):
+    """What an agency owes for a place its staff member booked and did not use."""
+
+    booking = models.OneToOneField(
+        "delivery.Booking", on_delete=models.PROTECT, related_name="no_show_charge"
+    )
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    waived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=Decimal("0")), name="no_show_charge_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} for {self.booking}"
+
+
+# Unambiguous characters only: no 0/O, 1/I/L.
+CERTIFICATE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_certificate_number() -> str:
+    groups = ("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups)
+
+
+class Certificate(PartnershipOwned):
+    """A certificate of attendance. Holds exactly what is printed, so verifying it reveals
+    nothing more, and it still reads the same after the course or person changes."""
+
+    number = models.CharField(max_length=20, unique=True, default=new_certificate_number)
+    booking = models.OneToOneField(
+        "delivery.Booking", on_delete=models.PROTECT, related_name="certificate"
+    )
+    person_name = models.CharField(max_length=150)
+    course_title = models.CharField(max_length=200)
+    tier_name = models.CharField(max_length=100)
+    attended_on = models.DateField(help_text="The date of the session's last part.")
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    outcomes = models.JSONField(default=list, blank=True)
+    partnership_name = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Certificate {self.number}"

@@ -1,0 +1,33 @@
+"""The database itself refuses an overfilled session and a second live booking."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from interagency.delivery.models import BookingStatus, Session
+from interagency.delivery.tests.factories import BookingFactory, SessionFactory
+
+
+@pytest.mark.django_db
+def test_places_taken_can_never_exceed_capacity():
+    session = SessionFactory(capacity=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(places_taken=3)
+
+
+@pytest.mark.django_db
+def test_a_person_has_one_live_booking_per_session_but_may_rebook_after_cancelling():
+    booking = BookingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingFactory(session=booking.session, person=booking.person)
+    booking.status = BookingStatus.CANCELLED
+    booking.save()
+    again = BookingFactory(session=booking.session, person=booking.person)
+    assert again.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_factory_session_takes_its_dates_from_its_parts():
+    session = SessionFactory(parts=2)
+    assert session.parts.count() == 2
+    assert session.starts_at == session.parts.first().starts_at
+    assert session.ends_at == session.parts.last().ends_at

@@ -1,0 +1,79 @@
+"""Emails to people: editable templates and an outbox that never loses a message.
+
+A service writes an :class:`OutboxMessage` in the same transaction as the
+change it reports (a booking, an offer, a cancellation), and a background
+task sends it. The ``key`` is unique, so queueing the same notice twice
+stores one message; the sender claims a message with a conditional UPDATE
+before sending, so a retried task never sends a second copy.
+"""
+
+from django.db import models
+
+from interagency.tenancy.models import PartnershipOwned
+
+
+class MessageKind(models.TextChoices):
+    BOOKING_CONFIRMED = "booking_confirmed", "Booking confirmed"
+    BOOKING_WAITING = "booking_waiting", "Added to the waiting list"
+    BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+    APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+    BOOKING_REFUSED = "booking_refused", "Booking not approved"
+    PLACE_OFFERED = "place_offered", "Waiting-list place offered"
+    REMINDER = "reminder", "Reminder before the session"
+    SESSION_CHANGED = "session_changed", "Session changed"
+    SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+
+
+class MessageTemplate(PartnershipOwned):
+    """A partnership's own wording for one kind of message (defaults live in code)."""
+
+    kind = models.CharField(max_length=30, choices=MessageKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "kind"], name="message_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class OutboxMessage(PartnershipOwned):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=30, choices=MessageKind.choices)
+    key = models.CharField(max_length=200, unique=True, help_text="One message per key.")
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    # An iCalendar attachment (METHOD:REQUEST or CANCEL), when the message carries one.
+    calendar = models.TextField(blank=True)
+    booking = models.ForeignKey(
+        "delivery.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    session = models.ForeignKey(
+        "delivery.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["partnership", "status", "created_at"]),
+            models.Index(fields=["status", "claimed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email}"
