@@ -33,10 +33,9 @@ def queue_message(
     if not to_email:
         return None
     subject, body = render_message(partnership=partnership, kind=kind, context=context)
-    message, created = OutboxMessage.objects.get_or_create(
+    message, created = OutboxMessage.objects.for_partnership(partnership).get_or_create(
         key=key,
         defaults={
-            "partnership": partnership,
             "kind": kind,
             "to_email": to_email,
             "subject": subject,
