@@ -33,6 +33,9 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     VIEW_SESSIONS = "view_sessions"
     MANAGE_SESSIONS = "manage_sessions"
+    BOOK_FOR_OTHERS = "book_for_others"
+    APPROVE_BOOKINGS = "approve_bookings"
+    TAKE_REGISTER = "take_register"
     VIEW_RECORDS = "view_records"
     VIEW_EVALUATION = "view_evaluation"
     VIEW_REPORTS = "view_reports"
@@ -56,6 +59,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_MEMBERS: frozenset({Role.COORDINATOR}),
     Action.VIEW_SESSIONS: _EVERYONE,
     Action.MANAGE_SESSIONS: frozenset({Role.COORDINATOR}),
+    # Managers and agency leads book only the people they may see (delivery.selectors.bookings).
+    Action.BOOK_FOR_OTHERS: _STAFF_MANAGERS,
+    Action.APPROVE_BOOKINGS: _STAFF_MANAGERS,
+    # Trainers take the register of the sessions they deliver only (checked in the view).
+    Action.TAKE_REGISTER: frozenset({Role.COORDINATOR, Role.TRAINER}),
     Action.VIEW_RECORDS: _EVERYONE,
     Action.VIEW_EVALUATION: frozenset({Role.COORDINATOR, Role.TRAINER, Role.BOARD_MEMBER}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),

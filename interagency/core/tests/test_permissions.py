@@ -32,6 +32,9 @@ view_members        Y . . . . .
 manage_members      Y . . . . .
 view_sessions       Y Y Y Y Y Y
 manage_sessions     Y . . . . .
+book_for_others     Y . Y Y . .
+approve_bookings    Y . Y Y . .
+take_register       Y . . . Y .
 view_records        Y Y Y Y Y Y
 view_evaluation     Y Y . . Y .
 view_reports        Y Y Y . . .
