@@ -9,9 +9,15 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 
+from interagency.people import selectors
 from interagency.people.models import Agency, EmploymentType, Person, Sector, Service
+
+MANAGER_MATCHES = 20
+NO_LINE_MANAGER = "none"
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -100,12 +106,16 @@ class PersonForm(forms.Form):
         help_text="The role gives the person's training pathway.",
         empty_label="Not known yet",
     )
-    line_manager = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
+    # The line manager is found by a search, never a list of everyone (a borough
+    # has thousands of people): ``manager_search`` holds what was typed, and
+    # ``line_manager`` the id of the match chosen ("none" for no line manager).
+    manager_search = forms.CharField(
+        max_length=100,
         required=False,
-        label="Line manager (optional)",
-        empty_label="No line manager",
+        label="Find the line manager (optional)",
+        help_text="Type part of their name or work email address, then select Find.",
     )
+    line_manager = forms.CharField(max_length=20, required=False, label="Line manager")
     employment_type = forms.ChoiceField(
         choices=EmploymentType.choices, label="Employment", initial=EmploymentType.PERMANENT
     )
@@ -127,13 +137,123 @@ class PersonForm(forms.Form):
         services: QuerySet[Service],
         roles: QuerySet[Any],
         managers: QuerySet[Person],
+        person: Person | None = None,
+        finding_manager: bool = False,
         **kwargs: Any,
     ) -> None:
+        """``managers``: the people the member may see (left ones too, to name the refusal).
+
+        ``finding_manager``: the form was sent only to search for a line manager
+        (the Find button, or htmx as the member types): nothing is validated, so
+        no error shows for fields not filled in yet.
+        """
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]
-        self.fields["line_manager"].queryset = managers  # type: ignore[attr-defined]
+        self.managers = managers
+        self.person = person
+        self.finding_manager = finding_manager
+        self._managers_by_pk: dict[int, Person | None] = {}
+
+    def full_clean(self) -> None:
+        if self.finding_manager:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    # The line manager search -------------------------------------------------------
+
+    def _raw(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix(name), "") or "").strip()
+        value = self.initial.get(name)
+        return "" if value is None else str(value)
+
+    @property
+    def current_manager_id(self) -> int | None:
+        """The line manager the person has now (``None`` when adding a person)."""
+        return self.person.line_manager_id if self.person is not None else None
+
+    def _manager(self, pk: int) -> Person | None:
+        """The person ``pk`` among ``managers`` (one query, remembered), else ``None``."""
+        if pk not in self._managers_by_pk:
+            self._managers_by_pk[pk] = self.managers.select_related("agency").filter(pk=pk).first()
+        return self._managers_by_pk[pk]
+
+    def manager_options(self) -> dict[str, Any]:
+        """What the line manager radios offer: the chosen one, then up to 20 matches.
+
+        Two queries at most, whatever the number of people: the chosen manager,
+        and the first matches (one more than shown, to say there are more).
+        """
+        raw = self._raw("line_manager")
+        search = self._raw("manager_search")[:100]
+        chosen: Person | None = None
+        if raw.isdigit():
+            pk = int(raw)
+            if self.person is not None and pk == self.current_manager_id:
+                chosen = self.person.line_manager
+            else:
+                chosen = self._manager(pk)
+        matches: list[Person] = []
+        if search:
+            found = selectors.search_people(self.managers, status="current", search=search)
+            if self.person is not None:
+                found = found.exclude(pk=self.person.pk)
+            if chosen is not None:
+                found = found.exclude(pk=chosen.pk)
+            matches = list(found[: MANAGER_MATCHES + 1])
+        return {
+            "search": search,
+            "chosen": chosen,
+            "none_chosen": raw == NO_LINE_MANAGER,
+            "matches": matches[:MANAGER_MATCHES],
+            "more": len(matches) > MANAGER_MATCHES,
+            "shown": bool(search or chosen or raw or self.errors.get("line_manager")),
+        }
+
+    def clean_line_manager(self) -> Person | None:
+        """The chosen line manager: someone the member sees, still in post, not the person.
+
+        The person's current line manager may be kept as it is even if the
+        member could not choose them now (they have left since, or work in an
+        agency the member does not lead): only a change is checked.
+        """
+        raw = self.cleaned_data.get("line_manager", "").strip()
+        if raw in ("", NO_LINE_MANAGER):
+            return None
+        if not raw.isdigit():
+            raise ValidationError("Choose the line manager from the list of matches.")
+        pk = int(raw)
+        if self.person is not None and pk == self.current_manager_id:
+            return self.person.line_manager
+        if self.person is not None and pk == self.person.pk:
+            raise ValidationError("A person cannot be their own line manager: choose someone else.")
+        manager = self._manager(pk)
+        if manager is None:
+            raise ValidationError(
+                "The line manager chosen is not someone you can see in this partnership: "
+                "search again and choose from the matches."
+            )
+        if manager.left_on is not None:
+            raise ValidationError(
+                f"{manager.full_name} left on {manager.left_on.day} {manager.left_on:%B %Y}: "
+                "choose a line manager who is still in post."
+            )
+        return manager
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = cleaned.pop("manager_search", "")
+        if typed and not self._raw("line_manager") and "line_manager" not in self.errors:
+            self.add_error(
+                "manager_search",
+                "Select Find and choose the line manager from the matches, "
+                "or clear the search box.",
+            )
+        return cleaned
 
     @staticmethod
     def initial_for(person: Person) -> dict[str, Any]:

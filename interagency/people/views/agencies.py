@@ -251,18 +251,48 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _person_form(request: HttpRequest, **kwargs: Any) -> PersonForm:
-    """The person form with choices limited to what the member may pick."""
+def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) -> PersonForm:
+    """The person form with choices limited to what the member may pick.
+
+    A line manager is searched among the people the member may see (all of the
+    partnership for a coordinator, their agencies' people for a lead). The form
+    is only a search, and nothing is validated or saved, when the member
+    selected Find (``find_manager``) or htmx asks for matches as they type.
+    """
     partnership = request.partnership  # type: ignore[attr-defined]
     agencies = _editable_agencies(request)
+    if request.method == "POST":
+        data = request.POST
+        finding = "find_manager" in request.POST
+    elif _wants_manager_matches(request):
+        data, finding = request.GET, True
+    else:
+        data, finding = None, False
     return PersonForm(
-        request.POST or None,
+        data,
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
-        managers=_visible(request).filter(agency__in=agencies, left_on__isnull=True),
+        managers=_visible(request),
+        person=person,
+        finding_manager=finding,
         **kwargs,
     )
+
+
+def _wants_manager_matches(request: HttpRequest) -> bool:
+    """htmx asking for the line manager matches as the member types."""
+    return bool(request.htmx) and "manager_search" in request.GET  # type: ignore[attr-defined]
+
+
+def _person_form_page(
+    request: HttpRequest, form: PersonForm, person: Person | None
+) -> HttpResponse:
+    """The person form page, or only its line manager matches for htmx."""
+    context = {"form": form, "person": person, "manager": form.manager_options()}
+    if _wants_manager_matches(request):
+        return render(request, "people/agencies/person_form.html#manager-matches", context)
+    return render(request, "people/agencies/person_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,8 +303,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
-    form = _person_form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = _person_form(request, person=None, initial=initial)
+    if request.method == "POST" and not form.finding_manager and form.is_valid():
         try:
             person = services.create_person(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
@@ -284,7 +314,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{person.full_name} added.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
-    return render(request, "people/agencies/person_form.html", {"form": form, "person": None})
+    return _person_form_page(request, form, None)
 
 
 def _editable_person(request: HttpRequest, person_id: int) -> Person:
@@ -302,8 +332,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     """Change a person's record (audited)."""
     partnership = request.partnership  # type: ignore[attr-defined]
     person = _editable_person(request, person_id)
-    form = _person_form(request, initial=PersonForm.initial_for(person))
-    if request.method == "POST" and form.is_valid():
+    form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and not form.finding_manager and form.is_valid():
         try:
             services.update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -311,7 +341,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{person.full_name} saved.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
-    return render(request, "people/agencies/person_form.html", {"form": form, "person": person})
+    return _person_form_page(request, form, person)
 
 
 @require_http_methods(["GET", "POST"])
