@@ -8,17 +8,26 @@ the caller may not see answers 404, exactly like one that does not exist.
 Coordinators and the leads of a person's agency change people; every change
 goes through ``services.py``, which validates and audits it.
 
+Staff-list imports follow the import pages: coordinators import for any
+agency, agency leads for the agencies they lead; another agency's import
+answers 404. Upload (multipart) reads and previews the file in one step,
+``apply`` writes it (now, or queued for the worker when large), and the
+import is polled for its progress and counts; its rejected rows come as JSON
+or as the same CSV the pages offer.
+
 Lists cost the same queries whatever their length.
 """
 
 import datetime
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import AuthorizationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import AuthorizationError, HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from interagency.api.access import FORBIDDEN, PartnershipAccess, partnership_for
@@ -26,8 +35,8 @@ from interagency.api.auth import caller
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
-from interagency.people import selectors, services
-from interagency.people.models import Agency, EmploymentType, Person, Sector
+from interagency.people import importing, selectors, services
+from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.visibility import can_add_people, can_edit_person, visible_people
 
 router = Router(tags=["people"])
@@ -376,3 +385,238 @@ def headcount_list(request: HttpRequest, code: str, agency: int | None = None) -
     if agency is not None:
         headcounts = headcounts.filter(agency_id=agency)
     return headcounts
+
+
+# Staff-list imports.
+
+
+class ImportProblemOut(Schema):
+    row: int = Field(description="The row's number in the file (the header is row 1).")
+    column: str = Field(description="The file's column the problem is in.")
+    value: str
+    message: str
+    level: str = Field(description="error: the row is rejected; warning: kept; info: a note.")
+
+
+class PeopleImportOut(Schema):
+    id: int
+    agency_id: int
+    file_name: str
+    file_sha256: str
+    uploaded_at: datetime.datetime
+    uploaded_by_id: int | None
+    is_full_staff_list: bool
+    status: PeopleImport.Status = Field(
+        description="uploaded, previewed, queued, running, applied or failed."
+    )
+    rows_total: int
+    rows_done: int = Field(description="Rows checked so far while running.")
+    percent: int = Field(description="Progress from 0 to 100.")
+    created: int
+    updated: int
+    unchanged: int
+    marked_left: int
+    rejected: int
+    error: str = Field(description="Why a failed import stopped; nothing was changed.")
+    finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_percent(obj) -> int:
+        if obj.status == PeopleImport.Status.APPLIED:
+            return 100
+        return obj.rows_done * 100 // obj.rows_total if obj.rows_total else 0
+
+
+class PeopleImportPreviewOut(PeopleImportOut):
+    problems: list[ImportProblemOut] = Field(
+        description=f"Each row's problems, the first {importing.MAX_PROBLEMS_SHOWN}."
+    )
+
+
+class RejectedRowOut(Schema):
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class RejectedRowsOut(Schema):
+    import_id: int
+    rejected: int = Field(description="How many rows are rejected.")
+    complete: bool = Field(
+        description="False once the import is applied and its file no longer kept: only the "
+        "problems recorded at the preview are listed."
+    )
+    rows: list[RejectedRowOut]
+
+
+def _import_in(request: HttpRequest, access: PartnershipAccess, import_id: int, **kwargs: Any):
+    """An import the caller may see; any other, or another agency's, is a 404."""
+    return selectors.people_import_in(
+        access.partnership, caller(request), access.roles, import_id, **kwargs
+    )
+
+
+def _file_error(message: str) -> DjangoValidationError:
+    return DjangoValidationError({"file": message})
+
+
+UPLOAD_FILE = File(None, description="A CSV or Excel (.xlsx) file, 20 MB at most.")
+
+
+@router.get(
+    "/{code}/imports", response=list[PeopleImportOut], url_name="import-list", summary="Imports"
+)
+@paginate(PageNumberPagination)
+def import_list(request: HttpRequest, code: str, agency: int | None = None) -> QuerySet:
+    """Staff-list imports of the agencies the caller imports for, newest first."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    imports = selectors.people_imports(access.partnership, caller(request), access.roles)
+    if agency is not None:
+        imports = imports.filter(agency_id=agency)
+    return imports
+
+
+@router.post(
+    "/{code}/imports",
+    response={201: PeopleImportPreviewOut},
+    url_name="import-list",
+    summary="Upload a staff list and preview it",
+)
+def import_upload(
+    request: HttpRequest,
+    code: str,
+    agency: int | None = Form(None, description="Id of the agency whose staff list this is."),
+    file: UploadedFile | None = UPLOAD_FILE,
+    is_full_staff_list: bool = Form(
+        False, description="People of the agency missing from the file will be marked as left."
+    ),
+    columns: str | None = Form(
+        None,
+        description='JSON {"field": "column header"}, e.g. {"full_name": "Name", "work_email": '
+        '"Email"}; without it, the columns remembered for the agency. Fields: '
+        + ", ".join(importing.FIELDS)
+        + ".",
+    ),
+) -> Any:
+    """Send ``multipart/form-data``. The file is read and every row checked; nothing about
+    people is written until ``apply``. A file that cannot be read answers 400 naming why."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    user = caller(request)
+    errors: dict[str, str] = {}
+    chosen = None
+    if agency is None:
+        errors["agency"] = "Send the id of the agency whose staff list this is."
+        target = None
+    else:
+        target = (
+            selectors.import_agencies(access.partnership, user, access.roles)
+            .filter(pk=agency)
+            .first()
+        )
+        if target is None:
+            errors["agency"] = "There is no agency with that id among those you import for."
+    if file is None:
+        errors["file"] = "Select a CSV or XLSX file and send it as the form field 'file'."
+    elif file.size is not None and file.size > importing.MAX_UPLOAD_BYTES:
+        errors["file"] = (
+            f"The selected file must be smaller than {importing.MAX_UPLOAD_BYTES // 2**20} MB."
+        )
+    if columns:
+        try:
+            chosen = json.loads(columns)
+        except json.JSONDecodeError as error:
+            errors["columns"] = f'Columns must be JSON, like {{"full_name": "Name"}}: {error}.'
+        else:
+            if not isinstance(chosen, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in chosen.items()
+            ):
+                errors["columns"] = 'Columns must be a JSON object of texts: {"field": "header"}.'
+    if errors:
+        raise DjangoValidationError(errors)
+    assert file is not None and target is not None
+    content = file.read(importing.MAX_UPLOAD_BYTES + 1)
+    try:
+        people_import = services.upload_people_import(
+            partnership=access.partnership,
+            agency=target,
+            uploaded_by=user,
+            file_name=file.name or "upload",
+            content=content,
+            is_full_staff_list=is_full_staff_list,
+            columns=chosen,
+        )
+    except importing.ImportFileError as error:
+        raise _file_error(str(error)) from error
+    return Status(201, _import_in(request, access, people_import.pk))
+
+
+@router.get(
+    "/{code}/imports/{import_id}",
+    response=PeopleImportPreviewOut,
+    url_name="import-detail",
+    summary="One import: status, progress, counts and problems",
+)
+def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
+    """Poll this while an import is queued or running: ``rows_done`` of ``rows_total``."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    return _import_in(request, access, import_id)
+
+
+@router.post(
+    "/{code}/imports/{import_id}/apply",
+    response={200: PeopleImportOut, 202: PeopleImportOut},
+    url_name="import-apply",
+    summary="Apply a previewed import",
+)
+def import_apply(request: HttpRequest, code: str, import_id: int) -> Any:
+    """Write the previewed import: at once (200) for small files, else queued for the
+    background worker (202; poll the import). All rows or none; applying twice does nothing."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    people_import = _import_in(request, access, import_id, with_content=True)
+    status = services.apply_people_import(people_import=people_import, applied_by=caller(request))
+    done = status in (PeopleImport.Status.APPLIED, PeopleImport.Status.FAILED)
+    return Status(200 if done else 202, _import_in(request, access, import_id))
+
+
+@router.get(
+    "/{code}/imports/{import_id}/rejected-rows",
+    response=RejectedRowsOut,
+    url_name="import-rejected-rows",
+    summary="The import's rejected rows, with row, column and reason",
+)
+def import_rejected_rows(request: HttpRequest, code: str, import_id: int) -> Any:
+    """Every rejected row while the file is kept; after applying, those the preview recorded."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    people_import = _import_in(request, access, import_id, with_content=True)
+    rows, complete = services.people_import_rejected_rows(people_import)
+    return {
+        "import_id": people_import.pk,
+        "rejected": people_import.rejected,
+        "complete": complete,
+        "rows": rows,
+    }
+
+
+@router.get(
+    "/{code}/imports/{import_id}/rejected-rows.csv",
+    response={200: None},
+    url_name="import-rejected-rows-csv",
+    summary="The rejected rows as a CSV file",
+)
+def import_rejected_rows_csv(request: HttpRequest, code: str, import_id: int) -> HttpResponse:
+    """The rejected rows as they were in the file, with a Row and a Problems column, to fix
+    and upload again. Cells that could run as formulas are neutralised. 410 once applied."""
+    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
+    people_import = _import_in(request, access, import_id, with_content=True)
+    if not people_import.content:
+        raise HttpError(
+            410, "The file is no longer kept once the import is applied: use rejected-rows."
+        )
+    table, plan = services.plan_people_import(people_import)
+    response = HttpResponse(
+        importing.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+    )
+    name = importing.rejected_rows_file_name(people_import.file_name)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

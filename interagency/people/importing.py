@@ -825,6 +825,13 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
+def rejected_rows_file_name(file_name: str) -> str:
+    """A safe download name for the rejected rows of ``file_name``."""
+    stem = file_name.rsplit(".", 1)[0][:80] or "import"
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
+    return f"{safe}-rejected-rows.csv"
+
+
 def rejected_rows_csv(table: Table, plan: Plan) -> str:
     """The rejected rows as they were in the file, with the row number and the reasons."""
     reasons: dict[int, list[str]] = {}

@@ -613,6 +613,116 @@ def _record_counts(people_import, plan) -> None:
     ]
 
 
+def _check_columns(table, columns: dict[str, str], *, prefix: str = "") -> None:
+    """ValidationError naming each field whose column is missing from the file or chosen twice."""
+    from interagency.people import importing
+
+    errors: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for name, header in columns.items():
+        if header and header not in table.headers:
+            errors[prefix + name] = (
+                f"Choose a column from the file: it has no column '{header}'."
+                if prefix
+                else "Choose a column from the file."
+            )
+        elif header and header in used:
+            errors[prefix + name] = f"The column '{header}' is already chosen for another field."
+        elif header:
+            used[header] = name
+    for name in importing.REQUIRED_FIELDS:
+        if not columns.get(name):
+            errors[prefix + name] = (
+                f"Choose the column that holds the {importing.FIELDS[name].lower()}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def upload_people_import(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    uploaded_by,
+    file_name: str,
+    content: bytes,
+    is_full_staff_list: bool,
+    columns: dict[str, str] | None = None,
+):
+    """Read a staff list and preview it in one step (the API's upload); nothing about people
+    is written.
+
+    The columns are those given, else the ones remembered for the agency. The
+    file and the columns are checked before anything is stored, so a refused
+    upload leaves no import behind: ImportFileError for the file, ValidationError
+    naming ``columns.<field>`` for the columns.
+    """
+    from interagency.people import importing
+    from interagency.people.selectors import column_mapping_of
+
+    if agency.partnership_id != partnership.pk:
+        raise ValidationError({"agency": "Choose an agency of this partnership."})
+    table = importing.read_table(content, file_name)
+    if not any(table.rows):
+        raise importing.ImportFileError("The selected file has a header row but no people.")
+    if columns is None:
+        # Remembered columns missing from this file are left out; the name must still be there.
+        remembered = column_mapping_of(agency)
+        columns = {name: header for name, header in remembered.items() if header in table.headers}
+        if not remembered:
+            suggested = importing.suggest_mapping(table.headers)
+            raise ValidationError(
+                {
+                    "columns": "No columns are remembered for this agency yet: send columns "
+                    'as {"field": "column header"}, for example '
+                    + ", ".join(f"{k}={v!r}" for k, v in suggested.items())
+                    + "."
+                }
+            )
+    unknown = sorted(set(columns) - set(importing.FIELDS))
+    if unknown:
+        raise ValidationError(
+            {
+                f"columns.{name}": "Not a field of a person: use one of "
+                + ", ".join(importing.FIELDS)
+                for name in unknown
+            }
+        )
+    _check_columns(table, columns, prefix="columns.")
+    people_import = start_people_import(
+        partnership=partnership,
+        agency=agency,
+        uploaded_by=uploaded_by,
+        file_name=file_name,
+        content=content,
+        is_full_staff_list=is_full_staff_list,
+    )
+    save_import_mapping(people_import=people_import, columns=columns, changed_by=uploaded_by)
+    return people_import
+
+
+def people_import_rejected_rows(people_import) -> tuple[list[dict], bool]:
+    """The import's rejected rows as ``{row, column, value, reason}``, and whether all are listed.
+
+    While the file is kept (until applied) every rejected row is checked again
+    and listed; afterwards only the problems recorded at the preview remain
+    (the first :data:`importing.MAX_PROBLEMS_SHOWN`).
+    """
+    problems: list[dict]
+    if people_import.content:
+        _, plan = plan_people_import(people_import)
+        problems = [p.as_dict() for p in plan.problems if p.level == "error"]
+        complete = True
+    else:
+        problems = [p for p in people_import.problems or [] if p.get("level") == "error"]
+        complete = len({p["row"] for p in problems}) >= people_import.rejected
+    rows = [
+        {"row": p["row"], "column": p["column"], "value": p["value"], "reason": p["message"]}
+        for p in problems
+    ]
+    return rows, complete
+
+
 def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
     """Remember the agency's columns and record the preview's counts and problems.
 
@@ -628,22 +738,10 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
     ):
         raise ValidationError("This import has already been applied or queued.")
     table = _import_table(people_import)
-    errors: dict[str, str] = {}
-    used: dict[str, str] = {}
-    for name, header in columns.items():
+    for name in columns:
         if name not in importing.FIELDS:
             raise TypeError(f"Unknown import field: {name}")
-        if header and header not in table.headers:
-            errors[name] = "Choose a column from the file."
-        elif header and header in used:
-            errors[name] = f"The column '{header}' is already chosen for another field."
-        elif header:
-            used[header] = name
-    for name in importing.REQUIRED_FIELDS:
-        if not columns.get(name):
-            errors[name] = f"Choose the column that holds the {importing.FIELDS[name].lower()}."
-    if errors:
-        raise ValidationError(errors)
+    _check_columns(table, columns)
     chosen = {name: header for name, header in columns.items() if header}
     with transaction.atomic():
         ColumnMapping.objects.for_partnership(people_import.partnership_id).update_or_create(

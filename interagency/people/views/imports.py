@@ -218,7 +218,6 @@ def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
     response = HttpResponse(
         importing.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
     )
-    stem = people_import.file_name.rsplit(".", 1)[0][:80] or "import"
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
-    response["Content-Disposition"] = f'attachment; filename="{safe}-rejected-rows.csv"'
+    name = importing.rejected_rows_file_name(people_import.file_name)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -260,6 +260,12 @@ CASES: dict[str, Case | Public] = {
         body={"left_on": "2030-01-01"},
     ),
     "api:headcount-list": Case(foreign_code, api=True),
+    # Staff-list imports: B's code, and B's import under A's code.
+    "api:import-list": Case(foreign_code, methods=("get", "post"), api=True, body={"agency": 1}),
+    "api:import-detail": Case(b_people_import, api=True),
+    "api:import-apply": Case(b_people_import, methods=("post",), api=True),
+    "api:import-rejected-rows": Case(b_people_import, api=True),
+    "api:import-rejected-rows-csv": Case(b_people_import, api=True),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
         lambda w: [{"code": w.b.code, "area": area} for area in ("sessions", "records")]
