@@ -35,6 +35,7 @@ from interagency.api.auth import caller
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
+from interagency.core.tasks_reaper import stale_after
 from interagency.people import importing, selectors, services
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.visibility import can_add_people, can_edit_person, visible_people
@@ -558,9 +559,18 @@ def import_upload(
     summary="One import: status, progress, counts and problems",
 )
 def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
-    """Poll this while an import is queued or running: ``rows_done`` of ``rows_total``."""
+    """Poll this while an import is queued or running: ``rows_done`` of ``rows_total``.
+
+    An import whose worker stopped answers ``failed``, with the error saying so;
+    nothing was applied, and ``apply`` runs it again."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    return _import_in(request, access, import_id)
+    people_import = _import_in(request, access, import_id)
+    if services.import_looks_stopped(people_import):
+        services.reap_stale_people_imports(
+            older_than=stale_after(), partnership=access.partnership, import_id=import_id
+        )
+        people_import = _import_in(request, access, import_id)
+    return people_import
 
 
 @router.post(

@@ -304,6 +304,12 @@ class PeopleImport(PartnershipOwned):
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written when a run claims the import and with each progress report: a
+    # running import whose heartbeat stops was left by a worker that died
+    # (services.reap_stale_people_imports). Each run counts one attempt, and
+    # writes only while the import is still its attempt.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at"]

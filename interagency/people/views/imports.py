@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
+from interagency.core.tasks_reaper import stale_after
 from interagency.people import importing, selectors, services
 from interagency.people.models import PeopleImport
 from interagency.tenancy.access import partnership_view
@@ -188,8 +189,19 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @partnership_view(Action.IMPORT_PEOPLE)
 def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
-    """Where the import is: waiting, checking rows (with progress), applied or failed."""
+    """Where the import is: waiting, checking rows (with progress), applied or failed.
+
+    A running import whose worker stopped (no progress for the reaper's time)
+    is shown, and recorded, as failed: nothing was applied, apply it again.
+    """
     people_import = _import_or_404(request, import_id)
+    if services.import_looks_stopped(people_import):
+        services.reap_stale_people_imports(
+            older_than=stale_after(),
+            partnership=request.partnership,  # type: ignore[attr-defined]
+            import_id=people_import.pk,
+        )
+        people_import = _import_or_404(request, import_id)
     percent = (
         100
         if people_import.status == "applied"

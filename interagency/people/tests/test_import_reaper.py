@@ -1,0 +1,174 @@
+"""A killed import worker: the import is shown failed, nothing applied, and it applies again."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from interagency.people import importing, services
+from interagency.people.models import PeopleImport, Person
+from interagency.people.tests.factories import AgencyFactory, PersonFactory
+
+TEXT = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(6))
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: not an Exception, so no handler in the task records a failure."""
+
+
+@pytest.fixture
+def agency(partnership):
+    return AgencyFactory.create(partnership=partnership, name="Camden Health")
+
+
+def previewed(agency, user) -> PeopleImport:
+    people_import = services.start_people_import(
+        partnership=agency.partnership,
+        agency=agency,
+        uploaded_by=user,
+        file_name="staff.csv",
+        content=TEXT.encode(),
+        is_full_staff_list=False,
+    )
+    services.save_import_mapping(
+        people_import=people_import,
+        columns={"full_name": "Name", "work_email": "Email"},
+        changed_by=user,
+    )
+    people_import.refresh_from_db()
+    return people_import
+
+
+def killed_half_way(people_import, monkeypatch) -> None:
+    """Run the import as the worker does, and kill it after it wrote some people."""
+    real = importing._create_batch
+
+    def create_then_die(people):
+        real(people)
+        assert Person.objects.count() > 1  # the write had started
+        raise WorkerKilled
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    monkeypatch.setattr(importing, "_create_batch", create_then_die)
+    with pytest.raises(WorkerKilled):
+        services.run_people_import(import_id=people_import.pk)
+    monkeypatch.undo()
+
+
+def age_heartbeat(people_import, minutes: float) -> None:
+    PeopleImport.objects.filter(pk=people_import.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+
+
+def test_a_killed_import_stays_running_and_the_reaper_marks_it_failed(
+    agency, coordinator, monkeypatch
+):
+    existing = PersonFactory.create(agency=agency, work_email="someone@camden.example")
+    people_import = previewed(agency, coordinator)
+    PeopleImport.objects.filter(pk=people_import.pk).update(status=PeopleImport.Status.QUEUED)
+    killed_half_way(people_import, monkeypatch)
+
+    people_import.refresh_from_db()
+    assert people_import.status == PeopleImport.Status.RUNNING  # what a killed worker leaves
+    assert list(Person.objects.all()) == [existing]  # its transaction never committed
+
+    # A recent heartbeat: perhaps still working, so left alone.
+    age_heartbeat(people_import, 2)
+    call_command("reap_tasks", "--older-than-minutes", "10")
+    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.RUNNING
+
+    age_heartbeat(people_import, 30)
+    call_command("reap_tasks", "--older-than-minutes", "10")
+    people_import.refresh_from_db()
+    assert people_import.status == PeopleImport.Status.FAILED
+    assert people_import.error == services.WORKER_STOPPED
+    assert "Nothing was applied" in people_import.error
+    assert people_import.content  # the file is kept to apply again
+    assert list(Person.objects.all()) == [existing]
+
+    # Applied again, it runs whole.
+    assert (
+        services.apply_people_import(people_import=people_import, applied_by=coordinator)
+        == PeopleImport.Status.APPLIED
+    )
+    people_import.refresh_from_db()
+    assert (people_import.created, people_import.attempt) == (6, 2)
+    assert Person.objects.count() == 7
+
+
+def test_a_run_declared_stopped_writes_nothing_when_it_wakes(agency, coordinator, monkeypatch):
+    """A worker that was only stalled, and is reaped, must not apply over a newer run."""
+    people_import = previewed(agency, coordinator)
+    real_plan = services.plan_people_import
+
+    def stalled(people_import, **kwargs):
+        result = real_plan(people_import, **kwargs)
+        age_heartbeat(people_import, 60)
+        assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
+        return result
+
+    monkeypatch.setattr(services, "plan_people_import", stalled)
+    status = services.run_people_import(import_id=people_import.pk)
+    assert status == PeopleImport.Status.FAILED
+    assert not Person.objects.exists()
+
+
+def test_the_status_page_shows_a_stopped_import_as_failed_with_apply_again(
+    coordinator_client, coordinator, partnership, agency, settings
+):
+    settings.TASKS_STALE_AFTER_MINUTES = 10
+    people_import = previewed(agency, coordinator)
+    PeopleImport.objects.filter(pk=people_import.pk).update(
+        status=PeopleImport.Status.RUNNING, rows_done=2
+    )
+    status_url = reverse(
+        "people:import-status", kwargs={"code": partnership.code, "import_id": people_import.pk}
+    )
+    age_heartbeat(people_import, 5)
+    page = coordinator_client.get(status_url).content.decode()
+    assert "Running" in page and "Apply the import again" not in page
+
+    age_heartbeat(people_import, 30)
+    page = coordinator_client.get(status_url).content.decode()
+    assert "Failed" in page
+    assert "The worker stopped while applying this import" in page
+    assert "Apply the import again" in page
+    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.FAILED
+
+    response = coordinator_client.post(
+        reverse(
+            "people:import-apply", kwargs={"code": partnership.code, "import_id": people_import.pk}
+        )
+    )
+    assert response.url == status_url
+    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.APPLIED
+    assert Person.objects.count() == 6
+
+
+def test_the_api_poll_answers_failed_for_a_stopped_import(
+    coordinator, partnership, agency, settings
+):
+    from django.test import Client
+
+    from interagency.accounts.services import issue_access_token
+
+    settings.TASKS_STALE_AFTER_MINUTES = 10
+    people_import = previewed(agency, coordinator)
+    PeopleImport.objects.filter(pk=people_import.pk).update(status=PeopleImport.Status.RUNNING)
+    age_heartbeat(people_import, 30)
+    _, token = issue_access_token(user=coordinator, name="Tests")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    detail = reverse(
+        "api:import-detail", kwargs={"code": partnership.code, "import_id": people_import.pk}
+    )
+    body = client.get(detail).json()
+    assert body["status"] == "failed" and "Nothing was applied" in body["error"]
+    applied = client.post(
+        reverse(
+            "api:import-apply", kwargs={"code": partnership.code, "import_id": people_import.pk}
+        )
+    )
+    assert applied.status_code == 200 and applied.json()["status"] == "applied"
