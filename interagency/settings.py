@@ -173,6 +173,8 @@ OTP_TOTP_ISSUER = "Interagency"
 MAILERS = mailers_from_url(os.environ.get("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Interagency <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people use to reach the service; emails link to pages under it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")

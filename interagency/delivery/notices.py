@@ -1,44 +1,294 @@
-"""Emails about bookings and sessions: each function queues the notice in the caller's transaction.
+"""Emails about bookings and sessions: each function queues one notice per person.
 
-Stub: the bodies are filled in by the notifications work; the names are the interface.
+The booking and session services call these inside their transaction, so a
+notice is stored with the change it reports or not at all; the outbox sends
+it after commit (``interagency.notifications``). Every notice has a key, so
+calling a function twice (a retried request, a double click) stores one
+message.
+
+Recipients are the person's work email; approval requests go to the
+person's line manager, or else the agency lead. The joining link and
+instructions go only to confirmed attendees, never to people waiting or
+offered a place. Times are shown in Europe/London.
 """
 
+import datetime
 from collections.abc import Sequence
+from typing import Any
 
-from interagency.delivery.models import Booking, Session
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from interagency.delivery import calendar
+from interagency.delivery.models import Booking, BookingStatus, Session
+from interagency.notifications.models import MessageKind
+from interagency.notifications.services import queue_message
 
 
 def booking_confirmed(booking: Booking) -> None:
-    """Tell the person their place is confirmed (with a calendar invitation)."""
+    """Tell the person their place is confirmed, with a calendar invitation."""
+    session = booking.session
+    _queue(
+        booking,
+        MessageKind.BOOKING_CONFIRMED,
+        key=f"booking:{booking.pk}:confirmed:{session.sequence}",
+        calendar_method="REQUEST",
+    )
 
 
 def booking_waiting(booking: Booking) -> None:
-    """Tell the person they are on the waiting list, and their position."""
+    """Tell the person they are on the waiting list, and their place in it."""
+    _queue(
+        booking,
+        MessageKind.BOOKING_WAITING,
+        key=f"booking:{booking.pk}:waiting",
+        extra={"position": str(waiting_position(booking))},
+    )
 
 
 def booking_cancelled(booking: Booking) -> None:
-    """Tell the person their booking is cancelled (with a calendar cancellation)."""
+    """Tell the person their booking is cancelled; a confirmed place's calendar entry goes."""
+    _queue(
+        booking,
+        MessageKind.BOOKING_CANCELLED,
+        key=f"booking:{booking.pk}:cancelled",
+        calendar_method="CANCEL" if booking.confirmed_at else None,
+        extra={"reason": booking.reason},
+    )
 
 
 def approval_requested(booking: Booking) -> None:
-    """Ask the person's line manager (or agency lead) to approve the booking."""
+    """Ask the person's line manager (or else their agency lead) to approve the booking."""
+    person = booking.person
+    manager = person.line_manager
+    to_email = manager.work_email if manager is not None and manager.work_email else ""
+    if not to_email and person.agency.lead is not None:
+        to_email = person.agency.lead.email
+    _queue(
+        booking,
+        MessageKind.APPROVAL_REQUESTED,
+        key=f"booking:{booking.pk}:approval",
+        to_email=to_email,
+        missing=f"no line manager or agency lead with an email address for {person.full_name}",
+        link=_absolute(
+            [("sessions:approvals", {"code": booking.partnership.code})],
+            fallback=f"/p/{booking.partnership.code}/sessions/",
+        ),
+    )
 
 
 def booking_refused(booking: Booking) -> None:
-    """Tell the person their booking was not approved."""
+    """Tell the person their booking was not approved, with the reason given."""
+    _queue(
+        booking,
+        MessageKind.BOOKING_REFUSED,
+        key=f"booking:{booking.pk}:refused",
+        extra={"reason": booking.reason},
+    )
 
 
 def place_offered(booking: Booking) -> None:
     """Offer a waiting-list place, with the deadline to accept it."""
+    offered = int(booking.offered_at.timestamp()) if booking.offered_at else 0
+    deadline = booking.offer_expires_at
+    _queue(
+        booking,
+        MessageKind.PLACE_OFFERED,
+        key=f"booking:{booking.pk}:offered:{offered}",
+        extra={"deadline": format_moment(deadline) if deadline else ""},
+    )
 
 
 def session_changed(session: Session) -> None:
-    """Send every confirmed attendee the new details and an updated invitation."""
+    """Send every confirmed attendee the new details and an updated invitation (same UIDs)."""
+    for booking in _bookings(session, [BookingStatus.CONFIRMED]):
+        _queue(
+            booking,
+            MessageKind.SESSION_CHANGED,
+            key=f"booking:{booking.pk}:changed:{session.sequence}",
+            calendar_method="REQUEST",
+        )
 
 
 def session_cancelled(session: Session, alternatives: Sequence[Session]) -> None:
-    """Tell every booked person the session is cancelled, with alternatives."""
+    """Tell everyone whose booking the cancellation released; confirmed places get a CANCEL."""
+    lines = [
+        f"- {alternative.course} on {format_date(alternative)}"
+        for alternative in alternatives
+        if alternative.starts_at is not None
+    ]
+    offer = (
+        "You could book one of these instead:\n"
+        + "\n".join(lines)
+        + f"\n\n{_bookings_link(session)}"
+        if lines
+        else ""
+    )
+    for booking in _bookings(session, [BookingStatus.SESSION_CANCELLED]):
+        _queue(
+            booking,
+            MessageKind.SESSION_CANCELLED,
+            key=f"booking:{booking.pk}:session-cancelled",
+            calendar_method="CANCEL" if booking.confirmed_at else None,
+            extra={"reason": session.cancellation_reason, "alternatives": offer},
+        )
 
 
 def reminder_due(booking: Booking) -> None:
-    """Remind a confirmed attendee of the session, days before it starts."""
+    """Remind a confirmed attendee of the session; one reminder per booking and start date."""
+    if booking.status != BookingStatus.CONFIRMED or booking.session.starts_at is None:
+        return
+    starts = booking.session.starts_at.astimezone(calendar.LONDON).date().isoformat()
+    _queue(booking, MessageKind.REMINDER, key=f"booking:{booking.pk}:reminder:{starts}")
+
+
+# --- context ------------------------------------------------------------------
+
+
+def context_for(booking: Booking) -> dict[str, str]:
+    """The placeholders every booking notice may use, as plain strings."""
+    session = booking.session
+    confirmed = booking.status == BookingStatus.CONFIRMED
+    return {
+        "name": booking.person.full_name,
+        "course": str(session.course),
+        "date": format_date(session),
+        "when": "\n".join(
+            format_part(part.starts_at, part.ends_at) for part in calendar.parts_of(session)
+        ),
+        "where": calendar.where(session, with_link=False),
+        "joining": joining_text(session) if confirmed else "",
+        "link": _bookings_link(session, booking),
+        "position": "",
+        "deadline": "",
+        "reason": "",
+        "alternatives": "",
+    }
+
+
+def joining_text(session: Session) -> str:
+    """How to join: the link and the instructions (for confirmed attendees only)."""
+    lines = []
+    if session.joining_link:
+        lines.append(f"Joining link: {session.joining_link}")
+    if session.joining_instructions:
+        lines.append(session.joining_instructions)
+    return "\n\n".join(lines)
+
+
+def waiting_position(booking: Booking) -> int:
+    """The person's place in the session's waiting list (1 is next)."""
+    if booking.waiting_since is None:
+        return 1
+    ahead = (
+        Booking.objects.for_partnership(booking.partnership)
+        .filter(session_id=booking.session_id, status=BookingStatus.WAITING)
+        .filter(waiting_since__lt=booking.waiting_since)
+        .count()
+    ) + (
+        Booking.objects.for_partnership(booking.partnership)
+        .filter(
+            session_id=booking.session_id,
+            status=BookingStatus.WAITING,
+            waiting_since=booking.waiting_since,
+            pk__lt=booking.pk,
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def format_date(session: Session) -> str:
+    """The session's first day in London, e.g. ``Tuesday 3 March 2026``."""
+    if session.starts_at is None:
+        return "a date to be confirmed"
+    return _day(session.starts_at.astimezone(calendar.LONDON))
+
+
+def format_part(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
+    """``Tuesday 3 March 2026, 9:30am to 4:30pm`` in London (both days when they differ)."""
+    start = starts_at.astimezone(calendar.LONDON)
+    end = ends_at.astimezone(calendar.LONDON)
+    if start.date() == end.date():
+        return f"{_day(start)}, {_time(start)} to {_time(end)}"
+    return f"{_day(start)}, {_time(start)} to {_day(end)}, {_time(end)}"
+
+
+def format_moment(moment: datetime.datetime) -> str:
+    """``4:30pm on Tuesday 3 March 2026`` in London."""
+    local = moment.astimezone(calendar.LONDON)
+    return f"{_time(local)} on {_day(local)}"
+
+
+def _day(moment: datetime.datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def _time(moment: datetime.datetime) -> str:
+    """GOV.UK style: 9am, 9:30am, midday, 4:30pm, midnight."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
+
+
+# --- queueing -----------------------------------------------------------------
+
+
+def _queue(
+    booking: Booking,
+    kind: MessageKind,
+    *,
+    key: str,
+    calendar_method: str | None = None,
+    extra: dict[str, str] | None = None,
+    to_email: str | None = None,
+    missing: str = "",
+    link: str | None = None,
+) -> None:
+    context: dict[str, Any] = context_for(booking)
+    context.update(extra or {})
+    if link is not None:
+        context["link"] = link
+    person = booking.person
+    document = calendar.invitation(booking, calendar_method) if calendar_method else ""
+    queue_message(
+        partnership=booking.partnership,
+        kind=kind,
+        to_email=person.work_email if to_email is None else to_email,
+        context=context,
+        key=key,
+        booking=booking,
+        session=booking.session,
+        calendar=document,
+        missing_address=missing or f"no work email address for {person.full_name}",
+    )
+
+
+def _bookings(session: Session, statuses: list[BookingStatus]) -> list[Booking]:
+    return list(
+        Booking.objects.for_partnership(session.partnership)
+        .filter(session=session, status__in=statuses)
+        .select_related("person", "session__course", "session__venue", "session__partnership")
+        .order_by("pk")
+    )
+
+
+def _bookings_link(session: Session, booking: Booking | None = None) -> str:
+    """The learner's bookings page (in the person's own partnership), as an absolute URL."""
+    code = booking.person.partnership.code if booking is not None else session.partnership.code
+    return _absolute([("sessions:my-bookings", {"code": code})], fallback=f"/p/{code}/sessions/")
+
+
+def _absolute(candidates: list[tuple[str, dict[str, Any]]], *, fallback: str) -> str:
+    """SITE_URL and the first route that exists (pages land one by one; never fail a booking)."""
+    for name, kwargs in candidates:
+        try:
+            path = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + fallback

@@ -66,6 +66,8 @@ class OutboxMessage(PartnershipOwned):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # After a failed attempt: the earliest time to try again (backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -73,7 +75,8 @@ class OutboxMessage(PartnershipOwned):
         indexes = [
             models.Index(fields=["partnership", "status", "created_at"]),
             models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to_email}"
+        return f"{self.get_kind_display()} to {self.to_email or 'nobody'}"

@@ -1,8 +1,10 @@
 """Message wording: the partnership's own template for a kind, or the default in code."""
 
+import re
 from typing import Any
 
-from django.template import Context, Engine
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, TemplateSyntaxError
 
 from interagency.notifications.models import MessageKind, MessageTemplate
 from interagency.tenancy.models import Partnership
@@ -13,7 +15,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Booking confirmed: {{ course }} on {{ date }}",
         "Dear {{ name }},\n\nYour place on {{ course }} is confirmed.\n\n"
         "When: {{ when }}\nWhere: {{ where }}\n\n{{ joining }}\n"
-        "To cancel, visit {{ link }}\n\n{{ partnership }}",
+        "To see or cancel your booking, visit {{ link }}\n\n{{ partnership }}",
     ),
     MessageKind.BOOKING_WAITING: (
         "Waiting list: {{ course }} on {{ date }}",
@@ -58,23 +60,95 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Plain-text email: no HTML escaping, no tags beyond variables and filters.
-_ENGINE = Engine(autoescape=False, builtins=[])
+# What each placeholder holds, shown beside the template form.
+PLACEHOLDERS: dict[str, str] = {
+    "name": "the person's full name",
+    "course": "the course title",
+    "date": "the first day of the session, e.g. Tuesday 3 March 2026",
+    "when": "every part of the session with its times, one per line",
+    "where": "the venue and its address, or Online",
+    "joining": "the joining link and instructions (confirmed places only)",
+    "link": "the address of the page where the person sees their bookings",
+    "position": "the person's place in the waiting list",
+    "deadline": "when an offered place must be accepted by",
+    "reason": "the reason given for a refusal or cancellation",
+    "alternatives": "other sessions of the course the person could book",
+    "partnership": "the partnership's name",
+}
+
+# Filled in for a preview; every placeholder has a value.
+SAMPLE: dict[str, str] = {
+    "name": "Sam Taylor",
+    "course": "Working Together to Safeguard Children",
+    "date": "Tuesday 3 March 2026",
+    "when": "Tuesday 3 March 2026, 9:30am to 4:30pm",
+    "where": "Training room 1, 5 Pancras Square, London, N1C 4AG",
+    "joining": "Please arrive 15 minutes early and bring photo ID.",
+    "link": "https://training.example.org/p/camden/sessions/my-bookings/",
+    "position": "2",
+    "deadline": "4:30pm on Thursday 26 February 2026",
+    "reason": "The session clashes with a service inspection.",
+    "alternatives": "You could book one of these instead:\n"
+    "- Working Together to Safeguard Children on Tuesday 10 March 2026",
+}
+
+# Plain-text email: no HTML escaping, no tags, no filters: variables only.
+_ENGINE = Engine(autoescape=False, builtins=[], libraries={})
+_VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.DOTALL)
+
+
+def check_template_source(source: str, *, label: str) -> None:
+    """Refuse wording that is not plain text with known placeholders, naming the problem."""
+    if "{%" in source or "%}" in source:
+        raise ValidationError(
+            f"The {label} must not contain tags like {{% if %}}: use only placeholders "
+            "such as {{ name }}."
+        )
+    if "{#" in source:
+        raise ValidationError(f"The {label} must not contain comments written {{# … #}}.")
+    for found in _VARIABLE.findall(source):
+        if found not in PLACEHOLDERS:
+            known = ", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS)
+            raise ValidationError(
+                f"The {label} uses {{{{ {found} }}}}, which is not a placeholder. "
+                f"Use one of: {known}."
+            )
+    try:
+        _ENGINE.from_string(source)
+    except TemplateSyntaxError as error:
+        raise ValidationError(f"The {label} cannot be read: {error}.") from error
+    if _VARIABLE.sub("", source).count("{{") or _VARIABLE.sub("", source).count("}}"):
+        raise ValidationError(
+            f"The {label} has an unmatched {{{{ or }}}}: write placeholders as {{{{ name }}}}."
+        )
+
+
+def render_source(subject_source: str, body_source: str, values: dict[str, Any]) -> tuple[str, str]:
+    """The subject (one line, at most 200 characters) and body from template sources."""
+    subject = _ENGINE.from_string(subject_source).render(Context(values)).strip()
+    body = _ENGINE.from_string(body_source).render(Context(values))
+    # A subject is one line whatever a value held.
+    return " ".join(subject.split())[:200], body
 
 
 def render_message(
     *, partnership: Partnership, kind: str, context: dict[str, Any]
 ) -> tuple[str, str]:
-    """The subject and body of one message, from the partnership's template or the default."""
+    """The subject and body of one message, from the partnership's template or the default.
+
+    A partnership's template was checked when saved; should it still fail to
+    render, the default wording is used, so a booking never fails for its email.
+    """
     own = (
         MessageTemplate.objects.for_partnership(partnership)
         .filter(kind=kind)
         .values_list("subject", "body")
         .first()
     )
-    subject_source, body_source = own or DEFAULTS[kind]
     values = {"partnership": partnership.name, **context}
-    subject = _ENGINE.from_string(subject_source).render(Context(values)).strip()
-    body = _ENGINE.from_string(body_source).render(Context(values))
-    # A subject is one line whatever a value held.
-    return " ".join(subject.split())[:200], body
+    if own is not None:
+        try:
+            return render_source(own[0], own[1], values)
+        except TemplateSyntaxError:
+            pass
+    return render_source(*DEFAULTS[kind], values)
