@@ -8,8 +8,9 @@ failure puts the message back to PENDING with ``last_error`` and a later
 marks it FAILED for the coordinator to retry by hand.
 
 A worker that dies after claiming leaves the message SENDING; the reaper
-returns it to PENDING after ``STALE_AFTER``. That can cause one duplicate
-(if the server had accepted the email before the worker died), never a loss.
+returns it to PENDING after ``TASKS_STALE_AFTER_MINUTES`` (15 by default).
+That can cause one duplicate (if the server had accepted the email before
+the worker died), never a loss.
 
 These functions work across partnerships: the outbox is one queue.
 """
@@ -26,8 +27,6 @@ from interagency.notifications.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A claim older than this is a worker that died (a send takes seconds).
-STALE_AFTER = datetime.timedelta(minutes=15)
 # A pending message whose task never ran (the enqueue failed, the queue was
 # cleared) is picked up again after this.
 LOST_AFTER = datetime.timedelta(minutes=10)
@@ -99,22 +98,45 @@ def _enqueue_later(message_id: int, run_after: datetime.datetime) -> None:
         logger.exception("Could not queue the next attempt of message %s", message_id)
 
 
-def reap_stale_claims(*, now: datetime.datetime | None = None) -> int:
-    """Return messages claimed by a worker that died to PENDING (FAILED after the last attempt)."""
+def reap_stale_claims(
+    *, older_than: datetime.timedelta | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Return messages claimed by a worker that died to the queue; how many.
+
+    Registered with :mod:`interagency.core.tasks_reaper`, so it also runs from
+    ``interagency reap-tasks`` and when a worker starts a task. A message past
+    its last attempt becomes FAILED; the others are PENDING and queued again.
+    """
+    from interagency.core.tasks_reaper import stale_after
+    from interagency.notifications.tasks import send_outbox_message_task
+
     now = now or timezone.now()
-    stale = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    older_than = older_than or stale_after()
+    stale = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - older_than)
     # cross-partnership: the reaper looks after the one queue.
+    if not OutboxMessage.objects.filter(stale).exists():  # no write lock when nothing is stale
+        return 0
+    # cross-partnership: as above.
     failed = OutboxMessage.objects.filter(stale, attempts__gte=MAX_ATTEMPTS).update(
         status=OutboxMessage.Status.FAILED,
         last_error="The worker stopped while sending, after the last attempt; "
         "the email may or may not have gone.",
     )
     # cross-partnership: as above.
-    returned = OutboxMessage.objects.filter(stale).update(
+    ids = list(OutboxMessage.objects.filter(stale).values_list("pk", flat=True))
+    # cross-partnership: as above; the status condition again, in case a worker finished.
+    returned = OutboxMessage.objects.filter(stale, pk__in=ids).update(
         status=OutboxMessage.Status.PENDING,
         next_attempt_at=now,
         last_error="The worker stopped while sending; trying again.",
     )
+    for message_id in ids:
+        try:
+            send_outbox_message_task.enqueue(message_id)
+        except Exception:  # send-pending-mail finds it anyway
+            logger.exception("Could not queue message %s again", message_id)
+    if failed or returned:
+        logger.warning("Outbox: %d stalled email(s) failed, %d queued again", failed, returned)
     return failed + returned
 
 

@@ -88,6 +88,23 @@ def retry_message(*, message: OutboxMessage, retried_by: Any) -> bool:
     return True
 
 
+def check_message_template(*, subject: str, body: str) -> None:
+    """Raise ``ValidationError`` by field when the wording is not plain text with placeholders."""
+    errors: dict[str, list[str]] = {}
+    for name, source in (("subject", subject), ("body", body)):
+        if not source.strip():
+            errors[name] = [f"Enter the {'message' if name == 'body' else name}."]
+            continue
+        try:
+            check_template_source(source, label="message" if name == "body" else name)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if "\n" in subject.strip() or "\r" in subject:
+        errors.setdefault("subject", []).append("The subject must be one line.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def save_message_template(
     *, partnership: Partnership, kind: str, subject: str, body: str, changed_by: Any
@@ -95,19 +112,7 @@ def save_message_template(
     """Store the partnership's own wording for ``kind``; refuses tags and unknown placeholders."""
     if kind not in MessageKind.values:
         raise ValidationError({"kind": f"{kind!r} is not a kind of message."})
-    errors: dict[str, list[str]] = {}
-    for name, source in (("subject", subject), ("body", body)):
-        if not source.strip():
-            errors[name] = [f"Enter the {name}."]
-            continue
-        try:
-            check_template_source(source, label=name)
-        except ValidationError as error:
-            errors[name] = error.messages
-    if "\n" in subject.strip() or "\r" in subject:
-        errors.setdefault("subject", []).append("The subject must be one line.")
-    if errors:
-        raise ValidationError(errors)
+    check_message_template(subject=subject, body=body)
     template = (
         MessageTemplate.objects.for_partnership(partnership)
         .select_for_update()

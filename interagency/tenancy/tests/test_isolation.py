@@ -161,6 +161,30 @@ def b_people_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_outbox_message(world: World) -> list[dict]:
+    """A failed email of B's, by id under B's code and A's."""
+    from interagency.notifications.models import MessageKind, OutboxMessage
+
+    message = OutboxMessage.objects.create(
+        partnership=world.b,
+        kind=MessageKind.REMINDER,
+        key=f"isolation:{world.b.pk}",
+        to_email="someone@b.example",
+        subject="Reminder",
+        body="Reminder",
+        status=OutboxMessage.Status.FAILED,
+    )
+    return [
+        {"code": world.b.code, "message_id": message.pk},
+        {"code": world.a.code, "message_id": message.pk},
+    ]
+
+
+def b_message_kind(world: World) -> list[dict]:
+    """One kind of email under B's code (the wording is B's own)."""
+    return [{"code": world.b.code, "kind": "reminder"}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -401,6 +425,16 @@ CASES: dict[str, Case | Public] = {
     "people:duplicate-merge": Case(
         lambda w: b_agency_and_person(w, "person_id"), methods=("get", "post"), body={}
     ),
+    # Emails (coordinator pages): B's outbox, its wording, and B's failed email under A's code.
+    "notifications:outbox": Case(foreign_code),
+    "notifications:retry": Case(b_outbox_message, methods=("post",)),
+    "notifications:templates": Case(foreign_code),
+    "notifications:template": Case(
+        b_message_kind,
+        methods=("get", "post"),
+        body={"subject": "Taken over", "body": "Taken over", "action": "save"},
+    ),
+    "notifications:template-reset": Case(b_message_kind, methods=("post",)),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [

@@ -1,0 +1,132 @@
+"""Coordinator pages for emails: the outbox (with retry) and the wording of each kind.
+
+Both live in the Sessions area (``p/<code>/sessions/messages/``) and need
+MANAGE_SESSIONS. Another partnership's message answers 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from interagency.core.permissions import Action
+from interagency.notifications import selectors, services
+from interagency.notifications.forms import MessageTemplateForm, OutboxFilterForm
+from interagency.notifications.models import OutboxMessage
+from interagency.notifications.rendering import PLACEHOLDERS, SAMPLE, render_source
+from interagency.tenancy.access import partnership_view
+
+
+@partnership_view(Action.MANAGE_SESSIONS)
+def outbox(request: HttpRequest) -> HttpResponse:
+    """The partnership's emails, newest first, by status and kind; failed ones stand out."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = OutboxFilterForm(request.GET or None)
+    status = kind = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        kind = form.cleaned_data["kind"]
+    rows = selectors.outbox_messages(partnership, status=status, kind=kind)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": selectors.outbox_counts(partnership),
+            "is_filtered": bool(status or kind),
+            "FAILED": OutboxMessage.Status.FAILED,
+        },
+    )
+
+
+@require_POST
+@partnership_view(Action.MANAGE_SESSIONS)
+def retry(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Send a failed email again (its attempts start again)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    try:
+        message = selectors.outbox_message(partnership, message_id)
+    except OutboxMessage.DoesNotExist as missing:
+        raise Http404("No email with that id in this partnership.") from missing
+    if services.retry_message(message=message, retried_by=request.user):
+        messages.success(request, f"The email to {message.to_email} will be sent again.")
+    elif not message.to_email:
+        messages.error(
+            request,
+            "This email has no address to go to. Add the person's work email, "
+            "then make the booking change again.",
+        )
+    else:
+        messages.info(
+            request,
+            f"The email to {message.to_email} is already {message.get_status_display().lower()}.",
+        )
+    return redirect("notifications:outbox", code=partnership.code)
+
+
+@partnership_view(Action.MANAGE_SESSIONS)
+def templates(request: HttpRequest) -> HttpResponse:
+    """Every kind of email with the subject in use, the partnership's own or the default."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    return render(
+        request,
+        "notifications/templates.html",
+        {"rows": selectors.message_templates(partnership)},
+    )
+
+
+@partnership_view(Action.MANAGE_SESSIONS)
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """Change the wording of one kind of email, with a preview on sample values."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    try:
+        row = selectors.message_template(partnership, kind)
+    except KeyError as missing:
+        raise Http404("No such kind of email.") from missing
+    form = MessageTemplateForm(
+        request.POST or None, initial={"subject": row.subject, "body": row.body}
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        try:
+            if request.POST.get("action") == "preview":
+                services.check_message_template(subject=subject, body=body)
+                preview = render_source(subject, body, {**SAMPLE, "partnership": partnership.name})
+            else:
+                services.save_message_template(
+                    partnership=partnership,
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    changed_by=request.user,
+                )
+                messages.success(request, f"The “{row.label}” email now uses your wording.")
+                return redirect("notifications:templates", code=partnership.code)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+    return render(
+        request,
+        "notifications/template_form.html",
+        {"form": form, "row": row, "placeholders": PLACEHOLDERS, "preview": preview},
+    )
+
+
+@require_POST
+@partnership_view(Action.MANAGE_SESSIONS)
+def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
+    """Go back to the default wording of one kind of email."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    try:
+        row = selectors.message_template(partnership, kind)
+    except KeyError as missing:
+        raise Http404("No such kind of email.") from missing
+    if services.reset_message_template(partnership=partnership, kind=kind, changed_by=request.user):
+        messages.success(request, f"The “{row.label}” email uses the default wording again.")
+    return redirect("notifications:templates", code=partnership.code)
