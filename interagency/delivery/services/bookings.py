@@ -260,8 +260,8 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
     )
 
     def work() -> Booking:
-        now = timezone.now()
         current = _locked_session(session)
+        now = timezone.now()  # after the lock: queue order is the order bookings commit
         _check_session_bookable(current, now)
         is_regional = _check_person_bookable(current, person)
         if (
@@ -357,9 +357,9 @@ def approve_booking(*, booking: Booking, approved_by) -> Booking:
     """Approve a booking awaiting approval: it then books like any other (confirmed or waiting)."""
 
     def work() -> Booking:
-        now = timezone.now()
         session = _locked_session(booking.session)
         current = _locked_booking(booking)
+        now = timezone.now()
         _check_awaiting(current)
         if session.status != Session.Status.SCHEDULED or (
             session.starts_at is not None and session.starts_at <= now
@@ -416,9 +416,9 @@ def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booki
         raise BookingError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
-        now = timezone.now()
         session = _locked_session(booking.session)
         current = _locked_booking(booking)
+        now = timezone.now()
         if current.status in (BookingStatus.CANCELLED, BookingStatus.SESSION_CANCELLED):
             raise BookingError("This booking is already cancelled.")
         if not current.is_live:
@@ -583,9 +583,9 @@ def decline_offer(*, booking: Booking, declined_by) -> Booking:
     """Decline a waiting-list offer: the place goes to the next eligible person at once."""
 
     def work() -> Booking:
-        now = timezone.now()
         session = _locked_session(booking.session)
         current = _locked_booking(booking)
+        now = timezone.now()
         if current.status != BookingStatus.OFFERED:
             raise BookingError(
                 f"There is no open offer on this booking: it is "

@@ -35,6 +35,7 @@ from interagency.delivery.models import (
     Venue,
     WaitingListMode,
 )
+from interagency.delivery.services import bookings
 from interagency.delivery.services.errors import BookingError
 from interagency.people.models import Sector
 from interagency.tenancy.models import Membership, Partnership
@@ -455,51 +456,12 @@ def update_session(
     return session
 
 
-def _booking_engine(name: str):
-    """A function of ``delivery.services.bookings``, or None while that module lacks it."""
-    import importlib
-
-    try:
-        bookings = importlib.import_module("interagency.delivery.services.bookings")
-    except ImportError:
-        return None
-    return getattr(bookings, name, None)
-
-
 def _fill_from_waiting_list(session: Session) -> None:
-    """Give places the capacity rise freed to the waiting list (the booking engine's rule)."""
-    fill = _booking_engine("fill_from_waiting_list")
-    if fill is not None:
-        fill(session=session)
+    """Give the places a capacity rise freed to the waiting list (the booking engine's rule)."""
+    bookings.fill_from_waiting_list(session=session)
 
 
 # Cancelling a session -------------------------------------------------------------------
-
-
-def _release_bookings(session: Session, cancelled_by) -> int:
-    """Every live booking ends as "session cancelled" and gives up its place."""
-    release = _booking_engine("release_session_bookings")
-    if release is not None:
-        release(session=session, status=BookingStatus.SESSION_CANCELLED, released_by=cancelled_by)
-        return 0
-    # TODO: remove once interagency.delivery.services.bookings.release_session_bookings lands.
-    from interagency.delivery.models import LIVE_STATUSES
-
-    now = timezone.now()
-    released = (
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session, status__in=LIVE_STATUSES)
-        .update(
-            status=BookingStatus.SESSION_CANCELLED,
-            cancelled_at=now,
-            cancelled_by=cancelled_by,
-            updated_at=now,
-        )
-    )
-    Session.objects.for_partnership(session.partnership).filter(pk=session.pk).update(
-        places_taken=0
-    )
-    return released
 
 
 def cancel_session(
@@ -528,7 +490,9 @@ def cancel_session(
         current = Session.objects.for_partnership(session.partnership).get(pk=session.pk)
         _refuse_finished(current)
         before = _snapshot(current)
-        _release_bookings(current, cancelled_by)
+        bookings.release_session_bookings(
+            session=current, status=BookingStatus.SESSION_CANCELLED, released_by=cancelled_by
+        )
         current.refresh_from_db()
         current.status = Session.Status.CANCELLED
         current.cancelled_at = timezone.now()

@@ -421,3 +421,23 @@ def test_mix_and_warnings(partnership, coordinator, course, venue):
     assert selectors.list_warnings(partnership, [session])[session.pk] == warnings
     few = selectors.session_mix(bookings[:2])
     assert any("Only 2 of the minimum 5" in w for w in selectors.session_warnings(session, few))
+
+
+@pytest.mark.django_db
+def test_raising_the_capacity_offers_places_to_the_waiting_list(
+    partnership, coordinator, course, venue
+):
+    session = make(partnership, coordinator, course, venue, capacity=1, minimum_numbers=0)
+    BookingFactory.create(session=session)
+    Session.objects.filter(pk=session.pk).update(places_taken=1)
+    waiting = BookingFactory.create(
+        session=session,
+        status=BookingStatus.WAITING,
+        waiting_since=datetime.datetime.now(UTC),
+        confirmed_at=None,
+    )
+    services.update_session(session=session, changed_by=coordinator, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status in (BookingStatus.OFFERED, BookingStatus.CONFIRMED)
+    session.refresh_from_db()
+    assert session.places_taken == 2

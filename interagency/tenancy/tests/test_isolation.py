@@ -185,6 +185,35 @@ def b_message_kind(world: World) -> list[dict]:
     return [{"code": world.b.code, "kind": "reminder"}]
 
 
+def b_register_rows(world: World, key: str) -> list[dict]:
+    """B's started session with a booking and its certificate by ``key``, under B's code and A's."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from interagency.delivery.models import Certificate
+    from interagency.delivery.tests.factories import BookingFactory
+
+    booking = BookingFactory.create(
+        session__partnership=world.b,
+        session__course=world.b_local_course,
+        session__parts__start=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    certificate = Certificate.objects.create(
+        partnership=world.b,
+        booking=booking,
+        person_name=booking.person.full_name,
+        course_title=world.b_local_course.title,
+        tier_name="Group A",
+        attended_on=timezone.localdate(),
+        hours=Decimal("7.0"),
+        partnership_name=world.b.name,
+    )
+    ids = {"session_id": booking.session_id, "number": certificate.number}
+    return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -435,6 +464,15 @@ CASES: dict[str, Case | Public] = {
         body={"subject": "Taken over", "body": "Taken over", "action": "save"},
     ),
     "notifications:template-reset": Case(b_message_kind, methods=("post",)),
+    # The register and certificates: B's session and certificate, under B's code and A's.
+    "sessions:register": Case(
+        lambda w: b_register_rows(w, "session_id"),
+        methods=("get", "post"),
+        body={"action": "close"},
+    ),
+    "sessions:register-print": Case(lambda w: b_register_rows(w, "session_id")),
+    "sessions:certificate": Case(lambda w: b_register_rows(w, "number")),
+    "sessions:verify": Public("shows only what a certificate prints, to whoever has its number"),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [

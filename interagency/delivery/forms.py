@@ -1,0 +1,778 @@
+"""Forms for the coordinator's session pages (GOV.UK markup through crispy-forms-gds).
+
+Dates are GOV.UK date inputs and times plain text inputs, both read as
+Europe/London wall-clock times and turned into aware datetimes here, so a part
+entered as 09:30 on the day the clocks change stays 09:30. The forms check
+what was typed; the services decide what is allowed, and their problems are
+put back on the fields they name (:meth:`SessionForms.show_problems`).
+
+A session's parts and sector holds are repeated sub-forms (``part-0-…``,
+``hold-0-…``) whose number travels in a hidden field, so "Add another part"
+works without JavaScript: the page comes back with one more empty row.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from interagency.delivery.models import DeliverySettings, SessionFormat, Venue, WaitingListMode
+from interagency.delivery.services.sessions import SectorHoldEntry, TrainerEntry
+from interagency.people.models import Sector
+
+MAX_PARTS = 20
+MAX_HOLDS = len(Sector.choices)
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
+
+
+def london() -> datetime.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def start_of_day(day: datetime.date | None) -> datetime.datetime | None:
+    """Midnight at the start of ``day`` in London."""
+    if day is None:
+        return None
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=london())
+
+
+def end_of_day(day: datetime.date | None) -> datetime.datetime | None:
+    """Midnight at the end of ``day`` in London (the start of the next day)."""
+    if day is None:
+        return None
+    return start_of_day(day + datetime.timedelta(days=1))
+
+
+def day_of_start(moment: datetime.datetime | None) -> datetime.date | None:
+    return moment.astimezone(london()).date() if moment else None
+
+
+def day_of_end(moment: datetime.datetime | None) -> datetime.date | None:
+    """The day that ``end_of_day`` turned into ``moment``."""
+    if moment is None:
+        return None
+    return (moment.astimezone(london()) - datetime.timedelta(microseconds=1)).date()
+
+
+def wall_time(day: datetime.date, time: datetime.time) -> datetime.datetime | None:
+    """``day`` at ``time`` in London, or None when the clocks skip that time."""
+    moment = datetime.datetime.combine(day, time, tzinfo=london())
+    round_trip = moment.astimezone(datetime.UTC).astimezone(london())
+    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return None
+    return moment
+
+
+class LondonDateField(DateInputField):
+    """A GOV.UK date input whose every message names the date it is about."""
+
+    def __init__(self, *, label: str, what: str, required: bool = False, help_text: str = ""):
+        super().__init__(
+            label=label,
+            required=required,
+            require_all_fields=False,
+            help_text=help_text or "For example, 27 3 2026",
+        )
+        self.what = what
+        self.error_messages.update(
+            {
+                "required": f"Enter {what}.",
+                "incomplete": f"Enter {what} as a day, month and year.",
+            }
+        )
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            part.error_messages["incomplete"] = f"Enter the {name} of {what}."
+            part.validators = []
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day or month or year):
+            return None
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (TypeError, ValueError):
+            raise ValidationError(f"{self.what.capitalize()} must be a real date.") from None
+
+
+def parse_time(text: str) -> datetime.time | None:
+    match = TIME_PATTERN.match(text or "")
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)
+
+
+def _time_input() -> forms.TextInput:
+    return forms.TextInput(
+        attrs={"class": "govuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}
+    )
+
+
+def _number_input(width: int = 4) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": f"govuk-input--width-{width}", "inputmode": "numeric"})
+
+
+class PartForm(forms.Form):
+    """One dated part of a session: a date, a start time and an end time (London)."""
+
+    def __init__(self, data=None, *, number: int, **kwargs) -> None:
+        super().__init__(data, prefix=f"part-{number - 1}", **kwargs)
+        self.number = number
+        what = f"the date of part {number}"
+        self.fields["day"] = LondonDateField(label=f"Date of part {number}", what=what)
+        self.fields["starts"] = forms.CharField(
+            required=False,
+            max_length=5,
+            label="Start time",
+            help_text="24-hour clock, for example 09:30",
+            widget=_time_input(),
+        )
+        self.fields["ends"] = forms.CharField(
+            required=False,
+            max_length=5,
+            label="End time",
+            help_text="For example, 16:30",
+            widget=_time_input(),
+        )
+
+    def is_blank(self) -> bool:
+        if not self.is_bound:
+            return True
+        names = [f"{self.prefix}-day_{i}" for i in range(3)]
+        names += [f"{self.prefix}-starts", f"{self.prefix}-ends"]
+        return not any((self.data.get(name) or "").strip() for name in names)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = self.number
+        day = data.get("day")
+        if day is None and "day" not in self.errors:
+            self.add_error("day", f"Enter the date of part {number}.")
+        times = {}
+        for name, words in (("starts", "start time"), ("ends", "end time")):
+            text = (data.get(name) or "").strip()
+            if not text:
+                self.add_error(name, f"Enter the {words} of part {number}.")
+                continue
+            parsed = parse_time(text)
+            if parsed is None:
+                self.add_error(
+                    name,
+                    f"Enter the {words} of part {number} in the 24-hour clock, like 09:30.",
+                )
+                continue
+            times[name] = parsed
+            if day is not None:
+                moment = wall_time(day, parsed)
+                if moment is None:
+                    self.add_error(
+                        name,
+                        f"The {words} of part {number} does not exist on that day: "
+                        "the clocks go forward. Choose another time.",
+                    )
+                else:
+                    data[f"{name}_at"] = moment
+        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends", f"The end time of part {number} must be after its start time.")
+        return data
+
+    def period(self) -> tuple[datetime.datetime, datetime.datetime]:
+        return self.cleaned_data["starts_at"], self.cleaned_data["ends_at"]
+
+    @staticmethod
+    def initial_for(part) -> dict[str, Any]:
+        starts = part.starts_at.astimezone(london())
+        ends = part.ends_at.astimezone(london())
+        return {"day": starts.date(), "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}"}
+
+
+class HoldForm(forms.Form):
+    """Places held for one sector until the end of a day."""
+
+    def __init__(self, data=None, *, number: int, **kwargs) -> None:
+        super().__init__(data, prefix=f"hold-{number - 1}", **kwargs)
+        self.number = number
+        self.fields["sector"] = forms.ChoiceField(
+            required=False,
+            choices=[("", "Choose a sector"), *Sector.choices],
+            label=f"Sector {number}",
+        )
+        self.fields["places"] = forms.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=10_000,
+            label="Places held",
+            widget=_number_input(3),
+            error_messages={
+                "invalid": f"Enter the places held for sector {number} as a whole number.",
+                "min_value": f"Hold at least 1 place for sector {number}.",
+                "max_value": f"Hold fewer places for sector {number}.",
+            },
+        )
+        self.fields["until"] = LondonDateField(
+            label="Held until the end of", what=f"the day the places for sector {number} are held"
+        )
+
+    def is_blank(self) -> bool:
+        if not self.is_bound:
+            return True
+        names = [f"{self.prefix}-until_{i}" for i in range(3)]
+        names += [f"{self.prefix}-sector", f"{self.prefix}-places"]
+        return not any((self.data.get(name) or "").strip() for name in names)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = self.number
+        if not data.get("sector") and "sector" not in self.errors:
+            self.add_error("sector", f"Choose the sector of hold {number}.")
+        if data.get("places") is None and "places" not in self.errors:
+            self.add_error("places", f"Enter the places held for sector {number}.")
+        if data.get("until") is None and "until" not in self.errors:
+            self.add_error("until", f"Enter the day the places for sector {number} are held until.")
+        return data
+
+    def entry(self) -> SectorHoldEntry:
+        data = self.cleaned_data
+        until = end_of_day(data["until"])
+        assert until is not None
+        return SectorHoldEntry(sector=data["sector"], places=data["places"], until=until)
+
+    @staticmethod
+    def initial_for(hold) -> dict[str, Any]:
+        return {"sector": hold.sector, "places": hold.places, "until": day_of_end(hold.until)}
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        title = getattr(obj, "shown_title", obj.title)
+        return f"{title} ({obj.tier.name})"
+
+
+class SessionForm(forms.Form):
+    """Everything about a session but its parts and sector holds."""
+
+    course = CourseChoiceField(
+        queryset=None,
+        label="Course",
+        empty_label="Choose a course",
+        error_messages={"required": "Choose the course this session runs."},
+    )
+    format = forms.ChoiceField(
+        choices=SessionFormat.choices,
+        widget=forms.RadioSelect,
+        label="How is it delivered?",
+        initial=SessionFormat.IN_PERSON,
+        error_messages={"required": "Choose in person or online."},
+    )
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.none(),
+        required=False,
+        label="Venue (in person)",
+        empty_label="Choose a venue",
+    )
+    joining_link = forms.URLField(
+        required=False,
+        max_length=200,
+        label="Joining link (online)",
+        help_text="Shown to confirmed attendees only.",
+        error_messages={"invalid": "Enter the joining link as a web address, like https://…"},
+    )
+    joining_instructions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Joining instructions (online, optional)",
+    )
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        label="Capacity",
+        help_text="The most people who can attend.",
+        widget=_number_input(),
+        error_messages={
+            "required": "Enter the capacity.",
+            "invalid": "Enter the capacity as a whole number.",
+            "min_value": "Enter a capacity of at least 1 place.",
+        },
+    )
+    minimum_numbers = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        label="Minimum numbers (optional)",
+        help_text="Fewer bookings than this a week before puts the session at risk.",
+        widget=_number_input(),
+        error_messages={"invalid": "Enter the minimum numbers as a whole number."},
+    )
+    trainers = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Trainers of the partnership",
+        help_text="Members with the trainer role. They can take the register.",
+    )
+    trainer_name = forms.CharField(
+        required=False, max_length=150, label="Other trainer's name (optional)"
+    )
+    provider_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Commissioned provider (optional)",
+        help_text="The organisation delivering the session, if not the partnership.",
+    )
+    booking_opens_on = LondonDateField(
+        label="Booking opens (optional)",
+        what="the day booking opens",
+        help_text="From the start of this day. Leave blank to open now. For example, 1 3 2026",
+    )
+    booking_closes_on = LondonDateField(
+        label="Booking closes (optional)",
+        what="the day booking closes",
+        help_text="At the end of this day. Leave blank to take bookings until the start.",
+    )
+    cancellation_cutoff_on = LondonDateField(
+        label="Late cancellation after (optional)",
+        what="the last day to cancel without it counting as late",
+        help_text="Cancelling after the end of this day is a late cancellation.",
+    )
+    max_agency_share = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        label="Largest share for one agency, in % (optional)",
+        help_text="For example, 30 keeps any agency to 30% of the places.",
+        widget=_number_input(3),
+        error_messages={
+            "invalid": "Enter the largest agency share as a whole number of per cent.",
+            "min_value": "The largest agency share must be between 1% and 100%.",
+            "max_value": "The largest agency share must be between 1% and 100%.",
+        },
+    )
+    regional_places = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        label="Places open to other partnerships of the region (optional)",
+        widget=_number_input(),
+        error_messages={"invalid": "Enter the places for the region as a whole number."},
+    )
+    no_show_charge = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("99999"),
+        decimal_places=2,
+        label="No-show charge in £ (optional)",
+        help_text="Charged to the agency of someone who does not come without notice.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the no-show charge in pounds, like 50 or 42.50."},
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Notes for attendees (optional)",
+    )
+
+    def __init__(self, *args, courses, venues, trainers: Sequence[Any], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        self.fields["venue"].queryset = venues  # type: ignore[attr-defined]
+        self.trainer_users = {str(user.pk): user for user in trainers}
+        self.fields["trainers"].choices = [  # type: ignore[attr-defined]
+            (key, user.full_name or user.email) for key, user in self.trainer_users.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("booking_opens_on"), data.get("booking_closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("booking_closes_on", "Booking must close on or after the day it opens.")
+        capacity, minimum = data.get("capacity"), data.get("minimum_numbers")
+        if capacity and minimum and minimum > capacity:
+            self.add_error("minimum_numbers", "Minimum numbers must not be more than the capacity.")
+        if data.get("format") == SessionFormat.ONLINE:
+            if not data.get("joining_link") and "joining_link" not in self.errors:
+                self.add_error("joining_link", "Enter the joining link for an online session.")
+        elif (
+            data.get("format") == SessionFormat.IN_PERSON
+            and not data.get("venue")
+            and "venue" not in self.errors
+        ):
+            self.add_error("venue", "Choose a venue for an in-person session.")
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "format": data["format"],
+            "venue": data["venue"] if data["format"] == SessionFormat.IN_PERSON else None,
+            "joining_link": data["joining_link"],
+            "joining_instructions": data["joining_instructions"],
+            "capacity": data["capacity"],
+            "minimum_numbers": data["minimum_numbers"] or 0,
+            "booking_opens_at": start_of_day(data["booking_opens_on"]),
+            "booking_closes_at": end_of_day(data["booking_closes_on"]),
+            "cancellation_cutoff": end_of_day(data["cancellation_cutoff_on"]),
+            "max_agency_share": data["max_agency_share"],
+            "regional_places": data["regional_places"] or 0,
+            "no_show_charge": data["no_show_charge"] or Decimal("0.00"),
+            "notes": data["notes"],
+        }
+
+    def trainer_entries(self) -> list[TrainerEntry]:
+        data = self.cleaned_data
+        entries = [TrainerEntry(user=self.trainer_users[key]) for key in data["trainers"]]
+        if data["trainer_name"].strip() or data["provider_name"].strip():
+            entries.append(
+                TrainerEntry(
+                    name=data["trainer_name"].strip(), provider_name=data["provider_name"].strip()
+                )
+            )
+        return entries
+
+    @staticmethod
+    def initial_for(session) -> dict[str, Any]:
+        trainers = list(session.trainers.all())
+        named = next((t for t in trainers if t.user_id is None), None)
+        return {
+            "course": session.course_id,
+            "format": session.format,
+            "venue": session.venue_id,
+            "joining_link": session.joining_link,
+            "joining_instructions": session.joining_instructions,
+            "capacity": session.capacity,
+            "minimum_numbers": session.minimum_numbers,
+            "trainers": [str(t.user_id) for t in trainers if t.user_id],
+            "trainer_name": named.name if named and named.name != named.provider_name else "",
+            "provider_name": named.provider_name if named else "",
+            "booking_opens_on": day_of_start(session.booking_opens_at),
+            "booking_closes_on": day_of_end(session.booking_closes_at),
+            "cancellation_cutoff_on": day_of_end(session.cancellation_cutoff),
+            "max_agency_share": session.max_agency_share,
+            "regional_places": session.regional_places,
+            "no_show_charge": session.no_show_charge,
+            "notes": session.notes,
+        }
+
+
+# Where a service's problem goes on the page.
+PROBLEM_FIELDS = {
+    "booking_opens_at": "booking_opens_on",
+    "booking_closes_at": "booking_closes_on",
+    "cancellation_cutoff": "cancellation_cutoff_on",
+}
+
+
+def _count(data, name: str, default: int, limit: int) -> int:
+    try:
+        count = int(data.get(name, default))
+    except (TypeError, ValueError):
+        count = default
+    return max(1, min(count, limit))
+
+
+class SessionForms:
+    """The session form with its part and sector-hold rows, bound or not, as one unit."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        courses,
+        venues,
+        trainers: Sequence[Any],
+        session=None,
+        default_charge: Decimal = Decimal("0.00"),
+    ) -> None:
+        self.adding = ""
+        if data is not None:
+            part_count = _count(data, "parts", 1, MAX_PARTS)
+            hold_count = _count(data, "holds", 1, MAX_HOLDS)
+            if "add_part" in data and part_count < MAX_PARTS:
+                part_count += 1
+                self.adding = "part"
+            if "add_hold" in data and hold_count < MAX_HOLDS:
+                hold_count += 1
+                self.adding = "hold"
+            self.form = SessionForm(data, courses=courses, venues=venues, trainers=trainers)
+            self.parts = [PartForm(data, number=n) for n in range(1, part_count + 1)]
+            self.holds = [HoldForm(data, number=n) for n in range(1, hold_count + 1)]
+            for form in self.all_forms():
+                # Another row asked for: show what was typed, judge nothing yet.
+                # Empty rows are left out, so they show no errors either.
+                if self.adding or (form is not self.form and form.is_blank()):  # type: ignore[attr-defined]
+                    _quiet(form)
+        else:
+            initial = (
+                SessionForm.initial_for(session) if session else {"no_show_charge": default_charge}
+            )
+            self.form = SessionForm(
+                initial=initial, courses=courses, venues=venues, trainers=trainers
+            )
+            parts = list(session.parts.all()) if session else []
+            holds = list(session.sector_holds.all()) if session else []
+            self.parts = [
+                PartForm(number=n, initial=PartForm.initial_for(part))
+                for n, part in enumerate(parts, start=1)
+            ] or [PartForm(number=1)]
+            self.holds = [
+                HoldForm(number=n, initial=HoldForm.initial_for(hold))
+                for n, hold in enumerate(holds, start=1)
+            ] or [HoldForm(number=1)]
+
+    def all_forms(self) -> list[forms.Form]:
+        return [self.form, *self.parts, *self.holds]
+
+    def _filled(self, rows: Iterable[Any]) -> list[Any]:
+        return [row for row in rows if not row.is_blank()]
+
+    def is_valid(self) -> bool:
+        if self.adding:
+            return False
+        valid = self.form.is_valid()
+        parts = self._filled(self.parts)
+        if not parts:
+            self.parts[0].add_error("day", "Enter the date of part 1.")
+            valid = False
+        for row in [*parts, *self._filled(self.holds)]:
+            valid = row.is_valid() and valid
+        return valid
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            "course": self.form.cleaned_data["course"],
+            "parts": [row.period() for row in self._filled(self.parts)],
+            "trainers": self.form.trainer_entries(),
+            "sector_holds": [row.entry() for row in self._filled(self.holds)],
+            **self.form.service_fields(),
+        }
+
+    def show_problems(self, problems: Iterable[tuple[str | None, str]]) -> None:
+        """Put a service's problems on the fields they name, or on the whole form."""
+        for field, message in problems:
+            name = PROBLEM_FIELDS.get(field or "", field)
+            self.form.add_error(name if name in self.form.fields else None, message)
+
+    def errors(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary, in page order."""
+        found: list[tuple[str, str]] = []
+        for form in self.all_forms():
+            for error in form.non_field_errors():
+                found.append(("session-form", str(error)))
+            for bound in form:
+                for error in bound.errors:
+                    found.append((anchor_of(bound), str(error)))
+        return found
+
+
+def _quiet(form: forms.Form) -> None:
+    """Treat ``form`` as checked and without errors (errors may still be added)."""
+    form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
+    form.cleaned_data = {}
+
+
+def anchor_of(bound) -> str:
+    """The id of the first input of a field: a date input's day box, a radio's first item."""
+    if isinstance(bound.field, forms.MultiValueField):
+        return f"{bound.auto_id}_0"
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_1"  # crispy-forms-gds numbers choices from 1
+    return bound.auto_id
+
+
+# Venues and delivery settings -------------------------------------------------------------
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, label="Name", error_messages={"required": "Enter the venue's name."}
+    )
+    address = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Address",
+        error_messages={"required": "Enter the venue's address."},
+    )
+    postcode = forms.CharField(
+        required=False,
+        max_length=10,
+        label="Postcode (optional)",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    access_information = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Access information (optional)",
+        help_text="Step-free access, hearing loop, accessible toilets, quiet room.",
+    )
+    parking = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Parking (optional)"
+    )
+    refreshments = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Refreshments (optional)"
+    )
+
+    FIELDS = ("name", "address", "postcode", "access_information", "parking", "refreshments")
+
+    @classmethod
+    def initial_for(cls, venue: Venue) -> dict[str, Any]:
+        return {name: getattr(venue, name) for name in cls.FIELDS}
+
+
+class DeliverySettingsForm(forms.Form):
+    requires_manager_approval = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Does a manager approve each booking a learner makes?",
+        help_text="The learner's line manager or agency lead approves before the place is taken.",
+        error_messages={"required": "Choose whether bookings need a manager's approval."},
+    )
+    waiting_list_mode = forms.ChoiceField(
+        choices=WaitingListMode.choices,
+        widget=forms.RadioSelect,
+        label="When a place frees up",
+        error_messages={"required": "Choose how the waiting list moves."},
+    )
+    offer_hours = forms.IntegerField(
+        min_value=1,
+        max_value=24 * 14,
+        label="Hours an offer stays open",
+        widget=_number_input(3),
+        error_messages={
+            "required": "Enter how many hours an offer stays open.",
+            "invalid": "Enter the hours an offer stays open as a whole number.",
+            "min_value": "An offer must stay open between 1 hour and 14 days (336 hours).",
+            "max_value": "An offer must stay open between 1 hour and 14 days (336 hours).",
+        },
+    )
+    reminder_days = forms.IntegerField(
+        min_value=0,
+        max_value=60,
+        label="Days before a session to send reminders",
+        widget=_number_input(2),
+        error_messages={
+            "required": "Enter how many days before a session reminders go.",
+            "invalid": "Enter the reminder days as a whole number.",
+            "min_value": "Send reminders between 0 and 60 days before.",
+            "max_value": "Send reminders between 0 and 60 days before.",
+        },
+    )
+    default_no_show_charge = forms.DecimalField(
+        min_value=Decimal("0"),
+        max_value=Decimal("99999"),
+        decimal_places=2,
+        label="Default no-show charge in £",
+        help_text="New sessions start with this charge; 0 for none.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the default no-show charge (0 for none).",
+            "invalid": "Enter the default no-show charge in pounds, like 50 or 42.50.",
+            "min_value": "The no-show charge cannot be negative.",
+        },
+    )
+
+    @staticmethod
+    def initial_for(settings: DeliverySettings) -> dict[str, Any]:
+        return {
+            "requires_manager_approval": "yes" if settings.requires_manager_approval else "no",
+            "waiting_list_mode": settings.waiting_list_mode,
+            "offer_hours": settings.offer_hours,
+            "reminder_days": settings.reminder_days,
+            "default_no_show_charge": settings.default_no_show_charge,
+        }
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the session cancelled?",
+        help_text="Everyone booked gets this in their email.",
+        error_messages={"required": "Enter the reason for cancelling the session."},
+    )
+    alternatives = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Offer these sessions of the same course instead (optional)",
+    )
+
+    def __init__(self, *args, alternatives: Sequence[Any], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions = {str(session.pk): session for session in alternatives}
+        self.fields["alternatives"].choices = [  # type: ignore[attr-defined]
+            (key, _describe(session)) for key, session in self.sessions.items()
+        ]
+
+    def chosen(self) -> list[Any]:
+        return [self.sessions[key] for key in self.cleaned_data["alternatives"]]
+
+
+def _describe(session) -> str:
+    when = session.starts_at.astimezone(london()) if session.starts_at else None
+    place = session.venue.name if session.venue_id else "Online"
+    return f"{when:%A %-d %B %Y, %H:%M} – {place}" if when else place
+
+
+class SessionFilterForm(forms.Form):
+    """The coordinator's filters on the sessions table; bad values are ignored with a message."""
+
+    course = forms.TypedChoiceField(coerce=int, required=False, label="Course", empty_value=None)
+    tier = forms.TypedChoiceField(coerce=int, required=False, label="Tier", empty_value=None)
+    status = forms.ChoiceField(required=False, label="Status")
+    starts_from = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘from’ date as a real date."},
+    )
+    starts_to = forms.DateField(
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘to’ date as a real date."},
+    )
+
+    def __init__(self, *args, courses: Iterable[Any], tiers: Iterable[Any], **kwargs) -> None:
+        from interagency.delivery.models import Session
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [  # type: ignore[attr-defined]
+            ("", "All courses"),
+            *[(c.pk, getattr(c, "shown_title", c.title)) for c in courses],
+        ]
+        self.fields["tier"].choices = [  # type: ignore[attr-defined]
+            ("", "All tiers"),
+            *[(t.pk, f"{t.framework.name}: {t.name}") for t in tiers],
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", "Upcoming"),
+            *Session.Status.choices,
+        ]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = (
+                f"Choose a {str(field.label).lower()} from the list."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_from"), data.get("starts_to")
+        if start and end and end < start:
+            self.add_error("starts_to", "The ‘to’ date must be on or after the ‘from’ date.")
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The filters that are valid; a bad one is shown as an error and left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "course_id": data.get("course"),
+            "tier_id": data.get("tier"),
+            "status": data.get("status") or "",
+            "starts_from": data.get("starts_from"),
+            "starts_to": data.get("starts_to"),
+        }

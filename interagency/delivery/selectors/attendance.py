@@ -1,0 +1,116 @@
+"""Read registers and certificates.
+
+A register is the session's confirmed bookings (regional ones included) in
+name order. Coordinators reach every session of their partnership; a trainer
+reaches only the sessions they deliver (a ``SessionTrainer`` row with their
+account), so another trainer's session is a 404 like a missing one.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from interagency.catalogue.selectors import tailoring_for
+from interagency.core.permissions import Role
+from interagency.delivery.models import (
+    Booking,
+    BookingStatus,
+    Certificate,
+    Session,
+    SessionPart,
+)
+from interagency.tenancy.models import Partnership
+
+
+def register_session(
+    partnership: Partnership, session_id: int, user, roles: Iterable[str]
+) -> Session:
+    """The session whose register ``user`` may take; raises ``Session.DoesNotExist`` otherwise."""
+    sessions = (
+        Session.objects.for_partnership(partnership)
+        .select_related("partnership", "course", "course__tier", "venue", "register_closed_by")
+        .prefetch_related(Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")))
+    )
+    if Role.COORDINATOR not in set(roles):
+        sessions = sessions.filter(trainers__user=user)
+    return sessions.get(pk=session_id)
+
+
+def register_bookings(session: Session) -> QuerySet[Booking]:
+    """The confirmed bookings of ``session`` by name, with agency and what was recorded."""
+    return (
+        Booking.objects.for_partnership(session.partnership)
+        .filter(session=session, status=BookingStatus.CONFIRMED)
+        .select_related("person", "agency", "attendance")
+        .prefetch_related("attendance__parts_attended")
+        .order_by("person__full_name", "id")
+    )
+
+
+def bookings_without_outcome(session: Session) -> list[str]:
+    """Names of the confirmed attendees who have no outcome on the register yet."""
+    return list(
+        register_bookings(session)
+        .filter(attendance__isnull=True)
+        .values_list("person__full_name", flat=True)
+    )
+
+
+def course_title_shown(session: Session) -> str:
+    """The course title as the session's partnership shows it (its local title if any)."""
+    tailoring = tailoring_for(session.partnership, session.course)
+    if tailoring is not None and tailoring.local_title:
+        return tailoring.local_title
+    return session.course.title
+
+
+# Certificates -------------------------------------------------------------------------
+
+
+def _certificates() -> QuerySet[Certificate]:
+    return Certificate.objects.select_related("booking__session", "booking__person")
+
+
+def certificates_of_user(user, partnership: Partnership) -> QuerySet[Certificate]:
+    """The certificates of ``user``'s own bookings seen from ``partnership``, newest first.
+
+    Those the partnership issued, and those another partnership of the region
+    issued to the user's person record here (a regional place). Withdrawn ones
+    are left out.
+    """
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    # cross-partnership: the user's own certificates, issued here or to their record here
+    return (
+        _certificates()
+        .filter(Q(partnership=partnership) | Q(booking__person__partnership=partnership))
+        .filter(booking__person__user=user, revoked_at__isnull=True)
+        .order_by("-attended_on", "-id")
+    )
+
+
+def certificate_for_download(
+    partnership: Partnership, user, roles: Iterable[str], number: str
+) -> Certificate:
+    """A certificate ``user`` may download; raises ``Certificate.DoesNotExist`` otherwise.
+
+    Coordinators get any the partnership issued; everyone else only their own.
+    """
+    if Role.COORDINATOR in set(roles):
+        return _certificates().filter(partnership=partnership).get(number=number)
+    return certificates_of_user(user, partnership).get(number=number)
+
+
+def certificates_of_session(session: Session) -> QuerySet[Certificate]:
+    """The certificates a closed register issued, by name."""
+    return (
+        Certificate.objects.for_partnership(session.partnership)
+        .filter(booking__session=session)
+        .order_by("person_name")
+    )
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    """The certificate with this number, for the public verification page, or None."""
+    # cross-partnership: verification is public and a number is unique across partnerships
+    return Certificate.objects.filter(number=number).first()

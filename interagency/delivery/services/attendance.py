@@ -1,0 +1,326 @@
+"""Take and close a session's register.
+
+The register opens when the session starts and lists its confirmed bookings.
+Each gets an outcome (attended, partly attended with the parts they were at,
+absent with notice, did not attend) and, when they came late, the minutes.
+Closing the register turns the outcomes into training records, no-show
+charges and certificates, all in one transaction, and only once: the close is
+claimed by a conditional UPDATE of the session's status, so two people
+closing at the same moment still make one set.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from interagency.audit.models import AuditEvent
+from interagency.audit.services import diff, record_event
+from interagency.delivery.models import (
+    Attendance,
+    AttendanceOutcome,
+    Booking,
+    BookingStatus,
+    NoShowCharge,
+    Session,
+    SessionPart,
+)
+from interagency.delivery.selectors.attendance import bookings_without_outcome
+from interagency.delivery.services.certificates import issue_certificate
+from interagency.delivery.services.errors import BookingError
+from interagency.records.services import record_session_completion
+
+MAX_LATE_MINUTES = 600
+
+
+@dataclass
+class AttendanceEntry:
+    """One line of the register as entered: a booking and what happened."""
+
+    booking: Booking
+    outcome: str
+    parts_attended: Sequence[SessionPart] = ()
+    arrived_late: bool = False
+    late_minutes: int | None = None
+
+
+class RegisterError(BookingError):
+    """Some lines of a register could not be saved; ``problems`` maps booking id to
+    ``(field, message)`` pairs. Nothing was saved."""
+
+    def __init__(self, problems: dict[int, list[tuple[str, str]]]) -> None:
+        count = sum(len(found) for found in problems.values())
+        super().__init__(f"The register has {count} problem{'s' if count != 1 else ''}.")
+        self.problems = problems
+
+
+def london_time(moment: datetime.datetime) -> str:
+    """``9:30am on 7 December 2026`` in London time, as GOV.UK writes times."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local.minute:02d}{suffix} on {local.day} {local:%B %Y}"
+
+
+def check_register_open(session: Session, *, now: datetime.datetime | None = None) -> None:
+    """Raise BookingError unless attendance may be recorded on ``session`` now."""
+    if session.status == Session.Status.CANCELLED:
+        raise BookingError("This session was cancelled, so it has no register.")
+    if session.status == Session.Status.CLOSED:
+        raise BookingError("The register of this session is closed.")
+    if session.starts_at is None:
+        raise BookingError("This session has no dates yet, so its register cannot open.")
+    if (now or timezone.now()) < session.starts_at:
+        raise BookingError(
+            f"The register opens when the session starts at {london_time(session.starts_at)}."
+        )
+
+
+def _entry_problems(entry: AttendanceEntry, parts: list[SessionPart]) -> list[tuple[str, str]]:
+    """What is wrong with one line of the register, as ``(field, message)`` pairs."""
+    name = entry.booking.person.full_name
+    problems: list[tuple[str, str]] = []
+    if entry.booking.status != BookingStatus.CONFIRMED:
+        return [("outcome", f"{name} has no confirmed place on this session.")]
+    if entry.outcome not in AttendanceOutcome.values:
+        return [("outcome", f"Select whether {name} attended.")]
+    part_ids = {part.pk for part in parts}
+    chosen = {part.pk for part in entry.parts_attended}
+    present = entry.outcome in (AttendanceOutcome.ATTENDED, AttendanceOutcome.PARTLY)
+    if chosen - part_ids:
+        problems.append(("parts", f"Select only parts of this session for {name}."))
+    elif entry.outcome == AttendanceOutcome.PARTLY and len(parts) > 1:
+        if not chosen:
+            problems.append(("parts", f"Select the parts {name} attended."))
+        elif chosen == part_ids:
+            problems.append(("parts", f"{name} attended every part: select ‘Attended’ instead."))
+    elif chosen and entry.outcome != AttendanceOutcome.PARTLY and len(parts) > 1:
+        problems.append(("parts", f"Select parts only when {name} partly attended."))
+    if entry.arrived_late and not present:
+        problems.append(("late", f"{name} can only arrive late if they attended."))
+    if entry.arrived_late:
+        minutes = entry.late_minutes
+        if minutes is None:
+            problems.append(("late_minutes", f"Enter how many minutes late {name} arrived."))
+        elif not 1 <= minutes <= MAX_LATE_MINUTES:
+            problems.append(
+                (
+                    "late_minutes",
+                    f"Minutes late for {name} must be between 1 and {MAX_LATE_MINUTES}.",
+                )
+            )
+    return problems
+
+
+def _save_entry(entry: AttendanceEntry, parts: list[SessionPart], recorded_by) -> Attendance:
+    booking = entry.booking
+    before = _attendance_snapshot(getattr(booking, "attendance", None))
+    attendance, created = Attendance.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "outcome": entry.outcome,
+            "arrived_late": entry.arrived_late,
+            "late_minutes": entry.late_minutes if entry.arrived_late else None,
+            "recorded_by": recorded_by,
+        },
+    )
+    if entry.outcome == AttendanceOutcome.PARTLY and len(parts) > 1:
+        attendance.parts_attended.set(entry.parts_attended)
+    else:
+        attendance.parts_attended.clear()
+    booking.attendance = attendance
+    after = _attendance_snapshot(attendance)
+    if before != after:
+        record_event(
+            actor=recorded_by,
+            action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+            subject=attendance,
+            partnership=booking.session.partnership,
+            changes=diff(before, after),
+        )
+    return attendance
+
+
+def _attendance_snapshot(attendance: Attendance | None) -> dict[str, Any]:
+    if attendance is None or attendance.pk is None:
+        return {}
+    return {
+        "outcome": attendance.outcome,
+        "arrived_late": attendance.arrived_late,
+        "late_minutes": attendance.late_minutes,
+        "parts_attended": sorted(part.pk for part in attendance.parts_attended.all()),
+    }
+
+
+def record_attendance(
+    *,
+    booking: Booking,
+    outcome: str,
+    parts_attended: Iterable[SessionPart] = (),
+    arrived_late: bool = False,
+    late_minutes: int | None = None,
+    recorded_by,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """Record (or correct) what happened to one confirmed booking; audited."""
+    entry = AttendanceEntry(booking, outcome, list(parts_attended), arrived_late, late_minutes)
+    session = booking.session
+    check_register_open(session, now=now)
+    parts = list(session.parts.order_by("starts_at"))
+    problems = _entry_problems(entry, parts)
+    if problems:
+        field_name, message = problems[0]
+        raise BookingError(message, field=field_name)
+    with transaction.atomic():
+        return _save_entry(entry, parts, recorded_by)
+
+
+def register_problems(
+    *,
+    session: Session,
+    entries: Sequence[AttendanceEntry],
+    parts: list[SessionPart] | None = None,
+) -> dict[int, list[tuple[str, str]]]:
+    """Every line's problems by booking id (empty when all lines may be saved)."""
+    if parts is None:
+        parts = list(session.parts.all())
+    return {
+        entry.booking.pk: found for entry in entries if (found := _entry_problems(entry, parts))
+    }
+
+
+def record_register(
+    *,
+    session: Session,
+    entries: Sequence[AttendanceEntry],
+    recorded_by,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Save many lines of the register at once: all of them, or none when any is wrong.
+
+    Raises ``RegisterError`` naming every line's problems. Returns how many lines changed
+    or were saved.
+    """
+    check_register_open(session, now=now)
+    parts = list(session.parts.all())
+    problems = register_problems(session=session, entries=entries, parts=parts)
+    if problems:
+        raise RegisterError(problems)
+    with transaction.atomic():
+        for entry in entries:
+            _save_entry(entry, parts, recorded_by)
+    return len(entries)
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def close_register(*, session: Session, closed_by, now: datetime.datetime | None = None) -> Session:
+    """Close the register: records, no-show charges and certificates, once.
+
+    Refuses before the session starts and while any confirmed booking has no
+    outcome (naming them). Closing a closed register changes nothing.
+    """
+    if session.status == Session.Status.CLOSED:
+        return session
+    now = now or timezone.now()
+    check_register_open(session, now=now)
+    missing = bookings_without_outcome(session)
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise BookingError(
+            f"Record an outcome for everyone before closing the register. Missing: {shown}."
+        )
+    parts = list(session.parts.order_by("starts_at"))
+    total_hours = sum((part.hours for part in parts), Decimal("0.0"))
+    last_day = _local_date(parts[-1].starts_at)
+    with transaction.atomic():
+        # Claim the close: whoever changes the status first does the work, once.
+        claimed = (
+            Session.objects.for_partnership(session.partnership)
+            .filter(pk=session.pk, status=Session.Status.SCHEDULED)
+            .update(
+                status=Session.Status.CLOSED,
+                register_closed_at=now,
+                register_closed_by=closed_by,
+                updated_at=now,
+            )
+        )
+        session.refresh_from_db()
+        if not claimed:
+            return session
+        bookings = list(
+            Booking.objects.for_partnership(session.partnership)
+            .filter(session=session, status=BookingStatus.CONFIRMED)
+            .select_related("person", "person__partnership", "agency", "attendance")
+            .prefetch_related("attendance__parts_attended")
+        )
+        if any(getattr(booking, "attendance", None) is None for booking in bookings):
+            # Someone added a booking between the check and the claim.
+            raise BookingError("A booking was added while closing: check the register again.")
+        counts = {"records": 0, "no_show_charges": 0, "certificates": 0}
+        for booking in bookings:
+            attendance = booking.attendance
+            if attendance.outcome == AttendanceOutcome.ATTENDED:
+                record_session_completion(
+                    booking=booking,
+                    completed_on=last_day,
+                    hours=total_hours,
+                    partly_completed=False,
+                    recorded_by=closed_by,
+                )
+                issue_certificate(
+                    booking=booking,
+                    attended_on=last_day,
+                    hours=total_hours,
+                    issued_by=closed_by,
+                )
+                counts["records"] += 1
+                counts["certificates"] += 1
+            elif attendance.outcome == AttendanceOutcome.PARTLY:
+                attended = list(attendance.parts_attended.all()) if len(parts) > 1 else parts
+                attended.sort(key=lambda part: part.starts_at)
+                record_session_completion(
+                    booking=booking,
+                    completed_on=_local_date(attended[-1].starts_at),
+                    hours=sum((part.hours for part in attended), Decimal("0.0")),
+                    partly_completed=True,
+                    recorded_by=closed_by,
+                )
+                counts["records"] += 1
+            elif attendance.outcome == AttendanceOutcome.NO_SHOW and session.no_show_charge > 0:
+                charge = NoShowCharge.objects.create(
+                    partnership=session.partnership,
+                    booking=booking,
+                    agency=booking.agency,
+                    amount=session.no_show_charge,
+                )
+                record_event(
+                    actor=closed_by,
+                    action=AuditEvent.Action.CREATED,
+                    subject=charge,
+                    partnership=session.partnership,
+                    changes={"agency": booking.agency.name, "amount": str(charge.amount)},
+                )
+                counts["no_show_charges"] += 1
+        record_event(
+            actor=closed_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=session,
+            partnership=session.partnership,
+            changes={
+                "status": [Session.Status.SCHEDULED.value, Session.Status.CLOSED.value],
+                **counts,
+            },
+        )
+        # The end-of-course evaluation opens here (evaluation issue): call its service,
+        # e.g. evaluation.services.open_course_evaluation(session=session, opened_by=closed_by),
+        # inside this transaction so a register is never closed without its evaluation.
+    return session

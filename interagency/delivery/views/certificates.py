@@ -1,0 +1,95 @@
+"""Certificates: the learner's PDF, and the public page that checks a number.
+
+A learner downloads only their own certificates (coordinators any their
+partnership issued); any other number is a 404, like one that does not exist.
+Verification needs no sign-in and shows exactly what the certificate prints.
+Numbers are 12 random characters (31^12 possibilities), so guessing finds
+nothing, and the page says the same for a number that never existed as for a
+mistyped one.
+"""
+
+import re
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from interagency.core.permissions import Action
+from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
+from interagency.delivery.selectors import attendance as selectors
+from interagency.delivery.services.certificates import render_certificate_pdf
+from interagency.tenancy.access import partnership_view
+
+_GROUP = rf"[{CERTIFICATE_ALPHABET}]{{4}}"
+NUMBER_PATTERN = re.compile(rf"^{_GROUP}-{_GROUP}-{_GROUP}$")
+
+
+def verify_url(request: HttpRequest) -> str:
+    """The address printed on certificates for checking them."""
+    return request.build_absolute_uri(reverse("sessions:verify"))
+
+
+@partnership_view(Action.VIEW_SESSIONS)
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """Download a certificate as a PDF (its learner, or a coordinator)."""
+    try:
+        certificate = selectors.certificate_for_download(
+            request.partnership,  # type: ignore[attr-defined]
+            request.user,
+            request.partnership_roles,  # type: ignore[attr-defined]
+            number,
+        )
+    except ObjectDoesNotExist:
+        raise Http404("No certificate with that number among yours.") from None
+    pdf = render_certificate_pdf(certificate, verify_url=verify_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def normalise_number(text: str) -> str:
+    """``abcd efgh jkmn`` or ``ABCDEFGHJKMN`` as printed: ``ABCD-EFGH-JKMN``."""
+    compact = re.sub(r"[\s\-–]", "", text).upper()
+    if len(compact) == 12:
+        return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    return compact
+
+
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check a certificate number: genuine (with what it prints), withdrawn, or not found."""
+    entered = request.GET.get("number", "")
+    number = normalise_number(entered)
+    error = ""
+    certificate = None
+    result = ""
+    if "number" in request.GET:
+        if not entered.strip():
+            error = "Enter the certificate number"
+        elif not NUMBER_PATTERN.match(number):
+            error = "Enter the certificate number as it is printed, like ABCD-EFGH-JKMN"
+        else:
+            certificate = selectors.certificate_by_number(number)
+            if certificate is None:
+                result = "unknown"
+            elif certificate.revoked_at is not None:
+                result = "revoked"
+            else:
+                result = "genuine"
+    response = render(
+        request,
+        "delivery/certificates/verify.html",
+        {
+            "entered": entered,
+            "number": number,
+            "error": error,
+            "result": result,
+            "certificate": certificate if result == "genuine" else None,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

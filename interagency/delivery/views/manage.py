@@ -1,0 +1,331 @@
+"""The coordinator's side of sessions: the sessions table, a session's page, its form, venues.
+
+The Sessions landing page needs ``Action.VIEW_SESSIONS`` and shows the
+coordinator's table only to those who may ``MANAGE_SESSIONS``; everything else
+here needs ``MANAGE_SESSIONS``. Sessions and venues are found through
+``delivery.selectors.sessions`` scoped to the partnership of the address, so
+another partnership's session or venue is a 404. Writes go through
+``delivery.services.sessions``; a refusal (``BookingError``) is shown in the
+GOV.UK error summary and changes nothing.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from interagency.catalogue import selectors as catalogue
+from interagency.core.permissions import Action
+from interagency.delivery.forms import (
+    CancelSessionForm,
+    DeliverySettingsForm,
+    SessionFilterForm,
+    SessionForms,
+    VenueForm,
+)
+from interagency.delivery.models import BookingStatus, Session
+from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.services import sessions as services
+from interagency.delivery.services.errors import BookingError
+from interagency.delivery.services.sessions import SessionInvalid
+from interagency.tenancy.access import partnership_view
+
+SESSIONS_PER_PAGE = 25
+manage_view = partnership_view(Action.MANAGE_SESSIONS)
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    """What ``lookup`` finds within the partnership, or a 404."""
+    try:
+        return lookup()
+    except ObjectDoesNotExist:
+        raise Http404("Not among this partnership's sessions and venues.") from None
+
+
+def _url_or_none(name: str, **kwargs) -> str | None:
+    """The address of a page another part of the app provides, once it exists."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _code(request: HttpRequest) -> str:
+    return request.partnership.code  # type: ignore[attr-defined]
+
+
+# The Sessions area --------------------------------------------------------------------------
+
+
+@partnership_view(Action.VIEW_SESSIONS)
+def index(request: HttpRequest) -> HttpResponse:
+    """The Sessions area: the coordinator's table of sessions, or the learner's ways in."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    code = partnership.code
+    actions = request.partnership_actions  # type: ignore[attr-defined]
+    links = {
+        "list": _url_or_none("sessions:list", code=code),
+        "my_bookings": _url_or_none("sessions:my-bookings", code=code),
+        "approvals": (
+            _url_or_none("sessions:approvals", code=code)
+            if Action.APPROVE_BOOKINGS in actions
+            else None
+        ),
+    }
+    if Action.MANAGE_SESSIONS not in actions:
+        return render(request, "delivery/manage/index.html", {"links": links, "manages": False})
+    courses = list(catalogue.catalogue_courses(partnership, include_hidden=True))
+    tiers = list(catalogue.tiers_of(partnership))
+    filter_form = SessionFilterForm(request.GET or None, courses=courses, tiers=tiers)
+    filters = filter_form.filters() if request.GET else {}
+    sessions = selectors.session_list(partnership, **filters)
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    warnings = selectors.list_warnings(partnership, list(page.object_list))
+    rows = [(session, warnings.get(session.pk, [])) for session in page.object_list]
+    return render(
+        request,
+        "delivery/manage/index.html",
+        {
+            "links": links,
+            "manages": True,
+            "filter_form": filter_form,
+            "page": page,
+            "rows": rows,
+            "filtered": any(value for value in filters.values()),
+        },
+    )
+
+
+# Creating and changing a session ------------------------------------------------------------
+
+
+def _session_forms(request: HttpRequest, session: Session | None = None) -> SessionForms:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    courses = catalogue.catalogue_courses(partnership)
+    if session is not None:
+        # A session keeps its course even if the course was hidden since.
+        courses = catalogue.catalogue_courses(partnership, include_hidden=True)
+    return SessionForms(
+        request.POST if request.method == "POST" else None,
+        courses=courses,
+        venues=selectors.venues_of(partnership),
+        trainers=selectors.trainer_members(partnership),
+        session=session,
+        default_charge=selectors.delivery_settings_of(partnership).default_no_show_charge,
+    )
+
+
+def _render_session_form(
+    request: HttpRequest, forms: SessionForms, session: Session | None
+) -> HttpResponse:
+    errors = forms.errors()
+    return render(
+        request,
+        "delivery/manage/session_form.html",
+        {
+            "forms": forms,
+            "form": forms.form,
+            "errors": errors,
+            "session": session,
+            "focus": forms.adding,
+        },
+        status=200,
+    )
+
+
+@manage_view
+def session_new(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    forms = _session_forms(request)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            session = services.create_session(
+                partnership=partnership, created_by=request.user, **forms.service_arguments()
+            )
+        except SessionInvalid as error:
+            forms.show_problems(error.problems)
+        except BookingError as error:
+            forms.show_problems([(error.field, error.message)])
+        else:
+            messages.success(request, f"Session of {session.course} added.")
+            return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    return _render_session_form(request, forms, None)
+
+
+@manage_view
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    session = _found(lambda: selectors.session_in(partnership, session_id))
+    if session.status != Session.Status.SCHEDULED:
+        messages.error(request, f"This session is {session.get_status_display().lower()}.")
+        return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    forms = _session_forms(request, session)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            services.update_session(
+                session=session, changed_by=request.user, **forms.service_arguments()
+            )
+        except SessionInvalid as error:
+            forms.show_problems(error.problems)
+        except BookingError as error:
+            forms.show_problems([(error.field, error.message)])
+        else:
+            messages.success(request, "Session changes saved.")
+            return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    return _render_session_form(request, forms, session)
+
+
+# The coordinator's session page ---------------------------------------------------------------
+
+
+@manage_view
+def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Summary, bookings, waiting list, the multi-agency mix and warnings of one session."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    session = _found(lambda: selectors.session_in(partnership, session_id))
+    bookings = selectors.session_bookings(session)
+    mix = selectors.session_mix(bookings)
+    waiting = selectors.waiting_in_order(bookings)
+    listed = [b for b in bookings if b.status != BookingStatus.WAITING]
+    return render(
+        request,
+        "delivery/manage/session.html",
+        {
+            "session": session,
+            "parts": list(session.parts.all()),
+            "trainers": list(session.trainers.all()),
+            "holds": list(session.sector_holds.all()),
+            "bookings": listed,
+            "waiting": list(enumerate(waiting, start=1)),
+            "mix": mix,
+            "warnings": selectors.session_warnings(session, mix),
+            "register_url": _url_or_none(
+                "sessions:register", code=partnership.code, session_id=session.pk
+            ),
+            "learner_url": _url_or_none(
+                "sessions:detail", code=partnership.code, session_id=session.pk
+            ),
+            "is_scheduled": session.status == Session.Status.SCHEDULED,
+            "has_started": bool(session.starts_at and session.starts_at <= timezone.now()),
+        },
+    )
+
+
+@manage_view
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Confirm the cancellation, with a reason and other dates of the course to offer."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    session = _found(lambda: selectors.session_in(partnership, session_id))
+    if session.status != Session.Status.SCHEDULED:
+        messages.error(request, f"This session is {session.get_status_display().lower()}.")
+        return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    alternatives = list(selectors.alternative_sessions(session))
+    form = CancelSessionForm(
+        request.POST if request.method == "POST" else None, alternatives=alternatives
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_session(
+                session=session,
+                cancelled_by=request.user,
+                reason=form.cleaned_data["reason"],
+                alternatives=form.chosen(),
+            )
+        except BookingError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            messages.success(request, "Session cancelled. Everyone booked is being told by email.")
+            return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    booked = sum(1 for b in selectors.session_bookings(session) if b.is_live)
+    return render(
+        request,
+        "delivery/manage/cancel.html",
+        {"session": session, "form": form, "booked": booked, "alternatives": alternatives},
+    )
+
+
+# Venues ----------------------------------------------------------------------------------------
+
+
+@manage_view
+def venues(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    return render(
+        request, "delivery/manage/venues.html", {"venues": selectors.venues_of(partnership)}
+    )
+
+
+def _save_venue(form: VenueForm, write: Callable[[], Any]) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        write()
+    except SessionInvalid as error:
+        for field, message in error.problems:
+            form.add_error(field if field in form.fields else None, message)
+        return False
+    return True
+
+
+@manage_view
+def venue_new(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = VenueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _save_venue(
+        form,
+        lambda: services.create_venue(
+            partnership=partnership, created_by=request.user, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, f"{form.cleaned_data['name']} added.")
+        return redirect("sessions:venues", code=partnership.code)
+    return render(request, "delivery/manage/venue_form.html", {"form": form, "venue": None})
+
+
+@manage_view
+def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    venue = _found(lambda: selectors.venue_in(partnership, venue_id))
+    form = VenueForm(
+        request.POST if request.method == "POST" else None, initial=VenueForm.initial_for(venue)
+    )
+    if request.method == "POST" and _save_venue(
+        form,
+        lambda: services.update_venue(venue=venue, changed_by=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, f"{venue.name} saved.")
+        return redirect("sessions:venues", code=partnership.code)
+    return render(request, "delivery/manage/venue_form.html", {"form": form, "venue": venue})
+
+
+# Delivery settings ---------------------------------------------------------------------------
+
+
+@manage_view
+def delivery_settings(request: HttpRequest) -> HttpResponse:
+    """How the partnership runs bookings: approval, the waiting list, reminders, charges."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    current = selectors.delivery_settings_of(partnership)
+    form = DeliverySettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial=DeliverySettingsForm.initial_for(current),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_delivery_settings(
+                partnership=partnership, changed_by=request.user, **form.cleaned_data
+            )
+        except SessionInvalid as error:
+            for field, message in error.problems:
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Booking settings saved.")
+            return redirect("sessions:settings", code=partnership.code)
+    return render(request, "delivery/manage/settings.html", {"form": form})
