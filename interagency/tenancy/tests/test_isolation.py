@@ -214,6 +214,15 @@ def b_register_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_managed_rows(world: World, key: str) -> list[dict]:
+    """B's scheduled session and its venue by ``key``, under B's code and A's."""
+    from interagency.delivery.tests.factories import SessionFactory
+
+    session = SessionFactory.create(partnership=world.b, course=world.b_local_course)
+    ids = {"session_id": session.pk, "venue_id": session.venue_id}
+    return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -473,6 +482,34 @@ CASES: dict[str, Case | Public] = {
     "sessions:register-print": Case(lambda w: b_register_rows(w, "session_id")),
     "sessions:certificate": Case(lambda w: b_register_rows(w, "number")),
     "sessions:verify": Public("shows only what a certificate prints, to whoever has its number"),
+    # Coordinator session pages: B's code, and B's session or venue under A's code.
+    "sessions:index": Case(foreign_code),
+    "sessions:session-new": Case(
+        foreign_code, methods=("get", "post"), body={"capacity": "5", "save": "1"}
+    ),
+    "sessions:manage": Case(lambda w: b_managed_rows(w, "session_id")),
+    "sessions:session-edit": Case(
+        lambda w: b_managed_rows(w, "session_id"),
+        methods=("get", "post"),
+        body={"capacity": "1", "save": "1"},
+    ),
+    "sessions:session-cancel": Case(
+        lambda w: b_managed_rows(w, "session_id"),
+        methods=("get", "post"),
+        body={"reason": "Taken over"},
+    ),
+    "sessions:venues": Case(foreign_code),
+    "sessions:venue-new": Case(
+        foreign_code, methods=("get", "post"), body={"name": "Taken", "address": "Over"}
+    ),
+    "sessions:venue-edit": Case(
+        lambda w: b_managed_rows(w, "venue_id"),
+        methods=("get", "post"),
+        body={"name": "Taken", "address": "Over"},
+    ),
+    "sessions:settings": Case(
+        foreign_code, methods=("get", "post"), body={"offer_hours": "1", "reminder_days": "1"}
+    ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
