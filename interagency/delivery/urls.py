@@ -2,9 +2,27 @@
 
 from django.urls import path
 
+from interagency.delivery.views import learner
+
 app_name = "sessions"
 
 urlpatterns: list = []
+
+# Learners, managers and agency leads: find, book, cancel, approve (views/learner.py).
+S = "p/<slug:code>/sessions/"
+urlpatterns += [
+    path(f"{S}upcoming/", learner.session_list, name="list"),
+    path(f"{S}<int:session_id>/", learner.session_detail, name="detail"),
+    path(f"{S}<int:session_id>/book/", learner.book, name="book"),
+    path(f"{S}<int:session_id>/book-people/", learner.book_people, name="book-people"),
+    path(f"{S}my-bookings/", learner.my_bookings, name="my-bookings"),
+    path(f"{S}bookings/<int:booking_id>/cancel/", learner.cancel, name="booking-cancel"),
+    path(f"{S}bookings/<int:booking_id>/accept/", learner.accept_offer, name="offer-accept"),
+    path(f"{S}bookings/<int:booking_id>/decline/", learner.decline_offer, name="offer-decline"),
+    path(f"{S}approvals/", learner.approvals, name="approvals"),
+    path(f"{S}approvals/<int:booking_id>/approve/", learner.approve, name="approve"),
+    path(f"{S}approvals/<int:booking_id>/refuse/", learner.refuse, name="refuse"),
+]
 
 # Coordinators: the Sessions landing page (everyone), sessions, venues, booking settings
 # (views/manage.py).

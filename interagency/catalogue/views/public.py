@@ -30,6 +30,7 @@ from interagency.catalogue.models import (
     Tier,
 )
 from interagency.core.permissions import Action
+from interagency.delivery.selectors.listings import upcoming_for_course
 from interagency.tenancy.access import public_partnership_view
 
 COURSES_PER_PAGE = 50
@@ -114,6 +115,8 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
                 i.pathway.role for i in items if i.kind == PathwayItem.Kind.RECOMMENDED
             ],
             "adjoining": _adjoining_sentence(adjoining),
+            # The next few dates (one query), linking to the sessions pages.
+            "upcoming_sessions": upcoming_for_course(partnership, found.pk),
         },
     )
 

@@ -223,6 +223,21 @@ def b_managed_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_session_rows(world: World, key: str) -> list[dict]:
+    """B's session (closed to the region) and a booking on it by ``key``, under B's code and A's."""
+    from interagency.delivery.models import BookingStatus
+    from interagency.delivery.tests.factories import BookingFactory
+
+    booking = BookingFactory.create(
+        session__partnership=world.b,
+        session__course=world.b_local_course,
+        status=BookingStatus.AWAITING_APPROVAL,
+        confirmed_at=None,
+    )
+    ids = {"session_id": booking.session_id, "booking_id": booking.pk}
+    return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -509,6 +524,24 @@ CASES: dict[str, Case | Public] = {
     ),
     "sessions:settings": Case(
         foreign_code, methods=("get", "post"), body={"offer_hours": "1", "reminder_days": "1"}
+    ),
+    # Sessions, learner side: B's session and a booking on it, under B's code and A's.
+    "sessions:list": Case(foreign_code),
+    "sessions:detail": Case(lambda w: b_session_rows(w, "session_id")),
+    "sessions:book": Case(lambda w: b_session_rows(w, "session_id"), methods=("post",)),
+    "sessions:book-people": Case(
+        lambda w: b_session_rows(w, "session_id"), methods=("get", "post"), body={"people": ["1"]}
+    ),
+    "sessions:my-bookings": Case(foreign_code),
+    "sessions:booking-cancel": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("get", "post"), body={"reason": "x"}
+    ),
+    "sessions:offer-accept": Case(lambda w: b_session_rows(w, "booking_id"), methods=("post",)),
+    "sessions:offer-decline": Case(lambda w: b_session_rows(w, "booking_id"), methods=("post",)),
+    "sessions:approvals": Case(foreign_code),
+    "sessions:approve": Case(lambda w: b_session_rows(w, "booking_id"), methods=("post",)),
+    "sessions:refuse": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("get", "post"), body={"reason": "x"}
     ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(

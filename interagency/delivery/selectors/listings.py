@@ -1,0 +1,400 @@
+"""What learners and their managers read about sessions: lists, the calendar, one
+session, their own bookings and the bookings waiting for their approval.
+
+Every read starts from the partnership in the address. Two reads reach beyond
+it on purpose and say so: sessions of other partnerships of the same region
+that opened places to the region (``regional_places > 0``), and bookings a
+person of this partnership holds on such a session (the booking belongs to
+the host partnership).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from interagency.catalogue.models import CourseTailoring
+from interagency.catalogue.selectors import catalogue_courses, tiers_of
+from interagency.delivery.models import (
+    LIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Certificate,
+    Session,
+    SessionFormat,
+    SessionPart,
+    SessionTrainer,
+    Venue,
+)
+from interagency.delivery.selectors.attendance import certificates_of_user
+from interagency.delivery.selectors.bookings import awaiting_approval_for
+from interagency.people.models import Person
+from interagency.people.visibility import visible_people
+from interagency.tenancy.models import Partnership
+
+UPCOMING_ON_COURSE_PAGE = 5
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """The list's filters, as read from the address (all optional)."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    course_id: int | None = None
+    tier_id: int | None = None
+    venue_id: int | None = None
+    format: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return any(
+            value not in (None, "")
+            for value in (
+                self.date_from,
+                self.date_to,
+                self.course_id,
+                self.tier_id,
+                self.venue_id,
+                self.format,
+            )
+        )
+
+
+def london_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of ``day`` in Europe/London, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _shown_course_title() -> Coalesce:
+    """The course title as the host partnership shows it (its local title, if any)."""
+    # cross-partnership: each session's own (host) partnership's tailoring, never another's.
+    tailoring = CourseTailoring.objects.filter(
+        partnership_id=OuterRef("partnership_id"), course_id=OuterRef("course_id")
+    )
+    return Coalesce(
+        NullIf(Subquery(tailoring.values("local_title")[:1]), Value("")), "course__title"
+    )
+
+
+def _listed(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """What a row of a list needs, in one query: course, tier, venue, host, parts count."""
+    return (
+        sessions.select_related("course__tier", "venue", "partnership")
+        .annotate(
+            course_title=_shown_course_title(),
+            part_count=Coalesce(
+                Subquery(
+                    SessionPart.objects.filter(session=OuterRef("pk"))
+                    .values("session")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def _filtered(sessions: QuerySet[Session], filters: SessionFilters) -> QuerySet[Session]:
+    if filters.date_from:
+        sessions = sessions.filter(starts_at__gte=london_midnight(filters.date_from))
+    if filters.date_to:
+        end = london_midnight(filters.date_to + datetime.timedelta(days=1))
+        sessions = sessions.filter(starts_at__lt=end)
+    if filters.course_id:
+        sessions = sessions.filter(course_id=filters.course_id)
+    if filters.tier_id:
+        sessions = sessions.filter(course__tier_id=filters.tier_id)
+    if filters.venue_id:
+        sessions = sessions.filter(venue_id=filters.venue_id)
+    if filters.format:
+        sessions = sessions.filter(format=filters.format)
+    return sessions
+
+
+def upcoming_sessions(
+    partnership: Partnership,
+    filters: SessionFilters = SessionFilters(),
+    *,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Session]:
+    """The partnership's scheduled sessions that have not started, filtered, soonest first."""
+    sessions = Session.objects.for_partnership(partnership).filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now or timezone.now()
+    )
+    return _listed(_filtered(sessions, filters))
+
+
+def regional_sessions(
+    partnership: Partnership,
+    filters: SessionFilters = SessionFilters(),
+    *,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Session]:
+    """Upcoming sessions of the region's other partnerships that open places to the region."""
+    # cross-partnership: regional places (other partnerships of the same region share them).
+    sessions = Session.objects.filter(
+        partnership__region_id=partnership.region_id,
+        status=Session.Status.SCHEDULED,
+        regional_places__gt=0,
+        starts_at__gt=now or timezone.now(),
+    ).exclude(partnership=partnership)
+    return _listed(_filtered(sessions, filters))
+
+
+def sessions_in_month(
+    partnership: Partnership, year: int, month: int, filters: SessionFilters = SessionFilters()
+) -> list[Session]:
+    """The partnership's scheduled sessions starting in a month (London time), with their
+    parts, for the calendar. Past days of the month are included, so it reads as a month.
+    """
+    first = datetime.date(year, month, 1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    sessions = Session.objects.for_partnership(partnership).filter(
+        status=Session.Status.SCHEDULED,
+        starts_at__gte=london_midnight(first),
+        starts_at__lt=london_midnight(following),
+    )
+    parts = Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at"))
+    return list(_listed(_filtered(sessions, filters)).prefetch_related(parts))
+
+
+def upcoming_for_course(
+    partnership: Partnership, course_id: int, *, limit: int = UPCOMING_ON_COURSE_PAGE
+) -> list[Session]:
+    """The next few scheduled sessions of one course in the partnership (the course page)."""
+    sessions = (
+        Session.objects.for_partnership(partnership)
+        .filter(status=Session.Status.SCHEDULED, course_id=course_id, starts_at__gt=timezone.now())
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
+    return list(sessions[:limit])
+
+
+# Filter choices ---------------------------------------------------------------------
+
+
+def courses_with_upcoming_sessions(partnership: Partnership) -> QuerySet[Any]:
+    """The catalogue's courses that have an upcoming scheduled session (the course filter)."""
+    upcoming = Session.objects.for_partnership(partnership).filter(
+        course=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+    )
+    return catalogue_courses(partnership).filter(Exists(upcoming))
+
+
+def session_tiers(partnership: Partnership) -> QuerySet[Any]:
+    return tiers_of(partnership)
+
+
+def venues_of(partnership: Partnership) -> QuerySet[Venue]:
+    return Venue.objects.for_partnership(partnership).order_by("name")
+
+
+def session_formats() -> list[tuple[str, str]]:
+    return list(SessionFormat.choices)
+
+
+# One session ------------------------------------------------------------------------
+
+
+def _with_detail(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return _listed(sessions).prefetch_related(
+        Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
+        Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
+    )
+
+
+def session_for_viewer(partnership: Partnership, session_id: int) -> Session:
+    """A session of the partnership (any status), or a regional one it may book; else
+    DoesNotExist, so another partnership's session reads as one that does not exist."""
+    own = Session.objects.for_partnership(partnership).filter(pk=session_id)
+    found = _with_detail(own).first()
+    if found is not None:
+        return found
+    # cross-partnership: regional places (a session the host opened to its region).
+    regional = Session.objects.filter(
+        pk=session_id,
+        partnership__region_id=partnership.region_id,
+        status=Session.Status.SCHEDULED,
+        regional_places__gt=0,
+    )
+    return _with_detail(regional).get()
+
+
+def people_of_user(partnership: Partnership, user: Any) -> QuerySet[Person]:
+    """The user's own person records in the partnership (usually one; none for some members)."""
+    if user is None or not user.is_authenticated:
+        return Person.objects.none()
+    return Person.objects.for_partnership(partnership).filter(user=user, merged_into__isnull=True)
+
+
+def viewer_booking(partnership: Partnership, user: Any, session: Session) -> Booking | None:
+    """The viewer's live booking on ``session`` (else their latest one), if any."""
+    # cross-partnership: the user's own bookings on a regional session are hosted by it.
+    bookings = Booking.objects.filter(
+        session=session, person__in=people_of_user(partnership, user)
+    ).order_by("-booked_at", "-pk")
+    live = [booking for booking in bookings if booking.is_live]
+    return live[0] if live else (bookings[0] if bookings else None)
+
+
+# The viewer's bookings ---------------------------------------------------------------
+
+
+def _waiting_position() -> Subquery:
+    """1 + the number of people ahead on the same session's waiting list."""
+    ahead = (
+        Booking.objects.filter(session_id=OuterRef("session_id"), status=BookingStatus.WAITING)
+        .filter(
+            Q(waiting_since__lt=OuterRef("waiting_since"))
+            | Q(waiting_since=OuterRef("waiting_since"), pk__lt=OuterRef("pk"))
+        )
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.select_related(
+        "session__course__tier", "session__venue", "session__partnership", "person__agency"
+    ).annotate(
+        course_title=Coalesce(
+            NullIf(
+                Subquery(
+                    # cross-partnership: the host partnership's title of the course.
+                    CourseTailoring.objects.filter(
+                        partnership_id=OuterRef("session__partnership_id"),
+                        course_id=OuterRef("session__course_id"),
+                    ).values("local_title")[:1]
+                ),
+                Value(""),
+            ),
+            "session__course__title",
+        ),
+        people_ahead=Coalesce(_waiting_position(), Value(0)),
+    )
+
+
+def bookings_of_user(partnership: Partnership, user: Any) -> QuerySet[Booking]:
+    """Every booking of the user's person records in the partnership, wherever hosted."""
+    # cross-partnership: the learner's own bookings on regional sessions are hosted elsewhere.
+    bookings = Booking.objects.filter(person__in=people_of_user(partnership, user))
+    return _booking_rows(bookings).order_by("session__starts_at", "pk")
+
+
+def split_bookings(
+    bookings: QuerySet[Booking], *, now: datetime.datetime | None = None
+) -> tuple[list[Booking], list[Booking]]:
+    """``(upcoming, past)``: upcoming soonest first, past most recent first."""
+    now = now or timezone.now()
+    upcoming: list[Booking] = []
+    past: list[Booking] = []
+    for booking in bookings:
+        ends = booking.session.ends_at or booking.session.starts_at
+        (upcoming if ends is None or ends > now else past).append(booking)
+    past.reverse()
+    return upcoming, past
+
+
+def managed_booking_in(partnership: Partnership, user: Any, roles: Any, booking_id: int) -> Booking:
+    """A booking of a person the member may see (themselves, their team, their agencies,
+    everyone for a coordinator); DoesNotExist for anyone else's."""
+    people = visible_people(partnership, user, roles)
+    # cross-partnership: a person of this partnership may hold a regional booking elsewhere.
+    bookings = Booking.objects.filter(pk=booking_id, person__in=people)
+    return _booking_rows(bookings).get()
+
+
+def awaiting_approval(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """Bookings awaiting approval of the people the member manages (not their own), with
+    what the approvals page shows."""
+    return _booking_rows(awaiting_approval_for(partnership, user, roles)).order_by(
+        "booked_at", "pk"
+    )
+
+
+def certificates_for(partnership: Partnership, user: Any) -> list[Certificate]:
+    """The user's certificates (issued here, or to their record here by the region)."""
+    return list(certificates_of_user(user, partnership))
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """Whether a session takes bookings now, and the sentence that says so."""
+
+    is_open: bool
+    text: str
+
+
+def booking_window(session: Session, *, now: datetime.datetime | None = None) -> BookingWindow:
+    """Open or closed for booking, from the session's own fields (no query)."""
+    now = now or timezone.now()
+    local = timezone.localtime
+    if session.status == Session.Status.CANCELLED:
+        return BookingWindow(False, "Cancelled")
+    if session.status == Session.Status.CLOSED or (session.starts_at and session.starts_at <= now):
+        return BookingWindow(False, "Booking closed: the session has started")
+    if session.booking_opens_at and session.booking_opens_at > now:
+        opens = local(session.booking_opens_at)
+        return BookingWindow(False, f"Booking opens {opens:%-d %B %Y} at {clock_text(opens)}")
+    if session.booking_closes_at and session.booking_closes_at <= now:
+        return BookingWindow(False, "Booking closed")
+    if session.booking_closes_at:
+        closes = local(session.booking_closes_at)
+        return BookingWindow(True, f"Booking open until {closes:%-d %B %Y} at {clock_text(closes)}")
+    return BookingWindow(True, "Booking open")
+
+
+def clock_text(moment: datetime.datetime) -> str:
+    """GOV.UK style times: 9:30am, 4pm, midday, midnight."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def is_late_cancellation(session: Session, *, now: datetime.datetime | None = None) -> bool:
+    """Would cancelling now be a late cancellation (after the session's cut-off)?"""
+    now = now or timezone.now()
+    return bool(session.cancellation_cutoff and session.cancellation_cutoff < now)
+
+
+# Booking people from a team -----------------------------------------------------------
+
+
+def search_people(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """``people`` (already narrowed to those the member may book) matching every word typed."""
+    for word in text.split()[:5]:
+        people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
+    return people.select_related("agency", "service").order_by("full_name", "pk")
+
+
+def live_bookings_by_person(session: Session, person_ids: list[int]) -> dict[int, Booking]:
+    """The live bookings on ``session`` of the given people, by person id (one query)."""
+    # cross-partnership: the bookings of people a member may book, on a regional session too.
+    bookings = Booking.objects.filter(
+        session=session, person_id__in=person_ids, status__in=LIVE_STATUSES
+    )
+    return {booking.person_id: booking for booking in bookings}

@@ -1,0 +1,480 @@
+"""The learner's side of sessions: find a session, book, manage one's bookings, approve.
+
+Every page needs ``Action.VIEW_SESSIONS`` (or the stronger action it names) in
+the partnership of the address. Sessions are read through
+``delivery.selectors.listings`` (the partnership's own, plus sessions other
+partnerships of the region opened to it); bookings are those of the people the
+member may see, so anyone else's booking is a 404. Every write goes through
+``delivery.services.bookings``; a refusal (``BookingError``) is shown in an
+error summary and changes nothing.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interagency.core.permissions import Action
+from interagency.delivery.forms_booking import (
+    BookPeopleForm,
+    CancelForm,
+    RefuseForm,
+    SessionFilterForm,
+    parse_month,
+)
+from interagency.delivery.models import Booking, BookingStatus, Session
+from interagency.delivery.selectors import bookings as booking_selectors
+from interagency.delivery.selectors import listings
+from interagency.delivery.services import bookings as booking_services
+from interagency.delivery.services.errors import BookingError
+from interagency.tenancy.access import partnership_view
+
+SESSIONS_PER_PAGE = 25
+REGIONAL_PER_PAGE = 10
+PEOPLE_PER_PAGE = 25
+BOOKINGS_PER_PAGE = 50
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    """What ``lookup`` finds within what the member may see, or a 404."""
+    try:
+        return lookup()
+    except (ObjectDoesNotExist, ValueError):
+        raise Http404("Not among the sessions and bookings you may see.") from None
+
+
+def _actions(request: HttpRequest) -> frozenset[Action]:
+    return request.partnership_actions  # type: ignore[attr-defined]
+
+
+def _manage_link(request: HttpRequest, session: Session) -> str | None:
+    """The coordinator's page of the session, once it exists, for those who manage sessions."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    if Action.MANAGE_SESSIONS not in _actions(request) or session.partnership_id != partnership.pk:
+        return None
+    for kwargs in ({"session_id": session.pk}, {}):
+        try:
+            return reverse("sessions:manage", kwargs={"code": partnership.code, **kwargs})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _certificate_links(request: HttpRequest, certificates: list) -> list[tuple[Any, str | None]]:
+    """Each certificate with its download address, once the certificates page exists."""
+    code = request.partnership.code  # type: ignore[attr-defined]
+    links = []
+    for certificate in certificates:
+        url = None
+        for kwargs in ({"number": certificate.number}, {"certificate_id": certificate.pk}):
+            try:
+                url = reverse("sessions:certificate", kwargs={"code": code, **kwargs})
+                break
+            except NoReverseMatch:
+                continue
+        links.append((certificate, url))
+    return links
+
+
+# The sessions list and calendar --------------------------------------------------------
+
+
+@partnership_view(Action.VIEW_SESSIONS)
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions as a filtered list (paginated) or a month's calendar.
+
+    The filters are a GET form, so the page works without JavaScript; with
+    htmx the form swaps in only the results.
+    """
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = SessionFilterForm(
+        request.GET,
+        courses=listings.courses_with_upcoming_sessions(partnership),
+        tiers=listings.session_tiers(partnership),
+        venues=listings.venues_of(partnership),
+    )
+    filters = form.filters()
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "form": form,
+        "filters": filters,
+        "now": now,
+        "may_approve": Action.APPROVE_BOOKINGS in _actions(request),
+    }
+    if request.GET.get("view") == "calendar":
+        context.update(_calendar_context(request, partnership, filters))
+        context["view"] = "calendar"
+    else:
+        page = Paginator(
+            listings.upcoming_sessions(partnership, filters, now=now), SESSIONS_PER_PAGE
+        )
+        page_obj = page.get_page(request.GET.get("page"))
+        regional = Paginator(
+            listings.regional_sessions(partnership, filters, now=now), REGIONAL_PER_PAGE
+        ).get_page(request.GET.get("regional_page"))
+        context.update(
+            {
+                "view": "list",
+                "page": page_obj,
+                "rows": _rows(page_obj.object_list, now),
+                "regional": regional,
+                "regional_rows": _rows(regional.object_list, now),
+            }
+        )
+    if request.htmx and form.errors:  # type: ignore[attr-defined]
+        # The error summary sits outside the results: load the whole page to show it.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    template = "delivery/learner/session_list.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+def _rows(sessions: Any, now: datetime.datetime) -> list[tuple[Session, listings.BookingWindow]]:
+    return [(session, listings.booking_window(session, now=now)) for session in sessions]
+
+
+def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> dict[str, Any]:
+    """A month as weeks of days (Monday first), each day with its sessions."""
+    today = timezone.localdate()
+    first, month_error = parse_month(request.GET.get("month"), today=today)
+    sessions = listings.sessions_in_month(partnership, first.year, first.month, filters)
+    # Each part on its own day (a modular course shows on every day it meets).
+    by_day: dict[datetime.date, list[tuple[Session, int | None]]] = defaultdict(list)
+    for session in sessions:
+        parts = list(session.parts.all())
+        for number, part in enumerate(parts, start=1):
+            by_day[timezone.localdate(part.starts_at)].append(
+                (session, number if len(parts) > 1 else None)
+            )
+    weeks = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == first.month,
+                "is_today": day == today,
+                "sessions": by_day.get(day, []) if day.month == first.month else [],
+            }
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return {
+        "month": first,
+        "month_error": month_error,
+        "weeks": weeks,
+        "month_count": len(sessions),
+        "previous_month": f"{previous:%Y-%m}",
+        "previous_label": f"{previous:%B %Y}",
+        "next_month": f"{following:%Y-%m}",
+        "next_label": f"{following:%B %Y}",
+        "day_names": list(calendar.day_name),
+    }
+
+
+# One session -------------------------------------------------------------------------
+
+
+def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    now = timezone.now()
+    window = listings.booking_window(session, now=now)
+    own_people = list(listings.people_of_user(partnership, request.user)[:1])
+    booking = listings.viewer_booking(partnership, request.user, session)
+    has_live_booking = booking is not None and booking.is_live
+    may_book_others = Action.BOOK_FOR_OTHERS in _actions(request)
+    return {
+        "session": session,
+        "parts": list(session.parts.all()),
+        "trainers": list(session.trainers.all()),
+        "window": window,
+        "is_regional": session.partnership_id != partnership.pk,
+        "booking": booking,
+        "show_joining_details": booking is not None and booking.status == BookingStatus.CONFIRMED,
+        "may_book_self": bool(own_people) and window.is_open and not has_live_booking,
+        "has_person_record": bool(own_people),
+        "may_book_others": may_book_others and window.is_open,
+        "is_full": session.places_left == 0,
+        "manage_link": _manage_link(request, session),
+    }
+
+
+@partnership_view(Action.VIEW_SESSIONS)
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A session as learners see it: course, parts, venue, places and the booking buttons."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    return render(
+        request, "delivery/learner/session_detail.html", _session_context(request, session)
+    )
+
+
+def _booked_message(booking: Booking, *, own: bool) -> str:
+    who = "You are" if own else f"{booking.person.full_name} is"
+    if booking.status == BookingStatus.CONFIRMED:
+        return f"{who} booked on this session. A confirmation email is on its way."
+    if booking.status == BookingStatus.WAITING:
+        return f"{who} on the waiting list. We will email if a place comes up."
+    if booking.status == BookingStatus.AWAITING_APPROVAL:
+        return f"{'Your' if own else 'The'} booking is waiting for a manager's approval."
+    return f"Booking made: {booking.get_status_display().lower()}."
+
+
+@require_POST
+@partnership_view(Action.VIEW_SESSIONS)
+def book(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Book the signed-in learner (their own person record) on a session."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    person = listings.people_of_user(partnership, request.user).first()
+    try:
+        if person is None:
+            raise BookingError(
+                "You cannot book yourself because this partnership has no staff record "
+                "linked to your account. Ask your training coordinator to add you."
+            )
+        booking = booking_services.book_place(
+            session=session, person=person, booked_by=request.user
+        )
+    except BookingError as error:
+        context = _session_context(request, session)
+        context["booking_error"] = error.message
+        return render(request, "delivery/learner/session_detail.html", context, status=400)
+    messages.success(request, _booked_message(booking, own=True))
+    return redirect("sessions:detail", code=partnership.code, session_id=session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.BOOK_FOR_OTHERS)
+def book_people(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Book people of the member's team (their agencies, for a lead) on a session, in bulk.
+
+    The people are found by a search and paginated, so a lead of a large agency
+    never gets a list of thousands; the ticked ones are checked against those
+    the member may book, and each gets an outcome or the reason it failed.
+    """
+    partnership = request.partnership  # type: ignore[attr-defined]
+    roles = request.partnership_roles  # type: ignore[attr-defined]
+    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    bookable = booking_selectors.bookable_people_for(request.user, partnership, roles)
+    form = BookPeopleForm(request.POST if request.method == "POST" else None, bookable=bookable)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = booking_services.book_people(
+                session=session, people=list(form.cleaned_data["people"]), booked_by=request.user
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+    search = request.GET.get("q", "").strip()[:100]
+    found = listings.search_people(bookable, search)
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    booked = listings.live_bookings_by_person(session, [person.pk for person in people])
+    return render(
+        request,
+        "delivery/learner/book_people.html",
+        {
+            "session": session,
+            "window": listings.booking_window(session),
+            "form": form,
+            "search": search,
+            "page": page,
+            "people": [(person, booked.get(person.pk)) for person in people],
+            "results": results,
+            "selected": {str(value) for value in form["people"].value() or []},
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# My bookings ----------------------------------------------------------------------------
+
+
+@partnership_view(Action.VIEW_SESSIONS)
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    """The learner's bookings (upcoming and past), offers to answer, and certificates."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    now = timezone.now()
+    upcoming, past = listings.split_bookings(
+        listings.bookings_of_user(partnership, request.user), now=now
+    )
+    return render(
+        request,
+        "delivery/learner/my_bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past[:BOOKINGS_PER_PAGE],
+            "past_count": len(past),
+            "has_person_record": listings.people_of_user(partnership, request.user).exists(),
+            "certificates": _certificate_links(
+                request, listings.certificates_for(partnership, request.user)
+            ),
+            "now": now,
+        },
+    )
+
+
+def _back_to(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """After a change: the learner's own bookings, or the session for someone else's."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    if booking.person.user_id == request.user.pk:
+        return redirect("sessions:my-bookings", code=partnership.code)
+    return redirect("sessions:detail", code=partnership.code, session_id=booking.session_id)
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.VIEW_SESSIONS)
+def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Confirm, then cancel a booking (one's own, or a team member's for a manager)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    roles = request.partnership_roles  # type: ignore[attr-defined]
+    booking = _found(
+        lambda: listings.managed_booking_in(partnership, request.user, roles, booking_id)
+    )
+    if not booking_selectors.may_cancel(request.user, roles, booking):
+        raise Http404("Not among the bookings you may cancel.")
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    error = None
+    if not booking.is_live:
+        error = f"This booking cannot be cancelled: it is {booking.get_status_display().lower()}."
+    elif request.method == "POST" and form.is_valid():
+        try:
+            booking_services.cancel_booking(
+                booking=booking, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except BookingError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, f"Booking on {booking.course_title} cancelled.")
+            return _back_to(request, booking)
+    return render(
+        request,
+        "delivery/learner/cancel.html",
+        {
+            "booking": booking,
+            "form": form,
+            "booking_error": error,
+            "is_late": listings.is_late_cancellation(booking.session),
+            "is_own": booking.person.user_id == request.user.pk,
+        },
+        status=400 if (error or form.errors) and request.method == "POST" else 200,
+    )
+
+
+def _answer_offer(request: HttpRequest, booking_id: int, *, accept: bool) -> HttpResponse:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    booking = _found(
+        lambda: listings.bookings_of_user(partnership, request.user).get(pk=booking_id)
+    )
+    try:
+        if accept:
+            booking_services.accept_offer(booking=booking, accepted_by=request.user)
+        else:
+            booking_services.decline_offer(booking=booking, declined_by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"You accepted the place on {booking.course_title}."
+            if accept
+            else f"You declined the place on {booking.course_title}.",
+        )
+    return redirect("sessions:my-bookings", code=partnership.code)
+
+
+@require_POST
+@partnership_view(Action.VIEW_SESSIONS)
+def accept_offer(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Accept a place offered from the waiting list (one's own booking only)."""
+    return _answer_offer(request, booking_id, accept=True)
+
+
+@require_POST
+@partnership_view(Action.VIEW_SESSIONS)
+def decline_offer(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Decline a place offered from the waiting list; it goes to the next person."""
+    return _answer_offer(request, booking_id, accept=False)
+
+
+# Approvals ------------------------------------------------------------------------------
+
+
+@partnership_view(Action.APPROVE_BOOKINGS)
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Bookings awaiting approval of the people the member manages, oldest first."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    roles = request.partnership_roles  # type: ignore[attr-defined]
+    waiting = listings.awaiting_approval(partnership, request.user, roles)
+    page = Paginator(waiting, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "delivery/learner/approvals.html", {"page": page})
+
+
+def _awaiting(request: HttpRequest, booking_id: int) -> Booking:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    roles = request.partnership_roles  # type: ignore[attr-defined]
+    booking = _found(
+        lambda: listings.awaiting_approval(partnership, request.user, roles).get(pk=booking_id)
+    )
+    if not booking_selectors.may_approve(request.user, roles, booking):
+        raise Http404("Not among the bookings you may approve.")
+    return booking
+
+
+@require_POST
+@partnership_view(Action.APPROVE_BOOKINGS)
+def approve(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Approve a team member's booking: it is confirmed, or joins the waiting list if full."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    booking = _awaiting(request, booking_id)
+    try:
+        booking = booking_services.approve_booking(booking=booking, approved_by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Booking of {booking.person.full_name} approved"
+            f" ({booking.get_status_display().lower()}).",
+        )
+    return redirect("sessions:approvals", code=partnership.code)
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.APPROVE_BOOKINGS)
+def refuse(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Refuse a team member's booking, with the reason they are told."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    booking = _awaiting(request, booking_id)
+    form = RefuseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_services.refuse_booking(
+                booking=booking, refused_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Booking of {booking.person.full_name} not approved.")
+            return redirect("sessions:approvals", code=partnership.code)
+    return render(
+        request,
+        "delivery/learner/refuse.html",
+        {"booking": booking, "form": form},
+        status=400 if form.errors else 200,
+    )
