@@ -40,3 +40,27 @@ urlpatterns += [
     path(f"{M}venues/<int:venue_id>/", manage.venue_edit, name="venue-edit"),
     path(f"{M}settings/", manage.delivery_settings, name="settings"),
 ]
+
+# Trainers and coordinators: the register; learners: certificates (views/register.py,
+# views/certificates.py). Verification is public, outside any partnership.
+from interagency.delivery.views import certificates as certificate_views  # noqa: E402
+from interagency.delivery.views import register as register_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "p/<slug:code>/sessions/<int:session_id>/register/",
+        register_views.register,
+        name="register",
+    ),
+    path(
+        "p/<slug:code>/sessions/<int:session_id>/register/print/",
+        register_views.register_print,
+        name="register-print",
+    ),
+    path(
+        "p/<slug:code>/sessions/certificates/<str:number>.pdf",
+        certificate_views.certificate_pdf,
+        name="certificate",
+    ),
+    path("verify/", certificate_views.verify, name="verify"),
+]
