@@ -343,6 +343,57 @@ CASES: dict[str, Case | Public] = {
     "api:import-apply": Case(b_people_import, methods=("post",), api=True),
     "api:import-rejected-rows": Case(b_people_import, api=True),
     "api:import-rejected-rows-csv": Case(b_people_import, api=True),
+    # Delivery API: B's code, and B's session or booking under A's code.
+    "api:session-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={
+            "course": 1,
+            "capacity": 5,
+            "parts": [{"starts_at": "2030-01-07T09:30", "ends_at": "2030-01-07T12:30"}],
+        },
+    ),
+    "api:session-detail": Case(
+        lambda w: b_session_rows(w, "session_id"),
+        methods=("get", "patch"),
+        api=True,
+        body={"capacity": 1},
+    ),
+    "api:session-cancel": Case(
+        lambda w: b_session_rows(w, "session_id"), methods=("post",), api=True, body={"reason": "x"}
+    ),
+    "api:waiting-list": Case(lambda w: b_session_rows(w, "session_id"), api=True),
+    "api:register": Case(
+        lambda w: b_session_rows(w, "session_id"),
+        methods=("get", "put"),
+        api=True,
+        body={"entries": [{"booking": 1, "outcome": "attended"}]},
+    ),
+    "api:register-close": Case(
+        lambda w: b_session_rows(w, "session_id"), methods=("post",), api=True
+    ),
+    "api:booking-list": Case(foreign_code, methods=("get", "post"), api=True, body={"session": 1}),
+    "api:booking-bulk": Case(
+        foreign_code, methods=("post",), api=True, body={"session": 1, "people": [1]}
+    ),
+    "api:booking-detail": Case(lambda w: b_session_rows(w, "booking_id"), api=True),
+    "api:booking-cancel": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("post",), api=True, body={"reason": "x"}
+    ),
+    "api:offer-accept": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("post",), api=True
+    ),
+    "api:offer-decline": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("post",), api=True
+    ),
+    "api:booking-approve": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("post",), api=True
+    ),
+    "api:booking-refuse": Case(
+        lambda w: b_session_rows(w, "booking_id"), methods=("post",), api=True, body={"reason": "x"}
+    ),
+    "api:certificate-verify": Public("public by design: shows only what the certificate prints"),
     "tenancy:dashboard": Case(foreign_code),
     "tenancy:area": Case(
         lambda w: [{"code": w.b.code, "area": area} for area in ("sessions", "records")]
@@ -623,7 +674,7 @@ def test_partnership_a_cannot_reach_partnership_b(route, method, world, client, 
     catalogue_before = catalogue_state()
     for kwargs in case.attempts(world):
         url = reverse(route, kwargs=kwargs)
-        sends_body = method in ("post", "patch")
+        sends_body = method in ("post", "patch", "put")
         body = (case.body or {"roles": [Role.COORDINATOR]}) if sends_body else None
         if case.api and body is not None:
             response = getattr(client, method)(

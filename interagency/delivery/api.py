@@ -1,0 +1,903 @@
+"""Sessions, bookings, the waiting list, the register and certificate checks.
+
+The same rules as the pages. Every member reads the partnership's sessions;
+coordinators create, change and cancel them. A member books themselves, and
+with BOOK_FOR_OTHERS the people they may see (line managers their team,
+agency leads their agencies, coordinators everyone); anyone else answers 403.
+Bookings are listed to the members who may see their person (coordinators
+also every booking on their sessions); any other booking answers 404, like one
+that does not exist. Trainers take the register of the sessions they deliver,
+coordinators of any. Checking a certificate number needs no sign-in and shows
+exactly what the certificate prints.
+
+A refusal by the booking engine (full, closed, already booked, a register not
+open yet) answers 400 ``{"detail": message}``, with ``errors`` naming the
+field when there is one. Lists cost the same queries whatever their length.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import AuthorizationError, HttpError
+from ninja.pagination import paginate
+
+from interagency.api.access import PartnershipAccess, partnership_for
+from interagency.api.auth import caller
+from interagency.api.errors import error_response
+from interagency.api.pagination import PageNumberPagination
+from interagency.catalogue.selectors import catalogue_courses
+from interagency.core.permissions import Action, Role
+from interagency.delivery.models import (
+    AttendanceOutcome,
+    Booking,
+    BookingStatus,
+    Session,
+    SessionFormat,
+)
+from interagency.delivery.selectors import api_reads, listings
+from interagency.delivery.selectors import attendance as register_reads
+from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.services import attendance as register_services
+from interagency.delivery.services import bookings as booking_services
+from interagency.delivery.services import sessions as session_services
+from interagency.delivery.services.errors import BookingError
+from interagency.delivery.views.certificates import NUMBER_PATTERN, normalise_number
+from interagency.people.models import Sector
+
+router = Router(tags=["sessions"])
+public_router = Router(tags=["certificates"])
+
+NOT_YOURS = "You may book, cancel or decide only for yourself and the people you manage."
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """A booking engine refusal answers 400 with its message (and its field, if any)."""
+
+    @api.exception_handler(BookingError)
+    def booking_refused(request: HttpRequest, exc: BookingError) -> HttpResponse:
+        problems = getattr(exc, "problems", None)
+        errors: list[dict[str, str]] = []
+        if isinstance(problems, list):  # SessionInvalid: every problem found
+            errors = [{"field": f or "body", "message": m} for f, m in problems]
+        elif isinstance(problems, dict):  # RegisterError: problems per booking id
+            errors = [
+                {"field": f"entries.{booking_id}.{f}", "message": m}
+                for booking_id, found in problems.items()
+                for f, m in found
+            ]
+        elif exc.field:
+            errors = [{"field": exc.field, "message": exc.message}]
+        return error_response(api, request, 400, exc.message, errors)
+
+
+# Schemas: what a client reads.
+
+
+class TierRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class CourseRef(Schema):
+    id: int
+    title: str = Field(description="The partnership's local title, or the framework's.")
+    tier: TierRef
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    address: str
+    postcode: str
+    access_information: str
+    parking: str
+    refreshments: str
+
+
+class PartOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    hours: float
+
+
+class TrainerOut(Schema):
+    name: str
+    provider_name: str
+    user_id: int | None
+
+
+class SectorHoldOut(Schema):
+    sector: Sector
+    places: int
+    until: datetime.datetime
+
+
+class SessionOut(Schema):
+    id: int
+    course: CourseRef
+    status: Session.Status
+    format: SessionFormat
+    venue: VenueOut | None
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    capacity: int
+    places_taken: int = Field(description="Confirmed places and open offers.")
+    places_left: int
+    minimum_numbers: int
+    waiting_count: int = Field(description="People on the waiting list.")
+    awaiting_count: int = Field(description="Bookings awaiting a manager's approval.")
+    booking_opens_at: datetime.datetime | None
+    booking_closes_at: datetime.datetime | None
+    cancellation_cutoff: datetime.datetime | None
+    max_agency_share: int | None
+    regional_places: int
+    no_show_charge: Decimal
+    notes: str
+    cancellation_reason: str
+
+    @staticmethod
+    def resolve_course(obj) -> dict:
+        return {"id": obj.course_id, "title": obj.course_title, "tier": obj.course.tier}
+
+
+class SessionDetailOut(SessionOut):
+    parts: list[PartOut]
+    trainers: list[TrainerOut]
+    sector_holds: list[SectorHoldOut]
+    joining_link: str | None = Field(
+        description="For coordinators and people with a confirmed place only; else null."
+    )
+    joining_instructions: str | None
+
+    @staticmethod
+    def resolve_parts(obj) -> list:
+        return list(obj.parts.all())
+
+    @staticmethod
+    def resolve_trainers(obj) -> list:
+        return list(obj.trainers.all())
+
+    @staticmethod
+    def resolve_sector_holds(obj) -> list:
+        return list(obj.sector_holds.all())
+
+    @staticmethod
+    def resolve_joining_link(obj) -> str | None:
+        return obj.joining_link if getattr(obj, "link_released", False) else None
+
+    @staticmethod
+    def resolve_joining_instructions(obj) -> str | None:
+        return obj.joining_instructions if getattr(obj, "link_released", False) else None
+
+
+class SessionFilters(Schema):
+    course: int | None = Field(None, description="Only sessions of this course.")
+    tier: int | None = Field(None, description="Only sessions of courses of this tier.")
+    starts_from: datetime.date | None = Field(
+        None, alias="from", description="Starting on or after this day (London)."
+    )
+    starts_to: datetime.date | None = Field(
+        None, alias="to", description="Starting on or before this day (London)."
+    )
+    format: SessionFormat | None = None
+    status: Session.Status | None = Field(
+        None, description="Without from or status, only sessions that have not ended."
+    )
+
+
+# Schemas: what a client sends.
+
+
+class PartIn(Schema):
+    starts_at: datetime.datetime = Field(description="Without an offset: London time.")
+    ends_at: datetime.datetime
+
+
+class TrainerIn(Schema):
+    user: int | None = Field(None, description="Id of a member holding the trainer role.")
+    name: str = Field("", max_length=150)
+    provider_name: str = Field("", max_length=200)
+
+
+class SectorHoldIn(Schema):
+    sector: Sector
+    places: int
+    until: datetime.datetime
+
+
+class SessionPatch(Schema):
+    """Only the fields sent change."""
+
+    course: int | None = Field(None, description="Id of a course of the catalogue.")
+    parts: list[PartIn] | None = None
+    format: SessionFormat | None = None
+    venue: int | None = Field(None, description="Id of a venue of the partnership.")
+    joining_link: str | None = Field(None, max_length=200)
+    joining_instructions: str | None = None
+    capacity: int | None = None
+    minimum_numbers: int | None = None
+    booking_opens_at: datetime.datetime | None = None
+    booking_closes_at: datetime.datetime | None = None
+    cancellation_cutoff: datetime.datetime | None = None
+    max_agency_share: int | None = None
+    regional_places: int | None = None
+    no_show_charge: Decimal | None = None
+    notes: str | None = None
+    trainers: list[TrainerIn] | None = None
+    sector_holds: list[SectorHoldIn] | None = None
+
+
+class SessionIn(SessionPatch):
+    course: int = Field(description="Id of a course of the partnership's catalogue.")
+    parts: list[PartIn] = Field(description="One or more dated parts.")
+    capacity: int
+
+
+class CancelSessionIn(Schema):
+    reason: str = Field(description="Told to everyone booked.")
+    alternatives: list[int] = Field(
+        default_factory=list, description="Ids of other scheduled sessions of the same course."
+    )
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A time sent without an offset is London time."""
+    return None if moment is None else _aware_time(moment)
+
+
+def _aware_time(moment: datetime.datetime) -> datetime.datetime:
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str, Any]:
+    """The sent fields as the session services take them; unknown ids are field errors."""
+    partnership = access.partnership
+    fields = dict(sent)
+    unknown: dict[str, str] = {}
+    if "course" in fields:
+        course = None
+        if fields["course"] is not None:
+            course = (
+                catalogue_courses(partnership, include_hidden=True)
+                .filter(pk=fields["course"])
+                .first()
+            )
+        if course is None:
+            unknown["course"] = "There is no course with that id in the catalogue."
+        fields["course"] = course
+    if fields.get("venue") is not None:
+        venue = session_reads.venues_of(partnership).filter(pk=fields["venue"]).first()
+        if venue is None:
+            unknown["venue"] = "There is no venue with that id here."
+        fields["venue"] = venue
+    if "parts" in fields:
+        if fields["parts"] is None:
+            unknown["parts"] = "Send at least one part."
+        else:
+            fields["parts"] = [
+                (_aware_time(part["starts_at"]), _aware_time(part["ends_at"]))
+                for part in fields["parts"]
+            ]
+    if fields.get("trainers") is not None:
+        members = {user.pk: user for user in session_reads.trainer_members(partnership)}
+        entries = []
+        for trainer in fields["trainers"]:
+            user = None
+            if trainer["user"] is not None:
+                user = members.get(trainer["user"])
+                if user is None:
+                    unknown["trainers"] = "There is no trainer with that id here."
+            entries.append(
+                session_services.TrainerEntry(
+                    name=trainer["name"], user=user, provider_name=trainer["provider_name"]
+                )
+            )
+        fields["trainers"] = entries
+    if fields.get("sector_holds") is not None:
+        fields["sector_holds"] = [
+            session_services.SectorHoldEntry(
+                sector=hold["sector"], places=hold["places"], until=_aware_time(hold["until"])
+            )
+            for hold in fields["sector_holds"]
+        ]
+    for name in ("booking_opens_at", "booking_closes_at", "cancellation_cutoff"):
+        if name in fields:
+            fields[name] = _aware(fields[name])
+    for name in ("joining_link", "joining_instructions", "notes"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    if unknown:
+        raise DjangoValidationError(unknown)
+    return fields
+
+
+def _session_out(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
+    session = api_reads.api_session(access.partnership, session_id)
+    released = Role.COORDINATOR in access.roles
+    if not released:
+        booking = listings.viewer_booking(access.partnership, caller(request), session)
+        released = booking is not None and booking.status == BookingStatus.CONFIRMED
+    session.link_released = released  # type: ignore[attr-defined]
+    return session
+
+
+def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
+    return session_reads.sessions_of(access.partnership).get(pk=session_id)
+
+
+# Sessions.
+
+
+@router.get(
+    "/{code}/sessions", response=list[SessionOut], url_name="session-list", summary="Sessions"
+)
+@paginate(PageNumberPagination)
+def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]) -> Any:
+    """The partnership's sessions, soonest first, with places left and the waiting count."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    return api_reads.api_sessions(
+        access.partnership,
+        course_id=filters.course,
+        tier_id=filters.tier,
+        starts_from=filters.starts_from,
+        starts_to=filters.starts_to,
+        session_format=filters.format or "",
+        status=filters.status or "",
+    )
+
+
+@router.post(
+    "/{code}/sessions",
+    response={201: SessionDetailOut},
+    url_name="session-list",
+    summary="Schedule a session",
+)
+def session_create(request: HttpRequest, code: str, payload: SessionIn) -> Any:
+    """Coordinators schedule a session of a catalogue course; every problem is listed."""
+    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    fields = _session_fields(access, payload.model_dump(exclude_unset=True))
+    session = session_services.create_session(
+        partnership=access.partnership, created_by=caller(request), **fields
+    )
+    return Status(201, _session_out(request, access, session.pk))
+
+
+@router.get(
+    "/{code}/sessions/{session_id}",
+    response=SessionDetailOut,
+    url_name="session-detail",
+    summary="One session with its parts and places left",
+)
+def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
+    """The joining link shows to coordinators and to people with a confirmed place."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    return _session_out(request, access, session_id)
+
+
+@router.patch(
+    "/{code}/sessions/{session_id}",
+    response=SessionDetailOut,
+    url_name="session-detail",
+    summary="Change a session",
+)
+def session_update(request: HttpRequest, code: str, session_id: int, payload: SessionPatch) -> Any:
+    """Send only what changes; attendees are told when dates, place or link change."""
+    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    session = _managed_session(access, session_id)
+    fields = _session_fields(access, payload.model_dump(exclude_unset=True))
+    session_services.update_session(session=session, changed_by=caller(request), **fields)
+    return _session_out(request, access, session_id)
+
+
+@router.post(
+    "/{code}/sessions/{session_id}/cancel",
+    response=SessionDetailOut,
+    url_name="session-cancel",
+    summary="Cancel a session",
+)
+def session_cancel(
+    request: HttpRequest, code: str, session_id: int, payload: CancelSessionIn
+) -> Any:
+    """Every booking is released and everyone booked is told, with the alternatives."""
+    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    session = _managed_session(access, session_id)
+    sessions = session_reads.sessions_of(access.partnership)
+    alternatives = list(sessions.filter(pk__in=payload.alternatives))
+    if len(alternatives) != len(set(payload.alternatives)):
+        raise DjangoValidationError({"alternatives": "There is no session with that id here."})
+    session_services.cancel_session(
+        session=session,
+        cancelled_by=caller(request),
+        reason=payload.reason,
+        alternatives=alternatives,
+    )
+    return _session_out(request, access, session_id)
+
+
+# Bookings.
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+
+
+class AgencyRef(Schema):
+    id: int
+    name: str
+
+
+class BookingOut(Schema):
+    id: int
+    session_id: int
+    person: PersonRef
+    agency: AgencyRef = Field(description="The person's agency when they booked.")
+    status: BookingStatus
+    is_regional: bool = Field(description="A person of another partnership of the region.")
+    booked_at: datetime.datetime
+    confirmed_at: datetime.datetime | None
+    waiting_since: datetime.datetime | None
+    waiting_position: int | None = Field(
+        description="1 for the first in line; null if not waiting."
+    )
+    offered_at: datetime.datetime | None
+    offer_expires_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    cancelled_at: datetime.datetime | None
+    is_late_cancellation: bool
+    reason: str = Field(description="Why it was refused or cancelled, when given.")
+
+    @staticmethod
+    def resolve_waiting_position(obj) -> int | None:
+        if obj.status != BookingStatus.WAITING:
+            return None
+        return obj.people_ahead + 1
+
+
+class BookingFilters(Schema):
+    session: int | None = Field(None, description="Only bookings on this session.")
+    person: int | None = Field(None, description="Only bookings of this person.")
+    status: BookingStatus | None = None
+
+
+class BookingIn(Schema):
+    session: int = Field(description="Id of a session of the partnership (or of the region).")
+    person: int | None = Field(
+        None, description="Id of the person to book; leave out to book yourself."
+    )
+
+
+class BulkBookingIn(Schema):
+    session: int
+    people: list[int] = Field(min_length=1, max_length=200)
+
+
+class BulkResultOut(Schema):
+    person: PersonRef
+    booking: BookingOut | None = None
+    error: str | None = Field(None, description="Why this person was not booked.")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+def _bookings(request: HttpRequest, access: PartnershipAccess):
+    return api_reads.bookings_visible_to(access.partnership, caller(request), access.roles)
+
+
+def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
+    return _bookings(request, access).get(pk=booking_id)
+
+
+def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
+    try:
+        return listings.session_for_viewer(access.partnership, session_id)
+    except Session.DoesNotExist:
+        raise DjangoValidationError({"session": "There is no session with that id here."}) from None
+
+
+def _may_manage(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
+    if not booking_reads.may_cancel(caller(request), access.roles, booking):
+        raise AuthorizationError(message=NOT_YOURS)
+
+
+@router.get(
+    "/{code}/bookings", response=list[BookingOut], url_name="booking-list", summary="Bookings"
+)
+@paginate(PageNumberPagination)
+def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]) -> Any:
+    """Bookings the caller may see, oldest first: a coordinator every booking on the
+    partnership's sessions, a line manager their team's, an agency lead their agencies',
+    a learner their own (including places on sessions of the region)."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    bookings = _bookings(request, access)
+    if filters.session is not None:
+        bookings = bookings.filter(session_id=filters.session)
+    if filters.person is not None:
+        bookings = bookings.filter(person_id=filters.person)
+    if filters.status is not None:
+        bookings = bookings.filter(status=filters.status)
+    return bookings
+
+
+@router.post(
+    "/{code}/bookings",
+    response={201: BookingOut},
+    url_name="booking-list",
+    summary="Book a place",
+)
+def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
+    """Book yourself, or someone you may book for: confirmed, waiting when full, or awaiting
+    approval. Someone outside your team answers 403; a refusal (closed, started, already
+    booked) 400 with the reason."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    user = caller(request)
+    session = _bookable_session(access, payload.session)
+    if payload.person is None:
+        person = listings.people_of_user(access.partnership, user).first()
+        if person is None:
+            raise DjangoValidationError(
+                {"person": "You have no person record here: send the id of the person to book."}
+            )
+    else:
+        person = (
+            booking_reads.bookable_people_for(user, access.partnership, access.roles)
+            .filter(pk=payload.person)
+            .first()
+        )
+    if person is None or not booking_reads.may_book_for(
+        user, access.partnership, access.roles, person
+    ):
+        raise AuthorizationError(message=NOT_YOURS)
+    booking = booking_services.book_place(session=session, person=person, booked_by=user)
+    return Status(201, _booking(request, access, booking.pk))
+
+
+@router.post(
+    "/{code}/bookings/bulk",
+    response=list[BulkResultOut],
+    url_name="booking-bulk",
+    summary="Book several people",
+)
+def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any:
+    """Managers, agency leads and coordinators book people of their team: each gets a booking
+    or the reason they were not booked; one refusal stops nobody else."""
+    access = partnership_for(request, code, Action.BOOK_FOR_OTHERS)
+    user = caller(request)
+    session = _bookable_session(access, payload.session)
+    people = {
+        person.pk: person
+        for person in booking_reads.bookable_people_for(
+            user, access.partnership, access.roles
+        ).filter(pk__in=payload.people)
+    }
+    outside = [pk for pk in payload.people if pk not in people]
+    if outside:
+        raise AuthorizationError(
+            message=f"{NOT_YOURS} Not among them: {', '.join(map(str, outside))}."
+        )
+    results = booking_services.book_people(
+        session=session, people=[people[pk] for pk in payload.people], booked_by=user
+    )
+    made = {
+        booking.pk: booking
+        for booking in _bookings(request, access).filter(
+            pk__in=[r.booking.pk for r in results if r.booking is not None]
+        )
+    }
+    return [
+        {
+            "person": result.person,
+            "booking": made[result.booking.pk] if result.booking is not None else None,
+            "error": result.error,
+        }
+        for result in results
+    ]
+
+
+@router.get(
+    "/{code}/bookings/{booking_id}",
+    response=BookingOut,
+    url_name="booking-detail",
+    summary="One booking",
+)
+def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
+    """A booking the caller may see, with its waiting-list position; anyone else's is 404."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    return _booking(request, access, booking_id)
+
+
+@router.post(
+    "/{code}/bookings/{booking_id}/cancel",
+    response=BookingOut,
+    url_name="booking-cancel",
+    summary="Cancel a booking",
+)
+def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: ReasonIn) -> Any:
+    """Your own booking, or one of a person you manage; after the cut-off it is flagged late.
+    A freed place goes to the waiting list at once."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    booking = _booking(request, access, booking_id)
+    _may_manage(request, access, booking)
+    booking_services.cancel_booking(
+        booking=booking, cancelled_by=caller(request), reason=payload.reason
+    )
+    return _booking(request, access, booking_id)
+
+
+@router.post(
+    "/{code}/bookings/{booking_id}/accept",
+    response=BookingOut,
+    url_name="offer-accept",
+    summary="Accept a waiting-list offer",
+)
+def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
+    """Take the offered place before the offer's deadline."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    booking = _booking(request, access, booking_id)
+    _may_manage(request, access, booking)
+    booking_services.accept_offer(booking=booking, accepted_by=caller(request))
+    return _booking(request, access, booking_id)
+
+
+@router.post(
+    "/{code}/bookings/{booking_id}/decline",
+    response=BookingOut,
+    url_name="offer-decline",
+    summary="Decline a waiting-list offer",
+)
+def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
+    """Give the offered place up: it goes to the next person waiting."""
+    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    booking = _booking(request, access, booking_id)
+    _may_manage(request, access, booking)
+    booking_services.decline_offer(booking=booking, declined_by=caller(request))
+    return _booking(request, access, booking_id)
+
+
+def _decidable(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
+    booking = _booking(request, access, booking_id)
+    if not booking_reads.may_approve(caller(request), access.roles, booking):
+        raise AuthorizationError(
+            message="Only the person's line manager, agency lead or a coordinator decides."
+        )
+    return booking
+
+
+@router.post(
+    "/{code}/bookings/{booking_id}/approve",
+    response=BookingOut,
+    url_name="booking-approve",
+    summary="Approve a booking",
+)
+def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
+    """The booking then books like any other: confirmed, or waiting when full."""
+    access = partnership_for(request, code, Action.APPROVE_BOOKINGS)
+    booking = _decidable(request, access, booking_id)
+    booking_services.approve_booking(booking=booking, approved_by=caller(request))
+    return _booking(request, access, booking_id)
+
+
+@router.post(
+    "/{code}/bookings/{booking_id}/refuse",
+    response=BookingOut,
+    url_name="booking-refuse",
+    summary="Refuse a booking",
+)
+def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: ReasonIn) -> Any:
+    """Refuse a booking awaiting approval, with a reason the person is told."""
+    access = partnership_for(request, code, Action.APPROVE_BOOKINGS)
+    booking = _decidable(request, access, booking_id)
+    booking_services.refuse_booking(
+        booking=booking, refused_by=caller(request), reason=payload.reason
+    )
+    return _booking(request, access, booking_id)
+
+
+@router.get(
+    "/{code}/sessions/{session_id}/waiting-list",
+    response=list[BookingOut],
+    url_name="waiting-list",
+    summary="A session's waiting list, first in line first",
+)
+@paginate(PageNumberPagination)
+def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
+    """Coordinators see the queue in order; ``waiting_position`` counts from 1."""
+    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    session = _managed_session(access, session_id)
+    return api_reads.waiting_list_with_positions(session)
+
+
+# The register.
+
+
+class RegisterLineOut(Schema):
+    booking_id: int
+    person: PersonRef
+    agency: AgencyRef
+    outcome: AttendanceOutcome | None = Field(description="Null until recorded.")
+    parts_attended: list[int] = Field(description="Ids of the parts a partial attendee was at.")
+    arrived_late: bool
+    late_minutes: int | None
+
+    @staticmethod
+    def _attendance(obj) -> Any:
+        return getattr(obj, "attendance", None)
+
+    @staticmethod
+    def resolve_booking_id(obj) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_outcome(obj) -> str | None:
+        attendance = RegisterLineOut._attendance(obj)
+        return attendance.outcome if attendance else None
+
+    @staticmethod
+    def resolve_parts_attended(obj) -> list[int]:
+        attendance = RegisterLineOut._attendance(obj)
+        return sorted(p.pk for p in attendance.parts_attended.all()) if attendance else []
+
+    @staticmethod
+    def resolve_arrived_late(obj) -> bool:
+        attendance = RegisterLineOut._attendance(obj)
+        return bool(attendance and attendance.arrived_late)
+
+    @staticmethod
+    def resolve_late_minutes(obj) -> int | None:
+        attendance = RegisterLineOut._attendance(obj)
+        return attendance.late_minutes if attendance else None
+
+
+class RegisterOut(Schema):
+    session_id: int
+    status: Session.Status
+    register_closed_at: datetime.datetime | None
+    parts: list[PartOut]
+    lines: list[RegisterLineOut] = Field(description="The confirmed bookings, by name.")
+
+
+class RegisterEntryIn(Schema):
+    booking: int = Field(description="Id of a confirmed booking on the register.")
+    outcome: AttendanceOutcome
+    parts_attended: list[int] = Field(
+        default_factory=list, description="For partly attended: ids of the parts they were at."
+    )
+    arrived_late: bool = False
+    late_minutes: int | None = Field(None, ge=0)
+
+
+class RegisterIn(Schema):
+    entries: list[RegisterEntryIn] = Field(min_length=1)
+
+
+def _register_session(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
+    """Coordinators any session's register; trainers those they deliver (else 404)."""
+    return register_reads.register_session(
+        access.partnership, session_id, caller(request), access.roles
+    )
+
+
+def _register(session: Session) -> dict[str, Any]:
+    return {
+        "session_id": session.pk,
+        "status": session.status,
+        "register_closed_at": session.register_closed_at,
+        "parts": list(session.parts.all()),
+        "lines": list(register_reads.register_bookings(session)),
+    }
+
+
+@router.get(
+    "/{code}/sessions/{session_id}/register",
+    response=RegisterOut,
+    url_name="register",
+    summary="A session's register",
+)
+def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
+    """The confirmed bookings by name with what was recorded for each."""
+    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    return _register(_register_session(request, access, session_id))
+
+
+@router.put(
+    "/{code}/sessions/{session_id}/register",
+    response=RegisterOut,
+    url_name="register",
+    summary="Record outcomes on the register",
+)
+def register_update(request: HttpRequest, code: str, session_id: int, payload: RegisterIn) -> Any:
+    """Record or correct the lines sent (others stay as they are): all of them, or none when
+    any is wrong, each problem named as ``entries.<booking id>.<field>``. Opens when the
+    session starts."""
+    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    session = _register_session(request, access, session_id)
+    register_services.check_register_open(session)
+    lines = {booking.pk: booking for booking in register_reads.register_bookings(session)}
+    parts = {part.pk: part for part in session.parts.all()}
+    unknown: dict[str, str] = {}
+    entries = []
+    for index, entry in enumerate(payload.entries):
+        booking = lines.get(entry.booking)
+        if booking is None:
+            unknown[f"entries.{index}.booking"] = "No confirmed booking with that id is listed."
+            continue
+        if any(pk not in parts for pk in entry.parts_attended):
+            unknown[f"entries.{index}.parts_attended"] = "That is not a part of this session."
+            continue
+        booking.session = session
+        entries.append(
+            register_services.AttendanceEntry(
+                booking=booking,
+                outcome=entry.outcome,
+                parts_attended=[parts[pk] for pk in entry.parts_attended],
+                arrived_late=entry.arrived_late,
+                late_minutes=entry.late_minutes,
+            )
+        )
+    if unknown:
+        raise DjangoValidationError(unknown)
+    register_services.record_register(session=session, entries=entries, recorded_by=caller(request))
+    return _register(_register_session(request, access, session_id))
+
+
+@router.post(
+    "/{code}/sessions/{session_id}/register/close",
+    response=RegisterOut,
+    url_name="register-close",
+    summary="Close the register",
+)
+def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
+    """Creates training records, no-show charges and certificates, once; refused before the
+    session starts or while anyone has no outcome (naming them). Closing twice changes
+    nothing."""
+    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    session = _register_session(request, access, session_id)
+    register_services.close_register(session=session, closed_by=caller(request))
+    return _register(_register_session(request, access, session_id))
+
+
+# Certificates: public.
+
+
+class CertificateOut(Schema):
+    number: str
+    person_name: str
+    course_title: str
+    tier_name: str
+    attended_on: datetime.date
+    hours: Decimal
+    outcomes: list[str] = Field(description="The learning outcomes printed on it.")
+    partnership_name: str = Field(description="Who issued it.")
+
+
+@public_router.get(
+    "/certificates/{number}",
+    auth=None,
+    response=CertificateOut,
+    url_name="certificate-verify",
+    summary="Check a certificate number",
+)
+def certificate_verify(request: HttpRequest, number: str) -> Any:
+    """No sign-in needed. A genuine certificate answers exactly what it prints; a withdrawn
+    one 410; a number that was never issued 404, the same as a mistyped one."""
+    printed = normalise_number(number)
+    certificate = (
+        register_reads.certificate_by_number(printed) if NUMBER_PATTERN.match(printed) else None
+    )
+    if certificate is None:
+        raise HttpError(404, "No certificate has that number: check it against the certificate.")
+    if certificate.revoked_at is not None:
+        raise HttpError(410, f"Certificate {certificate.number} has been withdrawn.")
+    return certificate

@@ -1,0 +1,118 @@
+"""Reads the delivery API needs beyond the pages' selectors: one query per list page.
+
+Sessions come with the course title as the partnership shows it and the
+waiting and awaiting-approval counts; bookings with their session, person and
+waiting-list position. Every read starts from the partnership in the address;
+bookings reach beyond it only for a person of this partnership holding a place
+on a regional session, and say so.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from interagency.core.permissions import Role
+from interagency.delivery.models import (
+    Booking,
+    BookingStatus,
+    SectorHold,
+    Session,
+    SessionPart,
+    SessionTrainer,
+)
+from interagency.delivery.selectors.listings import (
+    _shown_course_title,
+    _waiting_position,
+    london_midnight,
+)
+from interagency.people.visibility import visible_people
+from interagency.tenancy.models import Partnership
+
+
+def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.select_related("course", "course__tier", "venue").annotate(
+        course_title=_shown_course_title(),
+        waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+        awaiting_count=Count(
+            "bookings", filter=Q(bookings__status=BookingStatus.AWAITING_APPROVAL)
+        ),
+    )
+
+
+def api_sessions(
+    partnership: Partnership,
+    *,
+    course_id: int | None = None,
+    tier_id: int | None = None,
+    starts_from: datetime.date | None = None,
+    starts_to: datetime.date | None = None,
+    session_format: str = "",
+    status: str = "",
+    now: datetime.datetime | None = None,
+) -> QuerySet[Session]:
+    """The partnership's sessions, soonest first. Without ``starts_from`` or ``status`` only
+    those not yet ended; dates are London days."""
+    sessions = _with_counts(Session.objects.for_partnership(partnership)).order_by(
+        "starts_at", "id"
+    )
+    if course_id is not None:
+        sessions = sessions.filter(course_id=course_id)
+    if tier_id is not None:
+        sessions = sessions.filter(course__tier_id=tier_id)
+    if starts_from is not None:
+        sessions = sessions.filter(starts_at__gte=london_midnight(starts_from))
+    elif not status:
+        sessions = sessions.filter(ends_at__gte=now or timezone.now())
+    if starts_to is not None:
+        sessions = sessions.filter(
+            starts_at__lt=london_midnight(starts_to + datetime.timedelta(days=1))
+        )
+    if session_format:
+        sessions = sessions.filter(format=session_format)
+    if status:
+        sessions = sessions.filter(status=status)
+    return sessions
+
+
+def api_session(partnership: Partnership, session_id: int) -> Session:
+    """One session of the partnership with parts, trainers and holds; DoesNotExist if not."""
+    return (
+        _with_counts(Session.objects.for_partnership(partnership))
+        .prefetch_related(
+            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
+            Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
+            Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
+        )
+        .get(pk=session_id)
+    )
+
+
+def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.select_related("person", "agency", "session").annotate(
+        people_ahead=Coalesce(_waiting_position(), Value(0))
+    )
+
+
+def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """The bookings a member may read: a coordinator every booking on the partnership's
+    sessions and every booking of its people; others those of the people they may see
+    (learners themselves, line managers their team, agency leads their agencies)."""
+    people = visible_people(partnership, user, roles)
+    # Their own bookings too, whatever their roles (a trainer booking themselves).
+    condition = Q(person__in=people) | Q(person__partnership=partnership, person__user=user)
+    if Role.COORDINATOR in set(roles):
+        condition |= Q(partnership=partnership)
+    # cross-partnership: a person of this partnership may hold a place on a regional session.
+    return _booking_rows(Booking.objects.filter(condition)).order_by("booked_at", "id")
+
+
+def waiting_list_with_positions(session: Session) -> QuerySet[Booking]:
+    """The session's waiting list in queue order, each with the people ahead of them."""
+    return _booking_rows(
+        Booking.objects.for_partnership(session.partnership).filter(
+            session=session, status=BookingStatus.WAITING
+        )
+    ).order_by("waiting_since", "id")
