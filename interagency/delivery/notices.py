@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 
 from interagency.delivery import calendar
@@ -269,12 +270,17 @@ def _queue(
 
 
 def _bookings(session: Session, statuses: list[BookingStatus]) -> list[Booking]:
-    return list(
+    """The session's bookings in ``statuses``, sharing the one session (parts read once)."""
+    prefetch_related_objects([session], "parts")
+    bookings = list(
         Booking.objects.for_partnership(session.partnership)
         .filter(session=session, status__in=statuses)
-        .select_related("person", "session__course", "session__venue", "session__partnership")
+        .select_related("partnership", "person__partnership")
         .order_by("pk")
     )
+    for booking in bookings:
+        booking.session = session
+    return bookings
 
 
 def _bookings_link(session: Session, booking: Booking | None = None) -> str:

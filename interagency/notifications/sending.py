@@ -18,7 +18,7 @@ These functions work across partnerships: the outbox is one queue.
 import datetime
 import logging
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -51,10 +51,15 @@ def send_outbox_message(message_id: int) -> str:
         return "missing"
     if not claimed:
         return message.status
-    email = EmailMessage(subject=message.subject, body=message.body, to=[message.to_email])
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=message.body, to=[message.to_email]
+    )
     if message.calendar:
+        # As calendar services send invitations: the iTIP part beside the text
+        # (mail clients show Accept/Add buttons) and the same file attached.
         method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
-        email.attach("invite.ics", message.calendar, f"text/calendar; method={method}")
+        email.attach_alternative(message.calendar, f"text/calendar; method={method}")
+        email.attach("invite.ics", message.calendar, "application/ics")
     try:
         email.send()
     except Exception as error:  # Any failure of the mail server: keep the message, retry.

@@ -5,6 +5,7 @@ import socket
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -50,8 +51,12 @@ def test_a_message_sent_twice_reaches_the_person_once(queued):
     (email,) = mail.outbox
     assert email.to == [queued.to_email]
     assert email.subject == queued.subject
+    assert isinstance(email, EmailMultiAlternatives)
+    ((content, mimetype),) = email.alternatives
+    assert mimetype == "text/calendar; method=REQUEST"
+    assert "BEGIN:VEVENT" in str(content)
     (attachment,) = email.attachments
-    assert attachment.mimetype == "text/calendar; method=REQUEST"
+    assert attachment.filename == "invite.ics"
     queued.refresh_from_db()
     assert queued.attempts == 1 and queued.sent_at is not None
 
@@ -139,3 +144,11 @@ def test_the_real_worker_sends_a_queued_confirmation():
     message = OutboxMessage.objects.get(booking=booking)
     assert message.status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_the_demo_console_mailer_prints_the_email_from_the_outbox(queued, settings, capsys):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    assert send_outbox_message(queued.pk) == OutboxMessage.Status.SENT
+    printed = capsys.readouterr().out
+    assert f"Subject: {queued.subject}" in printed
+    assert 'Content-Type: text/calendar; method="REQUEST"' in printed

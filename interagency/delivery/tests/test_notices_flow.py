@@ -1,0 +1,84 @@
+"""Emails through the real services and a real SMTP server: book, change the session, cancel.
+
+No notice is replaced here: the booking and session services write the
+outbox in their transaction and the send task runs after commit.
+"""
+
+import datetime
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from interagency.delivery.models import Booking, BookingStatus
+from interagency.delivery.services import bookings, sessions
+from interagency.delivery.tests.booking_setup import make_person, make_session
+from interagency.notifications.models import MessageKind, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def invitation_of(received) -> Calendar:
+    (part,) = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    return Calendar.from_ical(part.get_content())
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_booking_change_and_cancellation_reach_the_attendee_as_one_calendar_entry(
+    partnership, coordinator, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = smtp_server.mailers
+    session = make_session(partnership)
+    person = make_person(partnership, work_email="ada@agency.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = bookings.book_place(session=session, person=person, booked_by=coordinator)
+    assert booking.status == BookingStatus.CONFIRMED
+
+    first = session.parts.get()
+    moved = [
+        (first.starts_at + datetime.timedelta(days=7), first.ends_at + datetime.timedelta(days=7))
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.update_session(session=session, changed_by=coordinator, parts=moved)
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.cancel_booking(booking=booking, cancelled_by=coordinator, reason="Clash")
+
+    confirmed, changed, cancelled = smtp_server.messages
+    assert [m["To"] for m in smtp_server.messages] == ["ada@agency.example"] * 3
+    assert changed["Subject"].startswith("Changed: ")
+    events = [invitation_of(m).walk("VEVENT")[0] for m in (confirmed, changed, cancelled)]
+    assert len({str(event["uid"]) for event in events}) == 1
+    assert [int(str(event["sequence"])) for event in events] == [0, 1, 1]
+    assert [str(invitation_of(m)["method"]) for m in (confirmed, changed, cancelled)] == [
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
+    ]
+    assert events[1].decoded("dtstart") == moved[0][0]
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_a_mail_server_down_never_loses_the_booking(
+    partnership, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    session = make_session(partnership)
+    person = make_person(partnership)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = bookings.book_place(session=session, person=person, booked_by=coordinator)
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    message = OutboxMessage.objects.get(booking=booking, kind=MessageKind.BOOKING_CONFIRMED)
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.attempts == 1
+    assert "failed" in message.last_error
+    assert mail.outbox == []
