@@ -250,6 +250,7 @@ def test_create_with_trainers_hold_and_rules(
     session = Session.objects.get()
     assert session.max_agency_share == 30 and session.regional_places == 4
     assert session.no_show_charge == Decimal("45.50")
+    assert session.cancellation_cutoff is not None
     assert session.cancellation_cutoff.astimezone(LONDON) == datetime.datetime.combine(
         day - datetime.timedelta(days=6), datetime.time(), tzinfo=LONDON
     )
