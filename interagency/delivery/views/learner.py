@@ -10,6 +10,7 @@ error summary and changes nothing.
 """
 
 import calendar
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -112,6 +113,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
         "may_approve": Action.APPROVE_BOOKINGS in _actions(request),
     }
     if request.GET.get("view") == "calendar":
+        # The month is the date range: the list's From and To do not apply.
+        filters = dataclasses.replace(filters, date_from=None, date_to=None)
+        context["filters"] = filters
         context.update(_calendar_context(request, partnership, filters))
         context["view"] = "calendar"
     else:
@@ -253,7 +257,7 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
     except BookingError as error:
         context = _session_context(request, session)
         context["booking_error"] = error.message
-        return render(request, "delivery/learner/session_detail.html", context, status=400)
+        return render(request, "delivery/learner/session_detail.html", context)
     messages.success(request, _booked_message(booking, own=True))
     return redirect("sessions:detail", code=partnership.code, session_id=session.pk)
 
@@ -298,7 +302,6 @@ def book_people(request: HttpRequest, session_id: int) -> HttpResponse:
             "results": results,
             "selected": {str(value) for value in form["people"].value() or []},
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -372,7 +375,6 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             "is_late": listings.is_late_cancellation(booking.session),
             "is_own": booking.person.user_id == request.user.pk,
         },
-        status=400 if (error or form.errors) and request.method == "POST" else 200,
     )
 
 
@@ -476,5 +478,4 @@ def refuse(request: HttpRequest, booking_id: int) -> HttpResponse:
         request,
         "delivery/learner/refuse.html",
         {"booking": booking, "form": form},
-        status=400 if form.errors else 200,
     )
