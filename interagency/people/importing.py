@@ -24,11 +24,15 @@ from __future__ import annotations
 import csv
 import datetime
 import difflib
+import hashlib
 import io
+import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -363,7 +367,8 @@ class Plan:
     # (person id, the person's values after the update, the names that change)
     updates: list[tuple[int, dict, frozenset[str]]] = field(default_factory=list)
     unchanged: int = 0
-    mark_left: list[tuple[int, datetime.date | None]] = field(default_factory=list)
+    # (person id, the day they are marked as left)
+    mark_left: list[tuple[int, datetime.date]] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     new_services: list[str] = field(default_factory=list)
@@ -382,6 +387,103 @@ class Plan:
         }
 
 
+# --- Keeping a plan from the preview to the apply --------------------------------
+#
+# Checking 100,000 rows takes seconds. The preview keeps its plan (compressed
+# JSON) with a fingerprint of everything the plan was made from: the file, the
+# columns, the day, the agency's people (how many, the newest id, the latest
+# change), its services and the partnership's roles. Applying uses the kept
+# plan when the fingerprint is unchanged, and checks every row again otherwise.
+
+_DATE_KEYS = ("started_on", "left_on")
+
+
+def plan_fingerprint(
+    *,
+    agency: Agency,
+    file_sha256: str,
+    columns: dict[str, str],
+    roles: Iterable,
+    full_staff_list: bool,
+    today: datetime.date | None = None,
+) -> str:
+    """A digest of what :func:`plan_import` reads; changes whenever a plan could differ."""
+    from django.db.models import Count, Max
+
+    people = Person.objects.filter(partnership_id=agency.partnership_id, agency=agency).aggregate(
+        count=Count("pk"), newest=Max("pk"), changed=Max("updated_at")
+    )
+    services = list(Service.objects.filter(agency=agency).order_by("pk").values_list("pk", "name"))
+    parts = [
+        file_sha256,
+        sorted(columns.items()),
+        full_staff_list,
+        (today or timezone.localdate()).isoformat(),
+        [people["count"], people["newest"], str(people["changed"])],
+        services,
+        sorted((role.pk, role.name) for role in roles),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def dump_plan(plan: Plan) -> bytes:
+    """The plan as compressed JSON, to keep beside the import."""
+    index = {id(values): number for number, values in enumerate(plan.creates)}
+    managers = [
+        ["c", index[id(values)], email]
+        if id(values) in index
+        else ["u", values["pk"], values.get("_line_manager_id"), email]
+        for values, email in plan.line_managers
+    ]
+    data = {
+        "version": 1,
+        "creates": plan.creates,
+        "updates": [[pk, values, sorted(names)] for pk, values, names in plan.updates],
+        "unchanged": plan.unchanged,
+        "mark_left": plan.mark_left,
+        "rejected_rows": plan.rejected_rows,
+        "problems": [[p.row, p.column, p.value, p.message, p.level] for p in plan.problems],
+        "new_services": plan.new_services,
+        "line_managers": managers,
+        "rows_total": plan.rows_total,
+    }
+    text = json.dumps(data, default=lambda day: day.isoformat(), separators=(",", ":"))
+    return zlib.compress(text.encode(), 1)
+
+
+def load_plan(data: bytes) -> Plan:
+    """The plan :func:`dump_plan` kept."""
+    raw = json.loads(zlib.decompress(data))
+    if raw.get("version") != 1:
+        raise ValueError("A plan kept by another version.")
+    fromiso = datetime.date.fromisoformat
+
+    def dates(values: dict) -> dict:
+        for key in _DATE_KEYS:
+            if isinstance(values.get(key), str):
+                values[key] = fromiso(values[key])
+        return values
+
+    creates = [dates(values) for values in raw["creates"]]
+    line_managers: list[tuple[dict, str]] = []
+    for entry in raw["line_managers"]:
+        if entry[0] == "c":
+            line_managers.append((creates[entry[1]], entry[2]))
+        else:
+            line_managers.append(({"pk": entry[1], "_line_manager_id": entry[2]}, entry[3]))
+    return Plan(
+        creates=creates,
+        updates=[(pk, dates(values), frozenset(names)) for pk, values, names in raw["updates"]],
+        unchanged=raw["unchanged"],
+        mark_left=[(pk, fromiso(day)) for pk, day in raw["mark_left"]],
+        rejected_rows=raw["rejected_rows"],
+        problems=[Problem(*problem) for problem in raw["problems"]],
+        new_services=raw["new_services"],
+        line_managers=line_managers,
+        rows_total=raw["rows_total"],
+    )
+
+
 def parse_date(text: str) -> datetime.date:
     """A date written as 2024-03-31 (ISO) or 31/03/2024 (UK); ValueError otherwise."""
     text = text.strip()
@@ -398,7 +500,8 @@ def parse_date(text: str) -> datetime.date:
 class _Existing:
     by_external_id: dict[str, dict]
     by_email: dict[str, dict]
-    current_ids: set[int]
+    # Current people (not left): id → start date.
+    current: dict[int, datetime.date | None]
     emails_to_ids: dict[str, int]
 
 
@@ -410,14 +513,14 @@ def _existing_people(agency: Agency) -> _Existing:
     )
     by_external_id: dict[str, dict] = {}
     by_email: dict[str, dict] = {}
-    current: set[int] = set()
+    current: dict[int, datetime.date | None] = {}
     for row in rows:
         if row["external_id"]:
             by_external_id[row["external_id"]] = row
         if row["work_email"]:
             by_email.setdefault(row["work_email"].lower(), row)
         if row["left_on"] is None:
-            current.add(row["pk"])
+            current[row["pk"]] = row["started_on"]
     return _Existing(by_external_id, by_email, current, {k: v["pk"] for k, v in by_email.items()})
 
 
@@ -643,8 +746,10 @@ def plan_import(
             )
 
     if full_staff_list:
-        for pk in sorted(existing.current_ids - matched):
-            plan.mark_left.append((pk, today))
+        for pk in sorted(existing.current.keys() - matched):
+            started = existing.current[pk]
+            # Someone due to start later leaves on their start date.
+            plan.mark_left.append((pk, started if started and started > today else today))
     plan.new_services = sorted(new_services.values(), key=str.lower)
     if on_progress:
         on_progress(done)
@@ -652,52 +757,167 @@ def plan_import(
 
 
 # --- Writing ------------------------------------------------------------------
+#
+# Creating people is most of an import's writing. Django's ``bulk_create``
+# builds a model instance and compiles every value of every row (about 0.2 ms
+# a row: 20 s for 100,000 people), so new people are inserted by one
+# parameterised INSERT run by ``executemany`` per batch, with values prepared
+# by the model's own fields. Rows are prepared before the write transaction
+# begins (:func:`prepare_writes`); inside it only the ids of new services and
+# new line managers are filled in, so SQLite's write lock is held for the SQL
+# alone.
+
+# The Person columns an import inserts, in order; the others take their NULL default.
+INSERT_FIELDS = (
+    "partnership",
+    "agency",
+    *(
+        name.removesuffix("_id") if name in ("role_id", "service_id") else name
+        for name in PERSON_FIELDS
+    ),
+    "line_manager",
+    "created_at",
+    "updated_at",
+)
+_SERVICE_AT = INSERT_FIELDS.index("service")
+_MANAGER_AT = INSERT_FIELDS.index("line_manager")
 
 
-def write_plan(plan: Plan, *, agency: Agency, today: datetime.date | None = None) -> None:
-    """Carry out ``plan`` with bulk operations. Call inside one ``transaction.atomic``."""
-    today = today or timezone.localdate()
+def _field(name: str) -> Field:
+    return cast(Field, Person._meta.get_field(name))
+
+
+@dataclass
+class Writes:
+    """A plan turned into rows of column values, ready for :func:`write_prepared`."""
+
+    new_services: list[str]
+    # Waves of new people (managers before their teams): (plan row, column values,
+    # new service's lower-case name or "", manager's lower-case email or "").
+    waves: list[list[tuple[dict, list, str, str]]]
+    # Whether a wave's people manage people of a later wave (their ids are then read back).
+    waves_manage: list[bool]
+    updates: list[tuple[int, dict]]
+    update_fields: list[str]
+    leavers: list[Person]
+    line_managers: list[tuple[dict, str]]
+    known_emails: dict[str, int]
+
+
+def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
+    """Turn ``plan`` into column values; reads the agency's emails, writes nothing."""
+    from django.db import connection
+
     now = timezone.now()
-    service_ids = _create_services(plan.new_services, agency)
+    stamp = _field("updated_at").get_db_prep_save(now, connection)
+    dates: dict[datetime.date, object] = {}
+    date_field = _field("started_on")
 
-    def service_for(values: dict) -> dict:
-        if "service_name" in values:
-            values = {**values, "service_id": service_ids[values["service_name"].lower()]}
-        return values
+    def prep_date(value: datetime.date | None) -> object:
+        if value is None:
+            return None
+        if value not in dates:
+            dates[value] = date_field.get_db_prep_save(value, connection)
+        return dates[value]
 
-    created = _create_people(plan, agency, service_for)
+    known = _agency_emails(agency) if plan.line_managers else {}
+    manager_of = {id(values): email.lower() for values, email in plan.line_managers}
+    new_emails = {v["work_email"].lower() for v in plan.creates if v.get("work_email")}
+    waves: list[list[tuple[dict, list, str, str]]] = []
+    will_know = set(known)
+    pending = list(plan.creates)
+    while pending:
+        ready: list[dict] = []
+        waiting: list[dict] = []
+        for values in pending:
+            manager = manager_of.get(id(values), "")
+            blocked = manager in new_emails and manager not in will_know
+            (waiting if blocked else ready).append(values)
+        if not ready:  # managers in a loop: create them all, then set managers by update
+            ready, waiting = waiting, []
+        wave = []
+        for values in ready:
+            row = [
+                agency.partnership_id,
+                agency.pk,
+                values["full_name"],
+                values.get("work_email", ""),
+                values.get("job_title", ""),
+                values.get("role_id"),
+                values.get("service_id"),
+                values["employment_type"],
+                prep_date(values.get("started_on")),
+                prep_date(values.get("left_on")),
+                values.get("external_id", ""),
+                values.get("registration_number", ""),
+                None,
+                stamp,
+                stamp,
+            ]
+            new_service = values["service_name"].lower() if "service_name" in values else ""
+            wave.append((values, row, new_service, manager_of.get(id(values), "")))
+            if values.get("work_email"):
+                will_know.add(values["work_email"].lower())
+        waves.append(wave)
+        pending = waiting
+    # A wave's ids are read back only when a later wave names its people as managers.
+    waves_manage = [False] * len(waves)
+    managers_later: set[str] = set()
+    for number in range(len(waves) - 1, -1, -1):
+        wave = waves[number]
+        emails = {values["work_email"].lower() for values, *_ in wave if values.get("work_email")}
+        waves_manage[number] = not managers_later.isdisjoint(emails)
+        managers_later |= {manager for *_, manager in wave if manager}
 
+    updates = []
+    for pk, values, _ in plan.updates:
+        updates.append((pk, values))
     update_fields = sorted({name for _, _, names in plan.updates for name in names})
-    if plan.updates:
+    leavers = [Person(pk=pk, left_on=day, updated_at=now) for pk, day in plan.mark_left]
+    return Writes(
+        new_services=plan.new_services,
+        waves=waves,
+        waves_manage=waves_manage,
+        updates=updates,
+        update_fields=update_fields,
+        leavers=leavers,
+        line_managers=plan.line_managers,
+        known_emails=known,
+    )
+
+
+def write_plan(plan: Plan, *, agency: Agency) -> None:
+    """Carry out ``plan``. Call inside one ``transaction.atomic``; prefer preparing first."""
+    write_prepared(prepare_writes(plan, agency=agency), agency=agency)
+
+
+def write_prepared(writes: Writes, *, agency: Agency) -> None:
+    """Write what :func:`prepare_writes` prepared. Call inside one ``transaction.atomic``."""
+    now = timezone.now()
+    service_ids = _create_services(writes.new_services, agency)
+    created = _create_people(writes, agency, service_ids)
+
+    if writes.updates:
         people = []
-        for pk, values, _ in plan.updates:
-            values = service_for(values)
+        for pk, values in writes.updates:
+            if "service_name" in values:
+                values = {**values, "service_id": service_ids[values["service_name"].lower()]}
             person = Person(pk=pk, **{k: values[k] for k in PERSON_FIELDS})
             person.updated_at = now
             people.append(person)
+        fields = [*writes.update_fields, "updated_at"]
         for start in range(0, len(people), BATCH_SIZE):
-            _update_batch(people[start : start + BATCH_SIZE], [*update_fields, "updated_at"])
+            _update_batch(people[start : start + BATCH_SIZE], fields)
 
-    _set_line_managers(plan, agency, created)
+    _set_line_managers(writes, agency, created)
 
-    if plan.mark_left:
-        started = dict(
-            Person.objects.filter(pk__in=[pk for pk, _ in plan.mark_left]).values_list(
-                "pk", "started_on"
-            )
-        )
-        leavers = []
-        for pk, left_on in plan.mark_left:
-            day = left_on or today
-            start_day = started.get(pk)
-            if start_day is not None and start_day > day:
-                day = start_day  # someone due to start later leaves on their start date
-            leavers.append(Person(pk=pk, left_on=day, updated_at=now))
-        for start in range(0, len(leavers), BATCH_SIZE):
-            _update_batch(leavers[start : start + BATCH_SIZE], ["left_on", "updated_at"])
+    for start in range(0, len(writes.leavers), BATCH_SIZE):
+        _update_batch(writes.leavers[start : start + BATCH_SIZE], ["left_on", "updated_at"])
 
 
 def _create_services(names: list[str], agency: Agency) -> dict[str, int]:
+    if not names:
+        return {}
     Service.objects.bulk_create(
         [Service(partnership_id=agency.partnership_id, agency=agency, name=n) for n in names]
     )
@@ -707,7 +927,26 @@ def _create_services(names: list[str], agency: Agency) -> dict[str, int]:
     }
 
 
-def _create_batch(people: list[Person]) -> list[Person]:
+def _insert_sql() -> str:
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    columns = [quote(_field(name).column or name) for name in INSERT_FIELDS]
+    table = quote(Person._meta.db_table)
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names from the model)
+
+
+def _create_batch(rows: list[list]) -> None:
+    """Insert new people from prepared column values (one ``executemany``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(), rows)
+
+
+def _create_people_returning_ids(people: list[Person]) -> list[Person]:
+    """The few new people whose ids are needed at once (their line manager is set later)."""
     return Person.objects.bulk_create(people)
 
 
@@ -735,11 +974,11 @@ def _update_batch(people: list[Person], fields: list[str]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _agency_emails(agency: Agency) -> dict[str, int]:
+def _agency_emails(agency: Agency, *, newer_than: int = 0) -> dict[str, int]:
     """Work email (lower case) → id of the agency's unmerged people, current ones preferred."""
     emails: dict[str, int] = {}
     rows = (
-        Person.objects.filter(agency=agency, merged_into__isnull=True)
+        Person.objects.filter(agency=agency, merged_into__isnull=True, pk__gt=newer_than)
         .exclude(work_email="")
         .values_list("pk", "work_email", "left_on")
     )
@@ -749,70 +988,81 @@ def _agency_emails(agency: Agency) -> dict[str, int]:
     return emails
 
 
-def _create_people(plan: Plan, agency: Agency, service_for: Callable[[dict], dict]) -> dict:
-    """Create the plan's new people, managers before their teams; ``{id(values): Person}``.
+def _create_people(writes: Writes, agency: Agency, service_ids: dict[str, int]) -> dict:
+    """Insert the prepared new people wave by wave; ``{id(plan row): Person}`` of the few
+    created with their ids (those whose line manager could not be set on creation).
 
-    Rows whose line manager is also new wait until the manager exists, so
-    nearly everyone is created with their line manager already set (no
-    second pass of updates); a loop of managers is broken by
-    :func:`_set_line_managers` afterwards.
+    A wave's managers are known when it is inserted, so nearly everyone is
+    created with their line manager already set; a loop of managers, or a
+    manager whose email this import changes, is set by :func:`_set_line_managers`.
     """
-    known = _agency_emails(agency) if plan.line_managers else {}
-    manager_of = {id(values): email.lower() for values, email in plan.line_managers}
-    new_emails = {v["work_email"].lower() for v in plan.creates if v.get("work_email")}
+    from django.db.models import Max
+
+    known = dict(writes.known_emails)
     created: dict[int, Person] = {}
-    pending = list(plan.creates)
-    while pending:
-        ready: list[dict] = []
-        waiting: list[dict] = []
-        for values in pending:
-            manager = manager_of.get(id(values), "")
-            (waiting if manager in new_emails and manager not in known else ready).append(values)
-        if not ready:  # managers in a loop: create them all, then set managers by update
-            ready, waiting = waiting, []
-        for start in range(0, len(ready), BATCH_SIZE):
-            chunk = ready[start : start + BATCH_SIZE]
-            batch = []
-            for values in chunk:
-                person = Person(
-                    partnership_id=agency.partnership_id,
-                    agency=agency,
-                    **{k: v for k, v in service_for(values).items() if k in PERSON_FIELDS},
-                )
-                manager_id = known.get(manager_of.get(id(values), ""))
-                if manager_id is not None:
-                    person.line_manager_id = manager_id
-                batch.append(person)
-            for values, person in zip(chunk, _create_batch(batch), strict=True):
+    for wave, manages in zip(writes.waves, writes.waves_manage, strict=True):
+        newest = 0
+        if manages:  # the people of this wave are those with a greater id
+            newest = Person.objects.aggregate(newest=Max("pk"))["newest"] or 0
+        rows: list[list] = []
+        later: list[tuple[dict, Person]] = []
+        for values, row, new_service, manager in wave:
+            if new_service:
+                row[_SERVICE_AT] = service_ids[new_service]
+            if manager:
+                manager_id = known.get(manager)
+                if manager_id is None:
+                    later.append((values, _person_of(values, agency, row[_SERVICE_AT])))
+                    continue
+                row[_MANAGER_AT] = manager_id
+            rows.append(row)
+        for start in range(0, len(rows), BATCH_SIZE):
+            _create_batch(rows[start : start + BATCH_SIZE])
+        for start in range(0, len(later), BATCH_SIZE):
+            chunk = later[start : start + BATCH_SIZE]
+            people = _create_people_returning_ids([person for _, person in chunk])
+            for (values, _), person in zip(chunk, people, strict=True):
                 created[id(values)] = person
-                if person.work_email:
-                    known.setdefault(person.work_email.lower(), person.pk)
-        pending = waiting
+        if manages:
+            for email, pk in _agency_emails(agency, newer_than=newest).items():
+                known.setdefault(email, pk)
+        for person in created.values():
+            if person.work_email:
+                known.setdefault(person.work_email.lower(), person.pk)
     return created
 
 
-def _set_line_managers(plan: Plan, agency: Agency, created: dict[int, Person]) -> None:
+def _person_of(values: dict, agency: Agency, service_id: int | None) -> Person:
+    fields = {k: v for k, v in values.items() if k in PERSON_FIELDS}
+    fields["service_id"] = service_id
+    return Person(partnership_id=agency.partnership_id, agency=agency, **fields)
+
+
+def _set_line_managers(writes: Writes, agency: Agency, created: dict[int, Person]) -> None:
     """Set the line managers the creation could not (updated people, loops of managers)."""
-    if not plan.line_managers:
+    pending = [
+        (values, email)
+        for values, email in writes.line_managers
+        if "pk" in values or id(values) in created
+    ]
+    if not pending:
         return
     emails = _agency_emails(agency)
     changes = []
-    for values, manager_email in plan.line_managers:
+    for values, manager_email in pending:
         manager_id = emails.get(manager_email.lower()) if manager_email else None
         if "pk" in values:
             pk, current = values["pk"], values.get("_line_manager_id")
         else:
-            person = created.get(id(values))
-            if person is None:
-                continue
+            person = created[id(values)]
             pk, current = person.pk, person.line_manager_id
             if manager_id is None:
                 continue
         if manager_id in (pk, current):
             continue
-        changes.append(Person(pk=pk, line_manager_id=manager_id))
+        changes.append(Person(pk=pk, line_manager_id=manager_id, updated_at=timezone.now()))
     for start in range(0, len(changes), BATCH_SIZE):
-        _update_batch(changes[start : start + BATCH_SIZE], ["line_manager"])
+        _update_batch(changes[start : start + BATCH_SIZE], ["line_manager", "updated_at"])
 
 
 # --- Rejected rows --------------------------------------------------------------

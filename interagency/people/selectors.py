@@ -326,7 +326,7 @@ def people_imports(partnership: Partnership, user, roles) -> QuerySet[Any]:
         PeopleImport.objects.for_partnership(partnership)
         .filter(agency__in=import_agencies(partnership, user, roles))
         .select_related("agency", "uploaded_by")
-        .defer("content")
+        .defer("content", "plan")
         .order_by("-uploaded_at", "-pk")
     )
 

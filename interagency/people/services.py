@@ -585,12 +585,14 @@ def _import_columns(people_import) -> dict[str, str]:
     return column_mapping_of(people_import.agency)
 
 
-def plan_people_import(people_import, *, on_progress: Callable[[int], None] | None = None):
+def plan_people_import(
+    people_import, *, on_progress: Callable[[int], None] | None = None, table=None
+):
     """The import's table and plan with the agency's remembered columns (reads only)."""
     from interagency.catalogue.selectors import roles_of
     from interagency.people import importing
 
-    table = _import_table(people_import)
+    table = table or _import_table(people_import)
     plan = importing.plan_import(
         agency=people_import.agency,
         table=table,
@@ -600,6 +602,32 @@ def plan_people_import(people_import, *, on_progress: Callable[[int], None] | No
         on_progress=on_progress,
     )
     return table, plan
+
+
+def _plan_fingerprint(people_import, roles: list, columns: dict[str, str]) -> str:
+    from interagency.people import importing
+
+    return importing.plan_fingerprint(
+        agency=people_import.agency,
+        file_sha256=people_import.file_sha256,
+        columns=columns,
+        roles=roles,
+        full_staff_list=people_import.is_full_staff_list,
+    )
+
+
+def _kept_plan(people_import, fingerprint: str):
+    """The preview's plan when nothing it was made from has changed since, else None."""
+    import zlib
+
+    from interagency.people import importing
+
+    if not people_import.plan or people_import.plan_fingerprint != fingerprint:
+        return None
+    try:
+        return importing.load_plan(bytes(people_import.plan))
+    except (ValueError, KeyError, TypeError, IndexError, zlib.error):
+        return None  # kept by another version, or damaged: check the rows again
 
 
 def _record_counts(people_import, plan) -> None:
@@ -748,12 +776,22 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
             agency=people_import.agency,
             defaults={"partnership_id": people_import.partnership_id, "columns": chosen},
         )
-    _, plan = plan_people_import(people_import)
+    from interagency.catalogue.selectors import roles_of
+
+    # Taken before checking: a change made while checking makes the apply check again.
+    fingerprint = _plan_fingerprint(
+        people_import, list(roles_of(people_import.partnership)), chosen
+    )
+    _, plan = plan_people_import(people_import, table=table)
     _record_counts(people_import, plan)
     people_import.status = PeopleImport.Status.PREVIEWED
+    people_import.plan = importing.dump_plan(plan)
+    people_import.plan_fingerprint = fingerprint
     with transaction.atomic():
         people_import.save(
             update_fields=[
+                "plan",
+                "plan_fingerprint",
                 "status",
                 "rows_total",
                 "created",
@@ -883,17 +921,35 @@ def run_people_import(
             this_run.update(rows_done=done, heartbeat_at=timezone.now())
 
     try:
-        _, plan = plan_people_import(people_import, on_progress=progress)
+        from interagency.catalogue.selectors import roles_of
+
+        agency = people_import.agency
+        roles = list(roles_of(people_import.partnership))
+        fingerprint = _plan_fingerprint(people_import, roles, _import_columns(people_import))
+        plan = _kept_plan(people_import, fingerprint)
+        if plan is None:
+            _, plan = plan_people_import(people_import, on_progress=progress)
+        else:  # nothing changed since the preview: its check stands
+            progress(plan.rows_total)
+        # Everything but the SQL is prepared before the write transaction (and
+        # SQLite's write lock) begins.
+        writes = importing.prepare_writes(plan, agency=agency)
         with transaction.atomic():
             # First write of the transaction: still this run's import, and kept so until commit.
             if not this_run.update(heartbeat_at=timezone.now()):
                 raise ImportSuperseded
-            importing.write_plan(plan, agency=people_import.agency)
+            columns = _import_columns(people_import)
+            if _plan_fingerprint(people_import, roles, columns) != fingerprint:
+                # The agency's people changed while the rows were checked: check them again.
+                _, plan = plan_people_import(people_import)
+                writes = importing.prepare_writes(plan, agency=agency)
+            importing.write_prepared(writes, agency=agency)
             _record_counts(people_import, plan)
             people_import.status = Status.APPLIED
             people_import.rows_done = plan.rows_total
             people_import.finished_at = timezone.now()
             people_import.content = None
+            people_import.plan = None
             people_import.error = ""
             people_import.heartbeat_at = timezone.now()
             people_import.save()

@@ -102,15 +102,15 @@ def test_a_killed_import_stays_running_and_the_reaper_marks_it_failed(
 def test_a_run_declared_stopped_writes_nothing_when_it_wakes(agency, coordinator, monkeypatch):
     """A worker that was only stalled, and is reaped, must not apply over a newer run."""
     people_import = previewed(agency, coordinator)
-    real_plan = services.plan_people_import
+    real_prepare = importing.prepare_writes
 
-    def stalled(people_import, **kwargs):
-        result = real_plan(people_import, **kwargs)
+    def stalled(plan, **kwargs):
+        result = real_prepare(plan, **kwargs)
         age_heartbeat(people_import, 60)
         assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
         return result
 
-    monkeypatch.setattr(services, "plan_people_import", stalled)
+    monkeypatch.setattr(importing, "prepare_writes", stalled)
     status = services.run_people_import(import_id=people_import.pk)
     assert status == PeopleImport.Status.FAILED
     assert not Person.objects.exists()
