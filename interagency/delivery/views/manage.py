@@ -211,6 +211,9 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "learner_url": _url_or_none(
                 "sessions:detail", code=partnership.code, session_id=session.pk
             ),
+            "book_url": _url_or_none(
+                "sessions:book-people", code=partnership.code, session_id=session.pk
+            ),
             "is_scheduled": session.status == Session.Status.SCHEDULED,
             "has_started": bool(session.starts_at and session.starts_at <= timezone.now()),
         },
