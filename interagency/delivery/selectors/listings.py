@@ -259,8 +259,9 @@ def viewer_booking(partnership: Partnership, user: Any, session: Session) -> Boo
 
 
 def _waiting_position() -> Subquery:
-    """1 + the number of people ahead on the same session's waiting list."""
+    """The number of people ahead on the same session's waiting list (position - 1)."""
     ahead = (
+        # cross-partnership: the queue of the outer booking's own session (its host's).
         Booking.objects.filter(session_id=OuterRef("session_id"), status=BookingStatus.WAITING)
         .filter(
             Q(waiting_since__lt=OuterRef("waiting_since"))

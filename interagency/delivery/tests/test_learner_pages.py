@@ -243,8 +243,10 @@ def test_a_full_session_puts_the_learner_on_the_waiting_list(
 ):
     user, person = learner
     session = session_of(partnership, course, capacity=1)
-    first = PersonFactory.create(agency=agency)
-    booking_services.book_place(session=session, person=first, booked_by=None)
+    for _ in range(2):  # one takes the place, one waits ahead of the learner
+        booking_services.book_place(
+            session=session, person=PersonFactory.create(agency=agency), booked_by=None
+        )
     sign_in(user)
     page = client.get(url("detail", partnership, session_id=session.pk))
     assert "Join the waiting list" in page.text
@@ -252,7 +254,7 @@ def test_a_full_session_puts_the_learner_on_the_waiting_list(
     assert "on the waiting list" in response.text
     assert Booking.objects.get(person=person).status == BookingStatus.WAITING
     mine = client.get(url("my-bookings", partnership))
-    assert "Number 1 on the waiting list" in mine.text
+    assert "Number 2 on the waiting list" in mine.text
 
 
 def test_a_refused_booking_shows_the_reason_and_changes_nothing(
@@ -560,3 +562,32 @@ def test_the_course_page_lists_the_next_five_sessions_in_fixed_queries(
     assert shown == [s.pk for s in sessions[:5]]
     assert url("detail", partnership, session_id=other.pk) not in text
     assert "full (join the waiting list)" in text and "20 places left" in text
+
+
+def test_a_learner_books_a_regional_place_of_a_neighbouring_partnership(
+    partnership, course, client, sign_in, learner
+):
+    user, person = learner
+    neighbour = PartnershipFactory.create(name="Islington Partnership")
+    session = session_of(neighbour, course, regional_places=2)
+    sign_in(user)
+    page = client.get(url("detail", partnership, session_id=session.pk))
+    assert "run by Islington Partnership" in page.text
+    assert "2 places open to the region" in page.text
+    response = client.post(url("book", partnership, session_id=session.pk), follow=True)
+    assert "You are booked on this session" in response.text
+    booking = Booking.objects.get(person=person)
+    assert booking.is_regional and booking.partnership_id == neighbour.pk
+    mine = client.get(url("my-bookings", partnership))
+    assert url("detail", partnership, session_id=session.pk) in mine.text
+
+
+def test_a_coordinator_gets_the_manage_link_and_a_learner_does_not(
+    partnership, course, client, sign_in, coordinator, learner
+):
+    session = session_of(partnership, course)
+    manage = reverse("sessions:manage", kwargs={"code": partnership.code, "session_id": session.pk})
+    sign_in(coordinator)
+    assert manage in client.get(url("detail", partnership, session_id=session.pk)).text
+    sign_in(learner[0])
+    assert manage not in client.get(url("detail", partnership, session_id=session.pk)).text
