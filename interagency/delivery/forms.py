@@ -22,7 +22,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interagency.delivery.models import DeliverySettings, SessionFormat, Venue, WaitingListMode
+from interagency.delivery.models import SessionFormat, Venue
 from interagency.delivery.services.sessions import SectorHoldEntry, TrainerEntry
 from interagency.people.models import Sector
 
@@ -116,7 +116,7 @@ def _time_input() -> forms.TextInput:
     )
 
 
-def _number_input(width: int = 4) -> forms.TextInput:
+def number_input(width: int = 4) -> forms.TextInput:
     return forms.TextInput(attrs={"class": f"govuk-input--width-{width}", "inputmode": "numeric"})
 
 
@@ -210,7 +210,7 @@ class HoldForm(forms.Form):
             min_value=1,
             max_value=10_000,
             label="Places held",
-            widget=_number_input(3),
+            widget=number_input(3),
             error_messages={
                 "invalid": f"Enter the places held for sector {number} as a whole number.",
                 "min_value": f"Hold at least 1 place for sector {number}.",
@@ -295,7 +295,7 @@ class SessionForm(forms.Form):
         max_value=10_000,
         label="Capacity",
         help_text="The most people who can attend.",
-        widget=_number_input(),
+        widget=number_input(),
         error_messages={
             "required": "Enter the capacity.",
             "invalid": "Enter the capacity as a whole number.",
@@ -308,7 +308,7 @@ class SessionForm(forms.Form):
         max_value=10_000,
         label="Minimum numbers (optional)",
         help_text="Fewer bookings than this a week before puts the session at risk.",
-        widget=_number_input(),
+        widget=number_input(),
         error_messages={"invalid": "Enter the minimum numbers as a whole number."},
     )
     trainers = forms.MultipleChoiceField(
@@ -347,7 +347,7 @@ class SessionForm(forms.Form):
         max_value=100,
         label="Largest share for one agency, in % (optional)",
         help_text="For example, 30 keeps any agency to 30% of the places.",
-        widget=_number_input(3),
+        widget=number_input(3),
         error_messages={
             "invalid": "Enter the largest agency share as a whole number of per cent.",
             "min_value": "The largest agency share must be between 1% and 100%.",
@@ -359,7 +359,7 @@ class SessionForm(forms.Form):
         min_value=0,
         max_value=10_000,
         label="Places open to other partnerships of the region (optional)",
-        widget=_number_input(),
+        widget=number_input(),
         error_messages={"invalid": "Enter the places for the region as a whole number."},
     )
     no_show_charge = forms.DecimalField(
@@ -583,196 +583,3 @@ def anchor_of(bound) -> str:
     if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound.auto_id}_1"  # crispy-forms-gds numbers choices from 1
     return bound.auto_id
-
-
-# Venues and delivery settings -------------------------------------------------------------
-
-
-class VenueForm(forms.Form):
-    name = forms.CharField(
-        max_length=200, label="Name", error_messages={"required": "Enter the venue's name."}
-    )
-    address = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Address",
-        error_messages={"required": "Enter the venue's address."},
-    )
-    postcode = forms.CharField(
-        required=False,
-        max_length=10,
-        label="Postcode (optional)",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
-    )
-    access_information = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Access information (optional)",
-        help_text="Step-free access, hearing loop, accessible toilets, quiet room.",
-    )
-    parking = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Parking (optional)"
-    )
-    refreshments = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Refreshments (optional)"
-    )
-
-    FIELDS = ("name", "address", "postcode", "access_information", "parking", "refreshments")
-
-    @classmethod
-    def initial_for(cls, venue: Venue) -> dict[str, Any]:
-        return {name: getattr(venue, name) for name in cls.FIELDS}
-
-
-class DeliverySettingsForm(forms.Form):
-    requires_manager_approval = forms.TypedChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        label="Does a manager approve each booking a learner makes?",
-        help_text="The learner's line manager or agency lead approves before the place is taken.",
-        error_messages={"required": "Choose whether bookings need a manager's approval."},
-    )
-    waiting_list_mode = forms.ChoiceField(
-        choices=WaitingListMode.choices,
-        widget=forms.RadioSelect,
-        label="When a place frees up",
-        error_messages={"required": "Choose how the waiting list moves."},
-    )
-    offer_hours = forms.IntegerField(
-        min_value=1,
-        max_value=24 * 14,
-        label="Hours an offer stays open",
-        widget=_number_input(3),
-        error_messages={
-            "required": "Enter how many hours an offer stays open.",
-            "invalid": "Enter the hours an offer stays open as a whole number.",
-            "min_value": "An offer must stay open between 1 hour and 14 days (336 hours).",
-            "max_value": "An offer must stay open between 1 hour and 14 days (336 hours).",
-        },
-    )
-    reminder_days = forms.IntegerField(
-        min_value=0,
-        max_value=60,
-        label="Days before a session to send reminders",
-        widget=_number_input(2),
-        error_messages={
-            "required": "Enter how many days before a session reminders go.",
-            "invalid": "Enter the reminder days as a whole number.",
-            "min_value": "Send reminders between 0 and 60 days before.",
-            "max_value": "Send reminders between 0 and 60 days before.",
-        },
-    )
-    default_no_show_charge = forms.DecimalField(
-        min_value=Decimal("0"),
-        max_value=Decimal("99999"),
-        decimal_places=2,
-        label="Default no-show charge in £",
-        help_text="New sessions start with this charge; 0 for none.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the default no-show charge (0 for none).",
-            "invalid": "Enter the default no-show charge in pounds, like 50 or 42.50.",
-            "min_value": "The no-show charge cannot be negative.",
-        },
-    )
-
-    @staticmethod
-    def initial_for(settings: DeliverySettings) -> dict[str, Any]:
-        return {
-            "requires_manager_approval": "yes" if settings.requires_manager_approval else "no",
-            "waiting_list_mode": settings.waiting_list_mode,
-            "offer_hours": settings.offer_hours,
-            "reminder_days": settings.reminder_days,
-            "default_no_show_charge": settings.default_no_show_charge,
-        }
-
-
-class CancelSessionForm(forms.Form):
-    reason = forms.CharField(
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why is the session cancelled?",
-        help_text="Everyone booked gets this in their email.",
-        error_messages={"required": "Enter the reason for cancelling the session."},
-    )
-    alternatives = forms.MultipleChoiceField(
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Offer these sessions of the same course instead (optional)",
-    )
-
-    def __init__(self, *args, alternatives: Sequence[Any], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.sessions = {str(session.pk): session for session in alternatives}
-        self.fields["alternatives"].choices = [  # type: ignore[attr-defined]
-            (key, _describe(session)) for key, session in self.sessions.items()
-        ]
-
-    def chosen(self) -> list[Any]:
-        return [self.sessions[key] for key in self.cleaned_data["alternatives"]]
-
-
-def _describe(session) -> str:
-    when = session.starts_at.astimezone(london()) if session.starts_at else None
-    place = session.venue.name if session.venue_id else "Online"
-    return f"{when:%A %-d %B %Y, %H:%M} – {place}" if when else place
-
-
-class SessionFilterForm(forms.Form):
-    """The coordinator's filters on the sessions table; bad values are ignored with a message."""
-
-    course = forms.TypedChoiceField(coerce=int, required=False, label="Course", empty_value=None)
-    tier = forms.TypedChoiceField(coerce=int, required=False, label="Tier", empty_value=None)
-    status = forms.ChoiceField(required=False, label="Status")
-    starts_from = forms.DateField(
-        required=False,
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the ‘from’ date as a real date."},
-    )
-    starts_to = forms.DateField(
-        required=False,
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the ‘to’ date as a real date."},
-    )
-
-    def __init__(self, *args, courses: Iterable[Any], tiers: Iterable[Any], **kwargs) -> None:
-        from interagency.delivery.models import Session
-
-        super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [  # type: ignore[attr-defined]
-            ("", "All courses"),
-            *[(c.pk, getattr(c, "shown_title", c.title)) for c in courses],
-        ]
-        self.fields["tier"].choices = [  # type: ignore[attr-defined]
-            ("", "All tiers"),
-            *[(t.pk, f"{t.framework.name}: {t.name}") for t in tiers],
-        ]
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", "Upcoming"),
-            *Session.Status.choices,
-        ]
-        for field in self.fields.values():
-            field.error_messages["invalid_choice"] = (
-                f"Choose a {str(field.label).lower()} from the list."
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("starts_from"), data.get("starts_to")
-        if start and end and end < start:
-            self.add_error("starts_to", "The ‘to’ date must be on or after the ‘from’ date.")
-        return data
-
-    def filters(self) -> dict[str, Any]:
-        """The filters that are valid; a bad one is shown as an error and left out."""
-        self.is_valid()
-        data = self.cleaned_data
-        return {
-            "course_id": data.get("course"),
-            "tier_id": data.get("tier"),
-            "status": data.get("status") or "",
-            "starts_from": data.get("starts_from"),
-            "starts_to": data.get("starts_to"),
-        }

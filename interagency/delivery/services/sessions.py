@@ -1,4 +1,4 @@
-"""Every write a coordinator makes to sessions, venues and the partnership's delivery settings.
+"""Every write a coordinator makes to sessions: schedule, change, cancel (venues: arrangements.py).
 
 Each service runs in one transaction, checks every rule before it changes
 anything, and writes an audit entry. A refusal is a :class:`SessionInvalid`
@@ -11,9 +11,8 @@ and times); ``Session.starts_at``/``ends_at`` are always copied from the parts.
 
 import datetime
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,14 +25,11 @@ from interagency.delivery import notices
 from interagency.delivery.models import (
     Booking,
     BookingStatus,
-    DeliverySettings,
     SectorHold,
     Session,
     SessionFormat,
     SessionPart,
     SessionTrainer,
-    Venue,
-    WaitingListMode,
 )
 from interagency.delivery.services import bookings
 from interagency.delivery.services.errors import BookingError
@@ -513,146 +509,11 @@ def cancel_session(
     return session
 
 
-# Venues --------------------------------------------------------------------------------
-
-VENUE_FIELDS = ["name", "address", "postcode", "access_information", "parking", "refreshments"]
-
-
-def _check_venue(venue: Venue) -> None:
-    problems: Problems = []
-    if not venue.name:
-        problems.append(("name", "Enter the venue's name."))
-    if not venue.address:
-        problems.append(("address", "Enter the venue's address."))
-    same_name = Venue.objects.for_partnership(venue.partnership).filter(name__iexact=venue.name)
-    if venue.pk:
-        same_name = same_name.exclude(pk=venue.pk)
-    if venue.name and same_name.exists():
-        problems.append(("name", "The partnership already has a venue with this name."))
-    _raise_if(problems)
-
-
-def _clean_venue_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - set(VENUE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown venue fields: {sorted(unknown)}")
-    cleaned = {name: (value or "").strip() for name, value in fields.items()}
-    if "postcode" in cleaned:
-        cleaned["postcode"] = cleaned["postcode"].upper()
-    return cleaned
-
-
-def create_venue(*, partnership: Partnership, created_by, **fields) -> Venue:
-    """Add a venue the partnership runs sessions in."""
-    venue = Venue(partnership=partnership, **_clean_venue_fields(fields))
-    _check_venue(venue)
-    with transaction.atomic():
-        venue.save()
-        record_event(
-            actor=created_by,
-            action=AuditEvent.Action.CREATED,
-            subject=venue,
-            changes=diff({}, snapshot(venue, VENUE_FIELDS)),
-            partnership=partnership,
-        )
-    return venue
-
-
-def update_venue(*, venue: Venue, changed_by, **fields) -> Venue:
-    """Change a venue; attendees of its upcoming sessions get the new details."""
-    before = snapshot(venue, VENUE_FIELDS)
-    for name, value in _clean_venue_fields(fields).items():
-        setattr(venue, name, value)
-    _check_venue(venue)
-    changes = diff(before, snapshot(venue, VENUE_FIELDS))
-    if not changes:
-        return venue
-    with transaction.atomic():
-        venue.save()
-        record_event(
-            actor=changed_by,
-            action=AuditEvent.Action.CHANGED,
-            subject=venue,
-            changes=changes,
-            partnership=venue.partnership,
-        )
-        if {"name", "address", "postcode"} & changes.keys():
-            upcoming = Session.objects.for_partnership(venue.partnership).filter(
-                status=Session.Status.SCHEDULED, venue=venue, starts_at__gt=timezone.now()
-            )
-            for session in upcoming:
-                session.sequence += 1
-                session.save(update_fields=["sequence", "updated_at"])
-                notices.session_changed(session)
-    return venue
-
-
-# Delivery settings -----------------------------------------------------------------------
-
-SETTINGS_FIELDS = [
-    "requires_manager_approval",
-    "waiting_list_mode",
-    "offer_hours",
-    "reminder_days",
-    "default_no_show_charge",
-]
-
-
-def update_delivery_settings(*, partnership: Partnership, changed_by, **fields) -> DeliverySettings:
-    """Change how the partnership runs bookings (approval, waiting list, reminders, charges)."""
-    unknown = set(fields) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown delivery settings: {sorted(unknown)}")
-    problems: Problems = []
-    if "waiting_list_mode" in fields and fields["waiting_list_mode"] not in WaitingListMode.values:
-        problems.append(("waiting_list_mode", "Choose how the waiting list moves."))
-    hours = fields.get("offer_hours")
-    if hours is not None and not 1 <= hours <= 24 * 14:
-        problems.append(("offer_hours", "An offer must stay open between 1 hour and 14 days."))
-    days = fields.get("reminder_days")
-    if days is not None and not 0 <= days <= 60:
-        problems.append(("reminder_days", "Send reminders between 0 and 60 days before."))
-    charge = fields.get("default_no_show_charge")
-    if charge is not None and Decimal(charge) < 0:
-        problems.append(("default_no_show_charge", "The no-show charge cannot be negative."))
-    _raise_if(problems)
-    with transaction.atomic():
-        settings, created = DeliverySettings.objects.for_partnership(partnership).get_or_create(
-            partnership=partnership
-        )
-        before = {} if created else snapshot(settings, SETTINGS_FIELDS)
-        for name, value in fields.items():
-            setattr(settings, name, value)
-        settings.save()
-        changes = diff(before, snapshot(settings, SETTINGS_FIELDS))
-        if changes or created:
-            record_event(
-                actor=changed_by,
-                action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
-                subject=settings,
-                changes=changes,
-                partnership=partnership,
-            )
-    return settings
-
-
-def trainer_entries(users: Iterable[Any], *, name: str = "", provider_name: str = ""):
-    """Trainer entries for members chosen by account, plus one named trainer or provider."""
-    entries = [TrainerEntry(user=user) for user in users]
-    if name.strip() or provider_name.strip():
-        entries.append(TrainerEntry(name=name.strip(), provider_name=provider_name.strip()))
-    return entries
-
-
 __all__ = [
     "SectorHoldEntry",
     "SessionInvalid",
     "TrainerEntry",
     "cancel_session",
     "create_session",
-    "create_venue",
-    "trainer_entries",
-    "update_delivery_settings",
     "update_session",
-    "update_venue",
 ]

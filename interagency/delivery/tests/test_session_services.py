@@ -19,6 +19,7 @@ from interagency.delivery.models import (
     SessionPart,
 )
 from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.sessions import SectorHoldEntry, SessionInvalid, TrainerEntry
@@ -330,7 +331,7 @@ def test_cancel_needs_a_reason_and_alternatives_of_the_same_course(
 def test_venue_names_unique_per_partnership_and_audited(
     partnership, other_partnership, coordinator
 ):
-    venue = services.create_venue(
+    venue = arrangements.create_venue(
         partnership=partnership,
         created_by=coordinator,
         name="Town Hall",
@@ -339,14 +340,14 @@ def test_venue_names_unique_per_partnership_and_audited(
     )
     assert venue.postcode == "WC1H 9JE"
     with pytest.raises(SessionInvalid) as caught:
-        services.create_venue(
+        arrangements.create_venue(
             partnership=partnership, created_by=coordinator, name="town hall", address="Elsewhere"
         )
     assert caught.value.field == "name"
-    services.create_venue(
+    arrangements.create_venue(
         partnership=other_partnership, created_by=coordinator, name="Town Hall", address="Upper St"
     )
-    services.update_venue(venue=venue, changed_by=coordinator, parking="None on site")
+    arrangements.update_venue(venue=venue, changed_by=coordinator, parking="None on site")
     assert (
         AuditEvent.objects.filter(subject_type="delivery.Venue", partnership=partnership).count()
         == 2
@@ -357,7 +358,7 @@ def test_venue_names_unique_per_partnership_and_audited(
 def test_moving_a_venue_updates_its_upcoming_sessions(partnership, coordinator, course, venue):
     session = make(partnership, coordinator, course, venue)
     with mock.patch("interagency.delivery.notices.session_changed") as changed:
-        services.update_venue(venue=venue, changed_by=coordinator, address="New address")
+        arrangements.update_venue(venue=venue, changed_by=coordinator, address="New address")
     changed.assert_called_once()
     session.refresh_from_db()
     assert session.sequence == 1
@@ -366,21 +367,21 @@ def test_moving_a_venue_updates_its_upcoming_sessions(partnership, coordinator, 
 @pytest.mark.django_db
 def test_update_delivery_settings_creates_then_changes(partnership, coordinator):
     assert selectors.delivery_settings_of(partnership).pk is None
-    settings = services.update_delivery_settings(
+    settings = arrangements.update_delivery_settings(
         partnership=partnership,
         changed_by=coordinator,
         requires_manager_approval=True,
         offer_hours=24,
     )
     assert DeliverySettings.objects.get(partnership=partnership).offer_hours == 24
-    services.update_delivery_settings(
+    arrangements.update_delivery_settings(
         partnership=partnership, changed_by=coordinator, default_no_show_charge=Decimal("50.00")
     )
     settings.refresh_from_db()
     assert settings.default_no_show_charge == Decimal("50.00")
     assert AuditEvent.objects.filter(subject_type="delivery.DeliverySettings").count() == 2
     with pytest.raises(SessionInvalid) as caught:
-        services.update_delivery_settings(
+        arrangements.update_delivery_settings(
             partnership=partnership, changed_by=coordinator, offer_hours=0
         )
     assert caught.value.field == "offer_hours"

@@ -22,15 +22,16 @@ from django.utils import timezone
 
 from interagency.catalogue import selectors as catalogue
 from interagency.core.permissions import Action
-from interagency.delivery.forms import (
+from interagency.delivery.forms import SessionForms
+from interagency.delivery.forms_manage import (
     CancelSessionForm,
     DeliverySettingsForm,
     SessionFilterForm,
-    SessionForms,
     VenueForm,
 )
 from interagency.delivery.models import BookingStatus, Session
 from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.sessions import SessionInvalid
@@ -283,7 +284,7 @@ def venue_new(request: HttpRequest) -> HttpResponse:
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _save_venue(
         form,
-        lambda: services.create_venue(
+        lambda: arrangements.create_venue(
             partnership=partnership, created_by=request.user, **form.cleaned_data
         ),
     ):
@@ -301,7 +302,9 @@ def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
     )
     if request.method == "POST" and _save_venue(
         form,
-        lambda: services.update_venue(venue=venue, changed_by=request.user, **form.cleaned_data),
+        lambda: arrangements.update_venue(
+            venue=venue, changed_by=request.user, **form.cleaned_data
+        ),
     ):
         messages.success(request, f"{venue.name} saved.")
         return redirect("sessions:venues", code=partnership.code)
@@ -322,7 +325,7 @@ def delivery_settings(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_delivery_settings(
+            arrangements.update_delivery_settings(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
             )
         except SessionInvalid as error:
