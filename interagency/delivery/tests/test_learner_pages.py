@@ -591,3 +591,32 @@ def test_a_coordinator_gets_the_manage_link_and_a_learner_does_not(
     assert manage in client.get(url("detail", partnership, session_id=session.pk)).text
     sign_in(learner[0])
     assert manage not in client.get(url("detail", partnership, session_id=session.pk)).text
+
+
+def test_my_bookings_lists_past_sessions_and_links_certificates(
+    partnership, course, client, sign_in, learner
+):
+    from decimal import Decimal
+
+    from interagency.delivery.models import Certificate
+
+    user, person = learner
+    past = session_of(partnership, course, start=in_days(-10))
+    booking = BookingFactory.create(session=past, person=person)
+    certificate = Certificate.objects.create(
+        partnership=partnership,
+        booking=booking,
+        person_name=person.full_name,
+        course_title="Working together",
+        tier_name="Group A",
+        attended_on=in_days(-10),
+        hours=Decimal("7.0"),
+        partnership_name=partnership.name,
+    )
+    sign_in(user)
+    text = client.get(url("my-bookings", partnership)).text
+    assert "You have no upcoming bookings" in text
+    assert url("certificate", partnership, number=certificate.number) in text
+    assert f"number {certificate.number}" in text
+    past_section = text.split('<h2 class="govuk-heading-l">Past</h2>', 1)[1]
+    assert url("detail", partnership, session_id=past.pk) in past_section
