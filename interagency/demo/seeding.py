@@ -23,6 +23,7 @@ from interagency.catalogue.models import Adoption
 from interagency.catalogue.models import Role as CatalogueRole
 from interagency.catalogue.services import adopt_framework
 from interagency.core.permissions import Role
+from interagency.demo.seeding_delivery import seed_delivery, seed_demo_delivery
 from interagency.people.models import Agency, EmploymentType, Person, Sector, Service
 from interagency.tenancy.models import Membership, Partnership, Region
 
@@ -118,8 +119,15 @@ def load_demo(*, password: str, progress: Progress = lambda message: None) -> li
     coordinator = accounts[0]
     for other in partnerships[1:]:
         Membership.objects.get_or_create(partnership=other, user=coordinator, role=Role.COORDINATOR)
-    ensure_demo_workforce(home, {user.email.split("@")[0]: user for user in accounts})
+    by_name = {user.email.split("@")[0]: user for user in accounts}
+    ensure_demo_workforce(home, by_name)
     progress(f"Demo accounts: {len(accounts)}")
+    agencies = Agency.objects.for_partnership(home).filter(
+        name__in=[name for name, _sector, _statutory in DEMO_AGENCIES]
+    )
+    delivery = seed_demo_delivery(home, by_name, list(agencies.order_by("name")))
+    if not delivery.skipped:
+        progress(f"Demo sessions: {delivery.sessions}, bookings: {delivery.bookings}")
     return accounts
 
 
@@ -363,6 +371,9 @@ class SeedResult:
     seconds: float
     agencies: int = 0  # agencies created
     persons: int = 0  # person records created (one per learner)
+    sessions: int = 0  # sessions created (five years of them)
+    bookings: int = 0
+    certificates: int = 0
 
 
 def agency_domains(partnership_code: str) -> list[str]:
@@ -676,7 +687,19 @@ def seed_partnership(
     """Seed one partnership in one transaction, unless it is already seeded."""
     started = time.perf_counter()
     if is_seeded(partnership):
-        return SeedResult(partnership, 0, 0, True, time.perf_counter() - started)
+        # Seeded before sessions were: add them (once; seed_delivery checks).
+        with transaction.atomic():
+            delivery = seed_delivery(partnership, seed=seed)
+        return SeedResult(
+            partnership,
+            0,
+            0,
+            True,
+            time.perf_counter() - started,
+            sessions=delivery.sessions,
+            bookings=delivery.bookings,
+            certificates=delivery.certificates,
+        )
     password = password or make_password(None)
     persons = synthetic_people(partnership.code, people, seed)
     with transaction.atomic():
@@ -698,6 +721,7 @@ def seed_partnership(
         Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
         rng = random.Random(f"{seed}:{partnership.code}:workforce")
         agencies, records = seed_workforce(partnership, users, persons, rng)
+        delivery = seed_delivery(partnership, seed=seed)
     return SeedResult(
         partnership,
         len(users),
@@ -706,6 +730,9 @@ def seed_partnership(
         time.perf_counter() - started,
         agencies=agencies,
         persons=records,
+        sessions=delivery.sessions,
+        bookings=delivery.bookings,
+        certificates=delivery.certificates,
     )
 
 
@@ -717,12 +744,18 @@ def people_by_population(authorities: list[LocalAuthority], total: int) -> list[
 
 def _report(result: SeedResult, progress: Progress) -> None:
     name = result.partnership.name.removesuffix(" Safeguarding Children Partnership")
-    if result.skipped:
+    delivery = (
+        f", {result.sessions:,} sessions, {result.bookings:,} bookings, "
+        f"{result.certificates:,} certificates"
+    )
+    if result.skipped and result.sessions:
+        progress(f"{name}: already seeded; added{delivery[1:]} … {result.seconds:.1f} s")
+    elif result.skipped:
         progress(f"{name}: already seeded, left as it is")
     else:
         progress(
             f"{name}: {result.people:,} people, {result.memberships:,} memberships, "
-            f"{result.agencies:,} agencies, {result.persons:,} person records "
+            f"{result.agencies:,} agencies, {result.persons:,} person records{delivery} "
             f"… {result.seconds:.1f} s"
         )
 

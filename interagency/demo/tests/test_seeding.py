@@ -1,5 +1,6 @@
 """The synthetic data generator: sizes, repeatability, idempotence, the demo."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -8,8 +9,10 @@ from django.db.models import Count, F
 
 from interagency.accounts.models import User
 from interagency.core.permissions import Role
+from interagency.delivery.models import Booking, Certificate, NoShowCharge, Session, Venue
 from interagency.demo import seeding
 from interagency.people.models import Agency, Person, Sector
+from interagency.records.models import TrainingRecord
 from interagency.tenancy.models import Membership, Partnership
 
 DEMO_PASSWORD = "a long demo password for tests"
@@ -74,7 +77,9 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_does_not():
 def test_the_same_seed_twice_stores_identical_emails():
     seed("--scale", "borough", "--people", "120", "--seed", "42")
     first = sorted(User.objects.values_list("email", "full_name"))
-    Person.objects.all().delete()  # agencies protect their people's records
+    # Bookings, records and certificates protect people; agencies protect their people.
+    for model in (Certificate, NoShowCharge, TrainingRecord, Booking, Session, Venue, Person):
+        model.objects.all().delete()
     User.objects.all().delete()
     Partnership.objects.all().delete()
 
@@ -267,3 +272,123 @@ def test_demo_scale_gives_the_demo_accounts_person_records():
     assert lead.agency.lead == lead.user
     assert learner.role is not None
     assert Agency.objects.filter(partnership__code="camden").count() >= 3
+
+
+# Sessions, bookings, registers and certificates ------------------------------------------
+
+
+def delivery_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Venue, Session, Booking, Certificate, NoShowCharge, TrainingRecord)
+    }
+
+
+@pytest.mark.django_db
+def test_borough_scale_gives_five_years_of_sessions_with_closed_registers():
+    from django.utils import timezone
+
+    from interagency.delivery.models import Attendance, BookingStatus
+
+    output = seed("--scale", "borough", "--people", "400")
+    now = timezone.now()
+    sessions = Session.objects.all()
+    assert sessions.count() == 30  # 400 people × 0.015 a year × 5 years
+    assert sessions.filter(starts_at__lt=now - datetime.timedelta(days=3 * 365)).exists()
+    assert sessions.filter(starts_at__gt=now + datetime.timedelta(days=30)).exists()
+    assert f"{sessions.count()} sessions" in output
+
+    closed = sessions.filter(status=Session.Status.CLOSED)
+    assert closed.exists() and not closed.filter(ends_at__gt=now).exists()
+    confirmed_past = Booking.objects.filter(
+        session__status=Session.Status.CLOSED, status=BookingStatus.CONFIRMED
+    )
+    # Every confirmed place on a closed register has an outcome; attended ones a certificate.
+    assert Attendance.objects.count() == confirmed_past.count()
+    assert Certificate.objects.count() == Attendance.objects.filter(outcome="attended").count()
+    assert (
+        TrainingRecord.objects.count()
+        == Attendance.objects.filter(outcome__in=["attended", "partly"]).count()
+    )
+    for certificate in Certificate.objects.select_related("booking__person")[:20]:
+        assert certificate.person_name == certificate.booking.person.full_name
+    # Places taken always match the confirmed bookings, and never exceed the capacity.
+    for session in sessions.exclude(status=Session.Status.CANCELLED):
+        held = session.bookings.filter(status=BookingStatus.CONFIRMED).count()
+        assert session.places_taken == held <= session.capacity
+    assert (
+        not Booking.objects.filter(session__status=Session.Status.CANCELLED)
+        .exclude(status=BookingStatus.SESSION_CANCELLED)
+        .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_borough_run_adds_no_sessions():
+    seed("--scale", "borough", "--people", "200")
+    first = delivery_counts()
+    seed("--scale", "borough", "--people", "200")
+    assert delivery_counts() == first
+
+
+@pytest.mark.django_db
+def test_a_partnership_seeded_before_sessions_gets_them_once():
+    seed("--scale", "borough", "--people", "200")
+    for model in (Certificate, NoShowCharge, TrainingRecord, Booking, Session, Venue):
+        model.objects.all().delete()
+
+    output = seed("--scale", "borough", "--people", "200")
+    assert "already seeded; added 15 sessions" in output
+    after = delivery_counts()
+    assert after["Session"] == 15
+    seed("--scale", "borough", "--people", "200")
+    assert delivery_counts() == after
+
+
+@pytest.fixture
+def demo(db):
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+    return {user.email.split("@")[0]: user for user in User.objects.all()}
+
+
+def page(client, user, path: str) -> str:
+    from conftest import sign_in_verified
+
+    sign_in_verified(client, user)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def test_the_demo_learner_sees_a_booking_a_waiting_place_and_a_certificate(demo, client):
+    text = page(client, demo["learner"], "/p/camden/sessions/my-bookings/")
+    assert "Number 2 on the waiting list" in text
+    certificate = Certificate.objects.get(booking__person__user=demo["learner"])
+    assert certificate.number in text
+    assert certificate.person_name == "Sam Green"
+
+    listed = page(client, demo["learner"], "/p/camden/sessions/upcoming/")
+    assert "places left" in listed
+    assert "Full – join the waiting list" in listed
+
+    verified = client.get("/verify/", {"number": certificate.number}).content.decode()
+    assert "This certificate is genuine" in verified and "Sam Green" in verified
+
+
+def test_the_demo_coordinator_sees_the_waiting_list_and_the_trainer_a_register(demo, client):
+    full = Session.objects.get(capacity=6)
+    text = page(client, demo["coordinator"], f"/p/camden/sessions/manage/{full.pk}/")
+    waiting = ["Liam Byrne", "Sam Green", "Maya Patel"]
+    positions = [text.index(name, text.index("Waiting list")) for name in waiting]
+    assert positions == sorted(positions)
+
+    yesterday = Session.objects.get(status=Session.Status.SCHEDULED, capacity=10)
+    register = page(client, demo["trainer"], f"/p/camden/sessions/{yesterday.pk}/register/")
+    assert "Jess Turner" in register
+
+
+def test_a_second_demo_run_adds_no_sessions(demo):
+    first = delivery_counts()
+    seed("--scale", "demo", "--password", DEMO_PASSWORD)
+    assert delivery_counts() == first
+    assert first["Session"] == 6 and first["Certificate"] == 7
