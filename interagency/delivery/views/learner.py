@@ -21,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -59,32 +59,11 @@ def _actions(request: HttpRequest) -> frozenset[Action]:
 
 
 def _manage_link(request: HttpRequest, session: Session) -> str | None:
-    """The coordinator's page of the session, once it exists, for those who manage sessions."""
+    """The coordinator's page of the session, for those who manage this partnership's sessions."""
     partnership = request.partnership  # type: ignore[attr-defined]
     if Action.MANAGE_SESSIONS not in _actions(request) or session.partnership_id != partnership.pk:
         return None
-    for kwargs in ({"session_id": session.pk}, {}):
-        try:
-            return reverse("sessions:manage", kwargs={"code": partnership.code, **kwargs})
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _certificate_links(request: HttpRequest, certificates: list) -> list[tuple[Any, str | None]]:
-    """Each certificate with its download address, once the certificates page exists."""
-    code = request.partnership.code  # type: ignore[attr-defined]
-    links = []
-    for certificate in certificates:
-        url = None
-        for kwargs in ({"number": certificate.number}, {"certificate_id": certificate.pk}):
-            try:
-                url = reverse("sessions:certificate", kwargs={"code": code, **kwargs})
-                break
-            except NoReverseMatch:
-                continue
-        links.append((certificate, url))
-    return links
+    return reverse("sessions:manage", kwargs={"code": partnership.code, "session_id": session.pk})
 
 
 # The sessions list and calendar --------------------------------------------------------
@@ -324,9 +303,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             "past": past[:BOOKINGS_PER_PAGE],
             "past_count": len(past),
             "has_person_record": listings.people_of_user(partnership, request.user).exists(),
-            "certificates": _certificate_links(
-                request, listings.certificates_for(partnership, request.user)
-            ),
+            "certificates": listings.certificates_for(partnership, request.user),
             "now": now,
         },
     )
