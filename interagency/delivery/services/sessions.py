@@ -111,6 +111,15 @@ SESSION_AUDITED_FIELDS = [
     "sequence",
     "cancellation_reason",
 ]
+# What update_session writes: never places_taken, which only bookings move.
+SESSION_SAVED_FIELDS = [
+    *sorted(SESSION_FIELDS),
+    "course",
+    "starts_at",
+    "ends_at",
+    "sequence",
+    "updated_at",
+]
 # Free text may say anything: the trail records that it changed, not what it says.
 SESSION_REDACTED = frozenset({"joining_instructions", "notes", "cancellation_reason"})
 
@@ -391,8 +400,11 @@ def update_session(
     _refuse_finished(session)
     partnership = session.partnership
     with transaction.atomic():
-        # Re-read under the transaction so places_taken is current.
-        current = Session.objects.for_partnership(partnership).get(pk=session.pk)
+        # Re-read and lock the row (PostgreSQL; SQLite write transactions are
+        # exclusive), so places_taken is current while the capacity is checked.
+        current = (
+            Session.objects.for_partnership(partnership).select_for_update().get(pk=session.pk)
+        )
         values = {name: getattr(current, name) for name in SESSION_FIELDS}
         values.update(fields)
         problems: Problems = []
@@ -430,7 +442,8 @@ def update_session(
                 attendee_facing = True
         if attendee_facing:
             current.sequence += 1
-        current.save()
+        # Never write places_taken back: only the booking engine's UPDATEs move it.
+        current.save(update_fields=SESSION_SAVED_FIELDS)
         if trainers is not None:
             _set_trainers(current, trainers)
         if sector_holds is not None:
@@ -483,7 +496,11 @@ def cancel_session(
                 "Offer only other scheduled sessions of the same course.", field="alternatives"
             )
     with transaction.atomic():
-        current = Session.objects.for_partnership(session.partnership).get(pk=session.pk)
+        current = (
+            Session.objects.for_partnership(session.partnership)
+            .select_for_update()
+            .get(pk=session.pk)
+        )
         _refuse_finished(current)
         before = _snapshot(current)
         bookings.release_session_bookings(
@@ -494,7 +511,15 @@ def cancel_session(
         current.cancelled_at = timezone.now()
         current.cancellation_reason = reason
         current.sequence += 1
-        current.save()
+        current.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancellation_reason",
+                "sequence",
+                "updated_at",
+            ]
+        )
         changes = diff(before, _snapshot(current), redact=SESSION_REDACTED)
         changes["alternatives"] = [None, [alt.pk for alt in alternatives]]
         record_event(

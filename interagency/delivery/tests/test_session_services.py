@@ -442,3 +442,23 @@ def test_raising_the_capacity_offers_places_to_the_waiting_list(
     assert waiting.status in (BookingStatus.OFFERED, BookingStatus.CONFIRMED)
     session.refresh_from_db()
     assert session.places_taken == 2
+
+
+@pytest.mark.django_db
+def test_a_change_never_writes_back_a_stale_places_taken(partnership, coordinator, course, venue):
+    """A place taken while the change is checked survives the change (and a cancellation)."""
+    from django.db.models import F
+
+    from interagency.delivery.services import sessions as module
+
+    session = make(partnership, coordinator, course, venue)
+    check = module._check_rules
+
+    def booking_meanwhile(**kwargs):
+        Session.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
+        return check(**kwargs)
+
+    with mock.patch.object(module, "_check_rules", side_effect=booking_meanwhile):
+        services.update_session(session=session, changed_by=coordinator, notes="Bring lunch")
+    session.refresh_from_db()
+    assert (session.places_taken, session.notes) == (1, "Bring lunch")
