@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,13 +24,14 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
 from interagency.catalogue.models import CourseTailoring
 from interagency.catalogue.selectors import catalogue_courses, tiers_of
 from interagency.delivery.models import (
     LIVE_STATUSES,
+    PLACE_HOLDING_STATUSES,
     Booking,
     BookingStatus,
     Certificate,
@@ -155,7 +157,30 @@ def regional_sessions(
         regional_places__gt=0,
         starts_at__gt=now or timezone.now(),
     ).exclude(partnership=partnership)
-    return _listed(_filtered(sessions, filters))
+    return _with_regional_left(_listed(_filtered(sessions, filters)))
+
+
+def _with_regional_left(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """``regional_left``: the places a person of another partnership may still take."""
+    taken = (
+        # cross-partnership: the regional bookings on each (host's) session, counted in SQL.
+        Booking.objects.filter(
+            session_id=OuterRef("pk"), is_regional=True, status__in=PLACE_HOLDING_STATUSES
+        )
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return sessions.annotate(
+        regional_left=Greatest(
+            Value(0),
+            Least(
+                F("regional_places") - Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+                F("capacity") - F("places_taken"),
+            ),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def sessions_in_month(
@@ -235,7 +260,7 @@ def session_for_viewer(partnership: Partnership, session_id: int) -> Session:
         status=Session.Status.SCHEDULED,
         regional_places__gt=0,
     )
-    return _with_detail(regional).get()
+    return _with_regional_left(_with_detail(regional)).get()
 
 
 def people_of_user(partnership: Partnership, user: Any) -> QuerySet[Person]:

@@ -573,13 +573,21 @@ def test_a_learner_books_a_regional_place_of_a_neighbouring_partnership(
     sign_in(user)
     page = client.get(url("detail", partnership, session_id=session.pk))
     assert "run by Islington Partnership" in page.text
-    assert "2 places open to the region" in page.text
+    assert "2 of the 2 places open to other partnerships in the region" in page.text
     response = client.post(url("book", partnership, session_id=session.pk), follow=True)
     assert "You are booked on this session" in response.text
     booking = Booking.objects.get(person=person)
     assert booking.is_regional and booking.partnership_id == neighbour.pk
     mine = client.get(url("my-bookings", partnership))
     assert url("detail", partnership, session_id=session.pk) in mine.text
+    Session.objects.filter(pk=session.pk).update(places_taken=2)
+    BookingFactory.create(
+        session=session, person__agency__partnership=partnership, is_regional=True
+    )
+    listed = client.get(url("list", partnership)).text
+    assert "Full – join the waiting list" in listed  # both regional places are taken
+    page = client.get(url("detail", partnership, session_id=session.pk))
+    assert "None – full, you can join the waiting list" in page.text
 
 
 def test_a_coordinator_gets_the_manage_link_and_a_learner_does_not(

@@ -191,7 +191,12 @@ def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
         "may_book_self": bool(own_people) and window.is_open and not has_live_booking,
         "has_person_record": bool(own_people),
         "may_book_others": may_book_others and window.is_open,
-        "is_full": session.places_left == 0,
+        # Full for this viewer: a person of another partnership counts the regional places.
+        "is_full": (
+            session.regional_left == 0  # type: ignore[attr-defined]
+            if session.partnership_id != partnership.pk
+            else session.places_left == 0
+        ),
         "manage_link": _manage_link(request, session),
     }
 
