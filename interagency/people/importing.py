@@ -927,22 +927,35 @@ def _create_services(names: list[str], agency: Agency) -> dict[str, int]:
     }
 
 
-def _insert_sql() -> str:
+def _columns() -> tuple[str, str]:
     from django.db import connection
 
     quote = connection.ops.quote_name
-    columns = [quote(_field(name).column or name) for name in INSERT_FIELDS]
-    table = quote(Person._meta.db_table)
-    marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    columns = ", ".join(quote(_field(name).column or name) for name in INSERT_FIELDS)
+    return quote(Person._meta.db_table), columns
 
 
 def _create_batch(rows: list[list]) -> None:
-    """Insert new people from prepared column values (one ``executemany``)."""
+    """Insert new people from prepared column values.
+
+    SQLite runs in the process: one prepared INSERT run by ``executemany`` is
+    fastest. PostgreSQL runs each statement of an ``executemany`` on its own
+    (about 0.2 ms a row here), and a many-row INSERT costs psycopg seconds
+    turning its placeholders into PostgreSQL's, so PostgreSQL gets ``COPY``.
+    """
     from django.db import connection
 
+    table, columns = _columns()
     with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(), rows)
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(INSERT_FIELDS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+        cursor.executemany(sql, rows)
 
 
 def _create_people_returning_ids(people: list[Person]) -> list[Person]:
