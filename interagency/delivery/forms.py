@@ -283,6 +283,7 @@ class SessionForm(forms.Form):
         max_length=200,
         label="Joining link (online)",
         help_text="Shown to confirmed attendees only.",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
         error_messages={"invalid": "Enter the joining link as a web address, like https://…"},
     )
     joining_instructions = forms.CharField(

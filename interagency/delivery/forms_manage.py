@@ -154,13 +154,17 @@ class SessionFilterForm(forms.Form):
     starts_from = forms.DateField(
         required=False,
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
         error_messages={"invalid": "Enter the ‘from’ date as a real date."},
     )
     starts_to = forms.DateField(
         required=False,
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
         error_messages={"invalid": "Enter the ‘to’ date as a real date."},
     )
 
