@@ -280,6 +280,19 @@ def viewer_booking(partnership: Partnership, user: Any, session: Session) -> Boo
     return live[0] if live else (bookings[0] if bookings else None)
 
 
+def live_bookings_of_user_on(
+    partnership: Partnership, user: Any, session_ids: list[int]
+) -> dict[int, Booking]:
+    """The user's own live bookings on the given sessions, by session id (one query)."""
+    # cross-partnership: the user's own bookings, on regional sessions too.
+    bookings = Booking.objects.filter(
+        session_id__in=session_ids,
+        person__in=people_of_user(partnership, user),
+        status__in=LIVE_STATUSES,
+    )
+    return {booking.session_id: booking for booking in bookings}
+
+
 # The viewer's bookings ---------------------------------------------------------------
 
 

@@ -217,6 +217,8 @@ def test_a_learner_books_a_place_and_sees_it_confirmed(
     assert "Book a place" not in response.text  # already booked
     mine = client.get(url("my-bookings", partnership))
     assert "Confirmed" in mine.text and "Working together" in mine.text
+    listed = client.get(url("list", partnership))
+    assert 'You: <strong class="govuk-tag govuk-tag--green">Confirmed</strong>' in listed.text
 
 
 def test_the_joining_link_is_shown_only_to_a_confirmed_attendee(

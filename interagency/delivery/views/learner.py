@@ -105,13 +105,15 @@ def session_list(request: HttpRequest) -> HttpResponse:
         regional = Paginator(
             listings.regional_sessions(partnership, filters, now=now), REGIONAL_PER_PAGE
         ).get_page(request.GET.get("regional_page"))
+        ids = [session.pk for session in [*page_obj.object_list, *regional.object_list]]
+        mine = listings.live_bookings_of_user_on(partnership, request.user, ids)
         context.update(
             {
                 "view": "list",
                 "page": page_obj,
-                "rows": _rows(page_obj.object_list, now),
+                "rows": _rows(page_obj.object_list, now, mine),
                 "regional": regional,
-                "regional_rows": _rows(regional.object_list, now),
+                "regional_rows": _rows(regional.object_list, now, mine),
             }
         )
     if request.htmx and form.errors:  # type: ignore[attr-defined]
@@ -125,8 +127,14 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _rows(sessions: Any, now: datetime.datetime) -> list[tuple[Session, listings.BookingWindow]]:
-    return [(session, listings.booking_window(session, now=now)) for session in sessions]
+def _rows(
+    sessions: Any, now: datetime.datetime, mine: dict[int, Booking]
+) -> list[tuple[Session, listings.BookingWindow, Booking | None]]:
+    """Each session with whether it takes bookings now and the viewer's own live booking."""
+    return [
+        (session, listings.booking_window(session, now=now), mine.get(session.pk))
+        for session in sessions
+    ]
 
 
 def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> dict[str, Any]:
