@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from interagency.core.permissions import Role
 from interagency.delivery.models import (
+    LIVE_STATUSES,
     PLACE_HOLDING_STATUSES,
     Booking,
     BookingStatus,
@@ -104,6 +105,15 @@ def session_bookings(session: Session) -> list[Booking]:
         .filter(session=session)
         .select_related("person", "agency")
         .order_by("booked_at", "id")
+    )
+
+
+def live_booking_count(session: Session) -> int:
+    """How many people are booked, waiting or awaiting approval: those a cancellation reaches."""
+    return (
+        Booking.objects.for_partnership(session.partnership)
+        .filter(session=session, status__in=LIVE_STATUSES)
+        .count()
     )
 
 

@@ -247,7 +247,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Session cancelled. Everyone booked is being told by email.")
             return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
-    booked = sum(1 for b in selectors.session_bookings(session) if b.is_live)
+    booked = selectors.live_booking_count(session)
     return render(
         request,
         "delivery/manage/cancel.html",
