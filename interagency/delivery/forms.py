@@ -491,6 +491,12 @@ class SessionForms:
         default_charge: Decimal = Decimal("0.00"),
     ) -> None:
         self.adding = ""
+        # The form edits one named trainer or provider; any more (added through
+        # the API) are kept as they are, never dropped by saving the form.
+        named = [t for t in session.trainers.all() if t.user_id is None] if session else []
+        self.kept_trainers = [
+            TrainerEntry(name=t.name, provider_name=t.provider_name) for t in named[1:]
+        ]
         if data is not None:
             part_count = _count(data, "parts", 1, MAX_PARTS)
             hold_count = _count(data, "holds", 1, MAX_HOLDS)
@@ -548,7 +554,7 @@ class SessionForms:
         return {
             "course": self.form.cleaned_data["course"],
             "parts": [row.period() for row in self._filled(self.parts)],
-            "trainers": self.form.trainer_entries(),
+            "trainers": [*self.form.trainer_entries(), *self.kept_trainers],
             "sector_holds": [row.entry() for row in self._filled(self.holds)],
             **self.form.service_fields(),
         }

@@ -460,3 +460,23 @@ def test_booking_settings(coordinator_client, partnership):
     assert settings.requires_manager_approval is True
     assert (settings.waiting_list_mode, settings.offer_hours) == ("auto", 24)
     assert settings.default_no_show_charge == Decimal("30")
+
+
+@pytest.mark.django_db
+def test_saving_the_form_keeps_trainers_it_does_not_show(
+    coordinator_client, coordinator, partnership, course, venue
+):
+    from interagency.delivery.services.sessions import TrainerEntry, update_session
+
+    session = SessionFactory.create(partnership=partnership, course=course, venue=venue)
+    update_session(
+        session=session,
+        changed_by=coordinator,
+        trainers=[TrainerEntry(name="Ann One", provider_name="Acme"), TrainerEntry(name="Bo Two")],
+    )
+    edit = url("session-edit", partnership, session_id=session.pk)
+    assert "Also delivering (unchanged here): Bo Two." in coordinator_client.get(edit).text
+    day = session.starts_at.astimezone(LONDON).date()
+    data = session_post(course, venue, day, trainer_name="Ann Changed", provider_name="Acme")
+    assert coordinator_client.post(edit, data).status_code == 302
+    assert sorted(session.trainers.values_list("name", flat=True)) == ["Ann Changed", "Bo Two"]
