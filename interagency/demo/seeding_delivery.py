@@ -16,13 +16,13 @@ changes nothing. The demo gets a small, hand-made set through the same writer.
 
 import datetime
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from interagency.catalogue.selectors import catalogue_courses
@@ -157,6 +157,60 @@ def _hours(parts: Sequence[tuple[datetime.datetime, datetime.datetime]]) -> Deci
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.1"))
 
 
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a value of ``field`` goes to the database, for the fields the seeder writes."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        digits, places = field.max_digits, field.decimal_places
+        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]], *, now) -> None:
+    """INSERT ``rows`` (attribute name to value) by one ``executemany`` per batch.
+
+    The seeder's hot path: ``bulk_create`` spends most of its time building model
+    instances and SQL, which a region's million rows cannot afford. Fields not given
+    take their default, and ``auto_now`` fields ``now``; nothing is returned.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    plan = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default = now
+        else:
+            default = f.get_default()  # "" for text without a default, else None
+        plan.append((f.attname, _converter(f), default))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    # Table and column names come from the model; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        convert(value) if convert is not None and value is not None else value
+                        for name, convert, default in plan
+                        for value in (row.get(name, default),)
+                    ]
+                    for row in rows[start : start + BATCH_SIZE]
+                ],
+            )
+
+
 def write_sessions(
     partnership: Partnership,
     plans: Sequence[SessionPlan],
@@ -170,7 +224,7 @@ def write_sessions(
     for number, plan in enumerate(plans, start=1):
         starts, ends = plan.parts[0][0], plan.parts[-1][1]
         online = plan.venue is None
-        holding = sum(1 for b in plan.bookings if b.status in (BookingStatus.CONFIRMED,))
+        holding = sum(1 for b in plan.bookings if b.status == BookingStatus.CONFIRMED)
         assert holding <= plan.capacity, "a plan never overfills a session"
         cancelled = plan.status == Session.Status.CANCELLED
         closed = plan.status == Session.Status.CLOSED
@@ -217,53 +271,60 @@ def write_sessions(
     parts_of: dict[int, list[SessionPart]] = {}
     for part in parts:
         parts_of.setdefault(part.session_id, []).append(part)
-    SessionTrainer.objects.bulk_create(
+    insert_rows(
+        SessionTrainer,
         [
-            SessionTrainer(
-                session=session,
-                user=plan.trainer,
-                name=plan.trainer.full_name if plan.trainer else "Safeguarding Associates",
-                provider_name="" if plan.trainer else "Safeguarding Associates Ltd",
-            )
+            {
+                "session_id": session.pk,
+                "user_id": plan.trainer.pk if plan.trainer else None,
+                "name": plan.trainer.full_name if plan.trainer else "Safeguarding Associates",
+                "provider_name": "" if plan.trainer else "Safeguarding Associates Ltd",
+            }
             for session, plan in zip(sessions, plans, strict=True)
         ],
-        batch_size=BATCH_SIZE,
+        now=now,
     )
 
     rows: list[tuple[Session, SessionPlan, BookingPlan]] = []
     bookings = []
     for session, plan in zip(sessions, plans, strict=True):
+        starts = plan.parts[0][0]
+        cutoff = starts - datetime.timedelta(days=3)
         for entry in plan.bookings:
             person_id, agency_id, _name = entry.person
             status = entry.status
-            booking = Booking(
-                partnership=partnership,
-                session=session,
-                person_id=person_id,
-                agency_id=agency_id,
-                status=status,
-                booked_by=coordinator,
-                booked_at=entry.booked_at,
-                confirmed_at=entry.booked_at if status == BookingStatus.CONFIRMED else None,
-                waiting_since=entry.booked_at if status == BookingStatus.WAITING else None,
-            )
+            booking: dict[str, Any] = {
+                "partnership_id": partnership.pk,
+                "session_id": session.pk,
+                "person_id": person_id,
+                "agency_id": agency_id,
+                "status": status,
+                "booked_by_id": coordinator.pk,
+                "booked_at": entry.booked_at,
+                "confirmed_at": entry.booked_at if status == BookingStatus.CONFIRMED else None,
+                "waiting_since": entry.booked_at if status == BookingStatus.WAITING else None,
+            }
             if status == BookingStatus.CANCELLED:
-                starts = plan.parts[0][0]
-                cutoff = starts - datetime.timedelta(days=3)
                 if entry.late_cancellation:
                     when = min(starts - datetime.timedelta(days=1), now)
                 else:
                     later = entry.booked_at + datetime.timedelta(days=rng.randint(1, 20))
                     when = min(later, cutoff - datetime.timedelta(hours=1), now)
-                booking.cancelled_at = max(when, entry.booked_at)
-                booking.is_late_cancellation = booking.cancelled_at > cutoff
-                booking.confirmed_at = entry.booked_at
+                booking["cancelled_at"] = max(when, entry.booked_at)
+                booking["is_late_cancellation"] = booking["cancelled_at"] > cutoff
+                booking["confirmed_at"] = entry.booked_at
             elif status == BookingStatus.SESSION_CANCELLED:
-                booking.cancelled_at = session.cancelled_at
+                booking["cancelled_at"] = session.cancelled_at
             bookings.append(booking)
             rows.append((session, plan, entry))
-    with _dates_as_given(_date_field(Booking, "booked_at")):
-        bookings = Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
+    insert_rows(Booking, bookings, now=now)
+    # Each seeded person books a session once, so (session, person) finds the new rows.
+    booking_ids = {
+        (session_id, person_id): pk
+        for session_id, person_id, pk in Booking.objects.for_partnership(partnership)
+        .filter(session_id__gte=sessions[0].pk if sessions else 0)
+        .values_list("session_id", "person_id", "pk")
+    }
 
     attendances, records, certificates, charges = [], [], [], []
     partly_parts: list[tuple[int, list[SessionPart]]] = []
@@ -271,20 +332,22 @@ def write_sessions(
     for booking, (session, plan, entry) in zip(bookings, rows, strict=True):
         if not entry.outcome:
             continue
+        booking_id = booking_ids[(session.pk, booking["person_id"])]
         session_parts_ = parts_of[session.pk]
+        recorder = plan.trainer or coordinator
         attendances.append(
-            Attendance(
-                booking=booking,
-                outcome=entry.outcome,
-                arrived_late=entry.arrived_late,
-                late_minutes=rng.choice((5, 10, 15, 20)) if entry.arrived_late else None,
-                recorded_by=plan.trainer or coordinator,
-            )
+            {
+                "booking_id": booking_id,
+                "outcome": entry.outcome,
+                "arrived_late": entry.arrived_late,
+                "late_minutes": rng.choice((5, 10, 15, 20)) if entry.arrived_late else None,
+                "recorded_by_id": recorder.pk,
+            }
         )
         closed_at = session.register_closed_at or now
         if entry.outcome == AttendanceOutcome.PARTLY:
             attended = session_parts_[: max(1, entry.parts_attended)]
-            partly_parts.append((len(attendances) - 1, attended))
+            partly_parts.append((booking_id, attended))
             hours = _hours([(p.starts_at, p.ends_at) for p in attended])
             last_day = timezone.localtime(attended[-1].starts_at).date()
         else:
@@ -292,18 +355,18 @@ def write_sessions(
             last_day = timezone.localtime(plan.parts[-1][0]).date()
         if entry.outcome in (AttendanceOutcome.ATTENDED, AttendanceOutcome.PARTLY):
             records.append(
-                TrainingRecord(
-                    partnership=partnership,
-                    person_id=booking.person_id,
-                    course=plan.course,
-                    completed_on=last_day,
-                    hours=hours,
-                    source=TrainingRecord.Source.SESSION,
-                    booking=booking,
-                    partly_completed=entry.outcome == AttendanceOutcome.PARTLY,
-                    recorded_by=session.register_closed_by,
-                    created_at=closed_at,
-                )
+                {
+                    "partnership_id": partnership.pk,
+                    "person_id": booking["person_id"],
+                    "course_id": plan.course.pk,
+                    "completed_on": last_day,
+                    "hours": hours,
+                    "source": TrainingRecord.Source.SESSION,
+                    "booking_id": booking_id,
+                    "partly_completed": entry.outcome == AttendanceOutcome.PARTLY,
+                    "recorded_by_id": session.register_closed_by_id,
+                    "created_at": closed_at,
+                }
             )
         if entry.outcome == AttendanceOutcome.ATTENDED:
             printed = _certificate_number(rng)
@@ -311,48 +374,50 @@ def write_sessions(
                 printed = _certificate_number(rng)
             numbers.add(printed)
             certificates.append(
-                Certificate(
-                    partnership=partnership,
-                    number=printed,
-                    booking=booking,
-                    person_name=entry.person[2],
-                    course_title=plan.course.shown_title,
-                    tier_name=plan.course.tier.name,
-                    attended_on=last_day,
-                    hours=hours,
-                    outcomes=[str(outcome) for outcome in plan.course.outcomes or []],
-                    partnership_name=partnership.name,
-                    issued_at=closed_at,
-                )
+                {
+                    "partnership_id": partnership.pk,
+                    "number": printed,
+                    "booking_id": booking_id,
+                    "person_name": entry.person[2],
+                    "course_title": plan.course.shown_title,
+                    "tier_name": plan.course.tier.name,
+                    "attended_on": last_day,
+                    "hours": hours,
+                    "outcomes": [str(outcome) for outcome in plan.course.outcomes or []],
+                    "partnership_name": partnership.name,
+                    "issued_at": closed_at,
+                    "revoked_at": None,
+                }
             )
         if entry.outcome == AttendanceOutcome.NO_SHOW and session.no_show_charge > 0:
             charges.append(
-                NoShowCharge(
-                    partnership=partnership,
-                    booking=booking,
-                    agency_id=booking.agency_id,
-                    amount=session.no_show_charge,
-                    created_at=closed_at,
-                )
+                {
+                    "partnership_id": partnership.pk,
+                    "booking_id": booking_id,
+                    "agency_id": booking["agency_id"],
+                    "amount": session.no_show_charge,
+                    "created_at": closed_at,
+                }
             )
-    attendances = Attendance.objects.bulk_create(attendances, batch_size=BATCH_SIZE)
-    through = Attendance.parts_attended.through
-    through.objects.bulk_create(
-        [
-            through(attendance_id=attendances[index].pk, sessionpart_id=part.pk)
-            for index, attended in partly_parts
-            for part in attended
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    with _dates_as_given(
-        _date_field(TrainingRecord, "created_at"),
-        _date_field(Certificate, "issued_at"),
-        _date_field(NoShowCharge, "created_at"),
-    ):
-        TrainingRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
-        Certificate.objects.bulk_create(certificates, batch_size=BATCH_SIZE)
-        NoShowCharge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
+    insert_rows(Attendance, attendances, now=now)
+    if partly_parts:
+        attendance_ids = dict(
+            Attendance.objects.filter(
+                booking_id__in=[booking_id for booking_id, _ in partly_parts]
+            ).values_list("booking_id", "pk")
+        )
+        insert_rows(
+            Attendance.parts_attended.through,
+            [
+                {"attendance_id": attendance_ids[booking_id], "sessionpart_id": part.pk}
+                for booking_id, attended in partly_parts
+                for part in attended
+            ],
+            now=now,
+        )
+    insert_rows(TrainingRecord, records, now=now)
+    insert_rows(Certificate, certificates, now=now)
+    insert_rows(NoShowCharge, charges, now=now)
     return DeliveryCounts(len(sessions), len(bookings), len(certificates))
 
 

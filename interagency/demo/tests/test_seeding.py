@@ -310,8 +310,12 @@ def test_borough_scale_gives_five_years_of_sessions_with_closed_registers():
         TrainingRecord.objects.count()
         == Attendance.objects.filter(outcome__in=["attended", "partly"]).count()
     )
-    for certificate in Certificate.objects.select_related("booking__person")[:20]:
+    for certificate in Certificate.objects.select_related(
+        "booking__person", "booking__session__course"
+    )[:20]:
         assert certificate.person_name == certificate.booking.person.full_name
+        course = certificate.booking.session.course
+        assert certificate.outcomes == [str(outcome) for outcome in course.outcomes or []]
     # Places taken always match the confirmed bookings, and never exceed the capacity.
     for session in sessions.exclude(status=Session.Status.CANCELLED):
         held = session.bookings.filter(status=BookingStatus.CONFIRMED).count()
