@@ -23,10 +23,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from interagency.delivery.models import SessionFormat, Venue
-from interagency.delivery.services.sessions import SectorHoldEntry, TrainerEntry
+from interagency.delivery.services.sessions import MAX_PARTS, SectorHoldEntry, TrainerEntry
 from interagency.people.models import Sector
 
-MAX_PARTS = 20
 MAX_HOLDS = len(Sector.choices)
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
 

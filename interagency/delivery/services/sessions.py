@@ -133,10 +133,16 @@ def _ordinal(number: int) -> str:
     return f"part {number}"
 
 
+# The most dated parts one session may have (a long modular course).
+MAX_PARTS = 40
+
+
 def _check_parts(parts: Sequence[tuple[datetime.datetime, datetime.datetime]]) -> Problems:
     problems: Problems = []
     if not parts:
         return [("parts", "Enter the date and times of at least one part.")]
+    if len(parts) > MAX_PARTS:
+        return [("parts", f"A session has at most {MAX_PARTS} parts.")]
     for number, (starts, ends) in enumerate(parts, start=1):
         if timezone.is_naive(starts) or timezone.is_naive(ends):
             raise ValueError("Session parts need aware datetimes (Europe/London or UTC).")

@@ -462,3 +462,14 @@ def test_a_change_never_writes_back_a_stale_places_taken(partnership, coordinato
         services.update_session(session=session, changed_by=coordinator, notes="Bring lunch")
     session.refresh_from_db()
     assert (session.places_taken, session.notes) == (1, "Bring lunch")
+
+
+@pytest.mark.django_db
+def test_a_session_has_at_most_forty_parts(partnership, coordinator, course, venue):
+    first = soon(10)
+    parts = [(london(first, 9) + datetime.timedelta(days=n),) * 2 for n in range(41)]
+    parts = [(start, start + datetime.timedelta(hours=1)) for start, _ in parts]
+    with pytest.raises(SessionInvalid, match="at most 40 parts"):
+        make(partnership, coordinator, course, venue, parts=parts)
+    session = make(partnership, coordinator, course, venue, parts=parts[:40])
+    assert session.parts.count() == 40
