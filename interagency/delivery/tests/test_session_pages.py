@@ -480,3 +480,17 @@ def test_saving_the_form_keeps_trainers_it_does_not_show(
     data = session_post(course, venue, day, trainer_name="Ann Changed", provider_name="Acme")
     assert coordinator_client.post(edit, data).status_code == 302
     assert sorted(session.trainers.values_list("name", flat=True)) == ["Ann Changed", "Bo Two"]
+
+
+@pytest.mark.django_db
+def test_clearing_a_part_removes_it(coordinator_client, partnership, course, venue):
+    session = SessionFactory.create(partnership=partnership, course=course, venue=venue, parts=2)
+    first = session.starts_at.astimezone(LONDON).date()
+    data = session_post(course, venue, first, parts="2")
+    data.update({"part-1-day_0": "", "part-1-day_1": "", "part-1-day_2": ""})
+    data.update({"part-1-starts": "", "part-1-ends": ""})
+    response = coordinator_client.post(
+        url("session-edit", partnership, session_id=session.pk), data
+    )
+    assert response.status_code == 302
+    assert session.parts.count() == 1
