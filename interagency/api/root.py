@@ -64,7 +64,8 @@ api = InteragencyAPI(
     description=(
         "Read your account, partnerships, members, audit trail and catalogue (frameworks, "
         "tiers, courses, roles and pathways); coordinators tailor it. Agencies, their "
-        "services, people and headcounts are read and changed within what your roles allow. "
+        "services, people and headcounts are read and changed within what your roles allow; "
+        "staff lists are imported (upload, preview, apply, poll, rejected rows). "
         "Authenticate with a "
         "personal access token (`Authorization: Bearer <token>`, created on your account "
         "page) or, from the browser, your signed-in session. Lists are paginated with "

@@ -86,8 +86,17 @@ def reap_all(older_than: datetime.timedelta | None = None) -> dict[str, int]:
 
 
 def reap_when_a_task_starts(sender, **kwargs) -> None:
-    """Signal receiver (``task_started``): reap at most once a minute in this process."""
+    """Signal receiver (``task_started``): reap at most once a minute in this process.
+
+    Only for django-tasks-db's worker: other backends (the immediate one in
+    tests) run tasks inside the request, where no worker can have stopped.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
     global _last_reaped
+    backend = sender if isinstance(sender, type) else type(sender)  # the worker sends an instance
+    if not issubclass(backend, DatabaseBackend):
+        return
     if time.monotonic() - _last_reaped < _REAP_EVERY_SECONDS:
         return
     _last_reaped = time.monotonic()

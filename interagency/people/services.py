@@ -548,8 +548,12 @@ def start_people_import(
     file_name: str,
     content: bytes,
     is_full_staff_list: bool,
+    table=None,
 ):
-    """Read an uploaded staff list and keep it for mapping; ImportFileError if unreadable."""
+    """Read an uploaded staff list and keep it for mapping; ImportFileError if unreadable.
+
+    ``table`` is the file already read by the caller (``importing.read_table``).
+    """
     import hashlib
 
     from interagency.people import importing
@@ -557,7 +561,7 @@ def start_people_import(
 
     if agency.partnership_id != partnership.pk:
         raise ValidationError({"agency": "Choose an agency of this partnership."})
-    table = importing.read_table(content, file_name)
+    table = table or importing.read_table(content, file_name)
     if not any(table.rows):
         raise importing.ImportFileError("The selected file has a header row but no people.")
     with transaction.atomic():
@@ -724,8 +728,11 @@ def upload_people_import(
         file_name=file_name,
         content=content,
         is_full_staff_list=is_full_staff_list,
+        table=table,
     )
-    save_import_mapping(people_import=people_import, columns=columns, changed_by=uploaded_by)
+    save_import_mapping(
+        people_import=people_import, columns=columns, changed_by=uploaded_by, table=table
+    )
     return people_import
 
 
@@ -751,10 +758,11 @@ def people_import_rejected_rows(people_import) -> tuple[list[dict], bool]:
     return rows, complete
 
 
-def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
+def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, table=None):
     """Remember the agency's columns and record the preview's counts and problems.
 
     Nothing about people is written: the preview says what applying would do.
+    ``table`` is the import's file when the caller has read it already.
     """
     from interagency.people import importing
     from interagency.people.models import ColumnMapping, PeopleImport
@@ -765,7 +773,7 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by):
         PeopleImport.Status.FAILED,
     ):
         raise ValidationError("This import has already been applied or queued.")
-    table = _import_table(people_import)
+    table = table or _import_table(people_import)
     for name in columns:
         if name not in importing.FIELDS:
             raise TypeError(f"Unknown import field: {name}")

@@ -84,3 +84,13 @@ def test_a_worker_starting_a_task_reaps_what_a_stopped_worker_left(monkeypatch):
         TaskResultStatus.FAILED,
         TaskResultStatus.SUCCESSFUL,
     }
+
+
+@pytest.mark.django_db
+def test_tasks_run_by_another_backend_do_not_reap(monkeypatch, settings):
+    """The immediate backend runs tasks inside a request (and tests): no query of reaping there."""
+    monkeypatch.setattr(tasks_reaper, "_last_reaped", 0.0)
+    stopped = claimed_task(started_minutes_ago=60 * 24)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    assert sleepy_task.enqueue().return_value == "done"
+    assert DBTaskResult.objects.get(pk=stopped.pk).status == TaskResultStatus.RUNNING
