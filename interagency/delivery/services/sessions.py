@@ -488,6 +488,10 @@ def cancel_session(
     the cancellation notice.
     """
     _refuse_finished(session)
+    if session.starts_at is not None and session.starts_at <= timezone.now():
+        raise BookingError(
+            "This session has started, so it cannot be cancelled: close its register instead."
+        )
     reason = reason.strip()
     if not reason:
         raise BookingError("Enter the reason for cancelling the session.", field="reason")

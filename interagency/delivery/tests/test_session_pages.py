@@ -494,3 +494,20 @@ def test_clearing_a_part_removes_it(coordinator_client, partnership, course, ven
     )
     assert response.status_code == 302
     assert session.parts.count() == 1
+
+
+@pytest.mark.django_db
+def test_cancel_page_of_a_started_session_sends_back(
+    coordinator_client, partnership, course, venue
+):
+    session = SessionFactory.create(
+        partnership=partnership, course=course, venue=venue, parts__start=soon(-1)
+    )
+    page = url("session-cancel", partnership, session_id=session.pk)
+    response = coordinator_client.post(page, {"reason": "Too late"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == Session.Status.SCHEDULED
+    assert url("session-cancel", partnership, session_id=session.pk) not in (
+        coordinator_client.get(response["Location"]).text
+    )

@@ -473,3 +473,14 @@ def test_a_session_has_at_most_forty_parts(partnership, coordinator, course, ven
         make(partnership, coordinator, course, venue, parts=parts)
     session = make(partnership, coordinator, course, venue, parts=parts[:40])
     assert session.parts.count() == 40
+
+
+@pytest.mark.django_db
+def test_a_started_session_cannot_be_cancelled(partnership, coordinator, course, venue):
+    session = SessionFactory.create(
+        partnership=partnership, course=course, venue=venue, parts__start=soon(-1)
+    )
+    with pytest.raises(BookingError, match="has started"):
+        services.cancel_session(session=session, cancelled_by=coordinator, reason="Too late")
+    session.refresh_from_db()
+    assert session.status == Session.Status.SCHEDULED

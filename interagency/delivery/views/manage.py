@@ -229,6 +229,9 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     if session.status != Session.Status.SCHEDULED:
         messages.error(request, f"This session is {session.get_status_display().lower()}.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
+    if session.starts_at and session.starts_at <= timezone.now():
+        messages.error(request, "This session has started: close its register instead.")
+        return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
     alternatives = list(selectors.alternative_sessions(session))
     form = CancelSessionForm(
         request.POST if request.method == "POST" else None, alternatives=alternatives
