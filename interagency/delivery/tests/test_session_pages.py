@@ -347,6 +347,11 @@ def test_session_page_shows_bookings_waiting_list_and_mix(
     assert "more than half of the room is one sector" in text
     assert "Met Police holds 4 places, more than its 30% share" in text
     assert url("session-cancel", partnership, session_id=session.pk) in text
+    # A live booking can be cancelled from here; a cancelled one cannot.
+    assert url("booking-cancel", partnership, booking_id=first.pk) in text
+    assert url("booking-cancel", partnership, booking_id=late.pk) not in text
+    cancel_page = coordinator_client.get(url("booking-cancel", partnership, booking_id=first.pk))
+    assert cancel_page.status_code == 200
 
 
 @pytest.mark.django_db
