@@ -1001,11 +1001,8 @@ def import_looks_stopped(people_import) -> bool:
     """Whether a running import has shown no progress for the reaper's time (reads nothing)."""
     from interagency.core.tasks_reaper import stale_after
 
-    return (
-        people_import.status == "running"
-        and people_import.heartbeat_at is not None
-        and people_import.heartbeat_at < timezone.now() - stale_after()
-    )
+    last_sign = people_import.heartbeat_at or people_import.uploaded_at
+    return people_import.status == "running" and last_sign < timezone.now() - stale_after()
 
 
 def reap_stale_people_imports(
@@ -1027,7 +1024,14 @@ def reap_stale_people_imports(
     else:
         # cross-partnership: the reaper looks after every partnership's stopped imports.
         imports = PeopleImport.objects.all()
-    stale = imports.filter(status=Status.RUNNING, heartbeat_at__lt=now - older_than)
+    from django.db.models import Q
+
+    cutoff = now - older_than
+    # Imports claimed before heartbeats were recorded count from their upload.
+    stale = imports.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, uploaded_at__lt=cutoff),
+        status=Status.RUNNING,
+    )
     if import_id is not None:
         stale = stale.filter(pk=import_id)
     if not stale.exists():  # a read first: no write lock taken when nothing is stale

@@ -172,3 +172,18 @@ def test_the_api_poll_answers_failed_for_a_stopped_import(
         )
     )
     assert applied.status_code == 200 and applied.json()["status"] == "applied"
+
+
+def test_an_import_running_without_a_heartbeat_counts_from_its_upload(agency, coordinator):
+    """Imports claimed before heartbeats were recorded are reaped too, once old enough."""
+    old = previewed(agency, coordinator)
+    recent = previewed(agency, coordinator)
+    PeopleImport.objects.filter(pk__in=[old.pk, recent.pk]).update(
+        status=PeopleImport.Status.RUNNING, heartbeat_at=None
+    )
+    PeopleImport.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
+    assert PeopleImport.objects.get(pk=old.pk).status == PeopleImport.Status.FAILED
+    assert PeopleImport.objects.get(pk=recent.pk).status == PeopleImport.Status.RUNNING
