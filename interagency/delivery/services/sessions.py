@@ -423,12 +423,17 @@ def update_session(
                 problems.append(("course", "Choose a course from the partnership's catalogue."))
         if parts is not None:
             problems += _check_parts(parts)
+        kept_holds = [
+            SectorHoldEntry(sector=h.sector, places=h.places, until=h.until)
+            for h in current.sector_holds.all()
+        ]
         problems += _check_rules(
             partnership=partnership,
             values=values,
             places_taken=current.places_taken,
             trainers=trainers,
-            sector_holds=sector_holds,
+            # Holds kept as they are still have to fit in a lowered capacity.
+            sector_holds=sector_holds if sector_holds is not None else kept_holds,
         )
         _raise_if(problems)
 

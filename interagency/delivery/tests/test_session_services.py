@@ -484,3 +484,21 @@ def test_a_started_session_cannot_be_cancelled(partnership, coordinator, course,
         services.cancel_session(session=session, cancelled_by=coordinator, reason="Too late")
     session.refresh_from_db()
     assert session.status == Session.Status.SCHEDULED
+
+
+@pytest.mark.django_db
+def test_lowering_the_capacity_below_kept_sector_holds_is_refused(
+    partnership, coordinator, course, venue
+):
+    until = london(soon(20), 0)
+    session = make(
+        partnership,
+        coordinator,
+        course,
+        venue,
+        capacity=10,
+        minimum_numbers=0,
+        sector_holds=[SectorHoldEntry(Sector.POLICE, 6, until)],
+    )
+    with pytest.raises(SessionInvalid, match=r"held for sectors \(6\) are more than the capacity"):
+        services.update_session(session=session, changed_by=coordinator, capacity=5)
