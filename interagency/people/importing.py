@@ -410,10 +410,17 @@ def plan_fingerprint(
     """A digest of what :func:`plan_import` reads; changes whenever a plan could differ."""
     from django.db.models import Count, Max
 
-    people = Person.objects.filter(partnership_id=agency.partnership_id, agency=agency).aggregate(
-        count=Count("pk"), newest=Max("pk"), changed=Max("updated_at")
+    people = (
+        Person.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .aggregate(count=Count("pk"), newest=Max("pk"), changed=Max("updated_at"))
     )
-    services = list(Service.objects.filter(agency=agency).order_by("pk").values_list("pk", "name"))
+    services = list(
+        Service.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
     parts = [
         file_sha256,
         sorted(columns.items()),
@@ -507,7 +514,8 @@ class _Existing:
 
 def _existing_people(agency: Agency) -> _Existing:
     rows = (
-        Person.objects.filter(partnership_id=agency.partnership_id, agency=agency)
+        Person.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
         .filter(merged_into__isnull=True)
         .values("pk", "line_manager_id", *PERSON_FIELDS)
     )
@@ -542,7 +550,9 @@ def plan_import(
     role_names = [role.name for role in roles_by_name.values()]
     services = {
         name.lower(): pk
-        for pk, name in Service.objects.filter(agency=agency).values_list("pk", "name")
+        for pk, name in Service.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values_list("pk", "name")
     }
     existing = _existing_people(agency)
     plan = Plan(rows_total=sum(1 for row in table.rows if row))
@@ -923,7 +933,9 @@ def _create_services(names: list[str], agency: Agency) -> dict[str, int]:
     )
     return {
         name.lower(): pk
-        for pk, name in Service.objects.filter(agency=agency).values_list("pk", "name")
+        for pk, name in Service.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values_list("pk", "name")
     }
 
 
@@ -991,7 +1003,8 @@ def _agency_emails(agency: Agency, *, newer_than: int = 0) -> dict[str, int]:
     """Work email (lower case) → id of the agency's unmerged people, current ones preferred."""
     emails: dict[str, int] = {}
     rows = (
-        Person.objects.filter(agency=agency, merged_into__isnull=True, pk__gt=newer_than)
+        Person.objects.for_partnership(agency.partnership)
+        .filter(agency=agency, merged_into__isnull=True, pk__gt=newer_than)
         .exclude(work_email="")
         .values_list("pk", "work_email", "left_on")
     )
@@ -1016,6 +1029,7 @@ def _create_people(writes: Writes, agency: Agency, service_ids: dict[str, int]) 
     for wave, manages in zip(writes.waves, writes.waves_manage, strict=True):
         newest = 0
         if manages:  # the people of this wave are those with a greater id
+            # cross-partnership: the highest id in the table, a watermark, reads no row
             newest = Person.objects.aggregate(newest=Max("pk"))["newest"] or 0
         rows: list[list] = []
         later: list[tuple[dict, Person]] = []
