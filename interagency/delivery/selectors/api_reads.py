@@ -27,6 +27,7 @@ from interagency.delivery.selectors.listings import (
     _shown_course_title,
     _waiting_position,
     london_midnight,
+    people_of_user,
 )
 from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
@@ -99,12 +100,19 @@ def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
     """The bookings a member may read: a coordinator every booking on the partnership's
     sessions and every booking of its people; others those of the people they may see
-    (learners themselves, line managers their team, agency leads their agencies)."""
-    people = visible_people(partnership, user, roles)
-    # Their own bookings too, whatever their roles (a trainer booking themselves).
-    condition = Q(person__in=people) | Q(person__partnership=partnership, person__user=user)
+    (learners themselves, line managers their team, agency leads their agencies).
+
+    Each condition is on an indexed column (``partnership``, ``person``), so the
+    database reads this partnership's rows, never the whole region's table.
+    """
+    people = visible_people(partnership, user, roles).values("pk")
+    condition = Q(person__in=people)
     if Role.COORDINATOR in set(roles):
         condition |= Q(partnership=partnership)
+    else:
+        # Their own bookings too, whatever their roles (a trainer booking themselves).
+        own = people_of_user(partnership, user).values_list("pk", flat=True)
+        condition |= Q(person_id__in=list(own))
     # cross-partnership: a person of this partnership may hold a place on a regional session.
     return _booking_rows(Booking.objects.filter(condition)).order_by("booked_at", "id")
 
