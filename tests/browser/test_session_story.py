@@ -11,6 +11,7 @@ pages are checked with axe, and the watch fails the test on console errors.
 """
 
 import datetime
+import io
 import re
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfReader
 
 from conftest import sign_in_verified
 from interagency.accounts.tests.factories import UserFactory
@@ -215,6 +217,19 @@ def test_a_session_fills_moves_its_waiting_list_and_ends_in_verified_certificate
     assert "Number 1 on the waiting list" in row.inner_text()
     session.refresh_from_db()
     assert session.places_taken == CAPACITY
+    assert (
+        Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).count() == CAPACITY
+    )
+
+    # The coordinator's page counts the same: full, two cancelled, three still waiting.
+    page = signed_in_page(browser, live_server, coordinator, watch)
+    page.goto(f"{base}manage/{session.pk}/")
+    assert f"{CAPACITY} of {CAPACITY} taken, 0 left" in page.get_by_role("main").inner_text()
+    waiting_rows = page.get_by_role("table", name="Waiting list, first in line first")
+    names = [row.inner_text().split("\t")[:2] for row in waiting_rows.get_by_role("row").all()[1:]]
+    assert names == [["1", "Learner 23"], ["2", "Learner 24"], ["3", "Learner 25"]]
+    watch.check_accessibility(page, "coordinator's session page")
+    page.context.close()
 
     # The real worker sends the outbox to the real SMTP server.
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
@@ -274,6 +289,10 @@ def test_a_session_fills_moves_its_waiting_list_and_ends_in_verified_certificate
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
     certificate = Certificate.objects.get(booking__person=person)
+    printed = " ".join(
+        sheet.extract_text() for sheet in PdfReader(io.BytesIO(response.body())).pages
+    )
+    assert person.full_name in printed and certificate.number in printed
     assert certificate.number in page.get_by_role("main").inner_text()
     people.context.close()
 
