@@ -7,7 +7,8 @@ One booking is one set of calendar entries in the attendee's calendar:
   (``Session.sequence``), so calendars update the entry instead of adding a
   second one; a cancellation sends ``METHOD:CANCEL`` with the same UIDs.
 - a session of several parts (a modular course over three mornings) gives
-  one ``VEVENT`` per part. The first part's UID is ``booking-<id>@<domain>``,
+  one ``VEVENT`` per part (a part removed by a change gets its own CANCEL,
+  found from the documents already sent). The first part's UID is ``booking-<id>@<domain>``,
   later parts ``booking-<id>-part-<n>@<domain>``. We do not use one VEVENT
   with ``RDATE;VALUE=PERIOD`` because Outlook ignores RDATE, and the parts
   can have different times (a twilight part, a full day).
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Component, Event, Timezone, vCalAddress, vText
 
 from interagency.delivery.models import Booking, BookingStatus, Session, SessionPart
 
@@ -97,6 +98,63 @@ def invitation(booking: Booking, method: str = "REQUEST") -> str:
             event.add("attendee", attendee)
         if confirmed and session.joining_link:
             event.add("url", session.joining_link)
+        calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def stale_uids(booking: Booking, sent: Sequence[str]) -> set[str]:
+    """UIDs the person's calendar still holds that the session no longer has (removed parts).
+
+    ``sent`` is every calendar document already sent for the booking, oldest first.
+    """
+    current = {uid(booking, number) for number in range(1, len(parts_of(booking.session)) + 1)}
+    held: set[str] = set()
+    for document in sent:
+        calendar = Calendar.from_ical(document)
+        uids = {str(event["uid"]) for event in calendar.walk("VEVENT")}
+        if str(calendar.get("method")) == "CANCEL":
+            held -= uids
+        else:
+            held |= uids
+    return held - current
+
+
+def cancellation_of_parts(booking: Booking, uids: set[str], sent: Sequence[str]) -> str:
+    """A ``METHOD:CANCEL`` document for the parts with ``uids``, as they were last sent."""
+    session = booking.session
+    last: dict[str, Component] = {}
+    for document in sent:
+        for event in Calendar.from_ical(document).walk("VEVENT"):
+            if str(event["uid"]) in uids:
+                last[str(event["uid"])] = event
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL")
+    years = [event.decoded("dtstart").year for event in last.values()] or [timezone.now().year]
+    calendar.add_component(
+        Timezone.from_tzinfo(
+            LONDON,
+            tzid="Europe/London",
+            first_date=datetime.date(min(years), 1, 1),
+            last_date=datetime.date(max(years) + 1, 1, 1),
+        )
+    )
+    now = timezone.now()
+    for part_uid, previous in sorted(last.items()):
+        event = Event()
+        event.add("uid", part_uid)
+        event.add("sequence", session.sequence)
+        event.add("dtstamp", now)
+        event.add("dtstart", previous.decoded("dtstart").astimezone(LONDON))
+        event.add("dtend", previous.decoded("dtend").astimezone(LONDON))
+        event.add("summary", str(previous.get("summary", session.course)))
+        event.add("status", "CANCELLED")
+        event.add("organizer", _organizer(session))
+        attendee = _attendee(booking)
+        if attendee is not None:
+            event.add("attendee", attendee)
         calendar.add_component(event)
     return calendar.to_ical().decode()
 

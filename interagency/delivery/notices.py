@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from interagency.delivery import calendar
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.notifications.models import MessageKind
+from interagency.notifications.selectors import calendars_sent_for
 from interagency.notifications.services import queue_message
 
 
@@ -103,28 +104,37 @@ def place_offered(booking: Booking) -> None:
 def session_changed(session: Session) -> None:
     """Send every confirmed attendee the new details and an updated invitation (same UIDs)."""
     for booking in _bookings(session, [BookingStatus.CONFIRMED]):
+        sent = calendars_sent_for(booking)
         _queue(
             booking,
             MessageKind.SESSION_CHANGED,
             key=f"booking:{booking.pk}:changed:{session.sequence}",
             calendar_method="REQUEST",
         )
+        # A part the change removed is still in the person's calendar: cancel it.
+        stale = calendar.stale_uids(booking, sent)
+        if stale:
+            _queue(
+                booking,
+                MessageKind.SESSION_CHANGED,
+                key=f"booking:{booking.pk}:changed:{session.sequence}:removed-parts",
+                document=calendar.cancellation_of_parts(booking, stale, sent),
+            )
 
 
 def session_cancelled(session: Session, alternatives: Sequence[Session]) -> None:
     """Tell everyone whose booking the cancellation released; confirmed places get a CANCEL."""
+    code = session.partnership.code
     lines = [
-        f"- {alternative.course} on {format_date(alternative)}"
+        f"- {alternative.course} on {format_date(alternative)}: "
+        + _absolute(
+            [("sessions:detail", {"code": code, "session_id": alternative.pk})],
+            fallback=f"/p/{code}/sessions/",
+        )
         for alternative in alternatives
         if alternative.starts_at is not None
     ]
-    offer = (
-        "You could book one of these instead:\n"
-        + "\n".join(lines)
-        + f"\n\n{_bookings_link(session)}"
-        if lines
-        else ""
-    )
+    offer = "You could book one of these instead:\n" + "\n".join(lines) if lines else ""
     for booking in _bookings(session, [BookingStatus.SESSION_CANCELLED]):
         _queue(
             booking,
@@ -249,13 +259,15 @@ def _queue(
     to_email: str | None = None,
     missing: str = "",
     link: str | None = None,
+    document: str = "",
 ) -> None:
     context: dict[str, Any] = context_for(booking)
     context.update(extra or {})
     if link is not None:
         context["link"] = link
     person = booking.person
-    document = calendar.invitation(booking, calendar_method) if calendar_method else ""
+    if calendar_method:
+        document = calendar.invitation(booking, calendar_method)
     queue_message(
         partnership=booking.partnership,
         kind=kind,

@@ -69,3 +69,14 @@ def message_template(partnership: Partnership, kind: str) -> TemplateRow:
     template = MessageTemplate.objects.for_partnership(partnership).filter(kind=kind).first()
     subject, body = (template.subject, template.body) if template else DEFAULTS[kind]
     return TemplateRow(kind, MessageKind(kind).label, subject, body, template is not None)
+
+
+def calendars_sent_for(booking) -> list[str]:
+    """Every calendar document queued for ``booking``, oldest first (what its calendar holds)."""
+    return list(
+        OutboxMessage.objects.for_partnership(booking.partnership)
+        .filter(booking=booking)
+        .exclude(calendar="")
+        .order_by("created_at", "pk")
+        .values_list("calendar", flat=True)
+    )

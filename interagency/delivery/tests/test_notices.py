@@ -212,4 +212,31 @@ def test_session_cancellation_tells_everyone_released_with_alternatives():
     assert method_of(confirmed_message) == "CANCEL"
     assert not waiting_message.calendar
     assert "The trainer is ill." in confirmed_message.body
-    assert f"{session.course} on Tuesday 31 March 2026" in confirmed_message.body
+    assert (
+        f"- {session.course} on Tuesday 31 March 2026: "
+        f"http://localhost:8000/p/{session.partnership.code}/sessions/{alternative.pk}/"
+    ) in confirmed_message.body
+
+
+@pytest.mark.django_db
+def test_a_part_removed_by_a_change_is_cancelled_in_the_calendar_once():
+    booking = BookingFactory.create(session__parts=3, session__parts__start=WINTER_DAY)
+    session = booking.session
+    notices.booking_confirmed(booking)
+    session.parts.order_by("starts_at").last().delete()
+    session.sequence = 1
+    session.save(update_fields=["sequence"])
+    notices.session_changed(session)
+    update, removed = OutboxMessage.objects.filter(kind=MessageKind.SESSION_CHANGED).order_by("pk")
+    assert method_of(update) == "REQUEST"
+    assert len(Calendar.from_ical(update.calendar).walk("VEVENT")) == 2
+    assert method_of(removed) == "CANCEL"
+    (gone,) = Calendar.from_ical(removed.calendar).walk("VEVENT")
+    assert str(gone["uid"]) == f"booking-{booking.pk}-part-3@interagency"
+    assert int(str(gone["sequence"])) == 1
+    assert gone.decoded("dtstart").date() == datetime.date(2026, 3, 5)
+    # A later change does not cancel the removed part again.
+    session.sequence = 2
+    session.save(update_fields=["sequence"])
+    notices.session_changed(session)
+    assert OutboxMessage.objects.filter(kind=MessageKind.SESSION_CHANGED).count() == 3
