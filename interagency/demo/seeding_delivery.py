@@ -161,6 +161,9 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a value of ``field`` goes to the database, for the fields the seeder writes."""
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            # What the SQLite backend stores (naive UTC text), without its per-value checks.
+            return lambda value: str(value.astimezone(datetime.UTC).replace(tzinfo=None))
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
@@ -326,6 +329,11 @@ def write_sessions(
         .values_list("session_id", "person_id", "pk")
     }
 
+    # A whole session's hours and last day, worked out once per session.
+    whole = {
+        session.pk: (_hours(plan.parts), timezone.localtime(plan.parts[-1][0]).date())
+        for session, plan in zip(sessions, plans, strict=True)
+    }
     attendances, records, certificates, charges = [], [], [], []
     partly_parts: list[tuple[int, list[SessionPart]]] = []
     numbers: set[str] = set()
@@ -351,8 +359,7 @@ def write_sessions(
             hours = _hours([(p.starts_at, p.ends_at) for p in attended])
             last_day = timezone.localtime(attended[-1].starts_at).date()
         else:
-            hours = _hours(plan.parts)
-            last_day = timezone.localtime(plan.parts[-1][0]).date()
+            hours, last_day = whole[session.pk]
         if entry.outcome in (AttendanceOutcome.ATTENDED, AttendanceOutcome.PARTLY):
             records.append(
                 {
