@@ -71,6 +71,8 @@ def navigation(request: HttpRequest) -> dict:
         current = match.namespace if match.namespace in AREAS_BY_SLUG else match.kwargs.get("area")
         if match.url_name == "members":
             current = "people"
+        if match.namespace == "notifications":  # the emails pages are part of Sessions
+            current = "sessions"
     items = [
         {
             "label": area.label,

@@ -167,3 +167,9 @@ def test_preview_fills_in_sample_values_without_saving(partnership, coordinator_
 @pytest.mark.django_db
 def test_an_unknown_kind_is_not_found(partnership, coordinator_client):
     assert coordinator_client.get(template_url(partnership, kind="nonsense")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_email_pages_are_part_of_the_sessions_area(partnership, coordinator_client):
+    page = coordinator_client.get(outbox_url(partnership)).text
+    assert '<strong class="govuk-service-navigation__active-fallback">Sessions</strong>' in page
