@@ -142,6 +142,7 @@ def test_a_session_fills_moves_its_waiting_list_and_ends_in_verified_certificate
     # 1. The coordinator gives freed places away at once, then adds the session.
     page = signed_in_page(browser, live_server, coordinator, watch)
     page.goto(f"{base}settings/")
+    watch.check_accessibility(page, "booking settings")
     page.get_by_label("Give the place to the next person straight away").check()
     follow(page, page.get_by_role("button", name="Save settings"))
     assert page.locator(".govuk-error-summary").count() == 0
@@ -236,11 +237,12 @@ def test_a_session_fills_moves_its_waiting_list_and_ends_in_verified_certificate
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
     # 25 told of their booking, 2 of their cancellation, 2 of the place that came up.
     assert len(smtp_server.messages) == LEARNERS + 2 + 2
-    for _, person in (first, second):
+    for position, (_, person) in enumerate((first, second), start=1):
         received = messages_to(smtp_server, person.work_email)
         assert len(received) == 2, [message["Subject"] for message in received]
         confirmed, waiting = sorted(received, key=lambda message: not invitation_of(message))
-        assert "waiting list" in waiting.get_body(("plain",)).get_content().lower()
+        told = waiting.get_body(("plain",)).get_content()
+        assert f"number {position} on the waiting list" in told, told
         assert not invitation_of(waiting)
         assert COURSE in confirmed["Subject"] + confirmed.get_body(("plain",)).get_content()
         ics = invitation_of(confirmed)
