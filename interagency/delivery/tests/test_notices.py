@@ -51,6 +51,7 @@ def test_confirmation_names_the_course_and_london_times_with_an_invitation(setti
     assert "5 Pancras Square, London, N1C 4AG" in message.body
     assert "https://training.example.org/p/" in message.body
     assert message.key == f"booking:{booking.pk}:confirmed:0"
+    assert "\n\n\n" not in message.body  # no joining details: no gap left for them
     assert method_of(message) == "REQUEST"
 
 

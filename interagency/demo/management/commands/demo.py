@@ -2,6 +2,8 @@
 
 import os
 import secrets
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -33,10 +35,17 @@ class Command(BaseCommand):
         self.stdout.write(f"\n  Password for every demo account: {password}\n")
         self.stdout.write(
             "  Two-factor sign-in is not enforced in the demo; in production coordinators must "
-            "set it up.\n  Emails (password reset) are printed here instead of being sent.\n"
+            "set it up.\n  Emails (password reset, bookings) are printed here instead of being "
+            "sent.\n"
         )
         if not no_serve:
-            call_command("serve", host=host, port=port)
+            # The background worker sends the booking emails (printed here) beside the server.
+            worker = start_worker()
+            try:
+                call_command("serve", host=host, port=port)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
 
     def _password(self) -> str:
         """INTERAGENCY_DEMO_PASSWORD, or a random one kept beside the database."""
@@ -47,3 +56,8 @@ class Command(BaseCommand):
             stored.write_text(secrets.token_urlsafe(12))
             stored.chmod(0o600)
         return stored.read_text().strip()
+
+
+def start_worker() -> subprocess.Popen:
+    """``interagency db_worker`` in a child process with the demo's environment."""
+    return subprocess.Popen([sys.executable, "-m", "interagency.cli", "db_worker"])
