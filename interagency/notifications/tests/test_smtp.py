@@ -60,3 +60,38 @@ def test_running_the_send_task_again_sends_no_second_copy(smtp_mail):
     send_outbox_message_task.call(message.pk)
     send_outbox_message_task.call(message.pk)
     assert len(smtp_mail.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_one_message_send_one_copy(settings, smtp_server):
+    """Four threads, each with its own database connection, try to send the same email."""
+    import threading
+
+    from django.db import connection
+
+    from interagency.notifications.sending import send_outbox_message
+
+    settings.MAILERS = smtp_server.mailers
+    booking = BookingFactory.create()
+    notices.booking_confirmed(booking)
+    message = OutboxMessage.objects.get(booking=booking)
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            outcomes.append(send_outbox_message(message.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(smtp_server.messages) == 1
+    assert len(outcomes) == 4
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.attempts == 1
