@@ -152,3 +152,18 @@ def test_the_demo_console_mailer_prints_the_email_from_the_outbox(queued, settin
     printed = capsys.readouterr().out
     assert f"Subject: {queued.subject}" in printed
     assert 'Content-Type: text/calendar; method="REQUEST"' in printed
+
+
+def test_the_task_reaper_also_returns_stalled_emails(queued):
+    from interagency.core.tasks_reaper import reap_all
+
+    OutboxMessage.objects.filter(pk=queued.pk).update(
+        status=OutboxMessage.Status.SENDING,
+        attempts=MAX_ATTEMPTS,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=20),
+    )
+    assert reap_all(datetime.timedelta(minutes=15))["outbox"] == 1
+    queued.refresh_from_db()
+    # Past its last attempt: failed, for the coordinator to decide.
+    assert queued.status == OutboxMessage.Status.FAILED
+    assert "may or may not have gone" in queued.last_error
