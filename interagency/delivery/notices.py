@@ -13,6 +13,7 @@ offered a place. Times are shown in Europe/London.
 """
 
 import datetime
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,8 @@ from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.notifications.models import MessageKind
 from interagency.notifications.selectors import calendars_sent_for
 from interagency.notifications.services import queue_message
+
+logger = logging.getLogger(__name__)
 
 
 def booking_confirmed(booking: Booking) -> None:
@@ -267,7 +270,10 @@ def _queue(
         context["link"] = link
     person = booking.person
     if calendar_method:
-        document = calendar.invitation(booking, calendar_method)
+        try:
+            document = calendar.invitation(booking, calendar_method)
+        except ValueError:  # a session without dates: the email still goes, without a calendar
+            logger.warning("No calendar for booking %s: its session has no parts", booking.pk)
     queue_message(
         partnership=booking.partnership,
         kind=kind,

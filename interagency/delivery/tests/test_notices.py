@@ -241,3 +241,12 @@ def test_a_part_removed_by_a_change_is_cancelled_in_the_calendar_once():
     session.save(update_fields=["sequence"])
     notices.session_changed(session)
     assert OutboxMessage.objects.filter(kind=MessageKind.SESSION_CHANGED).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_session_without_dates_still_gets_its_email_without_a_calendar():
+    booking = BookingFactory.create(session__parts=0)
+    notices.booking_confirmed(booking)
+    message = only_message(booking=booking)
+    assert "a date to be confirmed" in message.subject
+    assert message.calendar == ""
