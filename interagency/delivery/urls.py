@@ -47,6 +47,7 @@ from interagency.delivery.views import certificates as certificate_views  # noqa
 from interagency.delivery.views import register as register_views  # noqa: E402
 
 urlpatterns += [
+    path("p/<slug:code>/sessions/registers/", register_views.registers, name="registers"),
     path(
         "p/<slug:code>/sessions/<int:session_id>/register/",
         register_views.register,

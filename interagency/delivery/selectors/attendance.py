@@ -8,8 +8,11 @@ account), so another trainer's session is a 404 like a missing one.
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
+from interagency.catalogue.models import CourseTailoring
 from interagency.catalogue.selectors import tailoring_for
 from interagency.core.permissions import Role
 from interagency.delivery.models import (
@@ -114,3 +117,52 @@ def certificate_by_number(number: str) -> Certificate | None:
     """The certificate with this number, for the public verification page, or None."""
     # cross-partnership: verification is public and a number is unique across partnerships
     return Certificate.objects.filter(number=number).first()
+
+
+# Registers to take ------------------------------------------------------------------------
+
+
+def _registers(partnership: Partnership, user, roles: Iterable[str]) -> QuerySet[Session]:
+    sessions = (
+        Session.objects.for_partnership(partnership)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("course", "venue")
+        .annotate(
+            shown_title=Coalesce(
+                NullIf(
+                    Subquery(
+                        CourseTailoring.objects.for_partnership(partnership)
+                        .filter(course=OuterRef("course"))
+                        .values("local_title")[:1]
+                    ),
+                    Value(""),
+                ),
+                "course__title",
+            )
+        )
+    )
+    if Role.COORDINATOR not in set(roles):
+        sessions = sessions.filter(trainers__user=user)
+    return sessions
+
+
+def registers_for(
+    partnership: Partnership, user, roles: Iterable[str], *, now=None, limit: int = 50
+) -> dict[str, list[Session]]:
+    """The registers ``user`` takes: open now (started, not closed), coming up, recently closed.
+
+    Coordinators see every session of the partnership; trainers the ones they deliver.
+    Each list holds at most ``limit`` sessions.
+    """
+    now = now or timezone.now()
+    sessions = _registers(partnership, user, roles)
+    scheduled = sessions.filter(status=Session.Status.SCHEDULED)
+    return {
+        "open": list(scheduled.filter(starts_at__lte=now).order_by("starts_at", "id")[:limit]),
+        "upcoming": list(scheduled.filter(starts_at__gt=now).order_by("starts_at", "id")[:limit]),
+        "closed": list(
+            sessions.filter(status=Session.Status.CLOSED).order_by("-register_closed_at", "-id")[
+                :limit
+            ]
+        ),
+    }

@@ -475,3 +475,36 @@ def test_the_register_takes_the_same_queries_for_one_or_forty_bookings(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(register_url(past_session))
     assert response.text.count('class="govuk-fieldset__heading"') == 40
+
+
+def test_the_registers_page_lists_only_the_trainers_own_sessions(
+    client, sign_in, trainer, past_session, partnership
+):
+    CourseTailoringFactory.create(
+        partnership=partnership, course=past_session.course, local_title="Working Together locally"
+    )
+    coming = SessionFactory.create(partnership=partnership, course__title="Neglect")
+    SessionTrainer.objects.create(session=coming, user=trainer, name="Trainer")
+    SessionFactory.create(partnership=partnership, course__title="Someone else's course")
+    sign_in(trainer)
+    response = client.get(reverse("sessions:registers", kwargs={"code": partnership.code}))
+    assert response.status_code == 200
+    text = response.text
+    assert "Working Together locally" in text and "Neglect" in text
+    assert "Someone else&#x27;s course" not in text and "Someone else's course" not in text
+    assert text.index("Working Together locally") < text.index("Neglect")
+    assert register_url(past_session) in text
+
+
+def test_the_registers_page_takes_the_same_queries_for_one_or_many_sessions(
+    client, sign_in, coordinator, partnership, django_assert_max_num_queries
+):
+    SessionFactory.create(partnership=partnership)
+    sign_in(coordinator)
+    url = reverse("sessions:registers", kwargs={"code": partnership.code})
+    with django_assert_max_num_queries(15) as one:
+        client.get(url)
+    for _ in range(10):
+        SessionFactory.create(partnership=partnership)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).text.count("/register/") >= 11

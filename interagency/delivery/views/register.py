@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from interagency.core.permissions import Action
+from interagency.core.permissions import Action, Role
 from interagency.delivery.models import AttendanceOutcome, Booking, Session, SessionPart
 from interagency.delivery.selectors import attendance as selectors
 from interagency.delivery.services.attendance import (
@@ -115,6 +115,22 @@ def _error_links(lines: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for line in lines
         for name, message in line["errors"].items()
     ]
+
+
+@partnership_view(Action.TAKE_REGISTER)
+def registers(request: HttpRequest) -> HttpResponse:
+    """The registers the member takes: open now, coming up, recently closed."""
+    found = selectors.registers_for(
+        request.partnership,  # type: ignore[attr-defined]
+        request.user,
+        request.partnership_roles,  # type: ignore[attr-defined]
+    )
+    is_coordinator = Role.COORDINATOR in request.partnership_roles  # type: ignore[attr-defined]
+    return render(
+        request,
+        "delivery/register/registers.html",
+        {**found, "is_coordinator": is_coordinator},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -546,6 +546,7 @@ CASES: dict[str, Case | Public] = {
         body={"action": "close"},
     ),
     "sessions:register-print": Case(lambda w: b_register_rows(w, "session_id")),
+    "sessions:registers": Case(foreign_code),
     "sessions:certificate": Case(lambda w: b_register_rows(w, "number")),
     "sessions:verify": Public("shows only what a certificate prints, to whoever has its number"),
     # Coordinator session pages: B's code, and B's session or venue under A's code.
