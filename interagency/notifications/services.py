@@ -106,6 +106,36 @@ def check_message_template(*, subject: str, body: str) -> None:
 
 
 @transaction.atomic
+def retry_failed_messages(*, partnership: Partnership, retried_by: Any) -> int:
+    """Put every failed email of the partnership that has an address back in the queue."""
+    failed = (
+        OutboxMessage.objects.for_partnership(partnership)
+        .filter(status=OutboxMessage.Status.FAILED)
+        .exclude(to_email="")
+    )
+    ids = list(failed.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboxMessage.objects.for_partnership(partnership).filter(
+        pk__in=ids, status=OutboxMessage.Status.FAILED
+    ).update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=None)
+    record_event(
+        actor=retried_by,
+        action=AuditEvent.Action.CHANGED,
+        subject=partnership,
+        changes={"failed_emails_retried": len(ids)},
+        partnership=partnership,
+    )
+
+    def enqueue_all() -> None:
+        for message_id in ids:
+            enqueue_send(message_id)
+
+    transaction.on_commit(enqueue_all)
+    return len(ids)
+
+
+@transaction.atomic
 def save_message_template(
     *, partnership: Partnership, kind: str, subject: str, body: str, changed_by: Any
 ) -> MessageTemplate:

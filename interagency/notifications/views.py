@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
@@ -65,6 +66,19 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
             request,
             f"The email to {message.to_email} is already {message.get_status_display().lower()}.",
         )
+    return redirect("notifications:outbox", code=partnership.code)
+
+
+@require_POST
+@partnership_view(Action.MANAGE_SESSIONS)
+def retry_failed(request: HttpRequest) -> HttpResponse:
+    """Send every failed email again, after the mail server was down for a while."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    count = services.retry_failed_messages(partnership=partnership, retried_by=request.user)
+    if count:
+        messages.success(request, f"{count} failed email{pluralize(count)} will be sent again.")
+    else:
+        messages.info(request, "There are no failed emails with an address to send again.")
     return redirect("notifications:outbox", code=partnership.code)
 
 

@@ -173,3 +173,22 @@ def test_an_unknown_kind_is_not_found(partnership, coordinator_client):
 def test_the_email_pages_are_part_of_the_sessions_area(partnership, coordinator_client):
     page = coordinator_client.get(outbox_url(partnership)).text
     assert '<strong class="govuk-service-navigation__active-fallback">Sessions</strong>' in page
+
+
+@pytest.mark.django_db
+def test_retry_all_failed_emails_after_an_outage(
+    partnership, other_partnership, coordinator_client, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    failed = make_messages(partnership, 3, failed=2)[:2]
+    (elsewhere,) = make_messages(other_partnership, 1, failed=1)
+    url = reverse("notifications:retry-failed", kwargs={"code": partnership.code})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(url, follow=True)
+    assert "2 failed emails will be sent again." in response.text
+    assert len(mail.outbox) == 2
+    assert {email.to[0] for email in mail.outbox} == {message.to_email for message in failed}
+    response = coordinator_client.post(url, follow=True)
+    assert "There are no failed emails with an address to send again." in response.text
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == OutboxMessage.Status.FAILED  # another partnership's: untouched

@@ -532,6 +532,7 @@ CASES: dict[str, Case | Public] = {
     # Emails (coordinator pages): B's outbox, its wording, and B's failed email under A's code.
     "notifications:outbox": Case(foreign_code),
     "notifications:retry": Case(b_outbox_message, methods=("post",)),
+    "notifications:retry-failed": Case(foreign_code, methods=("post",)),
     "notifications:templates": Case(foreign_code),
     "notifications:template": Case(
         b_message_kind,
