@@ -176,7 +176,7 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]], *, now) -> None:
-    """INSERT ``rows`` (attribute name to value) by one ``executemany`` per batch.
+    """INSERT ``rows`` (attribute name to value): one ``executemany`` per batch, or COPY.
 
     The seeder's hot path: ``bulk_create`` spends most of its time building model
     instances and SQL, which a region's million rows cannot afford. Fields not given
@@ -193,25 +193,34 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]], *, no
             default = f.get_default()  # "" for text without a default, else None
         plan.append((f.attname, _converter(f), default))
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    # Table and column names come from the model; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    values = (
+        [
+            convert(value) if convert is not None and value is not None else value
+            for _name, convert, default in plan
+            for value in (row.get(_name, default),)
+        ]
+        for row in rows
     )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        convert(value) if convert is not None and value is not None else value
-                        for name, convert, default in plan
-                        for value in (row.get(name, default),)
-                    ]
-                    for row in rows[start : start + BATCH_SIZE]
-                ],
-            )
+        if connection.vendor == "postgresql":
+            # PostgreSQL runs each statement of an executemany on its own: COPY instead.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
+            return
+        # Table and column names come from the model; every value is a parameter.
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        batch: list[list[Any]] = []
+        for row_values in values:
+            batch.append(row_values)
+            if len(batch) == BATCH_SIZE:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def write_sessions(
