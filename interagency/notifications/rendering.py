@@ -25,8 +25,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     MessageKind.BOOKING_CANCELLED: (
         "Booking cancelled: {{ course }} on {{ date }}",
-        "Dear {{ name }},\n\nYour booking on {{ course }} on {{ date }} is cancelled.\n\n"
-        "{{ partnership }}",
+        "Dear {{ name }},\n\nYour booking on {{ course }} on {{ date }} is cancelled.\n"
+        "{{ reason }}\n\n{{ partnership }}",
     ),
     MessageKind.APPROVAL_REQUESTED: (
         "Please approve: {{ name }} on {{ course }}",

@@ -250,3 +250,11 @@ def test_a_session_without_dates_still_gets_its_email_without_a_calendar():
     message = only_message(booking=booking)
     assert "a date to be confirmed" in message.subject
     assert message.calendar == ""
+
+
+@pytest.mark.django_db
+def test_a_cancellation_gives_the_reason():
+    booking = BookingFactory.create(status=BookingStatus.CANCELLED, reason="Rota change")
+    notices.booking_cancelled(booking)
+    body = only_message(booking=booking).body
+    assert "is cancelled.\nRota change\n\n" in body
