@@ -108,6 +108,9 @@ def test_coordinator_table_filters_and_fixed_queries(
     assert response.status_code == 200
     assert "2 sessions from today" in response.text
     assert url("manage", partnership, session_id=past.pk) not in response.text
+    # The coordinator finds the outbox and the wording of the emails from here.
+    assert reverse("notifications:outbox", kwargs={"code": partnership.code}) in response.text
+    assert reverse("notifications:templates", kwargs={"code": partnership.code}) in response.text
     for _ in range(30):
         SessionFactory.create(partnership=partnership, course=course, venue=venue)
     with django_assert_max_num_queries(20):
