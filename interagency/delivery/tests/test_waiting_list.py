@@ -237,3 +237,19 @@ def test_releasing_a_cancelled_sessions_bookings_frees_every_place(partnership, 
     assert AuditEvent.objects.filter(
         subject_id=str(waiting[0].pk), changes__status__1=BookingStatus.SESSION_CANCELLED
     ).exists()
+
+
+def test_the_expire_offers_command_ends_due_offers(partnership, coordinator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    session, confirmed, waiting = full_session(partnership, coordinator, waiting=2)
+    services.cancel_booking(booking=confirmed[0], cancelled_by=coordinator)
+    Booking.objects.filter(pk=waiting[0].pk).update(offer_expires_at=in_days(-0.01))
+    output = StringIO()
+    call_command("expire_offers", stdout=output)
+    assert output.getvalue().strip() == "1 offer(s) ended; their places were offered on."
+    assert status_of(waiting[0]) == BookingStatus.EXPIRED
+    assert status_of(waiting[1]) == BookingStatus.OFFERED
+    assert places_taken(session) == 2
