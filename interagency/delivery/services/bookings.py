@@ -21,110 +21,60 @@ transaction offers it to the first eligible waiting person (auto-confirm or an
 offer with a deadline, per the partnership's DeliverySettings). Permission
 ("may this user book or cancel for this person?") is the caller's check, with
 ``delivery.selectors.bookings.may_book_for`` / ``may_cancel`` / ``may_approve``.
+
+The waiting-list services are in ``waiting_list.py`` and the shared pieces
+(retried transaction, session lock, places counter, quotas) in
+``booking_rules.py``; this module re-exports them, so callers import one module.
 """
 
 import datetime
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interagency.audit.models import AuditEvent
-from interagency.audit.services import record_event
 from interagency.delivery import notices
-from interagency.delivery.models import (
-    LIVE_STATUSES,
-    PLACE_HOLDING_STATUSES,
-    Booking,
-    BookingStatus,
-    Session,
-    WaitingListMode,
-)
+from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.bookings import delivery_settings_for
+from interagency.delivery.services.booking_rules import (
+    LOCKED_ATTEMPTS,
+    REASON_MAX,
+    _atomic_with_retry,
+    _audit,
+    _free_place,
+    _locked_booking,
+    _locked_session,
+    _take_place,
+    _when,
+    quota_problem,
+)
 from interagency.delivery.services.errors import BookingError
+from interagency.delivery.services.waiting_list import (
+    _fill,
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    fill_from_waiting_list,
+)
 from interagency.people.models import Person
 
-# SQLite: IMMEDIATE transactions wait up to the busy timeout for the write
-# lock, but under heavy contention a writer can still get "database is
-# locked". The whole booking transaction is then retried (it changed nothing),
-# a bounded number of times, rather than failing the person.
-LOCKED_ATTEMPTS = 5
-REASON_MAX = 300
-
-
-def _atomic_with_retry[T](work: Callable[[], T]) -> T:
-    """Run ``work`` in one transaction; on SQLite retry it when the database is locked."""
-    for attempt in range(1, LOCKED_ATTEMPTS + 1):
-        try:
-            with transaction.atomic():
-                return work()
-        except OperationalError as error:
-            retryable = (
-                connection.vendor == "sqlite"
-                and "locked" in str(error)
-                and not connection.in_atomic_block  # an outer transaction must fail whole
-                and attempt < LOCKED_ATTEMPTS
-            )
-            if not retryable:
-                raise
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _when(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
-
-
-def _audit(actor, booking: Booking, changes: dict, *, created: bool = False) -> None:
-    record_event(
-        actor=actor,
-        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
-        subject=booking,
-        changes=changes,
-        partnership=booking.partnership,
-    )
-
-
-def _locked_session(session: Session) -> Session:
-    """The session's current row, locked for this transaction on PostgreSQL."""
-    return (
-        Session.objects.for_partnership(session.partnership)
-        .select_for_update()
-        .select_related("partnership")
-        .get(pk=session.pk)
-    )
-
-
-def _locked_booking(booking: Booking) -> Booking:
-    return (
-        Booking.objects.for_partnership(booking.partnership)
-        .select_for_update()
-        .select_related("person", "agency", "session")
-        .get(pk=booking.pk)
-    )
-
-
-def _take_place(session: Session) -> bool:
-    """Raise places_taken by one if a place is free: the capacity guarantee."""
-    taken = (
-        Session.objects.for_partnership(session.partnership)
-        .filter(pk=session.pk, places_taken__lt=F("capacity"))
-        .update(places_taken=F("places_taken") + 1)
-    )
-    if taken:
-        session.places_taken += 1
-    return bool(taken)
-
-
-def _free_place(session: Session) -> None:
-    Session.objects.for_partnership(session.partnership).filter(
-        pk=session.pk, places_taken__gt=0
-    ).update(places_taken=F("places_taken") - 1)
-    session.places_taken = max(session.places_taken - 1, 0)
+# The waiting-list services live in waiting_list.py; they are part of this interface.
+__all__ = [
+    "LOCKED_ATTEMPTS",
+    "BookingResult",
+    "accept_offer",
+    "approve_booking",
+    "book_people",
+    "book_place",
+    "cancel_booking",
+    "decline_offer",
+    "expire_offers",
+    "fill_from_waiting_list",
+    "quota_problem",
+    "refuse_booking",
+    "release_session_bookings",
+]
 
 
 # Checks ------------------------------------------------------------------------------
@@ -177,51 +127,6 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
             "This session is not open to people from other partnerships.", field="person"
         )
     return True
-
-
-def _place_holders(session: Session):
-    return Booking.objects.for_partnership(session.partnership).filter(
-        session=session, status__in=PLACE_HOLDING_STATUSES
-    )
-
-
-def quota_problem(
-    session: Session, *, agency, is_regional: bool, now: datetime.datetime | None = None
-) -> str | None:
-    """Why a person of ``agency`` may not take a free place now (quotas), or None.
-
-    Counts the bookings holding a place. An agency may hold at most
-    ``max_agency_share`` percent of the capacity (at least one place); places a
-    sector holds until a date are not free to other sectors before then; people
-    of other partnerships take at most ``regional_places``.
-    """
-    now = now or timezone.now()
-    holders = _place_holders(session)
-    if session.max_agency_share:
-        allowed = max(session.capacity * session.max_agency_share // 100, 1)
-        if holders.filter(agency=agency).count() >= allowed:
-            return (
-                f"{agency} already holds {allowed} of the {session.capacity} places, "
-                f"the most one agency may hold ({session.max_agency_share}%)."
-            )
-    holds = [
-        hold
-        for hold in session.sector_holds.all()
-        if hold.until > now and hold.sector != agency.sector
-    ]
-    if holds:
-        held_free = 0
-        for hold in holds:
-            used = holders.filter(agency__sector=hold.sector).count()
-            held_free += max(hold.places - used, 0)
-        if session.capacity - session.places_taken - held_free <= 0:
-            sectors = ", ".join(
-                f"{hold.get_sector_display()} until {_when(hold.until)}" for hold in holds
-            )
-            return f"The places left are held for {sectors}."
-    if is_regional and holders.filter(is_regional=True).count() >= session.regional_places:
-        return f"The {session.regional_places} places open to other partnerships are all taken."
-    return None
 
 
 # Booking -----------------------------------------------------------------------------
@@ -485,172 +390,5 @@ def release_session_bookings(
         )
         session.places_taken = 0
         return len(live)
-
-    return _atomic_with_retry(work)
-
-
-# The waiting list --------------------------------------------------------------------
-
-
-def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
-    """Offer free places to the first eligible waiting people (session row already locked)."""
-    if session.status != Session.Status.SCHEDULED or (
-        session.starts_at is not None and session.starts_at <= now
-    ):
-        return []
-    settings = delivery_settings_for(session.partnership)
-    moved: list[Booking] = []
-    waiting = (
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session, status=BookingStatus.WAITING)
-        .select_related("person", "agency")
-        .order_by("waiting_since", "id")
-    )
-    for booking in waiting:
-        if session.places_taken >= session.capacity:
-            break
-        person = booking.person
-        if person.merged_into_id is not None or (
-            person.left_on is not None and person.left_on <= timezone.localdate()
-        ):
-            continue
-        if quota_problem(session, agency=booking.agency, is_regional=booking.is_regional, now=now):
-            continue
-        if not _take_place(session):
-            break
-        if settings.waiting_list_mode == WaitingListMode.AUTO_CONFIRM:
-            booking.status = BookingStatus.CONFIRMED
-            booking.confirmed_at = now
-        else:
-            booking.status = BookingStatus.OFFERED
-            booking.offered_at = now
-            deadline = now + datetime.timedelta(hours=settings.offer_hours)
-            if session.starts_at is not None:
-                deadline = min(deadline, session.starts_at)
-            booking.offer_expires_at = deadline
-        booking.save()
-        _audit(None, booking, {"status": [BookingStatus.WAITING, booking.status]})
-        if booking.status == BookingStatus.CONFIRMED:
-            notices.booking_confirmed(booking)
-        else:
-            notices.place_offered(booking)
-        moved.append(booking)
-    return moved
-
-
-def fill_from_waiting_list(*, session: Session) -> list[Booking]:
-    """Give the session's free places to its waiting list, first eligible first.
-
-    Auto-confirms or offers with a deadline, per the partnership's waiting-list
-    mode. Call it after raising the capacity; cancellations call it themselves.
-    """
-
-    def work() -> list[Booking]:
-        current = _locked_session(session)
-        moved = _fill(current, timezone.now())
-        session.places_taken = current.places_taken
-        return moved
-
-    return _atomic_with_retry(work)
-
-
-def accept_offer(*, booking: Booking, accepted_by) -> Booking:
-    """Accept a waiting-list offer before its deadline: the place is confirmed."""
-
-    def work() -> Booking:
-        now = timezone.now()
-        _locked_session(booking.session)
-        current = _locked_booking(booking)
-        if current.status != BookingStatus.OFFERED:
-            raise BookingError(
-                f"There is no open offer on this booking: it is "
-                f"{current.get_status_display().lower()}."
-            )
-        assert current.offer_expires_at is not None  # constraint booking_offer_has_deadline
-        if current.offer_expires_at <= now:
-            raise BookingError(f"This offer ended on {_when(current.offer_expires_at)}.")
-        current.status = BookingStatus.CONFIRMED
-        current.confirmed_at = now
-        current.save()
-        _audit(accepted_by, current, {"status": [BookingStatus.OFFERED, current.status]})
-        notices.booking_confirmed(current)
-        return current
-
-    return _atomic_with_retry(work)
-
-
-def decline_offer(*, booking: Booking, declined_by) -> Booking:
-    """Decline a waiting-list offer: the place goes to the next eligible person at once."""
-
-    def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
-        now = timezone.now()
-        if current.status != BookingStatus.OFFERED:
-            raise BookingError(
-                f"There is no open offer on this booking: it is "
-                f"{current.get_status_display().lower()}."
-            )
-        current.status = BookingStatus.DECLINED
-        current.decided_at = now
-        current.save()
-        _audit(declined_by, current, {"status": [BookingStatus.OFFERED, current.status]})
-        _free_place(session)
-        _fill(session, now)
-        return current
-
-    return _atomic_with_retry(work)
-
-
-def expire_offers(*, now: datetime.datetime | None = None) -> int:
-    """End the offers past their deadline and offer those places on; returns how many ended.
-
-    Run periodically. Each session moves in its own transaction. Sessions with a
-    free place and a waiting list (a sector hold ran out) are filled too.
-    """
-    now = now or timezone.now()
-    # cross-partnership: the periodic job serves every partnership.
-    expired_sessions = set(
-        Booking.objects.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
-        .values_list("session_id", flat=True)
-        .distinct()
-    )
-    # cross-partnership: the periodic job serves every partnership.
-    waiting_sessions = set(
-        Session.objects.filter(
-            status=Session.Status.SCHEDULED,
-            starts_at__gt=now,
-            places_taken__lt=F("capacity"),
-            bookings__status=BookingStatus.WAITING,
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    ended = 0
-    for session_id in sorted(expired_sessions | waiting_sessions):
-        ended += _expire_session_offers(session_id, now)
-    return ended
-
-
-def _expire_session_offers(session_id: int, now: datetime.datetime) -> int:
-    def work() -> int:
-        # cross-partnership: the periodic job serves every partnership.
-        session = (
-            Session.objects.select_for_update().select_related("partnership").get(pk=session_id)
-        )
-        offers = list(
-            Booking.objects.for_partnership(session.partnership)
-            .select_for_update()
-            .filter(session=session, status=BookingStatus.OFFERED, offer_expires_at__lte=now)
-            .select_related("person", "session__course")
-        )
-        for booking in offers:
-            booking.status = BookingStatus.EXPIRED
-            booking.decided_at = now
-            booking.save(update_fields=["status", "decided_at", "updated_at"])
-            _audit(None, booking, {"status": [BookingStatus.OFFERED, BookingStatus.EXPIRED]})
-            _free_place(session)
-        _fill(session, now)
-        return len(offers)
 
     return _atomic_with_retry(work)
