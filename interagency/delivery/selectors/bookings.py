@@ -69,9 +69,10 @@ def waiting_position(booking: Booking) -> int | None:
 
 def bookings_of_person(person: Person) -> QuerySet[Booking]:
     """The person's bookings, newest session first, including regional ones hosted elsewhere."""
-    # cross-partnership: a person's own bookings include places on sessions of
-    # other partnerships of the region; the person is the scope.
+    # A person's own bookings include places on sessions of other partnerships
+    # of the region; the person is the scope.
     return (
+        # cross-partnership: the person's own bookings, wherever hosted.
         Booking.objects.filter(person=person)
         .select_related("session", "session__course", "session__venue", "session__partnership")
         .order_by("-session__starts_at", "-id")
@@ -92,8 +93,8 @@ def awaiting_approval_for(
 ) -> QuerySet[Booking]:
     """Bookings of the partnership's people awaiting approval that ``user`` may decide."""
     people = visible_people(partnership, user, roles).exclude(user=user)
-    # cross-partnership: the person's home partnership decides, wherever the session is.
     return (
+        # cross-partnership: the person's home partnership decides, wherever the session is.
         Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL, person__in=people)
         .select_related("person", "agency", "session", "session__course")
         .order_by("booked_at", "id")

@@ -143,14 +143,14 @@ def expire_offers(*, now: datetime.datetime | None = None) -> int:
     free place and a waiting list (a sector hold ran out) are filled too.
     """
     now = now or timezone.now()
-    # cross-partnership: the periodic job serves every partnership.
     expired_sessions = set(
+        # cross-partnership: the periodic job serves every partnership.
         Booking.objects.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
         .values_list("session_id", flat=True)
         .distinct()
     )
-    # cross-partnership: the periodic job serves every partnership.
     waiting_sessions = set(
+        # cross-partnership: the periodic job serves every partnership.
         Session.objects.filter(
             status=Session.Status.SCHEDULED,
             starts_at__gt=now,
@@ -168,8 +168,8 @@ def expire_offers(*, now: datetime.datetime | None = None) -> int:
 
 def _expire_session_offers(session_id: int, now: datetime.datetime) -> int:
     def work() -> int:
-        # cross-partnership: the periodic job serves every partnership.
         session = (
+            # cross-partnership: the periodic job serves every partnership.
             Session.objects.select_for_update().select_related("partnership").get(pk=session_id)
         )
         offers = list(
