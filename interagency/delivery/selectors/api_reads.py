@@ -10,7 +10,7 @@ on a regional session, and say so.
 import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,13 +33,24 @@ from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
 
 
+def _count_of(status: str) -> Coalesce:
+    """How many of a session's bookings have ``status``: a subquery on the (session, status)
+    index, so a page of sessions never joins the whole bookings table."""
+    counted = (
+        # cross-partnership: correlated on the session, which the outer query scoped.
+        Booking.objects.filter(session_id=OuterRef("pk"), status=status)
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return sessions.select_related("course", "course__tier", "venue").annotate(
         course_title=_shown_course_title(),
-        waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
-        awaiting_count=Count(
-            "bookings", filter=Q(bookings__status=BookingStatus.AWAITING_APPROVAL)
-        ),
+        waiting_count=_count_of(BookingStatus.WAITING),
+        awaiting_count=_count_of(BookingStatus.AWAITING_APPROVAL),
     )
 
 
@@ -100,19 +111,24 @@ def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
     """The bookings a member may read: a coordinator every booking on the partnership's
     sessions and every booking of its people; others those of the people they may see
-    (learners themselves, line managers their team, agency leads their agencies).
+    (learners themselves, line managers their team, agency leads their agencies) and
+    their own.
 
-    Each condition is on an indexed column (``partnership``, ``person``), so the
-    database reads this partnership's rows, never the whole region's table.
+    The people (or, for a coordinator, the few bookings its people hold on other
+    partnerships' sessions) are read first, so the bookings are found by index on
+    SQLite and PostgreSQL alike, never by reading the whole region's table.
     """
-    people = visible_people(partnership, user, roles).values("pk")
-    condition = Q(person__in=people)
     if Role.COORDINATOR in set(roles):
-        condition |= Q(partnership=partnership)
+        # cross-partnership: this partnership's people on regional sessions elsewhere.
+        elsewhere = Booking.objects.filter(
+            person__in=visible_people(partnership, user, roles).values("pk")
+        ).exclude(partnership=partnership)
+        condition = Q(partnership=partnership) | Q(
+            pk__in=list(elsewhere.values_list("pk", flat=True))
+        )
     else:
-        # Their own bookings too, whatever their roles (a trainer booking themselves).
-        own = people_of_user(partnership, user).values_list("pk", flat=True)
-        condition |= Q(person_id__in=list(own))
+        people = visible_people(partnership, user, roles) | people_of_user(partnership, user)
+        condition = Q(person_id__in=list(people.values_list("pk", flat=True)))
     # cross-partnership: a person of this partnership may hold a place on a regional session.
     return _booking_rows(Booking.objects.filter(condition)).order_by("booked_at", "id")
 
