@@ -7,6 +7,7 @@ account), so another trainer's session is a 404 like a missing one.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -122,7 +123,7 @@ def certificate_by_number(number: str) -> Certificate | None:
 # Registers to take ------------------------------------------------------------------------
 
 
-def _registers(partnership: Partnership, user, roles: Iterable[str]) -> QuerySet[Session]:
+def _registers(partnership: Partnership, user, roles: Iterable[str]) -> QuerySet[Any]:
     sessions = (
         Session.objects.for_partnership(partnership)
         .exclude(status=Session.Status.CANCELLED)

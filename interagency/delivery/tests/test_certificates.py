@@ -59,8 +59,9 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_the_learner_downloads_a_real_pdf_of_their_certificate(
-    client, sign_in, learner, certificate
+    client, sign_in, learner, certificate, settings
 ):
+    settings.SITE_URL = "https://training.camden.example"
     sign_in(learner)
     response = client.get(pdf_url(certificate))
     assert response.status_code == 200
@@ -82,7 +83,7 @@ def test_the_learner_downloads_a_real_pdf_of_their_certificate(
         "7.0",
         "Recognises the signs of neglect",
         certificate.partnership_name,
-        "http://testserver/verify/",
+        "https://training.camden.example/verify/",
     ):
         assert printed in text, printed
 

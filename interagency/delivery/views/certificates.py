@@ -10,6 +10,7 @@ mistyped one.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,9 +27,9 @@ _GROUP = rf"[{CERTIFICATE_ALPHABET}]{{4}}"
 NUMBER_PATTERN = re.compile(rf"^{_GROUP}-{_GROUP}-{_GROUP}$")
 
 
-def verify_url(request: HttpRequest) -> str:
-    """The address printed on certificates for checking them."""
-    return request.build_absolute_uri(reverse("sessions:verify"))
+def verify_url() -> str:
+    """The address printed on certificates for checking them: the service's public one."""
+    return settings.SITE_URL.rstrip("/") + reverse("sessions:verify")
 
 
 @partnership_view(Action.VIEW_SESSIONS)
@@ -43,7 +44,7 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
         )
     except ObjectDoesNotExist:
         raise Http404("No certificate with that number among yours.") from None
-    pdf = render_certificate_pdf(certificate, verify_url=verify_url(request))
+    pdf = render_certificate_pdf(certificate, verify_url=verify_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
