@@ -162,12 +162,16 @@ def main() -> None:
     rerun_seconds = time.perf_counter() - started
 
     from interagency.accounts.models import User
+    from interagency.delivery.models import Booking, Certificate, Session
     from interagency.tenancy.models import Membership, Partnership
 
     sizes = {
         "partnerships": Partnership.objects.count(),
         "people": User.objects.count(),
         "memberships": Membership.objects.count(),
+        "sessions": Session.objects.count(),
+        "bookings": Booking.objects.count(),
+        "certificates": Certificate.objects.count(),
     }
     pages = time_pages(args.requests)
     with connection.cursor() as cursor:
@@ -231,6 +235,7 @@ def time_pages(requests: int) -> list[dict]:
     anonymous = Client(raise_request_exception=False)
 
     scenarios = [
+        *session_pages(signed_in, code),
         ("Start (redirects a one-partnership coordinator)", signed_in, "/"),
         ("Partnership dashboard", signed_in, f"/p/{code}/"),
         ("People area", signed_in, f"/p/{code}/people/"),
@@ -267,6 +272,39 @@ def time_pages(requests: int) -> list[dict]:
     return results
 
 
+def session_pages(signed_in, code: str) -> list[tuple]:
+    """The coordinator's session pages, the learners' list and the API's lists, on the
+    partnership's busiest upcoming session and its latest closed register."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from interagency.delivery.models import Session
+
+    sessions = Session.objects.filter(partnership__code=code)
+    busiest = (
+        sessions.filter(status=Session.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .annotate(booked=Count("bookings"))
+        .order_by("-booked", "starts_at")
+        .first()
+    )
+    closed = sessions.filter(status=Session.Status.CLOSED).order_by("-starts_at").first()
+    if busiest is None or closed is None:
+        return []
+    api = f"/api/v1/partnerships/{code}"
+    return [
+        ("Coordinator's session page (busiest upcoming)", signed_in,
+         f"/p/{code}/sessions/manage/{busiest.pk}/"),
+        ("Sessions (coordinator's list)", signed_in, f"/p/{code}/sessions/"),
+        ("Upcoming sessions (learners' list)", signed_in, f"/p/{code}/sessions/upcoming/"),
+        ("Register of a closed session", signed_in, f"/p/{code}/sessions/{closed.pk}/register/"),
+        ("API: sessions, five years, 100 a page", signed_in,
+         f"{api}/sessions?from=2000-01-01&page_size=100"),
+        ("API: one session", signed_in, f"{api}/sessions/{busiest.pk}"),
+        ("API: bookings, 100 a page", signed_in, f"{api}/bookings?page_size=100"),
+        ("API: a session's waiting list", signed_in, f"{api}/sessions/{busiest.pk}/waiting-list"),
+    ]  # fmt: skip
+
+
 def render_section(
     *,
     args,
@@ -297,7 +335,9 @@ def render_section(
         "",
         f"**Seed** (`interagency seed --scale {args.scale} --seed {args.seed}{people}`): "
         f"{sizes['people']:,} people and {sizes['memberships']:,} memberships in "
-        f"{sizes['partnerships']} partnership{'s' if sizes['partnerships'] != 1 else ''} "
+        f"{sizes['partnerships']} partnership{'s' if sizes['partnerships'] != 1 else ''}, "
+        f"with {sizes['sessions']:,} sessions over five years, {sizes['bookings']:,} "
+        f"bookings and {sizes['certificates']:,} certificates, "
         f"in **{seed_seconds:.1f} s**; peak RSS {rss_after:.0f} MiB "
         f"({rss_before:.0f} MiB before seeding). Second run (nothing to do): "
         f"{rerun_seconds:.2f} s.",
@@ -342,6 +382,7 @@ Settings are the production ones with `DEBUG=0` and `INTERAGENCY_TESTING=1`
     .venv/bin/python benchmarks/run.py --scale borough --database sqlite
     .venv/bin/python benchmarks/run.py --scale borough --database postgres
     .venv/bin/python benchmarks/run.py --scale region --database sqlite
+    .venv/bin/python benchmarks/run.py --scale region --database postgres
 
 PostgreSQL must accept `postgres` without a password on 127.0.0.1:5432
 (`--postgres-server` to change); the run drops and recreates `interagency_bench`.
