@@ -370,7 +370,9 @@ process: wall-clock duration, and peak resident memory from
 `resource.getrusage` (the whole process's peak, so it includes Django and
 the migrations). Then it signs in as the seeded Camden coordinator (session
 with a verified TOTP device, as after a real two-factor sign-in) and requests
-each page through Django's test `Client`: one warm-up request, the query count
+each page through Django's test `Client` (the session pages use the busiest
+upcoming session and the latest closed register; the API is called with the
+same signed-in session as the pages): one warm-up request, the query count
 of one request (`CaptureQueriesContext`), then N timed requests. The times are
 server time inside the process (middleware, views, templates, database),
 without a network or WSGI server; p95 is the nearest-rank percentile.
