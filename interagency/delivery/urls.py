@@ -63,5 +63,10 @@ urlpatterns += [
         certificate_views.certificate_pdf,
         name="certificate",
     ),
+    path(
+        "p/<slug:code>/sessions/certificates/<str:number>/withdraw/",
+        certificate_views.certificate_withdraw,
+        name="certificate-withdraw",
+    ),
     path("verify/", certificate_views.verify, name="verify"),
 ]

@@ -101,8 +101,13 @@ def certificate_for_download(
     Coordinators get any the partnership issued; everyone else only their own.
     """
     if Role.COORDINATOR in set(roles):
-        return _certificates().filter(partnership=partnership).get(number=number)
+        return issued_certificate(partnership, number)
     return certificates_of_user(user, partnership).get(number=number)
+
+
+def issued_certificate(partnership: Partnership, number: str) -> Certificate:
+    """A certificate the partnership issued; raises ``Certificate.DoesNotExist`` otherwise."""
+    return _certificates().filter(partnership=partnership).get(number=number)
 
 
 def certificates_of_session(session: Session) -> QuerySet[Certificate]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from interagency.accounts.tests.factories import UserFactory
+from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
 from interagency.delivery.models import AttendanceOutcome, Certificate
 from interagency.delivery.selectors.attendance import certificates_of_user
@@ -214,3 +215,48 @@ def test_the_empty_form_shows_no_error(client, db):
     response = client.get(reverse("sessions:verify"))
     assert response.status_code == 200
     assert "There is a problem" not in response.text
+
+
+# Withdrawing -----------------------------------------------------------------------------
+
+
+def withdraw_url(certificate) -> str:
+    return reverse(
+        "sessions:certificate-withdraw",
+        kwargs={"code": certificate.partnership.code, "number": certificate.number},
+    )
+
+
+def test_a_coordinator_withdraws_a_certificate_with_a_reason(
+    client, sign_in, coordinator, certificate
+):
+    sign_in(coordinator)
+    register = client.get(
+        reverse(
+            "sessions:register",
+            kwargs={
+                "code": certificate.partnership.code,
+                "session_id": certificate.booking.session_id,
+            },
+        )
+    ).text
+    assert withdraw_url(certificate) in register
+    response = client.post(withdraw_url(certificate), {"reason": " "})
+    assert response.status_code == 200
+    assert '<a href="#reason">Enter why the certificate is withdrawn.</a>' in response.text
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    response = client.post(withdraw_url(certificate), {"reason": "Issued to the wrong person"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    event = AuditEvent.objects.filter(subject_type="delivery.Certificate").latest("pk")
+    assert event.changes["reason"] == "Issued to the wrong person"
+    assert "has been withdrawn" in verify(client, certificate.number).text
+
+
+def test_a_trainer_may_not_withdraw_a_certificate(client, sign_in, member_with, certificate):
+    sign_in(member_with(Role.TRAINER))
+    assert client.post(withdraw_url(certificate), {"reason": "No"}).status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None

@@ -11,16 +11,18 @@ mistyped one.
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from interagency.core.permissions import Action
 from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
 from interagency.delivery.selectors import attendance as selectors
-from interagency.delivery.services.certificates import render_certificate_pdf
+from interagency.delivery.services.certificates import render_certificate_pdf, revoke_certificate
+from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import partnership_view
 
 _GROUP = rf"[{CERTIFICATE_ALPHABET}]{{4}}"
@@ -49,6 +51,33 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.MANAGE_SESSIONS)
+def certificate_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """Withdraw a certificate issued in error (coordinators; audited, with the reason)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    try:
+        certificate = selectors.issued_certificate(partnership, number)
+    except ObjectDoesNotExist:
+        raise Http404("No certificate with that number issued here.") from None
+    error = ""
+    reason = request.POST.get("reason", "").strip()
+    if request.method == "POST" and certificate.revoked_at is None:
+        try:
+            revoke_certificate(certificate=certificate, revoked_by=request.user, reason=reason)
+        except BookingError as refused:
+            error = refused.message
+        else:
+            messages.success(request, f"Certificate {certificate.number} is withdrawn.")
+            session = certificate.booking.session
+            return redirect("sessions:register", code=partnership.code, session_id=session.pk)
+    return render(
+        request,
+        "delivery/certificates/withdraw.html",
+        {"certificate": certificate, "error": error, "reason": reason},
+    )
 
 
 def normalise_number(text: str) -> str:

@@ -198,6 +198,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             "form_error": form_error,
             "opens_problem": opens_problem,
             "recorded": recorded,
+            "is_coordinator": Role.COORDINATOR in request.partnership_roles,  # type: ignore[attr-defined]
             "outcomes": AttendanceOutcome.choices,
             "certificates": (
                 list(selectors.certificates_of_session(session))

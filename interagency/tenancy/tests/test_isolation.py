@@ -549,6 +549,9 @@ CASES: dict[str, Case | Public] = {
     "sessions:register-print": Case(lambda w: b_register_rows(w, "session_id")),
     "sessions:registers": Case(foreign_code),
     "sessions:certificate": Case(lambda w: b_register_rows(w, "number")),
+    "sessions:certificate-withdraw": Case(
+        lambda w: b_register_rows(w, "number"), methods=("get", "post"), body={"reason": "Taken"}
+    ),
     "sessions:verify": Public("shows only what a certificate prints, to whoever has its number"),
     # Coordinator session pages: B's code, and B's session or venue under A's code.
     "sessions:index": Case(foreign_code),
