@@ -65,12 +65,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors: list[dict[str, str]] = []
         if isinstance(problems, list):  # SessionInvalid: every problem found
             errors = [{"field": f or "body", "message": m} for f, m in problems]
-        elif isinstance(problems, dict):  # RegisterError: problems per booking id
-            errors = [
-                {"field": f"entries.{booking_id}.{f}", "message": m}
-                for booking_id, found in problems.items()
-                for f, m in found
-            ]
         elif exc.field:
             errors = [{"field": exc.field, "message": exc.message}]
         return error_response(api, request, 400, exc.message, errors)
@@ -782,6 +776,10 @@ class RegisterIn(Schema):
     entries: list[RegisterEntryIn] = Field(min_length=1)
 
 
+# The register service's field names, as this API calls them.
+REGISTER_FIELDS = {"parts": "parts_attended", "late": "arrived_late"}
+
+
 def _register_session(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
     """Coordinators any session's register; trainers those they deliver (else 404)."""
     return register_reads.register_session(
@@ -819,8 +817,8 @@ def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
 )
 def register_update(request: HttpRequest, code: str, session_id: int, payload: RegisterIn) -> Any:
     """Record or correct the lines sent (others stay as they are): all of them, or none when
-    any is wrong, each problem named as ``entries.<booking id>.<field>``. Opens when the
-    session starts."""
+    any is wrong, each problem named as ``entries.<index>.<field>``. Opens when the session
+    starts."""
     access = partnership_for(request, code, Action.TAKE_REGISTER)
     session = _register_session(request, access, session_id)
     register_services.check_register_open(session)
@@ -848,7 +846,19 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
         )
     if unknown:
         raise DjangoValidationError(unknown)
-    register_services.record_register(session=session, entries=entries, recorded_by=caller(request))
+    try:
+        register_services.record_register(
+            session=session, entries=entries, recorded_by=caller(request)
+        )
+    except register_services.RegisterError as error:
+        # The service names lines by booking id and its form's fields; the client sent a list.
+        index_of = {entry.booking.pk: index for index, entry in enumerate(entries)}
+        named: dict[str, list[str]] = {}
+        for booking_id, found in error.problems.items():
+            for name, message in found:
+                key = f"entries.{index_of[booking_id]}.{REGISTER_FIELDS.get(name, name)}"
+                named.setdefault(key, []).append(message)
+        raise DjangoValidationError(named) from None
     return _register(_register_session(request, access, session_id))
 
 

@@ -13,6 +13,7 @@ from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, CourseFactory
 from interagency.core.permissions import Role
 from interagency.delivery.models import (
+    Attendance,
     Booking,
     BookingStatus,
     Certificate,
@@ -592,3 +593,25 @@ def test_lists_cost_the_same_queries_whatever_their_length(
     with django_assert_max_num_queries(6):
         waiting = api.get(url("waiting-list", partnership, session_id=sessions[0].pk))
     assert waiting.json()["count"] == 1
+
+
+def test_every_wrong_line_of_a_register_is_named_and_none_is_saved(partnership, api):
+    session = session_of(partnership, days=-8, parts=2)
+    first = BookingFactory.create(session=session)
+    second = BookingFactory.create(session=session)
+    response = api.put(
+        url("register", partnership, session_id=session.pk),
+        {
+            "entries": [
+                {"booking": first.pk, "outcome": "partly"},
+                {"booking": second.pk, "outcome": "attended", "arrived_late": True},
+            ]
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {
+        "entries.0.parts_attended",
+        "entries.1.late_minutes",
+    }
+    assert not Attendance.objects.exists()
