@@ -16,13 +16,12 @@ field when there is one. Lists cost the same queries whatever their length.
 """
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.pagination import paginate
 
@@ -32,12 +31,27 @@ from interagency.api.errors import error_response
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.core.permissions import Action, Role
+from interagency.delivery.api_schemas import (
+    BookingFilters,
+    BookingIn,
+    BookingOut,
+    BulkBookingIn,
+    BulkResultOut,
+    CancelSessionIn,
+    CertificateOut,
+    ReasonIn,
+    RegisterIn,
+    RegisterOut,
+    SessionDetailOut,
+    SessionFilters,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+)
 from interagency.delivery.models import (
-    AttendanceOutcome,
     Booking,
     BookingStatus,
     Session,
-    SessionFormat,
 )
 from interagency.delivery.selectors import api_reads, listings
 from interagency.delivery.selectors import attendance as register_reads
@@ -48,7 +62,6 @@ from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services import sessions as session_services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.views.certificates import NUMBER_PATTERN, normalise_number
-from interagency.people.models import Sector
 
 router = Router(tags=["sessions"])
 public_router = Router(tags=["certificates"])
@@ -68,178 +81,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
         elif exc.field:
             errors = [{"field": exc.field, "message": exc.message}]
         return error_response(api, request, 400, exc.message, errors)
-
-
-# Schemas: what a client reads.
-
-
-class TierRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class CourseRef(Schema):
-    id: int
-    title: str = Field(description="The partnership's local title, or the framework's.")
-    tier: TierRef
-
-
-class VenueOut(Schema):
-    id: int
-    name: str
-    address: str
-    postcode: str
-    access_information: str
-    parking: str
-    refreshments: str
-
-
-class PartOut(Schema):
-    id: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    hours: float
-
-
-class TrainerOut(Schema):
-    name: str
-    provider_name: str
-    user_id: int | None
-
-
-class SectorHoldOut(Schema):
-    sector: Sector
-    places: int
-    until: datetime.datetime
-
-
-class SessionOut(Schema):
-    id: int
-    course: CourseRef
-    status: Session.Status
-    format: SessionFormat
-    venue: VenueOut | None
-    starts_at: datetime.datetime | None
-    ends_at: datetime.datetime | None
-    capacity: int
-    places_taken: int = Field(description="Confirmed places and open offers.")
-    places_left: int
-    minimum_numbers: int
-    waiting_count: int = Field(description="People on the waiting list.")
-    awaiting_count: int = Field(description="Bookings awaiting a manager's approval.")
-    booking_opens_at: datetime.datetime | None
-    booking_closes_at: datetime.datetime | None
-    cancellation_cutoff: datetime.datetime | None
-    max_agency_share: int | None
-    regional_places: int
-    no_show_charge: Decimal
-    notes: str
-    cancellation_reason: str
-
-    @staticmethod
-    def resolve_course(obj) -> dict:
-        return {"id": obj.course_id, "title": obj.course_title, "tier": obj.course.tier}
-
-
-class SessionDetailOut(SessionOut):
-    parts: list[PartOut]
-    trainers: list[TrainerOut]
-    sector_holds: list[SectorHoldOut]
-    joining_link: str | None = Field(
-        description="For coordinators and people with a confirmed place only; else null."
-    )
-    joining_instructions: str | None
-
-    @staticmethod
-    def resolve_parts(obj) -> list:
-        return list(obj.parts.all())
-
-    @staticmethod
-    def resolve_trainers(obj) -> list:
-        return list(obj.trainers.all())
-
-    @staticmethod
-    def resolve_sector_holds(obj) -> list:
-        return list(obj.sector_holds.all())
-
-    @staticmethod
-    def resolve_joining_link(obj) -> str | None:
-        return obj.joining_link if getattr(obj, "link_released", False) else None
-
-    @staticmethod
-    def resolve_joining_instructions(obj) -> str | None:
-        return obj.joining_instructions if getattr(obj, "link_released", False) else None
-
-
-class SessionFilters(Schema):
-    course: int | None = Field(None, description="Only sessions of this course.")
-    tier: int | None = Field(None, description="Only sessions of courses of this tier.")
-    starts_from: datetime.date | None = Field(
-        None, alias="from", description="Starting on or after this day (London)."
-    )
-    starts_to: datetime.date | None = Field(
-        None, alias="to", description="Starting on or before this day (London)."
-    )
-    format: SessionFormat | None = None
-    status: Session.Status | None = Field(
-        None, description="Without from or status, only sessions that have not ended."
-    )
-
-
-# Schemas: what a client sends.
-
-
-class PartIn(Schema):
-    starts_at: datetime.datetime = Field(description="Without an offset: London time.")
-    ends_at: datetime.datetime
-
-
-class TrainerIn(Schema):
-    user: int | None = Field(None, description="Id of a member holding the trainer role.")
-    name: str = Field("", max_length=150)
-    provider_name: str = Field("", max_length=200)
-
-
-class SectorHoldIn(Schema):
-    sector: Sector
-    places: int
-    until: datetime.datetime
-
-
-class SessionPatch(Schema):
-    """Only the fields sent change."""
-
-    course: int | None = Field(None, description="Id of a course of the catalogue.")
-    parts: list[PartIn] | None = None
-    format: SessionFormat | None = None
-    venue: int | None = Field(None, description="Id of a venue of the partnership.")
-    joining_link: str | None = Field(None, max_length=200)
-    joining_instructions: str | None = None
-    capacity: int | None = None
-    minimum_numbers: int | None = None
-    booking_opens_at: datetime.datetime | None = None
-    booking_closes_at: datetime.datetime | None = None
-    cancellation_cutoff: datetime.datetime | None = None
-    max_agency_share: int | None = None
-    regional_places: int | None = None
-    no_show_charge: Decimal | None = None
-    notes: str | None = None
-    trainers: list[TrainerIn] | None = None
-    sector_holds: list[SectorHoldIn] | None = None
-
-
-class SessionIn(SessionPatch):
-    course: int = Field(description="Id of a course of the partnership's catalogue.")
-    parts: list[PartIn] = Field(description="One or more dated parts.")
-    capacity: int
-
-
-class CancelSessionIn(Schema):
-    reason: str = Field(description="Told to everyone booked.")
-    alternatives: list[int] = Field(
-        default_factory=list, description="Ids of other scheduled sessions of the same course."
-    )
 
 
 def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -419,71 +260,6 @@ def session_cancel(
 
 
 # Bookings.
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-
-
-class AgencyRef(Schema):
-    id: int
-    name: str
-
-
-class BookingOut(Schema):
-    id: int
-    session_id: int
-    person: PersonRef
-    agency: AgencyRef = Field(description="The person's agency when they booked.")
-    status: BookingStatus
-    is_regional: bool = Field(description="A person of another partnership of the region.")
-    booked_at: datetime.datetime
-    confirmed_at: datetime.datetime | None
-    waiting_since: datetime.datetime | None
-    waiting_position: int | None = Field(
-        description="1 for the first in line; null if not waiting."
-    )
-    offered_at: datetime.datetime | None
-    offer_expires_at: datetime.datetime | None
-    decided_at: datetime.datetime | None
-    cancelled_at: datetime.datetime | None
-    is_late_cancellation: bool
-    reason: str = Field(description="Why it was refused or cancelled, when given.")
-
-    @staticmethod
-    def resolve_waiting_position(obj) -> int | None:
-        if obj.status != BookingStatus.WAITING:
-            return None
-        return obj.people_ahead + 1
-
-
-class BookingFilters(Schema):
-    session: int | None = Field(None, description="Only bookings on this session.")
-    person: int | None = Field(None, description="Only bookings of this person.")
-    status: BookingStatus | None = None
-
-
-class BookingIn(Schema):
-    session: int = Field(description="Id of a session of the partnership (or of the region).")
-    person: int | None = Field(
-        None, description="Id of the person to book; leave out to book yourself."
-    )
-
-
-class BulkBookingIn(Schema):
-    session: int
-    people: list[int] = Field(min_length=1, max_length=200)
-
-
-class BulkResultOut(Schema):
-    person: PersonRef
-    booking: BookingOut | None = None
-    error: str | None = Field(None, description="Why this person was not booked.")
-
-
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=300)
 
 
 def _bookings(request: HttpRequest, access: PartnershipAccess):
@@ -716,66 +492,6 @@ def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
 # The register.
 
 
-class RegisterLineOut(Schema):
-    booking_id: int
-    person: PersonRef
-    agency: AgencyRef
-    outcome: AttendanceOutcome | None = Field(description="Null until recorded.")
-    parts_attended: list[int] = Field(description="Ids of the parts a partial attendee was at.")
-    arrived_late: bool
-    late_minutes: int | None
-
-    @staticmethod
-    def _attendance(obj) -> Any:
-        return getattr(obj, "attendance", None)
-
-    @staticmethod
-    def resolve_booking_id(obj) -> int:
-        return obj.pk
-
-    @staticmethod
-    def resolve_outcome(obj) -> str | None:
-        attendance = RegisterLineOut._attendance(obj)
-        return attendance.outcome if attendance else None
-
-    @staticmethod
-    def resolve_parts_attended(obj) -> list[int]:
-        attendance = RegisterLineOut._attendance(obj)
-        return sorted(p.pk for p in attendance.parts_attended.all()) if attendance else []
-
-    @staticmethod
-    def resolve_arrived_late(obj) -> bool:
-        attendance = RegisterLineOut._attendance(obj)
-        return bool(attendance and attendance.arrived_late)
-
-    @staticmethod
-    def resolve_late_minutes(obj) -> int | None:
-        attendance = RegisterLineOut._attendance(obj)
-        return attendance.late_minutes if attendance else None
-
-
-class RegisterOut(Schema):
-    session_id: int
-    status: Session.Status
-    register_closed_at: datetime.datetime | None
-    parts: list[PartOut]
-    lines: list[RegisterLineOut] = Field(description="The confirmed bookings, by name.")
-
-
-class RegisterEntryIn(Schema):
-    booking: int = Field(description="Id of a confirmed booking on the register.")
-    outcome: AttendanceOutcome
-    parts_attended: list[int] = Field(
-        default_factory=list, description="For partly attended: ids of the parts they were at."
-    )
-    arrived_late: bool = False
-    late_minutes: int | None = Field(None, ge=0)
-
-
-class RegisterIn(Schema):
-    entries: list[RegisterEntryIn] = Field(min_length=1)
-
-
 # The register service's field names, as this API calls them.
 REGISTER_FIELDS = {"parts": "parts_attended", "late": "arrived_late"}
 
@@ -879,17 +595,6 @@ def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
 
 
 # Certificates: public.
-
-
-class CertificateOut(Schema):
-    number: str
-    person_name: str
-    course_title: str
-    tier_name: str
-    attended_on: datetime.date
-    hours: Decimal
-    outcomes: list[str] = Field(description="The learning outcomes printed on it.")
-    partnership_name: str = Field(description="Who issued it.")
 
 
 @public_router.get(
