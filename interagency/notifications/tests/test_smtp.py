@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import OperationalError
 from icalendar import Calendar
 
 from interagency.delivery import notices
@@ -81,7 +82,12 @@ def test_workers_racing_for_one_message_send_one_copy(settings, smtp_server):
     def worker() -> None:
         try:
             start.wait()
-            outcomes.append(send_outbox_message(message.pk))
+            try:
+                outcomes.append(send_outbox_message(message.pk))
+            except OperationalError:
+                # SQLite's in-memory test database may refuse a racing claim outright;
+                # that worker sends nothing, which is what this test is about.
+                outcomes.append("refused")
         finally:
             connection.close()
 
