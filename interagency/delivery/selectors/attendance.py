@@ -72,6 +72,8 @@ def course_title_shown(session: Session) -> str:
 
 
 def _certificates() -> QuerySet[Certificate]:
+    # cross-partnership: every caller filters by partnership (a regional place's
+    # certificate is issued by another partnership of the region).
     return Certificate.objects.select_related("booking__session", "booking__person")
 
 
@@ -107,7 +109,11 @@ def certificate_for_download(
 
 def issued_certificate(partnership: Partnership, number: str) -> Certificate:
     """A certificate the partnership issued; raises ``Certificate.DoesNotExist`` otherwise."""
-    return _certificates().filter(partnership=partnership).get(number=number)
+    return (
+        Certificate.objects.for_partnership(partnership)
+        .select_related("booking__session", "booking__person")
+        .get(number=number)
+    )
 
 
 def certificates_of_session(session: Session) -> QuerySet[Certificate]:
