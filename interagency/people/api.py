@@ -36,7 +36,8 @@ from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
 from interagency.core.tasks_reaper import stale_after
-from interagency.people import importing, selectors, services
+from interagency.people import selectors, services
+from interagency.people.importing import checking, mapping, reading
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.visibility import can_add_people, can_edit_person, visible_people
 
@@ -430,7 +431,7 @@ class PeopleImportOut(Schema):
 
 class PeopleImportPreviewOut(PeopleImportOut):
     problems: list[ImportProblemOut] = Field(
-        description=f"Each row's problems, the first {importing.MAX_PROBLEMS_SHOWN}."
+        description=f"Each row's problems, the first {checking.MAX_PROBLEMS_SHOWN}."
     )
 
 
@@ -496,7 +497,7 @@ def import_upload(
         None,
         description='JSON {"field": "column header"}, e.g. {"full_name": "Name", "work_email": '
         '"Email"}; without it, the columns remembered for the agency. Fields: '
-        + ", ".join(importing.FIELDS)
+        + ", ".join(mapping.FIELDS)
         + ".",
     ),
 ) -> Any:
@@ -519,9 +520,9 @@ def import_upload(
             errors["agency"] = "There is no agency with that id among those you import for."
     if file is None:
         errors["file"] = "Select a CSV or XLSX file and send it as the form field 'file'."
-    elif file.size is not None and file.size > importing.MAX_UPLOAD_BYTES:
+    elif file.size is not None and file.size > reading.MAX_UPLOAD_BYTES:
         errors["file"] = (
-            f"The selected file must be smaller than {importing.MAX_UPLOAD_BYTES // 2**20} MB."
+            f"The selected file must be smaller than {reading.MAX_UPLOAD_BYTES // 2**20} MB."
         )
     if columns:
         try:
@@ -536,7 +537,7 @@ def import_upload(
     if errors:
         raise DjangoValidationError(errors)
     assert file is not None and target is not None
-    content = file.read(importing.MAX_UPLOAD_BYTES + 1)
+    content = file.read(reading.MAX_UPLOAD_BYTES + 1)
     try:
         people_import = services.upload_people_import(
             partnership=access.partnership,
@@ -547,7 +548,7 @@ def import_upload(
             is_full_staff_list=is_full_staff_list,
             columns=chosen,
         )
-    except importing.ImportFileError as error:
+    except reading.ImportFileError as error:
         raise _file_error(str(error)) from error
     return Status(201, _import_in(request, access, people_import.pk))
 
@@ -625,8 +626,8 @@ def import_rejected_rows_csv(request: HttpRequest, code: str, import_id: int) ->
         )
     table, plan = services.plan_people_import(people_import)
     response = HttpResponse(
-        importing.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+        checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
     )
-    name = importing.rejected_rows_file_name(people_import.file_name)
+    name = checking.rejected_rows_file_name(people_import.file_name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

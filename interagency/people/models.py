@@ -310,8 +310,8 @@ class PeopleImport(PartnershipOwned):
     # writes only while the import is still its attempt.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempt = models.PositiveIntegerField(default=0)
-    # The preview's plan (importing.dump_plan) and what it was made from
-    # (importing.plan_fingerprint): applying uses it while nothing has changed.
+    # The preview's plan (importing.keeping.dump_plan) and what it was made from
+    # (importing.keeping.plan_fingerprint): applying uses it while nothing has changed.
     plan = models.BinaryField(null=True, blank=True)
     plan_fingerprint = models.CharField(max_length=64, blank=True)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
+from interagency.people.importing import applying, checking, keeping, mapping, reading
 from interagency.people.models import Agency, Headcount, Person, Service, SurveyRequest
 from interagency.tenancy.models import Partnership
 
@@ -552,18 +553,17 @@ def start_people_import(
 ):
     """Read an uploaded staff list and keep it for mapping; ImportFileError if unreadable.
 
-    ``table`` is the file already read by the caller (``importing.read_table``).
+    ``table`` is the file already read by the caller (``reading.read_table``).
     """
     import hashlib
 
-    from interagency.people import importing
     from interagency.people.models import PeopleImport
 
     if agency.partnership_id != partnership.pk:
         raise ValidationError({"agency": "Choose an agency of this partnership."})
-    table = table or importing.read_table(content, file_name)
+    table = table or reading.read_table(content, file_name)
     if not any(table.rows):
-        raise importing.ImportFileError("The selected file has a header row but no people.")
+        raise reading.ImportFileError("The selected file has a header row but no people.")
     with transaction.atomic():
         return PeopleImport.objects.create(
             partnership=partnership,
@@ -578,9 +578,8 @@ def start_people_import(
 
 
 def _import_table(people_import):
-    from interagency.people import importing
 
-    return importing.read_table(bytes(people_import.content or b""), people_import.file_name)
+    return reading.read_table(bytes(people_import.content or b""), people_import.file_name)
 
 
 def _import_columns(people_import) -> dict[str, str]:
@@ -594,10 +593,9 @@ def plan_people_import(
 ):
     """The import's table and plan with the agency's remembered columns (reads only)."""
     from interagency.catalogue.selectors import roles_of
-    from interagency.people import importing
 
     table = table or _import_table(people_import)
-    plan = importing.plan_import(
+    plan = checking.plan_import(
         agency=people_import.agency,
         table=table,
         columns=_import_columns(people_import),
@@ -609,9 +607,8 @@ def plan_people_import(
 
 
 def _plan_fingerprint(people_import, roles: list, columns: dict[str, str]) -> str:
-    from interagency.people import importing
 
-    return importing.plan_fingerprint(
+    return keeping.plan_fingerprint(
         agency=people_import.agency,
         file_sha256=people_import.file_sha256,
         columns=columns,
@@ -624,30 +621,26 @@ def _kept_plan(people_import, fingerprint: str):
     """The preview's plan when nothing it was made from has changed since, else None."""
     import zlib
 
-    from interagency.people import importing
-
     if not people_import.plan or people_import.plan_fingerprint != fingerprint:
         return None
     try:
-        return importing.load_plan(bytes(people_import.plan))
+        return keeping.load_plan(bytes(people_import.plan))
     except (ValueError, KeyError, TypeError, IndexError, zlib.error):
         return None  # kept by another version, or damaged: check the rows again
 
 
 def _record_counts(people_import, plan) -> None:
-    from interagency.people import importing
 
     for name, value in plan.counts.items():
         setattr(people_import, name, value)
     people_import.rows_total = plan.rows_total
     people_import.problems = [
-        problem.as_dict() for problem in plan.problems[: importing.MAX_PROBLEMS_SHOWN]
+        problem.as_dict() for problem in plan.problems[: checking.MAX_PROBLEMS_SHOWN]
     ]
 
 
 def _check_columns(table, columns: dict[str, str], *, prefix: str = "") -> None:
     """ValidationError naming each field whose column is missing from the file or chosen twice."""
-    from interagency.people import importing
 
     errors: dict[str, str] = {}
     used: dict[str, str] = {}
@@ -662,10 +655,10 @@ def _check_columns(table, columns: dict[str, str], *, prefix: str = "") -> None:
             errors[prefix + name] = f"The column '{header}' is already chosen for another field."
         elif header:
             used[header] = name
-    for name in importing.REQUIRED_FIELDS:
+    for name in mapping.REQUIRED_FIELDS:
         if not columns.get(name):
             errors[prefix + name] = (
-                f"Choose the column that holds the {importing.FIELDS[name].lower()}."
+                f"Choose the column that holds the {mapping.FIELDS[name].lower()}."
             )
     if errors:
         raise ValidationError(errors)
@@ -689,20 +682,19 @@ def upload_people_import(
     upload leaves no import behind: ImportFileError for the file, ValidationError
     naming ``columns.<field>`` for the columns.
     """
-    from interagency.people import importing
     from interagency.people.selectors import column_mapping_of
 
     if agency.partnership_id != partnership.pk:
         raise ValidationError({"agency": "Choose an agency of this partnership."})
-    table = importing.read_table(content, file_name)
+    table = reading.read_table(content, file_name)
     if not any(table.rows):
-        raise importing.ImportFileError("The selected file has a header row but no people.")
+        raise reading.ImportFileError("The selected file has a header row but no people.")
     if columns is None:
         # Remembered columns missing from this file are left out; the name must still be there.
         remembered = column_mapping_of(agency)
         columns = {name: header for name, header in remembered.items() if header in table.headers}
         if not remembered:
-            suggested = importing.suggest_mapping(table.headers)
+            suggested = mapping.suggest_mapping(table.headers)
             raise ValidationError(
                 {
                     "columns": "No columns are remembered for this agency yet: send columns "
@@ -711,12 +703,12 @@ def upload_people_import(
                     + "."
                 }
             )
-    unknown = sorted(set(columns) - set(importing.FIELDS))
+    unknown = sorted(set(columns) - set(mapping.FIELDS))
     if unknown:
         raise ValidationError(
             {
                 f"columns.{name}": "Not a field of a person: use one of "
-                + ", ".join(importing.FIELDS)
+                + ", ".join(mapping.FIELDS)
                 for name in unknown
             }
         )
@@ -741,7 +733,7 @@ def people_import_rejected_rows(people_import) -> tuple[list[dict], bool]:
 
     While the file is kept (until applied) every rejected row is checked again
     and listed; afterwards only the problems recorded at the preview remain
-    (the first :data:`importing.MAX_PROBLEMS_SHOWN`).
+    (the first :data:`checking.MAX_PROBLEMS_SHOWN`).
     """
     problems: list[dict]
     if people_import.content:
@@ -764,7 +756,6 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, t
     Nothing about people is written: the preview says what applying would do.
     ``table`` is the import's file when the caller has read it already.
     """
-    from interagency.people import importing
     from interagency.people.models import ColumnMapping, PeopleImport
 
     if people_import.status not in (
@@ -775,7 +766,7 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, t
         raise ValidationError("This import has already been applied or queued.")
     table = table or _import_table(people_import)
     for name in columns:
-        if name not in importing.FIELDS:
+        if name not in mapping.FIELDS:
             raise TypeError(f"Unknown import field: {name}")
     _check_columns(table, columns)
     chosen = {name: header for name, header in columns.items() if header}
@@ -793,7 +784,7 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, t
     _, plan = plan_people_import(people_import, table=table)
     _record_counts(people_import, plan)
     people_import.status = PeopleImport.Status.PREVIEWED
-    people_import.plan = importing.dump_plan(plan)
+    people_import.plan = keeping.dump_plan(plan)
     people_import.plan_fingerprint = fingerprint
     with transaction.atomic():
         people_import.save(
@@ -891,7 +882,6 @@ def run_people_import(
     """
     from django.db.models import F
 
-    from interagency.people import importing
     from interagency.people.models import PeopleImport
 
     Status = PeopleImport.Status
@@ -941,7 +931,7 @@ def run_people_import(
             progress(plan.rows_total)
         # Everything but the SQL is prepared before the write transaction (and
         # SQLite's write lock) begins.
-        writes = importing.prepare_writes(plan, agency=agency)
+        writes = applying.prepare_writes(plan, agency=agency)
         with transaction.atomic():
             # First write of the transaction: still this run's import, and kept so until commit.
             if not this_run.update(heartbeat_at=timezone.now()):
@@ -950,8 +940,8 @@ def run_people_import(
             if _plan_fingerprint(people_import, roles, columns) != fingerprint:
                 # The agency's people changed while the rows were checked: check them again.
                 _, plan = plan_people_import(people_import)
-                writes = importing.prepare_writes(plan, agency=agency)
-            importing.write_prepared(writes, agency=agency)
+                writes = applying.prepare_writes(plan, agency=agency)
+            applying.write_prepared(writes, agency=agency)
             _record_counts(people_import, plan)
             people_import.status = Status.APPLIED
             people_import.rows_done = plan.rows_total

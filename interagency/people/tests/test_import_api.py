@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from interagency.accounts.services import issue_access_token
 from interagency.core.permissions import Role
-from interagency.people import importing, services
+from interagency.people import services
+from interagency.people.importing import reading
 from interagency.people.models import ColumnMapping, PeopleImport, Person
 from interagency.people.tests.factories import AgencyFactory
 
@@ -166,7 +167,7 @@ def test_a_bad_file_answers_400_naming_the_problem(
 
 
 def test_a_file_over_the_size_limit_answers_400(api, partnership, agency, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 20)
+    monkeypatch.setattr(reading, "MAX_UPLOAD_BYTES", 20)
     response = upload(api, partnership, agency, STAFF.encode())
     assert response.status_code == 400
     assert "must be smaller than" in messages_of(response)["file"]

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from interagency.people import importing, services
+from interagency.people import services
+from interagency.people.importing import applying, checking, keeping
 from interagency.people.models import PeopleImport, Person
 from interagency.people.tests.factories import PersonFactory
 from interagency.people.tests.test_importing import (
@@ -33,7 +34,7 @@ def never_check_again(monkeypatch):
     def refuse(**kwargs):
         raise AssertionError("the rows were checked again")
 
-    monkeypatch.setattr(importing, "plan_import", refuse)
+    monkeypatch.setattr(checking, "plan_import", refuse)
 
 
 def test_a_kept_plan_reads_back_as_it_was_made(agency, coordinator, social_worker):  # noqa: F811
@@ -42,7 +43,7 @@ def test_a_kept_plan_reads_back_as_it_was_made(agency, coordinator, social_worke
     PersonFactory.create(agency=agency, external_id="H2", job_title="Practitioner")
     people_import = upload(agency, coordinator, TEAM, full=True)
     _, plan = services.plan_people_import(preview(people_import, coordinator))
-    again = importing.load_plan(importing.dump_plan(plan))
+    again = keeping.load_plan(keeping.dump_plan(plan))
     assert again.creates == plan.creates
     assert again.updates == plan.updates and len(plan.updates) == 1
     # Those not in the full list leave: the agency's boss and the one gone.
@@ -106,7 +107,7 @@ def test_people_changed_while_the_apply_prepares_are_checked_again_inside_its_tr
     monkeypatch,
 ):
     people_import = preview(upload(agency, coordinator, FIRST), coordinator)
-    real = importing.prepare_writes
+    real = applying.prepare_writes
     calls = []
 
     def someone_adds_ana(plan, **kwargs):
@@ -115,7 +116,7 @@ def test_people_changed_while_the_apply_prepares_are_checked_again_inside_its_tr
             PersonFactory.create(agency=agency, external_id="H1", work_email="ana@camden.example")
         return real(plan, **kwargs)
 
-    monkeypatch.setattr(importing, "prepare_writes", someone_adds_ana)
+    monkeypatch.setattr(applying, "prepare_writes", someone_adds_ana)
     services.apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     assert len(calls) == 2

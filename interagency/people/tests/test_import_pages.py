@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from interagency.core.permissions import Role
-from interagency.people import importing, services
+from interagency.people import services
+from interagency.people.importing import reading
 from interagency.people.models import PeopleImport, Person
 from interagency.people.tests.factories import AgencyFactory
 
@@ -82,7 +83,7 @@ def test_a_bad_file_is_refused_with_a_clear_message(
 
 
 def test_a_file_over_the_limit_is_refused(coordinator_client, partnership, agency, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(reading, "MAX_UPLOAD_BYTES", 10)
     response = post_file(coordinator_client, partnership, agency, b"Name\nAna Silva Long\n")
     assert "smaller than 20 MB" in response.content.decode()
     assert not PeopleImport.objects.exists()

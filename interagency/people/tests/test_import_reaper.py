@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from interagency.people import importing, services
+from interagency.people import services
+from interagency.people.importing import applying
 from interagency.people.models import PeopleImport, Person
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
@@ -43,15 +44,15 @@ def previewed(agency, user) -> PeopleImport:
 
 def killed_half_way(people_import, monkeypatch) -> None:
     """Run the import as the worker does, and kill it after it wrote some people."""
-    real = importing._create_batch
+    real = applying._create_batch
 
     def create_then_die(people):
         real(people)
         assert Person.objects.count() > 1  # the write had started
         raise WorkerKilled
 
-    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
-    monkeypatch.setattr(importing, "_create_batch", create_then_die)
+    monkeypatch.setattr(applying, "BATCH_SIZE", 3)
+    monkeypatch.setattr(applying, "_create_batch", create_then_die)
     with pytest.raises(WorkerKilled):
         services.run_people_import(import_id=people_import.pk)
     monkeypatch.undo()
@@ -102,7 +103,7 @@ def test_a_killed_import_stays_running_and_the_reaper_marks_it_failed(
 def test_a_run_declared_stopped_writes_nothing_when_it_wakes(agency, coordinator, monkeypatch):
     """A worker that was only stalled, and is reaped, must not apply over a newer run."""
     people_import = previewed(agency, coordinator)
-    real_prepare = importing.prepare_writes
+    real_prepare = applying.prepare_writes
 
     def stalled(plan, **kwargs):
         result = real_prepare(plan, **kwargs)
@@ -110,7 +111,7 @@ def test_a_run_declared_stopped_writes_nothing_when_it_wakes(agency, coordinator
         assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
         return result
 
-    monkeypatch.setattr(importing, "prepare_writes", stalled)
+    monkeypatch.setattr(applying, "prepare_writes", stalled)
     status = services.run_people_import(import_id=people_import.pk)
     assert status == PeopleImport.Status.FAILED
     assert not Person.objects.exists()

@@ -10,7 +10,8 @@ from django.test import override_settings
 
 from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory
-from interagency.people import importing, services
+from interagency.people import services
+from interagency.people.importing import applying, checking, mapping, reading
 from interagency.people.models import ColumnMapping, PeopleImport, Person, Service
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
@@ -82,35 +83,35 @@ FIRST = HEADER + (
 
 
 def test_a_utf8_file_with_a_byte_order_mark_reads_its_accents():
-    table = importing.read_table(("\ufeffName,Email\nZoë Brontë,zoe@x.example\n").encode(), "a.csv")
+    table = reading.read_table(("\ufeffName,Email\nZoë Brontë,zoe@x.example\n").encode(), "a.csv")
     assert table.headers == ["Name", "Email"]
     assert table.rows == [["Zoë Brontë", "zoe@x.example"]]
 
 
 def test_a_windows_1252_file_reads_its_accents():
-    table = importing.read_table("Name;Email\nRené Côté;rene@x.example\n".encode("cp1252"), "a.csv")
+    table = reading.read_table("Name;Email\nRené Côté;rene@x.example\n".encode("cp1252"), "a.csv")
     assert table.rows == [["René Côté", "rene@x.example"]]  # and the semicolon was sniffed
 
 
 def test_a_file_mixing_encodings_is_refused_with_the_line():
     content = "Name,Email\nZoë,z@x.example\n".encode() + "René,r@x.example\n".encode("cp1252")
-    with pytest.raises(importing.ImportFileError, match=r"mixes text encodings.*line 3"):
-        importing.read_table(content, "a.csv")
+    with pytest.raises(reading.ImportFileError, match=r"mixes text encodings.*line 3"):
+        reading.read_table(content, "a.csv")
 
 
 def test_a_file_without_a_header_row_is_refused():
-    with pytest.raises(importing.ImportFileError, match="header row"):
-        importing.read_table(b"Ana Silva,ana@x.example,2021-01-01\n", "a.csv")
+    with pytest.raises(reading.ImportFileError, match="header row"):
+        reading.read_table(b"Ana Silva,ana@x.example,2021-01-01\n", "a.csv")
 
 
 def test_a_file_that_is_not_csv_or_xlsx_is_refused():
-    with pytest.raises(importing.ImportFileError, match="CSV or an Excel"):
-        importing.read_table(b"%PDF-1.7 ...", "staff.pdf")
+    with pytest.raises(reading.ImportFileError, match="CSV or an Excel"):
+        reading.read_table(b"%PDF-1.7 ...", "staff.pdf")
 
 
 def test_a_file_over_the_size_limit_is_refused():
-    with pytest.raises(importing.ImportFileError, match="smaller than 20 MB"):
-        importing.read_table(b"x" * (importing.MAX_UPLOAD_BYTES + 1), "big.csv")
+    with pytest.raises(reading.ImportFileError, match="smaller than 20 MB"):
+        reading.read_table(b"x" * (reading.MAX_UPLOAD_BYTES + 1), "big.csv")
 
 
 def workbook_bytes(rows) -> bytes:
@@ -124,21 +125,21 @@ def workbook_bytes(rows) -> bytes:
 
 def test_a_workbook_is_read_with_dates_as_iso_text():
     content = workbook_bytes([["Name", "Start date"], ["Ana Silva", datetime.date(2021, 4, 1)]])
-    table = importing.read_table(content, "staff.xlsx")
+    table = reading.read_table(content, "staff.xlsx")
     assert table.rows == [["Ana Silva", "2021-04-01"]]
 
 
 def test_a_workbook_with_formulas_is_refused_with_the_cell():
     content = workbook_bytes([["Name", "Count"], ["Ana Silva", "=1+1"]])
-    with pytest.raises(importing.ImportFileError, match="formula in cell B2"):
-        importing.read_table(content, "staff.xlsx")
+    with pytest.raises(reading.ImportFileError, match="formula in cell B2"):
+        reading.read_table(content, "staff.xlsx")
 
 
 def test_a_workbook_that_expands_too_far_is_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UNCOMPRESSED_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 100)
     content = workbook_bytes([["Name"], ["Ana Silva"]])
-    with pytest.raises(importing.ImportFileError, match="too large once opened"):
-        importing.read_table(content, "staff.xlsx")
+    with pytest.raises(reading.ImportFileError, match="too large once opened"):
+        reading.read_table(content, "staff.xlsx")
 
 
 # --- Mapping ------------------------------------------------------------------------
@@ -146,7 +147,7 @@ def test_a_workbook_that_expands_too_far_is_refused(monkeypatch):
 
 def test_columns_are_suggested_from_their_names():
     headers = ["Employee Name", "E-mail address", "Job Title", "Department", "Start Date"]
-    assert importing.suggest_mapping(headers) == {
+    assert mapping.suggest_mapping(headers) == {
         "full_name": "Employee Name",
         "work_email": "E-mail address",
         "job_title": "Job Title",
@@ -165,7 +166,7 @@ def test_the_agencys_remembered_columns_win(agency, coordinator):
         "full_name": "Who",
         "work_email": "Email",
     }
-    assert importing.suggest_mapping(["Email", "Who"], {"full_name": "Who"})["full_name"] == "Who"
+    assert mapping.suggest_mapping(["Email", "Who"], {"full_name": "Who"})["full_name"] == "Who"
 
 
 # --- Checking rows ------------------------------------------------------------------
@@ -285,9 +286,9 @@ def test_an_import_is_audited_once_with_its_counts(agency, coordinator, social_w
 
 def test_a_failure_half_way_changes_nothing(agency, coordinator, social_worker, monkeypatch):
     PersonFactory.create(agency=agency, external_id="H1", work_email="ana@camden.example")
-    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    monkeypatch.setattr(applying, "BATCH_SIZE", 1)
     calls = []
-    real = importing._create_batch
+    real = applying._create_batch
 
     def fail_on_second(people):
         calls.append(people)
@@ -295,7 +296,7 @@ def test_a_failure_half_way_changes_nothing(agency, coordinator, social_worker, 
             raise RuntimeError("disk full")
         return real(people)
 
-    monkeypatch.setattr(importing, "_create_batch", fail_on_second)
+    monkeypatch.setattr(applying, "_create_batch", fail_on_second)
     before = list(Person.objects.values())
     text = FIRST + "Cy Three,cy@camden.example,,,New team,,,,,H3\n"
     people_import = import_file(agency, coordinator, text)
@@ -311,7 +312,7 @@ def test_a_failure_half_way_changes_nothing(agency, coordinator, social_worker, 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_queued_and_the_worker_applies_it(agency, coordinator, monkeypatch):
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 3)
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(checking, "PROGRESS_EVERY", 2)
     text = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(5))
     people_import = preview(
         upload(agency, coordinator, text), coordinator, {"full_name": "Name", "work_email": "Email"}
@@ -341,15 +342,15 @@ def test_the_task_does_nothing_for_an_applied_import(agency, coordinator):
 
 def test_rejected_rows_csv_neutralises_formulas(agency, coordinator):
     text = "Name,Email\n=HYPERLINK(1),bad\nAna,a@x.example\n@SUM(1),\n"
-    table = importing.read_table(text.encode(), "a.csv")
-    plan = importing.plan_import(
+    table = reading.read_table(text.encode(), "a.csv")
+    plan = checking.plan_import(
         agency=agency,
         table=table,
         columns={"full_name": "Name", "work_email": "Email"},
         roles=[],
         full_staff_list=False,
     )
-    output = importing.rejected_rows_csv(table, plan)
+    output = checking.rejected_rows_csv(table, plan)
     lines = output.splitlines()
     assert lines[0] == "Row,Name,Email,Problems"
     assert lines[1].startswith("2,'=HYPERLINK(1),bad,")

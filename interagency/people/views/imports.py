@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
 from interagency.core.tasks_reaper import stale_after
-from interagency.people import importing, selectors, services
+from interagency.people import selectors, services
+from interagency.people.importing import checking, mapping, reading
 from interagency.people.models import PeopleImport
 from interagency.tenancy.access import partnership_view
 
@@ -48,7 +49,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_UPLOAD_BYTES:
+        if upload.size > reading.MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20 MB")
         return upload
 
@@ -59,11 +60,11 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Not in the file"), *((h, h) for h in headers if h)]
-        for name, label in importing.FIELDS.items():
+        for name, label in mapping.FIELDS.items():
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 choices=choices,
-                required=name in importing.REQUIRED_FIELDS,
+                required=name in mapping.REQUIRED_FIELDS,
                 error_messages={"required": f"Choose the column that holds the {label.lower()}"},
             )
 
@@ -102,7 +103,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read(importing.MAX_UPLOAD_BYTES + 1)
+        content = upload.read(reading.MAX_UPLOAD_BYTES + 1)
         try:
             people_import = services.start_people_import(
                 partnership=partnership,
@@ -112,7 +113,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 content=content,
                 is_full_staff_list=form.cleaned_data["is_full_staff_list"],
             )
-        except importing.ImportFileError as error:
+        except reading.ImportFileError as error:
             form.add_error("file", str(error))
         else:
             return redirect(
@@ -128,9 +129,9 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     people_import = _import_or_404(request, import_id, with_content=True)
     if people_import.status not in ("uploaded", "previewed", "failed"):
         return redirect("people:import-status", code=partnership.code, import_id=import_id)
-    table = importing.read_table(bytes(people_import.content or b""), people_import.file_name)
+    table = reading.read_table(bytes(people_import.content or b""), people_import.file_name)
     remembered = selectors.column_mapping_of(people_import.agency)
-    initial = importing.suggest_mapping(table.headers, remembered)
+    initial = mapping.suggest_mapping(table.headers, remembered)
     form = MappingForm(request.POST or None, headers=table.headers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,8 +229,8 @@ def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
         raise Http404("The file is no longer kept once the import is applied.")
     table, plan = services.plan_people_import(people_import)
     response = HttpResponse(
-        importing.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+        checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
     )
-    name = importing.rejected_rows_file_name(people_import.file_name)
+    name = checking.rejected_rows_file_name(people_import.file_name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,0 +1,415 @@
+"""Checking a staff list: every row against the agency's people, into a :class:`Plan`.
+
+Nothing is written: the plan says what applying would create, update, leave
+unchanged, mark as left or reject, with each row's problems (errors reject the
+row, warnings keep it). The rejected rows are offered back as a CSV to correct.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from interagency.people.importing.reading import Table
+from interagency.people.models import Agency, EmploymentType, Person, Service
+
+PROGRESS_EVERY = 1000
+# Problems kept for the preview page; the rejected-rows CSV always has them all.
+MAX_PROBLEMS_SHOWN = 1000
+
+EMPLOYMENT_WORDS: dict[str, str] = {
+    **{choice.value: choice.value for choice in EmploymentType},
+    **{str(choice.label).lower(): choice.value for choice in EmploymentType},
+    "agency": EmploymentType.AGENCY_LOCUM,
+    "locum": EmploymentType.AGENCY_LOCUM,
+    "bank": EmploymentType.AGENCY_LOCUM,
+    "temp": EmploymentType.TEMPORARY,
+    "fixed term": EmploymentType.TEMPORARY,
+    "volunteer": EmploymentType.VOLUNTEER,
+}
+
+# The fields a row sets on a person, in the order they are compared.
+PERSON_FIELDS = (
+    "full_name",
+    "work_email",
+    "job_title",
+    "role_id",
+    "service_id",
+    "employment_type",
+    "started_on",
+    "left_on",
+    "external_id",
+    "registration_number",
+)
+MAX_LENGTHS = {
+    "full_name": 150,
+    "job_title": 150,
+    "external_id": 64,
+    "registration_number": 64,
+    "service": 200,
+    "work_email": 254,
+}
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+    level: str = "error"  # "error" rejects the row; "warning" keeps it; "info" only tells
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value[:200],
+            "message": self.message,
+            "level": self.level,
+        }
+
+
+@dataclass
+class Plan:
+    """What applying the file would do; nothing is written while it is made."""
+
+    creates: list[dict] = field(default_factory=list)
+    # (person id, the person's values after the update, the names that change)
+    updates: list[tuple[int, dict, frozenset[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    # (person id, the day they are marked as left)
+    mark_left: list[tuple[int, datetime.date]] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    new_services: list[str] = field(default_factory=list)
+    # (row's work email or person id, line manager email) resolved after creating.
+    line_managers: list[tuple[dict, str]] = field(default_factory=list)
+    rows_total: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.creates),
+            "updated": len(self.updates),
+            "unchanged": self.unchanged,
+            "marked_left": len(self.mark_left),
+            "rejected": len(self.rejected_rows),
+        }
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date written as 2024-03-31 (ISO) or 31/03/2024 (UK); ValueError otherwise."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        year, month, day = text.split("-")
+    elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+        day, month, year = text.split("/")
+    else:
+        raise ValueError(text)
+    return datetime.date(int(year), int(month), int(day))
+
+
+@dataclass
+class _Existing:
+    by_external_id: dict[str, dict]
+    by_email: dict[str, dict]
+    # Current people (not left): id → start date.
+    current: dict[int, datetime.date | None]
+    emails_to_ids: dict[str, int]
+
+
+def _existing_people(agency: Agency) -> _Existing:
+    rows = (
+        Person.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .filter(merged_into__isnull=True)
+        .values("pk", "line_manager_id", *PERSON_FIELDS)
+    )
+    by_external_id: dict[str, dict] = {}
+    by_email: dict[str, dict] = {}
+    current: dict[int, datetime.date | None] = {}
+    for row in rows:
+        if row["external_id"]:
+            by_external_id[row["external_id"]] = row
+        if row["work_email"]:
+            by_email.setdefault(row["work_email"].lower(), row)
+        if row["left_on"] is None:
+            current[row["pk"]] = row["started_on"]
+    return _Existing(by_external_id, by_email, current, {k: v["pk"] for k, v in by_email.items()})
+
+
+def plan_import(
+    *,
+    agency: Agency,
+    table: Table,
+    columns: dict[str, str],
+    roles: Iterable,
+    full_staff_list: bool,
+    today: datetime.date | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Plan:
+    """Check every row against the agency's people and decide what applying would do."""
+    today = today or timezone.localdate()
+    index = {header: position for position, header in enumerate(table.headers)}
+    positions = {name: index[header] for name, header in columns.items() if header in index}
+    roles_by_name = {role.name.lower(): role for role in roles}
+    role_names = [role.name for role in roles_by_name.values()]
+    services = {
+        name.lower(): pk
+        for pk, name in Service.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values_list("pk", "name")
+    }
+    existing = _existing_people(agency)
+    plan = Plan(rows_total=sum(1 for row in table.rows if row))
+    file_emails: set[str] = set()
+    if "work_email" in positions:
+        at = positions["work_email"]
+        file_emails = {row[at].lower() for row in table.rows if row and row[at]}
+    seen_external: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    matched: set[int] = set()
+    new_services: dict[str, str] = {}
+    done = 0
+
+    for number, row in table.numbered_rows():
+        if not row:
+            continue
+        done += 1
+        if on_progress and done % PROGRESS_EVERY == 0:
+            on_progress(done)
+        value = {name: row[position] for name, position in positions.items()}
+        problems: list[Problem] = []
+
+        def problem(
+            column: str, message: str, level: str = "error", *, n=number, v=value, out=problems
+        ) -> None:
+            out.append(Problem(n, columns.get(column, column), v.get(column, ""), message, level))
+
+        values: dict = {}
+        full_name = " ".join(value.get("full_name", "").split())
+        if not full_name:
+            problem("full_name", "Enter the person's full name: this row has none.")
+        values["full_name"] = full_name
+        for name in ("full_name", "job_title", "external_id", "registration_number", "service"):
+            if len(value.get(name, "")) > MAX_LENGTHS[name]:
+                problem(name, f"Must be {MAX_LENGTHS[name]} characters or fewer.")
+        for name in ("job_title", "external_id", "registration_number"):
+            if name in positions:
+                values[name] = value[name]
+
+        email = value.get("work_email", "")
+        if "work_email" in positions:
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    problem(
+                        "work_email",
+                        "Enter a work email in the correct format, like name@example.org.",
+                    )
+            values["work_email"] = email
+
+        if "role" in positions:
+            role_text = value["role"]
+            if role_text:
+                role = roles_by_name.get(role_text.lower())
+                if role is None:
+                    close = difflib.get_close_matches(role_text, role_names, n=3, cutoff=0.5)
+                    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+                    problem(
+                        "role",
+                        f"No role called '{role_text}' in the partnership's catalogue; the role "
+                        f"is left as it was.{hint}",
+                        "warning",
+                    )
+                else:
+                    values["role_id"] = role.pk
+            else:
+                values["role_id"] = None
+
+        if "service" in positions:
+            service_text = " ".join(value["service"].split())
+            if service_text:
+                key = service_text.lower()
+                if key in services:
+                    values["service_id"] = services[key]
+                else:
+                    values["service_name"] = service_text
+            else:
+                values["service_id"] = None
+
+        if "employment_type" in positions:
+            kind = value["employment_type"].strip().lower()
+            if kind:
+                if kind in EMPLOYMENT_WORDS:
+                    values["employment_type"] = EMPLOYMENT_WORDS[kind]
+                else:
+                    choices = ", ".join(str(c.label) for c in EmploymentType)
+                    problem(
+                        "employment_type",
+                        f"Employment type must be one of {choices}; it is left as it was.",
+                        "warning",
+                    )
+
+        for name in ("started_on", "left_on"):
+            if name in positions:
+                text = value[name]
+                if not text:
+                    values[name] = None
+                    continue
+                try:
+                    values[name] = parse_date(text)
+                except ValueError:
+                    problem(name, "Enter a real date, like 2024-03-31 or 31/03/2024.")
+        started, left = values.get("started_on"), values.get("left_on")
+        if started and left and left < started:
+            problem("left_on", "The leaving date must be on or after the start date.")
+
+        external_id = values.get("external_id", "")
+        if external_id and external_id in seen_external:
+            problem(
+                "external_id",
+                f"Same staff number as row {seen_external[external_id]}: this row is a duplicate.",
+            )
+        elif email and email.lower() in seen_email:
+            problem(
+                "work_email",
+                f"Same work email as row {seen_email[email.lower()]}: this row is a duplicate.",
+            )
+
+        # Match: the agency's own id first, then the work email.
+        match = existing.by_external_id.get(external_id) if external_id else None
+        if match is None and email:
+            candidate = existing.by_email.get(email.lower())
+            if candidate is not None and not (
+                external_id and candidate["external_id"] and candidate["external_id"] != external_id
+            ):
+                match = candidate
+        if (
+            match is not None
+            and match["pk"] in matched
+            and not any(p.level == "error" for p in problems)
+        ):
+            problem(
+                "work_email", "This person is already in an earlier row: this row is a duplicate."
+            )
+        if external_id:
+            seen_external.setdefault(external_id, number)
+        if email:
+            seen_email.setdefault(email.lower(), number)
+        if match is not None:
+            matched.add(match["pk"])
+
+        plan.problems.extend(problems)
+        if any(p.level == "error" for p in problems):
+            plan.rejected_rows.append(number)
+            continue
+
+        if "service_name" in values and values["service_name"].lower() not in new_services:
+            new_services[values["service_name"].lower()] = values["service_name"]
+            plan.problems.append(
+                Problem(
+                    number,
+                    columns["service"],
+                    values["service_name"],
+                    "A new service: it will be added to the agency.",
+                    "info",
+                )
+            )
+        manager_email = value.get("line_manager_email", "").strip()
+        if "line_manager_email" in positions and manager_email.lower() == (email or "").lower():
+            manager_email = ""
+        unknown_manager = bool(manager_email) and not (
+            manager_email.lower() in file_emails or manager_email.lower() in existing.by_email
+        )
+        if unknown_manager:
+            plan.problems.append(
+                Problem(
+                    number,
+                    columns["line_manager_email"],
+                    manager_email,
+                    "No one in the agency or the file has this work email; the line manager "
+                    "is not set.",
+                    "warning",
+                )
+            )
+            manager_email = ""
+        if match is None:
+            values.setdefault("employment_type", EmploymentType.PERMANENT)
+            values["_row"] = number
+            plan.creates.append(values)
+            if manager_email:
+                plan.line_managers.append((values, manager_email))
+            continue
+        changes = {
+            name: new
+            for name, new in values.items()
+            if name in PERSON_FIELDS and match[name] != new
+        }
+        if "service_name" in values:
+            changes["service_name"] = values["service_name"]
+        if changes:
+            names = frozenset(changes) - {"service_name"}
+            if "service_name" in changes:
+                names |= {"service_id"}
+            plan.updates.append((match["pk"], {**match, **changes}, names))
+        else:
+            plan.unchanged += 1
+        if "line_manager_email" in positions and not unknown_manager:
+            plan.line_managers.append(
+                ({"pk": match["pk"], "_line_manager_id": match["line_manager_id"]}, manager_email)
+            )
+
+    if full_staff_list:
+        for pk in sorted(existing.current.keys() - matched):
+            started = existing.current[pk]
+            # Someone due to start later leaves on their start date.
+            plan.mark_left.append((pk, started if started and started > today else today))
+    plan.new_services = sorted(new_services.values(), key=str.lower)
+    if on_progress:
+        on_progress(done)
+    return plan
+
+
+# --- Rejected rows --------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def rejected_rows_file_name(file_name: str) -> str:
+    """A safe download name for the rejected rows of ``file_name``."""
+    stem = file_name.rsplit(".", 1)[0][:80] or "import"
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
+    return f"{safe}-rejected-rows.csv"
+
+
+def rejected_rows_csv(table: Table, plan: Plan) -> str:
+    """The rejected rows as they were in the file, with the row number and the reasons."""
+    reasons: dict[int, list[str]] = {}
+    for problem in plan.problems:
+        if problem.level == "error":
+            reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
+    rejected = set(plan.rejected_rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(c) for c in ["Row", *table.headers, "Problems"]])
+    for number, row in table.numbered_rows():
+        if number in rejected:
+            cells = [str(number), *row, "; ".join(reasons.get(number, []))]
+            writer.writerow([neutralise(cell) for cell in cells])
+    return out.getvalue()
