@@ -2,9 +2,10 @@ from django.urls import include, path
 
 from interagency.api.root import api
 from interagency.core import views as core_views
+from interagency.tenancy import views as tenancy_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", tenancy_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),

@@ -1,12 +1,13 @@
-"""Pages that belong to no domain: health, start page, legal pages, error pages."""
+"""Pages that belong to no domain: health, legal pages, error pages.
+
+The start page (``/``) is tenancy's: it sends members to their partnership.
+"""
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from interagency.tenancy.selectors import partnerships_of
 
 
 @never_cache
@@ -28,16 +29,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok", "database": {"reachable": True, "vendor": connection.vendor}}
     )
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in members go to their partnership; others see the start page."""
-    if request.user.is_authenticated:
-        partnerships = list(partnerships_of(request.user)[:2])
-        if len(partnerships) == 1:
-            return redirect("tenancy:dashboard", code=partnerships[0].code)
-        return redirect("tenancy:choose")
-    return render(request, "core/start.html")
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -5,3 +5,10 @@ class DeliveryConfig(AppConfig):
     name = "interagency.delivery"
     label = "delivery"
     verbose_name = "Sessions and bookings"
+
+    def ready(self) -> None:
+        # The catalogue's course page shows the next sessions without importing delivery.
+        from interagency.catalogue import panels
+        from interagency.delivery.panels import upcoming_sessions_panel
+
+        panels.register("delivery: upcoming sessions", upcoming_sessions_panel)

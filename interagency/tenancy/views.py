@@ -1,4 +1,4 @@
-"""Partnership pages: choosing one, its dashboard, its areas and its members."""
+"""Partnership pages: the start page, choosing one, its dashboard, its areas and its members."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,16 @@ from interagency.tenancy import selectors, services
 from interagency.tenancy.access import partnership_view
 from interagency.tenancy.forms import MemberRolesForm
 from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in members go to their partnership; others see the start page."""
+    if request.user.is_authenticated:
+        partnerships = list(selectors.partnerships_of(request.user)[:2])
+        if len(partnerships) == 1:
+            return redirect("tenancy:dashboard", code=partnerships[0].code)
+        return redirect("tenancy:choose")
+    return render(request, "core/start.html")
 
 
 @login_required

@@ -1,8 +1,10 @@
-"""Template filters for the public catalogue pages."""
+"""Template filters for the public catalogue pages, and the tag that renders a course panel."""
 
 from decimal import Decimal
 
 from django import template
+
+from interagency.catalogue.panels import Panel
 
 register = template.Library()
 
@@ -28,3 +30,13 @@ def months(value: int | None) -> str:
     if value is None:
         return ""
     return f"{value} month{'' if value == 1 else 's'}"
+
+
+@register.simple_tag(takes_context=True)
+def course_panel(context: template.Context, panel: Panel) -> str:
+    """Render a :class:`Panel` as ``{% include %}`` would: in the page's context (the
+    context processors are not run again) with the panel's own context on top."""
+    assert context.template is not None
+    found = context.template.engine.get_template(panel.template_name)
+    with context.push(panel.context):
+        return found.render(context)

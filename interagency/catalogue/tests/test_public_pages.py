@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from interagency.catalogue import panels
 from interagency.catalogue.models import (
     CompetenceFramework,
     Course,
@@ -297,6 +298,27 @@ def test_the_course_page_shows_aims_outcomes_audience_and_prerequisites(
     ) in level_2.text
     assert "Or equivalent." in level_2.text
     assert "NSPCC core groups (external training) counts for this course" in level_2.text
+
+
+@pytest.fixture
+def no_course_panels():
+    """The catalogue on its own: every course page panel (delivery's) removed, then restored."""
+    saved = panels.registered()
+    for name, _ in saved:
+        panels.unregister(name)
+    yield
+    for name, panel in saved:
+        panels.register(name, panel)
+
+
+def test_the_course_page_renders_with_no_panel_registered(
+    client, partnership, catalogue, no_course_panels
+):
+    page = client.get(f"/p/{partnership.code}/catalogue/courses/{catalogue.safe_working.pk}/")
+    assert page.status_code == 200
+    assert "Keep children and staff safe with clear professional boundaries." in page.text
+    assert "Upcoming dates" not in page.text
+    assert "No sessions are scheduled yet" not in page.text
 
 
 def test_a_hidden_course_is_not_found(client, partnership, catalogue):

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from interagency.catalogue import selectors
+from interagency.catalogue import panels, selectors
 from interagency.catalogue.forms_public import (
     ChooseFrameworkForm,
     CourseFilterForm,
@@ -30,7 +30,6 @@ from interagency.catalogue.models import (
     Tier,
 )
 from interagency.core.permissions import Action
-from interagency.delivery.selectors.listings import upcoming_for_course
 from interagency.tenancy.access import public_partnership_view
 
 COURSES_PER_PAGE = 50
@@ -115,8 +114,8 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
                 i.pathway.role for i in items if i.kind == PathwayItem.Kind.RECOMMENDED
             ],
             "adjoining": _adjoining_sentence(adjoining),
-            # The next few dates (one query), linking to the sessions pages.
-            "upcoming_sessions": upcoming_for_course(partnership, found.pk),
+            # What apps above the catalogue add (delivery: the next sessions), in order.
+            "panels": panels.course_panels(partnership, found, request),
         },
     )
 

@@ -1,0 +1,152 @@
+"""The apps' dependency table (docs/architecture.md), checked against their imports.
+
+Arrows point from domain apps towards ``tenancy`` and ``core``, never back and
+never in a cycle: an app imports only the apps its row names, and never one
+that depends on it. Every ``import`` and ``from ... import`` of
+``interagency/<app>/**/*.py`` counts, those inside functions too; tests and
+migrations do not. An app that must reach upwards does it through an extension
+point owned by the app below (the catalogue's course page panels), never by
+importing it.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2]
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+
+# What each app may import: the "depends on" column of docs/architecture.md.
+DEPENDS_ON: dict[str, set[str]] = {
+    "core": set(),
+    "audit": {"core", "tenancy"},  # tenancy: its pages, see MUTUAL
+    "tenancy": {"core", "audit"},
+    "accounts": {"core", "tenancy", "audit"},
+    "catalogue": {"core", "tenancy"},
+    "people": {"core", "tenancy", "audit", "catalogue"},
+    "records": {"core", "tenancy", "audit", "catalogue", "people"},
+    # Not delivery: an outbox row keeps nullable keys to delivery's rows (by model label).
+    "notifications": {"core", "tenancy", "audit"},
+    "delivery": {"core", "tenancy", "audit", "catalogue", "people", "records", "notifications"},
+    # The API's shared helpers (authentication, access, errors, pagination); the
+    # routers are assembled in COMPOSITION_MODULES.
+    "api": {"core", "tenancy", "accounts"},
+    # Synthetic data, above every domain app ("which never depend on it").
+    "demo": {
+        "core",
+        "tenancy",
+        "audit",
+        "accounts",
+        "catalogue",
+        "people",
+        "records",
+        "notifications",
+        "delivery",
+    },
+}
+
+# Pairs allowed to import each other, and why.
+MUTUAL: dict[frozenset[str], str] = {
+    # Every app's writes (tenancy's role changes included) call audit's record_event,
+    # and audit's own trail pages are partnership pages behind tenancy's access
+    # check, like every other page. The model and record_event import nothing of
+    # tenancy's; only audit/views.py does.
+    frozenset({"audit", "tenancy"}): "audit's trail pages use tenancy's partnership_view",
+}
+
+# Modules that put every app together, as interagency/urls.py does for pages:
+# the API's root adds each app's router.
+COMPOSITION_MODULES = {"api/root.py"}
+
+# An app's router (its api.py) is built on the API's shared helpers, which sit
+# above accounts and tenancy; the router is not imported by them.
+ROUTER_MODULE = "api.py"
+ROUTER_HELPERS = "api"
+
+
+def imported_apps(path: Path) -> list[tuple[str, int]]:
+    """``[(app, line), ...]`` for every ``interagency.<app>`` the module imports."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+            if node.module == "interagency":
+                names = [f"interagency.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "interagency" and len(parts) > 1 and parts[1] in DEPENDS_ON:
+                found.append((parts[1], node.lineno))
+    return found
+
+
+def app_modules(app: str) -> list[Path]:
+    return sorted(
+        path
+        for path in (PACKAGE / app).rglob("*.py")
+        if not {"tests", "migrations"} & set(path.relative_to(PACKAGE).parts)
+        and path.relative_to(PACKAGE / app).as_posix() not in _composition(app)
+    )
+
+
+def _composition(app: str) -> set[str]:
+    return {
+        module.split("/", 1)[1] for module in COMPOSITION_MODULES if module.startswith(f"{app}/")
+    }
+
+
+def depends_on_transitively(app: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(DEPENDS_ON[app])
+    while todo:
+        other = todo.pop()
+        if other not in seen:
+            seen.add(other)
+            todo.extend(DEPENDS_ON[other])
+    return seen
+
+
+def test_every_app_is_in_the_table():
+    apps = {path.parent.name for path in PACKAGE.glob("*/apps.py")} | {"api"}
+    assert apps == set(DEPENDS_ON)
+
+
+def test_apps_import_only_the_apps_they_depend_on():
+    wrong = []
+    for app, allowed in DEPENDS_ON.items():
+        for path in app_modules(app):
+            is_router = path.name == ROUTER_MODULE and path.parent == PACKAGE / app
+            for other, line in imported_apps(path):
+                if other == app or other in allowed:
+                    continue
+                if is_router and other == ROUTER_HELPERS:
+                    continue
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {other}")
+    assert wrong == []
+
+
+def test_no_app_depends_on_an_app_that_depends_on_it():
+    cycles = sorted(
+        f"{app} -> {other}"
+        for app, allowed in DEPENDS_ON.items()
+        for other in allowed
+        if app in depends_on_transitively(other) and frozenset({app, other}) not in MUTUAL
+    )
+    assert cycles == []
+
+
+def test_the_table_matches_docs_architecture():
+    """Each row's "depends on" names (before any aside in brackets) are the table's."""
+    rows = {}
+    for line in ARCHITECTURE.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and (name := re.fullmatch(r"`(\w+)`", cells[0])):
+            rows[name.group(1)] = set(re.findall(r"`(\w+)`", cells[2].split("(")[0]))
+    assert set(rows) == set(DEPENDS_ON)
+    for app, named in rows.items():
+        if app in ("demo", "api"):  # in words: "all domain apps", "all of the above"
+            continue
+        assert named == DEPENDS_ON[app], app
