@@ -90,8 +90,9 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
     from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory, TierFactory
-    from interagency.people import services
     from interagency.people.models import PeopleImport, Person
+    from interagency.people.services.import_runs import run_people_import
+    from interagency.people.services.imports import save_import_mapping, start_people_import
     from interagency.people.tests.factories import AgencyFactory
     from interagency.tenancy.tests.factories import PartnershipFactory
 
@@ -125,7 +126,7 @@ def main() -> None:
         print(f"{label}: {len(content) / 1024 / 1024:.1f} MiB…", flush=True)
         timings = {}
         started = time.perf_counter()
-        people_import = services.start_people_import(
+        people_import = start_people_import(
             partnership=partnership,
             agency=agency,
             uploaded_by=None,
@@ -135,10 +136,10 @@ def main() -> None:
         )
         timings["upload"] = time.perf_counter() - started
         started = time.perf_counter()
-        services.save_import_mapping(people_import=people_import, columns=columns, changed_by=None)
+        save_import_mapping(people_import=people_import, columns=columns, changed_by=None)
         timings["preview"] = time.perf_counter() - started
         started = time.perf_counter()
-        status = services.run_people_import(import_id=people_import.pk)
+        status = run_people_import(import_id=people_import.pk)
         timings["apply"] = time.perf_counter() - started
         people_import = PeopleImport.objects.get(pk=people_import.pk)
         assert status == "applied", people_import.error

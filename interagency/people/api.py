@@ -6,7 +6,7 @@ through ``visibility.visible_people`` (coordinators everyone, agency leads
 their agencies, line managers their team, learners themselves), so a person
 the caller may not see answers 404, exactly like one that does not exist.
 Coordinators and the leads of a person's agency change people; every change
-goes through ``services.py``, which validates and audits it.
+goes through ``services/``, which validates and audits it.
 
 Staff-list imports follow the import pages: coordinators import for any
 agency, agency leads for the agencies they lead; another agency's import
@@ -36,9 +36,21 @@ from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
 from interagency.core.tasks_reaper import stale_after
-from interagency.people import selectors, services
+from interagency.people import selectors
 from interagency.people.importing import checking, mapping, reading
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
+from interagency.people.services.agencies import add_service, create_agency
+from interagency.people.services.import_runs import (
+    apply_people_import,
+    import_looks_stopped,
+    reap_stale_people_imports,
+)
+from interagency.people.services.imports import (
+    people_import_rejected_rows,
+    plan_people_import,
+    upload_people_import,
+)
+from interagency.people.services.people import create_person, mark_person_left, update_person
 from interagency.people.visibility import can_add_people, can_edit_person, visible_people
 
 router = Router(tags=["people"])
@@ -239,9 +251,7 @@ def agency_create(request: HttpRequest, code: str, payload: AgencyIn) -> Any:
     """Coordinators add an agency; its contact details are audited."""
     access = partnership_for(request, code, Action.MANAGE_AGENCIES)
     fields = _references(access, payload.model_dump())
-    agency = services.create_agency(
-        partnership=access.partnership, created_by=caller(request), **fields
-    )
+    agency = create_agency(partnership=access.partnership, created_by=caller(request), **fields)
     return Status(201, selectors.agencies_of(access.partnership).get(pk=agency.pk))
 
 
@@ -281,7 +291,7 @@ def service_create(request: HttpRequest, code: str, agency_id: int, payload: Ser
     """Coordinators add a team or department; names are unique within the agency."""
     access = partnership_for(request, code, Action.MANAGE_AGENCIES)
     agency = selectors.agency_in(access.partnership, agency_id)
-    return Status(201, services.add_service(agency=agency, name=payload.name))
+    return Status(201, add_service(agency=agency, name=payload.name))
 
 
 # People.
@@ -320,7 +330,7 @@ def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
         raise AuthorizationError(message=FORBIDDEN)
     fields = _references(access, payload.model_dump())
     _may_use_agency(request, access, fields["agency"])
-    person = services.create_person(partnership=access.partnership, changed_by=user, **fields)
+    person = create_person(partnership=access.partnership, changed_by=user, **fields)
     return Status(201, selectors.person_detail(_visible(request, access), person.pk))
 
 
@@ -349,7 +359,7 @@ def person_update(request: HttpRequest, code: str, person_id: int, payload: Pers
     fields = _references(access, payload.model_dump(exclude_unset=True))
     if fields.get("agency") is not None:
         _may_use_agency(request, access, fields["agency"])
-    services.update_person(person=person, changed_by=caller(request), **fields)
+    update_person(person=person, changed_by=caller(request), **fields)
     return selectors.person_detail(_visible(request, access), person_id)
 
 
@@ -363,7 +373,7 @@ def person_leave(request: HttpRequest, code: str, person_id: int, payload: Leave
     """Record the day the person left their agency (audited)."""
     access = partnership_for(request, code, Action.EDIT_PEOPLE)
     person = _editable(request, access, person_id)
-    services.mark_person_left(person=person, left_on=payload.left_on, changed_by=caller(request))
+    mark_person_left(person=person, left_on=payload.left_on, changed_by=caller(request))
     return selectors.person_detail(_visible(request, access), person_id)
 
 
@@ -539,7 +549,7 @@ def import_upload(
     assert file is not None and target is not None
     content = file.read(reading.MAX_UPLOAD_BYTES + 1)
     try:
-        people_import = services.upload_people_import(
+        people_import = upload_people_import(
             partnership=access.partnership,
             agency=target,
             uploaded_by=user,
@@ -566,8 +576,8 @@ def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
     nothing was applied, and ``apply`` runs it again."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
     people_import = _import_in(request, access, import_id)
-    if services.import_looks_stopped(people_import):
-        services.reap_stale_people_imports(
+    if import_looks_stopped(people_import):
+        reap_stale_people_imports(
             older_than=stale_after(), partnership=access.partnership, import_id=import_id
         )
         people_import = _import_in(request, access, import_id)
@@ -585,7 +595,7 @@ def import_apply(request: HttpRequest, code: str, import_id: int) -> Any:
     background worker (202; poll the import). All rows or none; applying twice does nothing."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
     people_import = _import_in(request, access, import_id, with_content=True)
-    status = services.apply_people_import(people_import=people_import, applied_by=caller(request))
+    status = apply_people_import(people_import=people_import, applied_by=caller(request))
     done = status in (PeopleImport.Status.APPLIED, PeopleImport.Status.FAILED)
     return Status(200 if done else 202, _import_in(request, access, import_id))
 
@@ -600,7 +610,7 @@ def import_rejected_rows(request: HttpRequest, code: str, import_id: int) -> Any
     """Every rejected row while the file is kept; after applying, those the preview recorded."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
     people_import = _import_in(request, access, import_id, with_content=True)
-    rows, complete = services.people_import_rejected_rows(people_import)
+    rows, complete = people_import_rejected_rows(people_import)
     return {
         "import_id": people_import.pk,
         "rejected": people_import.rejected,
@@ -624,7 +634,7 @@ def import_rejected_rows_csv(request: HttpRequest, code: str, import_id: int) ->
         raise HttpError(
             410, "The file is no longer kept once the import is applied: use rejected-rows."
         )
-    table, plan = services.plan_people_import(people_import)
+    table, plan = plan_people_import(people_import)
     response = HttpResponse(
         checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
     )

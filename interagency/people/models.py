@@ -1,7 +1,7 @@
 """Agencies, their services and people: who works with children and needs training.
 
 Everything here belongs to one partnership. ``Person`` is personal data: it is
-changed only through ``services.py`` (which audits), and read through
+changed only through ``services/`` (which audits), and read through
 ``selectors.py`` with the visibility rules of ``visibility.py`` (agency leads
 see their agency, line managers their team, learners themselves).
 """
@@ -306,7 +306,7 @@ class PeopleImport(PartnershipOwned):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written when a run claims the import and with each progress report: a
     # running import whose heartbeat stops was left by a worker that died
-    # (services.reap_stale_people_imports). Each run counts one attempt, and
+    # (services.import_runs.reap_stale_people_imports). Each run counts one attempt, and
     # writes only while the import is still its attempt.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempt = models.PositiveIntegerField(default=0)

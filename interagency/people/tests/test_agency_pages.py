@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
-from interagency.people import services
 from interagency.people.models import Agency, Person, Sector
+from interagency.people.services.people import create_person
 from interagency.people.tests.factories import AgencyFactory, PersonFactory, ServiceFactory
 
 
@@ -226,7 +226,7 @@ def test_changing_a_person_is_audited_with_before_and_after(
 
 
 def test_adding_a_person_is_audited(partnership, coordinator, agency):
-    person = services.create_person(
+    person = create_person(
         partnership=partnership, changed_by=coordinator, full_name=" Dee Doctor ", agency=agency
     )
     assert person.full_name == "Dee Doctor"
@@ -269,7 +269,7 @@ def test_a_service_of_another_agency_is_refused(partnership, coordinator, agency
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        services.create_person(
+        create_person(
             partnership=partnership,
             changed_by=coordinator,
             full_name="Mixed Up",

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from interagency.people import services
 from interagency.people.importing import applying, checking, keeping
 from interagency.people.models import PeopleImport, Person
+from interagency.people.services.import_runs import apply_people_import
+from interagency.people.services.imports import plan_people_import
 from interagency.people.tests.factories import PersonFactory
 from interagency.people.tests.test_importing import (
     COLUMNS,
@@ -42,7 +43,7 @@ def test_a_kept_plan_reads_back_as_it_was_made(agency, coordinator, social_worke
     PersonFactory.create(agency=agency, work_email="gone@camden.example")
     PersonFactory.create(agency=agency, external_id="H2", job_title="Practitioner")
     people_import = upload(agency, coordinator, TEAM, full=True)
-    _, plan = services.plan_people_import(preview(people_import, coordinator))
+    _, plan = plan_people_import(preview(people_import, coordinator))
     again = keeping.load_plan(keeping.dump_plan(plan))
     assert again.creates == plan.creates
     assert again.updates == plan.updates and len(plan.updates) == 1
@@ -70,7 +71,7 @@ def test_applying_an_unchanged_preview_does_not_check_the_rows_again(
     people_import = preview(upload(agency, coordinator, TEAM), coordinator)
     assert people_import.plan and len(people_import.plan_fingerprint) == 64
     never_check_again(monkeypatch)
-    status = services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    status = apply_people_import(people_import=people_import, applied_by=coordinator)
     assert status == PeopleImport.Status.APPLIED
     people_import.refresh_from_db()
     assert people_import.plan is None and people_import.content is None
@@ -93,7 +94,7 @@ def test_people_changed_since_the_preview_are_checked_again(
     people_import = preview(upload(agency, coordinator, FIRST), coordinator)
     # Someone adds Ana by hand after the preview: the kept plan would create her twice.
     PersonFactory.create(agency=agency, external_id="H1", work_email="ana@camden.example")
-    services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     assert people_import.status == PeopleImport.Status.APPLIED, people_import.error
     assert (people_import.created, people_import.updated) == (1, 1)
@@ -117,7 +118,7 @@ def test_people_changed_while_the_apply_prepares_are_checked_again_inside_its_tr
         return real(plan, **kwargs)
 
     monkeypatch.setattr(applying, "prepare_writes", someone_adds_ana)
-    services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     assert len(calls) == 2
     assert people_import.status == PeopleImport.Status.APPLIED, people_import.error
@@ -142,7 +143,7 @@ def test_new_columns_or_a_damaged_kept_plan_mean_checking_again(
     else:
         PeopleImport.objects.filter(pk=people_import.pk).update(plan=b"not a plan")
     people_import.refresh_from_db()
-    services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     assert people_import.status == PeopleImport.Status.APPLIED, people_import.error
     ana = Person.objects.get(work_email="ana@camden.example")

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from interagency.core.permissions import Role
-from interagency.people import services
 from interagency.people.importing import reading
 from interagency.people.models import PeopleImport, Person
+from interagency.people.services.imports import save_import_mapping, start_people_import
 from interagency.people.tests.factories import AgencyFactory
 
 STAFF = "Employee Name,Email,Staff number\nAna Silva,ana@camden.example,H1\nNo Email,bad,H2\n"
@@ -100,7 +100,7 @@ def test_the_mapping_needs_the_name_column(coordinator_client, partnership, agen
 
 
 def previewed(agency, user, text=STAFF):
-    people_import = services.start_people_import(
+    people_import = start_people_import(
         partnership=agency.partnership,
         agency=agency,
         uploaded_by=user,
@@ -108,7 +108,7 @@ def previewed(agency, user, text=STAFF):
         content=text.encode(),
         is_full_staff_list=False,
     )
-    services.save_import_mapping(
+    save_import_mapping(
         people_import=people_import,
         columns={"full_name": "Employee Name", "work_email": "Email"},
         changed_by=user,

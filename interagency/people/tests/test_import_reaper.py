@@ -7,9 +7,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from interagency.people import services
 from interagency.people.importing import applying
 from interagency.people.models import PeopleImport, Person
+from interagency.people.services.import_runs import (
+    WORKER_STOPPED,
+    apply_people_import,
+    reap_stale_people_imports,
+    run_people_import,
+)
+from interagency.people.services.imports import save_import_mapping, start_people_import
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
 TEXT = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(6))
@@ -25,7 +31,7 @@ def agency(partnership):
 
 
 def previewed(agency, user) -> PeopleImport:
-    people_import = services.start_people_import(
+    people_import = start_people_import(
         partnership=agency.partnership,
         agency=agency,
         uploaded_by=user,
@@ -33,7 +39,7 @@ def previewed(agency, user) -> PeopleImport:
         content=TEXT.encode(),
         is_full_staff_list=False,
     )
-    services.save_import_mapping(
+    save_import_mapping(
         people_import=people_import,
         columns={"full_name": "Name", "work_email": "Email"},
         changed_by=user,
@@ -54,7 +60,7 @@ def killed_half_way(people_import, monkeypatch) -> None:
     monkeypatch.setattr(applying, "BATCH_SIZE", 3)
     monkeypatch.setattr(applying, "_create_batch", create_then_die)
     with pytest.raises(WorkerKilled):
-        services.run_people_import(import_id=people_import.pk)
+        run_people_import(import_id=people_import.pk)
     monkeypatch.undo()
 
 
@@ -85,14 +91,14 @@ def test_a_killed_import_stays_running_and_the_reaper_marks_it_failed(
     call_command("reap_tasks", "--older-than-minutes", "10")
     people_import.refresh_from_db()
     assert people_import.status == PeopleImport.Status.FAILED
-    assert people_import.error == services.WORKER_STOPPED
+    assert people_import.error == WORKER_STOPPED
     assert "Nothing was applied" in people_import.error
     assert people_import.content  # the file is kept to apply again
     assert list(Person.objects.all()) == [existing]
 
     # Applied again, it runs whole.
     assert (
-        services.apply_people_import(people_import=people_import, applied_by=coordinator)
+        apply_people_import(people_import=people_import, applied_by=coordinator)
         == PeopleImport.Status.APPLIED
     )
     people_import.refresh_from_db()
@@ -108,11 +114,11 @@ def test_a_run_declared_stopped_writes_nothing_when_it_wakes(agency, coordinator
     def stalled(plan, **kwargs):
         result = real_prepare(plan, **kwargs)
         age_heartbeat(people_import, 60)
-        assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
+        assert reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
         return result
 
     monkeypatch.setattr(applying, "prepare_writes", stalled)
-    status = services.run_people_import(import_id=people_import.pk)
+    status = run_people_import(import_id=people_import.pk)
     assert status == PeopleImport.Status.FAILED
     assert not Person.objects.exists()
 
@@ -185,6 +191,6 @@ def test_an_import_running_without_a_heartbeat_counts_from_its_upload(agency, co
     PeopleImport.objects.filter(pk=old.pk).update(
         uploaded_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    assert services.reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
+    assert reap_stale_people_imports(older_than=datetime.timedelta(minutes=10)) == 1
     assert PeopleImport.objects.get(pk=old.pk).status == PeopleImport.Status.FAILED
     assert PeopleImport.objects.get(pk=recent.pk).status == PeopleImport.Status.RUNNING

@@ -10,9 +10,11 @@ from django.test import override_settings
 
 from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory
-from interagency.people import services
 from interagency.people.importing import applying, checking, mapping, reading
 from interagency.people.models import ColumnMapping, PeopleImport, Person, Service
+from interagency.people.services import import_runs
+from interagency.people.services.import_runs import apply_people_import
+from interagency.people.services.imports import save_import_mapping, start_people_import
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -45,7 +47,7 @@ def social_worker(partnership):
 
 def upload(agency, coordinator, text: str | bytes, *, full=False, name="staff.csv"):
     content = text.encode() if isinstance(text, str) else text
-    return services.start_people_import(
+    return start_people_import(
         partnership=agency.partnership,
         agency=agency,
         uploaded_by=coordinator,
@@ -56,7 +58,7 @@ def upload(agency, coordinator, text: str | bytes, *, full=False, name="staff.cs
 
 
 def preview(people_import, coordinator, columns=None):
-    services.save_import_mapping(
+    save_import_mapping(
         people_import=people_import, columns=columns or COLUMNS, changed_by=coordinator
     )
     people_import.refresh_from_db()
@@ -65,7 +67,7 @@ def preview(people_import, coordinator, columns=None):
 
 def import_file(agency, coordinator, text, *, full=False, columns=None):
     people_import = preview(upload(agency, coordinator, text, full=full), coordinator, columns)
-    services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     return people_import
 
@@ -256,7 +258,7 @@ def test_people_without_a_staff_number_are_matched_on_email_ignoring_case(agency
     people_import = preview(
         upload(agency, coordinator, text), coordinator, {"full_name": "Name", "work_email": "Email"}
     )
-    services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    apply_people_import(people_import=people_import, applied_by=coordinator)
     assert Person.objects.get().full_name == "Ana Silva"
 
 
@@ -311,13 +313,13 @@ def test_a_failure_half_way_changes_nothing(agency, coordinator, social_worker, 
 # commits for real (a test transaction would be lost with the connection).
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_queued_and_the_worker_applies_it(agency, coordinator, monkeypatch):
-    monkeypatch.setattr(services, "BACKGROUND_ROWS", 3)
+    monkeypatch.setattr(import_runs, "BACKGROUND_ROWS", 3)
     monkeypatch.setattr(checking, "PROGRESS_EVERY", 2)
     text = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(5))
     people_import = preview(
         upload(agency, coordinator, text), coordinator, {"full_name": "Name", "work_email": "Email"}
     )
-    status = services.apply_people_import(people_import=people_import, applied_by=coordinator)
+    status = apply_people_import(people_import=people_import, applied_by=coordinator)
     assert status == PeopleImport.Status.QUEUED
     assert Person.objects.count() == 0
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")

@@ -15,8 +15,8 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, FrameworkFactory, TierFactory
 from interagency.core.permissions import Role
-from interagency.people import services
 from interagency.people.models import Headcount, Service, SurveyRequest
+from interagency.people.services.survey import reply_to_survey, send_survey
 from interagency.people.survey import hash_token
 from interagency.people.tests.factories import AgencyFactory, ServiceFactory
 
@@ -262,7 +262,7 @@ def test_accepting_creates_services_and_headcounts_and_closes_the_form(
     existing = ServiceFactory.create(agency=agency, name="Health Visiting")
     path = send(coordinator_client, partnership, agency)
     survey = SurveyRequest.objects.get()
-    services.reply_to_survey(
+    reply_to_survey(
         survey=survey,
         respondent_name="Ada Lead",
         reply=[
@@ -335,7 +335,7 @@ def test_a_token_for_another_partnership_reveals_only_that_agency(
         tokens.append(token)
         return token
 
-    services.send_survey(agency=theirs, sent_by=None, link_for=link_for)
+    send_survey(agency=theirs, sent_by=None, link_for=link_for)
 
     page = public.get(f"/survey/{tokens[0]}/")
 
@@ -349,8 +349,8 @@ def test_a_coordinator_cannot_view_chase_or_accept_another_partnerships_survey(
     partnership, other_partnership, coordinator_client, tiers
 ):
     theirs = AgencyFactory.create(partnership=other_partnership)
-    survey = services.send_survey(agency=theirs, sent_by=None, link_for=str)
-    services.reply_to_survey(survey=survey, respondent_name="B lead", reply=[])
+    survey = send_survey(agency=theirs, sent_by=None, link_for=str)
+    reply_to_survey(survey=survey, respondent_name="B lead", reply=[])
     mail.outbox.clear()
 
     for name, method in (
@@ -397,7 +397,7 @@ def test_agency_leads_and_learners_cannot_use_the_coordinators_survey_pages(
 def test_the_survey_list_makes_the_same_queries_for_one_agency_or_many(
     partnership, coordinator, coordinator_client, django_assert_max_num_queries
 ):
-    services.send_survey(
+    send_survey(
         agency=AgencyFactory.create(partnership=partnership), sent_by=coordinator, link_for=str
     )
     with django_assert_max_num_queries(99) as one:
@@ -405,7 +405,7 @@ def test_the_survey_list_makes_the_same_queries_for_one_agency_or_many(
     for number in range(6):
         agency = AgencyFactory.create(partnership=partnership)
         if number % 2:
-            services.send_survey(agency=agency, sent_by=coordinator, link_for=str)
+            send_survey(agency=agency, sent_by=coordinator, link_for=str)
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = coordinator_client.get(coordinator_url(partnership, "survey"))
     assert response.status_code == 200

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
-from interagency.people import selectors, services
+from interagency.people import selectors
 from interagency.people.forms import (
     AgencyForm,
     LeavingForm,
@@ -31,6 +31,8 @@ from interagency.people.forms import (
     ServiceForm,
 )
 from interagency.people.models import Agency, Person, Sector
+from interagency.people.services.agencies import add_service, create_agency, update_agency
+from interagency.people.services.people import create_person, mark_person_left, update_person
 from interagency.people.visibility import can_edit_person, visible_people
 from interagency.tenancy.access import partnership_view
 
@@ -113,7 +115,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            agency = services.create_agency(
+            agency = create_agency(
                 partnership=partnership, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -170,7 +172,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
+            update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
@@ -188,7 +190,7 @@ def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.add_service(agency=agency, name=form.cleaned_data["name"])
+            service = add_service(agency=agency, name=form.cleaned_data["name"])
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
@@ -306,7 +308,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     form = _person_form(request, person=None, initial=initial)
     if request.method == "POST" and not form.finding_manager and form.is_valid():
         try:
-            person = services.create_person(
+            person = create_person(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -335,7 +337,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
     if request.method == "POST" and not form.finding_manager and form.is_valid():
         try:
-            services.update_person(person=person, changed_by=request.user, **form.cleaned_data)
+            update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
@@ -353,7 +355,7 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
     form = LeavingForm(request.POST or None, initial={"left_on": person.left_on})
     if request.method == "POST" and form.is_valid():
         try:
-            services.mark_person_left(
+            mark_person_left(
                 person=person, left_on=form.cleaned_data["left_on"], changed_by=request.user
             )
         except ValidationError as error:

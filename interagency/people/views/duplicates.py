@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from interagency.core.permissions import Action
-from interagency.people import selectors, services
+from interagency.people import selectors
 from interagency.people.models import Person
+from interagency.people.services.merging import merge_people
 from interagency.tenancy.access import partnership_view
 
 
@@ -61,9 +62,7 @@ def merge(request: HttpRequest, person_id: int) -> HttpResponse:
         keep = next(person for person in people if person.pk == form.cleaned_data["keep"])
         others = [person for person in people if person.pk != keep.pk]
         try:
-            services.merge_people(
-                partnership=partnership, keep=keep, others=others, merged_by=request.user
-            )
+            merge_people(partnership=partnership, keep=keep, others=others, merged_by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -14,9 +14,20 @@ from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
 from interagency.core.tasks_reaper import stale_after
-from interagency.people import selectors, services
+from interagency.people import selectors
 from interagency.people.importing import checking, mapping, reading
 from interagency.people.models import PeopleImport
+from interagency.people.services import import_runs
+from interagency.people.services.import_runs import (
+    apply_people_import,
+    import_looks_stopped,
+    reap_stale_people_imports,
+)
+from interagency.people.services.imports import (
+    plan_people_import,
+    save_import_mapping,
+    start_people_import,
+)
 from interagency.tenancy.access import partnership_view
 
 
@@ -105,7 +116,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read(reading.MAX_UPLOAD_BYTES + 1)
         try:
-            people_import = services.start_people_import(
+            people_import = start_people_import(
                 partnership=partnership,
                 agency=form.cleaned_data["agency"],
                 uploaded_by=request.user,
@@ -135,7 +146,7 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=table.headers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_import_mapping(
+            save_import_mapping(
                 people_import=people_import, columns=form.cleaned_data, changed_by=request.user
             )
         except ValidationError as error:
@@ -167,7 +178,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
             "people_import": people_import,
             "page": page,
             "has_errors": any(p.get("level") == "error" for p in problems),
-            "background": people_import.rows_total >= services.BACKGROUND_ROWS,
+            "background": people_import.rows_total >= import_runs.BACKGROUND_ROWS,
         },
     )
 
@@ -179,7 +190,7 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
     partnership = request.partnership  # type: ignore[attr-defined]
     people_import = _import_or_404(request, import_id, with_content=True)
     try:
-        status = services.apply_people_import(people_import=people_import, applied_by=request.user)
+        status = apply_people_import(people_import=people_import, applied_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("people:import-preview", code=partnership.code, import_id=import_id)
@@ -196,8 +207,8 @@ def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
     is shown, and recorded, as failed: nothing was applied, apply it again.
     """
     people_import = _import_or_404(request, import_id)
-    if services.import_looks_stopped(people_import):
-        services.reap_stale_people_imports(
+    if import_looks_stopped(people_import):
+        reap_stale_people_imports(
             older_than=stale_after(),
             partnership=request.partnership,  # type: ignore[attr-defined]
             import_id=people_import.pk,
@@ -227,7 +238,7 @@ def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
     people_import = _import_or_404(request, import_id, with_content=True)
     if not people_import.content:
         raise Http404("The file is no longer kept once the import is applied.")
-    table, plan = services.plan_people_import(people_import)
+    table, plan = plan_people_import(people_import)
     response = HttpResponse(
         checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
     )

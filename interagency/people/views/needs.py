@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.core.permissions import Action, Role
-from interagency.people import needs, services
+from interagency.people import needs
 from interagency.people.models import Sector
+from interagency.people.services.headcounts import set_planned_places
 from interagency.tenancy.access import partnership_view
 
 MIN_YEAR = 2000
@@ -115,7 +116,7 @@ def needs_map(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Only coordinators plan places.")
         if planned_form.is_valid():
             data = planned_form.cleaned_data
-            services.set_planned_places(
+            set_planned_places(
                 partnership=partnership,
                 course_id=data["course"],
                 year=data["year"],

@@ -24,8 +24,15 @@ from django.views.decorators.http import require_POST
 
 from interagency.catalogue.selectors import roles_of, tiers_of
 from interagency.core.permissions import Action
-from interagency.people import selectors, services
+from interagency.people import selectors
 from interagency.people.models import SurveyRequest
+from interagency.people.services.headcounts import save_headcount
+from interagency.people.services.survey import (
+    accept_survey,
+    chase_survey,
+    reply_to_survey,
+    send_survey,
+)
 from interagency.people.survey import HeadcountForm, SurveyReplyForm
 from interagency.tenancy.access import partnership_view
 
@@ -77,7 +84,7 @@ def _save_headcount(request: HttpRequest, headcount=None) -> HttpResponse:
     form = _headcount_form(request, headcount)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_headcount(
+            save_headcount(
                 partnership=request.partnership,  # type: ignore[attr-defined]
                 headcount=headcount,
                 **form.cleaned_data,
@@ -138,9 +145,7 @@ def survey_send(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = _found(lambda: selectors.agency_in(request.partnership, agency_id))  # type: ignore[attr-defined]
     return _done_or_refused(
         request,
-        lambda: services.send_survey(
-            agency=agency, sent_by=request.user, link_for=_link_for(request)
-        ),
+        lambda: send_survey(agency=agency, sent_by=request.user, link_for=_link_for(request)),
         f"Survey sent to {agency.contact_email}",
     )
 
@@ -151,9 +156,7 @@ def survey_chase(request: HttpRequest, survey_id: int) -> HttpResponse:
     request_ = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
     return _done_or_refused(
         request,
-        lambda: services.chase_survey(
-            survey=request_, chased_by=request.user, link_for=_link_for(request)
-        ),
+        lambda: chase_survey(survey=request_, chased_by=request.user, link_for=_link_for(request)),
         f"Reminder sent to {request_.agency.contact_email or request_.sent_to}",
     )
 
@@ -187,7 +190,7 @@ def survey_accept(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey_request = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
     return _done_or_refused(
         request,
-        lambda: services.accept_survey(survey=survey_request, accepted_by=request.user),
+        lambda: accept_survey(survey=survey_request, accepted_by=request.user),
         f"{survey_request.agency.name}'s reply accepted into services and headcounts",
     )
 
@@ -211,7 +214,7 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
         form = SurveyReplyForm(request.POST, tiers=tiers)
         if form.is_valid():
             try:
-                services.reply_to_survey(
+                reply_to_survey(
                     survey=survey_request,
                     respondent_name=form.cleaned_data["respondent_name"],
                     reply=form.cleaned_reply,

@@ -1,0 +1,94 @@
+"""Agencies and their services (teams, departments).
+
+Agency contacts are personal data: every change of an agency is audited with a
+before/after diff; a service is not personal data, so adding one is not.
+Callers check permission first (Action.MANAGE_AGENCIES); the services check
+that every row they join belongs to the same partnership.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from interagency.audit.services import snapshot
+from interagency.people.models import Agency, Service
+from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.tenancy.models import Partnership
+
+AGENCY_AUDITED_FIELDS = [
+    "name",
+    "sector",
+    "is_statutory_partner",
+    "parent_id",
+    "contact_name",
+    "contact_email",
+    "lead_id",
+]
+AGENCY_FIELDS = frozenset(
+    {"name", "sector", "is_statutory_partner", "parent", "contact_name", "contact_email", "lead"}
+)
+
+
+def _validate_agency(agency: Agency) -> None:
+    """Model validation plus the partnership's rules: unique name, parent in the partnership."""
+    agency.full_clean(validate_constraints=False)
+    errors: dict[str, str] = {}
+    same_name = Agency.objects.for_partnership(agency.partnership).filter(
+        name__iexact=agency.name.strip()
+    )
+    if agency.pk:
+        same_name = same_name.exclude(pk=agency.pk)
+    if same_name.exists():
+        errors["name"] = "The partnership already has an agency with this name."
+    parent = agency.parent
+    if parent is not None and (
+        parent.partnership_id != agency.partnership_id or parent.pk == agency.pk
+    ):
+        errors["parent"] = "Choose another agency of this partnership as the parent."
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_agency(
+    *, partnership: Partnership, created_by, name: str, sector: str, **fields
+) -> Agency:
+    """Add an agency to the partnership; its contact details are audited."""
+    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
+    _validate_agency(agency)
+    _save_audited(
+        agency,
+        actor=created_by,
+        audited_fields=AGENCY_AUDITED_FIELDS,
+        before={},
+        partnership=partnership,
+    )
+    return agency
+
+
+def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
+    """Change an agency's details; a change of contact or lead is audited."""
+    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    before = snapshot(agency, AGENCY_AUDITED_FIELDS)
+    for name, value in fields.items():
+        setattr(agency, name, value.strip() if name == "name" else value)
+    _validate_agency(agency)
+    _save_audited(
+        agency,
+        actor=changed_by,
+        audited_fields=AGENCY_AUDITED_FIELDS,
+        before=before,
+        partnership=agency.partnership,
+    )
+    return agency
+
+
+def add_service(*, agency: Agency, name: str) -> Service:
+    """Add a team or department to an agency (not personal data, so not audited)."""
+    name = name.strip()
+    service = Service(partnership=agency.partnership, agency=agency, name=name)
+    service.full_clean(validate_constraints=False)
+    if agency.services.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "This agency already has a service with this name."})
+    with transaction.atomic():
+        service.save()
+    return service

@@ -1,0 +1,119 @@
+"""People: their records, line managers and leaving dates.
+
+People are personal data: every change is audited with a before/after diff.
+Callers check permission first (``visibility.can_edit_person``); the services
+check that every row a person points at (agency, line manager, role) belongs
+to the same partnership.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from interagency.audit.services import snapshot
+from interagency.people.models import Agency, Person
+from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.tenancy.models import Partnership
+
+PERSON_AUDITED_FIELDS = [
+    "full_name",
+    "work_email",
+    "job_title",
+    "role_id",
+    "agency_id",
+    "service_id",
+    "line_manager_id",
+    "employment_type",
+    "started_on",
+    "left_on",
+    "external_id",
+    "registration_number",
+    "user_id",
+]
+PERSON_FIELDS = frozenset(
+    {
+        "full_name",
+        "work_email",
+        "job_title",
+        "role",
+        "agency",
+        "service",
+        "line_manager",
+        "employment_type",
+        "started_on",
+        "left_on",
+        "external_id",
+        "registration_number",
+        "user",
+    }
+)
+
+
+def _validate_person(person: Person) -> None:
+    """Model validation plus: every row the person points at belongs to their partnership."""
+    person.full_clean(validate_constraints=False)
+    errors: dict[str, str] = {}
+    partnership_id = person.partnership_id
+    if person.agency.partnership_id != partnership_id:
+        errors["agency"] = "Choose an agency of this partnership."
+    manager = person.line_manager
+    if manager is not None and (
+        manager.partnership_id != partnership_id or (person.pk and manager.pk == person.pk)
+    ):
+        errors["line_manager"] = "Choose another person of this partnership as line manager."
+    if person.role_id is not None:
+        from interagency.catalogue.selectors import roles_of
+
+        if not roles_of(person.partnership).filter(pk=person.role_id).exists():
+            errors["role"] = "Choose a role of this partnership's catalogue."
+    if person.external_id:
+        clash = Person.objects.for_partnership(person.partnership).filter(
+            agency_id=person.agency_id, external_id=person.external_id
+        )
+        if person.pk:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            errors["external_id"] = "Another person of this agency has this id."
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_person(
+    *, partnership: Partnership, changed_by, full_name: str, agency: Agency, **fields
+) -> Person:
+    """Add a person to an agency of the partnership; the new record is audited."""
+    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
+    _validate_person(person)
+    _save_audited(
+        person,
+        actor=changed_by,
+        audited_fields=PERSON_AUDITED_FIELDS,
+        before={},
+        partnership=partnership,
+    )
+    return person
+
+
+def update_person(*, person: Person, changed_by, **fields) -> Person:
+    """Change a person's record; the before/after difference is audited."""
+    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    before = snapshot(person, PERSON_AUDITED_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value.strip() if name == "full_name" else value)
+    _validate_person(person)
+    _save_audited(
+        person,
+        actor=changed_by,
+        audited_fields=PERSON_AUDITED_FIELDS,
+        before=before,
+        partnership=person.partnership,
+    )
+    return person
+
+
+def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> Person:
+    """Record the day a person left their agency (on or after they started); audited."""
+    if person.merged_into_id is not None:
+        raise ValidationError("This record was merged into another and cannot change.")
+    return update_person(person=person, changed_by=changed_by, left_on=left_on)
