@@ -5,8 +5,8 @@ never in a cycle: an app imports only the apps its row names, and never one
 that depends on it. Every ``import`` and ``from ... import`` of
 ``interagency/<app>/**/*.py`` counts, those inside functions too; tests and
 migrations do not. An app that must reach upwards does it through an extension
-point owned by the app below (the catalogue's course page panels), never by
-importing it.
+point owned by the app below (the catalogue's course page panels, delivery's
+``register_closed`` signal), never by importing it.
 """
 
 import ast

@@ -32,6 +32,7 @@ from interagency.delivery.models import (
 from interagency.delivery.selectors.attendance import bookings_without_outcome
 from interagency.delivery.services.certificates import issue_certificate
 from interagency.delivery.services.errors import BookingError
+from interagency.delivery.signals import register_closed
 from interagency.records.services import record_session_completion
 
 MAX_LATE_MINUTES = 600
@@ -224,7 +225,8 @@ def close_register(*, session: Session, closed_by, now: datetime.datetime | None
     """Close the register: records, no-show charges and certificates, once.
 
     Refuses before the session starts and while any confirmed booking has no
-    outcome (naming them). Closing a closed register changes nothing.
+    outcome (naming them). Closing a closed register changes nothing. The close
+    that claims the register sends ``signals.register_closed`` in its transaction.
     """
     if session.status == Session.Status.CLOSED:
         return session
@@ -320,7 +322,6 @@ def close_register(*, session: Session, closed_by, now: datetime.datetime | None
                 **counts,
             },
         )
-        # The end-of-course evaluation opens here (evaluation issue): call its service,
-        # e.g. evaluation.services.open_course_evaluation(session=session, opened_by=closed_by),
-        # inside this transaction so a register is never closed without its evaluation.
+        # Apps above delivery (the end-of-course evaluation) act here, in this transaction.
+        register_closed.send(sender=Session, session=session, closed_by=closed_by)
     return session

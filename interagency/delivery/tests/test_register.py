@@ -27,6 +27,7 @@ from interagency.delivery.services.attendance import (
     record_register,
 )
 from interagency.delivery.services.errors import BookingError
+from interagency.delivery.signals import register_closed
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 from interagency.records.models import TrainingRecord
@@ -166,6 +167,65 @@ def test_closing_names_everyone_without_an_outcome(past_session, coordinator):
     past_session.refresh_from_db()
     assert past_session.status == Session.Status.SCHEDULED
     assert not TrainingRecord.objects.exists() and not Certificate.objects.exists()
+
+
+@pytest.fixture
+def closed_signals():
+    """What ``register_closed`` receivers see: one dict per signal sent, while the test runs."""
+    seen: list[dict] = []
+
+    def receiver(sender, session, closed_by, **kwargs):
+        seen.append(
+            {
+                "sender": sender,
+                "session": session.pk,
+                "closed_by": closed_by,
+                "status": session.status,
+                # Written before the signal, in the same transaction.
+                "records": TrainingRecord.objects.count(),
+                "certificates": Certificate.objects.count(),
+            }
+        )
+
+    register_closed.connect(receiver, dispatch_uid="test_register_closed")
+    yield seen
+    register_closed.disconnect(dispatch_uid="test_register_closed")
+
+
+def test_closing_sends_register_closed_once_after_the_records(
+    past_session, coordinator, member_with, closed_signals
+):
+    ada = book(past_session, "Ada Lovelace")
+    record_attendance(booking=ada, outcome=A.ATTENDED, recorded_by=coordinator)
+    close_register(session=past_session, closed_by=coordinator)
+    stale = Session.objects.get(pk=past_session.pk)
+    stale.status = Session.Status.SCHEDULED
+    close_register(session=stale, closed_by=member_with(Role.TRAINER))
+    close_register(session=past_session, closed_by=coordinator)
+    assert closed_signals == [
+        {
+            "sender": Session,
+            "session": past_session.pk,
+            "closed_by": coordinator,
+            "status": Session.Status.CLOSED,
+            "records": 1,
+            "certificates": 1,
+        }
+    ]
+
+
+def test_a_refused_close_sends_no_register_closed(
+    partnership, past_session, coordinator, closed_signals
+):
+    book(past_session, "Bea Missing")
+    with pytest.raises(BookingError):
+        close_register(session=past_session, closed_by=coordinator)
+    future = SessionFactory.create(
+        partnership=partnership, parts=1, parts__start=timezone.localdate() + datetime.timedelta(3)
+    )
+    with pytest.raises(BookingError):
+        close_register(session=future, closed_by=coordinator)
+    assert closed_signals == []
 
 
 def test_no_charge_when_the_session_charges_nothing(past_session, coordinator):

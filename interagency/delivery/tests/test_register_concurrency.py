@@ -1,4 +1,5 @@
-"""Two people closing the same register at the same moment make one set of records.
+"""Two people closing the same register at the same moment make one set of records
+(and one ``register_closed`` signal).
 
 The threads commit for real (``transaction=True``), each on its own connection;
 on SQLite the database is a real WAL file with the production options
@@ -15,6 +16,7 @@ from django.utils import timezone
 from interagency.accounts.tests.factories import UserFactory
 from interagency.delivery.models import AttendanceOutcome, Certificate, NoShowCharge, Session
 from interagency.delivery.services.attendance import close_register, record_attendance
+from interagency.delivery.signals import register_closed
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.delivery.tests.test_booking_concurrency import real_sqlite_file  # noqa: F401
 from interagency.records.models import TrainingRecord
@@ -35,6 +37,12 @@ def test_simultaneous_closes_make_one_set_of_records_charges_and_certificates():
     closers = UserFactory.create_batch(CLOSERS)
     start = threading.Barrier(CLOSERS)
     errors: list[BaseException] = []
+    signalled: list[tuple[int, object]] = []
+
+    def announced(sender, session, closed_by, **kwargs) -> None:
+        signalled.append((session.pk, closed_by))
+
+    register_closed.connect(announced, dispatch_uid="test_simultaneous_closes")
 
     def close(user) -> None:
         try:
@@ -50,6 +58,7 @@ def test_simultaneous_closes_make_one_set_of_records_charges_and_certificates():
         thread.start()
     for thread in threads:
         thread.join()
+    register_closed.disconnect(dispatch_uid="test_simultaneous_closes")
 
     assert errors == []
     assert TrainingRecord.objects.count() == 3
@@ -58,3 +67,5 @@ def test_simultaneous_closes_make_one_set_of_records_charges_and_certificates():
     closed = Session.objects.get(pk=session.pk)
     assert closed.status == Session.Status.CLOSED
     assert closed.register_closed_by in closers
+    # The one close that claimed the register announced it, once.
+    assert signalled == [(session.pk, closed.register_closed_by)]
