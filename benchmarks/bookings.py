@@ -23,28 +23,18 @@ Prints bookings per second and writes them into docs/performance.md under
 import argparse
 import contextlib
 import datetime
-import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import POSTGRES_SERVER, REPORT, ROOT, git_revision, machine  # benchmarks/run.py
+from _database import drop_postgres_database, set_up_fresh_database
+from run import POSTGRES_SERVER, REPORT, git_revision, machine  # benchmarks/run.py
 
 BENCH_DATABASE = "interagency_bench_bookings"
 SESSIONS = 50
-
-
-def recreate_postgres_database(server: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return f"{server}/{BENCH_DATABASE}"
 
 
 def main() -> None:
@@ -56,38 +46,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    workdir = tempfile.TemporaryDirectory(prefix="interagency-booking-bench-")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interagency.settings",
-            "INTERAGENCY_TESTING": "1",
-            "DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-key-not-used-anywhere-else-0123456789",
-            "INTERAGENCY_DATA_DIR": workdir.name,
-            "STATIC_ROOT": str(Path(workdir.name) / "static"),
-            "EMAIL_URL": "locmem://",
-            "LOG_LEVEL": "WARNING",
-        }
+    version = set_up_fresh_database(
+        database=args.database,
+        postgres_server=args.postgres_server,
+        postgres_name=BENCH_DATABASE,
+        prefix="interagency-booking-bench-",
     )
-    if args.database == "postgres":
-        os.environ["DATABASE_URL"] = recreate_postgres_database(args.postgres_server)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", interactive=False, verbosity=0)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
 
     results = []
     for emails in (True, False):
@@ -99,11 +63,7 @@ def main() -> None:
     if not args.no_write:
         write_block(REPORT, f"bookings-{args.database}", section)
     if args.database == "postgres":
-        connection.close()
-        import psycopg
-
-        with psycopg.connect(f"{args.postgres_server}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        drop_postgres_database(args.postgres_server, BENCH_DATABASE)
 
 
 def run_once(shape: str, bookings: int, threads: int, *, emails: bool) -> dict:

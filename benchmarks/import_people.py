@@ -14,22 +14,20 @@ write, in one transaction). Writes the figures into docs/performance.md under
 
 import argparse
 import datetime
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _database import set_up_fresh_database
 from run import (  # benchmarks/run.py's helpers
+    BENCH_DATABASE,
     POSTGRES_SERVER,
     REPORT,
-    ROOT,
     git_revision,
     machine,
     peak_rss_mib,
-    recreate_postgres_database,
 )
 
 TEAMS = [f"Team {n}" for n in range(1, 41)]
@@ -63,31 +61,13 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    workdir = tempfile.TemporaryDirectory(prefix="interagency-import-bench-")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interagency.settings",
-            "INTERAGENCY_TESTING": "1",
-            "DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-key-not-used-anywhere-else-0123456789",
-            "INTERAGENCY_DATA_DIR": workdir.name,
-            "STATIC_ROOT": str(Path(workdir.name) / "static"),
-            "EMAIL_URL": "locmem://",
-            "LOG_LEVEL": "WARNING",
-        }
+    # The same PostgreSQL database as benchmarks/run.py, dropped and recreated.
+    version = set_up_fresh_database(
+        database=args.database,
+        postgres_server=args.postgres_server,
+        postgres_name=BENCH_DATABASE,
+        prefix="interagency-import-bench-",
     )
-    if args.database == "postgres":
-        os.environ["DATABASE_URL"] = recreate_postgres_database(args.postgres_server)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", interactive=False, verbosity=0)
 
     from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory, TierFactory
     from interagency.people.models import PeopleImport, Person
@@ -146,13 +126,6 @@ def main() -> None:
         results.append((label, len(content), timings, people_import))
         print(f"  {timings} → {status}", flush=True)
     people = Person.objects.count()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
     section = render(args, results, people, version)
     print(section)
     if not args.no_write:
