@@ -62,9 +62,18 @@ class SectorHoldOut(Schema):
     until: datetime.datetime
 
 
+class HostRef(Schema):
+    code: str
+    name: str
+
+
 class SessionOut(Schema):
     id: int
     course: CourseRef
+    host: HostRef = Field(
+        description="The partnership that runs it: yours, or another of your region that "
+        "opened places to it."
+    )
     status: Session.Status
     format: SessionFormat
     venue: VenueOut | None
@@ -89,6 +98,10 @@ class SessionOut(Schema):
     def resolve_course(obj) -> dict:
         return {"id": obj.course_id, "title": obj.course_title, "tier": obj.course.tier}
 
+    @staticmethod
+    def resolve_host(obj) -> Any:
+        return obj.partnership
+
 
 class SessionDetailOut(SessionOut):
     parts: list[PartOut]
@@ -98,6 +111,11 @@ class SessionDetailOut(SessionOut):
         description="For coordinators and people with a confirmed place only; else null."
     )
     joining_instructions: str | None
+    regional_left: int | None = Field(
+        None,
+        description="On another partnership's session: the places your partnership's people "
+        "may still take; null on your own.",
+    )
 
     @staticmethod
     def resolve_parts(obj) -> list:

@@ -26,7 +26,9 @@ from interagency.delivery.models import (
 from interagency.delivery.selectors.listings import (
     _shown_course_title,
     _waiting_position,
+    _with_regional_left,
     london_midnight,
+    open_to_region,
     people_of_user,
 )
 from interagency.people.visibility import visible_people
@@ -47,7 +49,7 @@ def _count_of(status: str) -> Coalesce:
 
 
 def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.select_related("course", "course__tier", "venue").annotate(
+    return sessions.select_related("course", "course__tier", "venue", "partnership").annotate(
         course_title=_shown_course_title(),
         waiting_count=_count_of(BookingStatus.WAITING),
         awaiting_count=_count_of(BookingStatus.AWAITING_APPROVAL),
@@ -90,9 +92,17 @@ def api_sessions(
 
 
 def api_session(partnership: Partnership, session_id: int) -> Session:
-    """One session of the partnership with parts, trainers and holds; DoesNotExist if not."""
-    return (
-        _with_counts(Session.objects.for_partnership(partnership))
+    """One session of the partnership, or of another partnership of the region that opened
+    places to it (the session page's rule), with parts, trainers and holds; DoesNotExist
+    for any other, so it reads as a session that does not exist.
+
+    ``regional_left`` is the places this partnership's people may still take on another's
+    session, and None on its own (where ``places_left`` says it).
+    """
+    # cross-partnership: regional places (a session the host opened to its region).
+    sessions = Session.objects.filter(Q(partnership=partnership) | open_to_region(partnership))
+    session = (
+        _with_regional_left(_with_counts(sessions))
         .prefetch_related(
             Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
             Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
@@ -100,6 +110,9 @@ def api_session(partnership: Partnership, session_id: int) -> Session:
         )
         .get(pk=session_id)
     )
+    if session.partnership_id == partnership.pk:
+        session.regional_left = None  # type: ignore[attr-defined]
+    return session
 
 
 def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:

@@ -143,6 +143,16 @@ def upcoming_sessions(
     return _listed(_filtered(sessions, filters))
 
 
+def open_to_region(partnership: Partnership) -> Q:
+    """Scheduled sessions of the region's other partnerships that opened places to it: the
+    one rule for which regional sessions the list, calendar, session page and API show."""
+    return Q(
+        partnership__region_id=partnership.region_id,
+        status=Session.Status.SCHEDULED,
+        regional_places__gt=0,
+    ) & ~Q(partnership=partnership)
+
+
 def regional_sessions(
     partnership: Partnership,
     filters: SessionFilters = SessionFilters(),
@@ -152,11 +162,8 @@ def regional_sessions(
     """Upcoming sessions of the region's other partnerships that open places to the region."""
     # cross-partnership: regional places (other partnerships of the same region share them).
     sessions = Session.objects.filter(
-        partnership__region_id=partnership.region_id,
-        status=Session.Status.SCHEDULED,
-        regional_places__gt=0,
-        starts_at__gt=now or timezone.now(),
-    ).exclude(partnership=partnership)
+        open_to_region(partnership), starts_at__gt=now or timezone.now()
+    )
     return _with_regional_left(_listed(_filtered(sessions, filters)))
 
 
@@ -184,20 +191,29 @@ def _with_regional_left(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 
 def sessions_in_month(
-    partnership: Partnership, year: int, month: int, filters: SessionFilters = SessionFilters()
+    partnership: Partnership,
+    year: int,
+    month: int,
+    filters: SessionFilters = SessionFilters(),
+    *,
+    now: datetime.datetime | None = None,
 ) -> list[Session]:
     """The partnership's scheduled sessions starting in a month (London time), with their
-    parts, for the calendar. Past days of the month are included, so it reads as a month.
+    parts, for the calendar, and the upcoming ones the region's other partnerships opened
+    to it (with ``regional_left``), as the list shows them. Past days of the month keep
+    the partnership's own sessions, so it reads as a month; a regional session that has
+    started is no longer a place on offer.
     """
     first = datetime.date(year, month, 1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
-    sessions = Session.objects.for_partnership(partnership).filter(
-        status=Session.Status.SCHEDULED,
-        starts_at__gte=london_midnight(first),
-        starts_at__lt=london_midnight(following),
+    own = Q(partnership=partnership, status=Session.Status.SCHEDULED)
+    regional = open_to_region(partnership) & Q(starts_at__gt=now or timezone.now())
+    # cross-partnership: regional places, in the same query as the partnership's own.
+    sessions = Session.objects.filter(own | regional).filter(
+        starts_at__gte=london_midnight(first), starts_at__lt=london_midnight(following)
     )
     parts = Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at"))
-    return list(_listed(_filtered(sessions, filters)).prefetch_related(parts))
+    return list(_with_regional_left(_listed(_filtered(sessions, filters))).prefetch_related(parts))
 
 
 def upcoming_for_course(
@@ -254,12 +270,7 @@ def session_for_viewer(partnership: Partnership, session_id: int) -> Session:
     if found is not None:
         return found
     # cross-partnership: regional places (a session the host opened to its region).
-    regional = Session.objects.filter(
-        pk=session_id,
-        partnership__region_id=partnership.region_id,
-        status=Session.Status.SCHEDULED,
-        regional_places__gt=0,
-    )
+    regional = Session.objects.filter(open_to_region(partnership), pk=session_id)
     return _with_regional_left(_with_detail(regional)).get()
 
 

@@ -138,7 +138,8 @@ def _rows(
 
 
 def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> dict[str, Any]:
-    """A month as weeks of days (Monday first), each day with its sessions."""
+    """A month as weeks of days (Monday first), each day with its sessions (the region's
+    open ones too, marked as another partnership's)."""
     today = timezone.localdate()
     first, month_error = parse_month(request.GET.get("month"), today=today)
     sessions = listings.sessions_in_month(partnership, first.year, first.month, filters)
@@ -169,6 +170,7 @@ def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> d
         "month_error": month_error,
         "weeks": weeks,
         "month_count": len(sessions),
+        "regional_count": sum(session.partnership_id != partnership.pk for session in sessions),
         "previous_month": f"{previous:%Y-%m}",
         "previous_label": f"{previous:%B %Y}",
         "next_month": f"{following:%Y-%m}",

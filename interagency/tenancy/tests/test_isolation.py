@@ -238,6 +238,30 @@ def b_session_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def sessions_not_open_to_a(world: World) -> list[dict]:
+    """B's session closed to the region, B's cancelled one that had opened places, and one
+    of another region opening places to its own region: each under A's code (and B's)."""
+    from interagency.delivery.models import Session
+    from interagency.delivery.tests.factories import SessionFactory
+    from interagency.tenancy.tests.factories import RegionFactory
+
+    cancelled = SessionFactory.create(
+        partnership=world.b,
+        course=world.b_local_course,
+        regional_places=2,
+        status=Session.Status.CANCELLED,
+    )
+    far = PartnershipFactory.create(region=RegionFactory.create(code="far", name="Far"))
+    elsewhere = SessionFactory.create(
+        partnership=far, course=world.b_local_course, regional_places=2
+    )
+    return [
+        *b_session_rows(world, "session_id"),
+        {"code": world.a.code, "session_id": cancelled.pk},
+        {"code": world.a.code, "session_id": elsewhere.pk},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -355,7 +379,7 @@ CASES: dict[str, Case | Public] = {
         },
     ),
     "api:session-detail": Case(
-        lambda w: b_session_rows(w, "session_id"),
+        sessions_not_open_to_a,
         methods=("get", "patch"),
         api=True,
         body={"capacity": 1},
@@ -583,7 +607,7 @@ CASES: dict[str, Case | Public] = {
     ),
     # Sessions, learner side: B's session and a booking on it, under B's code and A's.
     "sessions:list": Case(foreign_code),
-    "sessions:detail": Case(lambda w: b_session_rows(w, "session_id")),
+    "sessions:detail": Case(sessions_not_open_to_a),
     "sessions:book": Case(lambda w: b_session_rows(w, "session_id"), methods=("post",)),
     "sessions:book-people": Case(
         lambda w: b_session_rows(w, "session_id"), methods=("get", "post"), body={"people": ["1"]}
