@@ -16,6 +16,7 @@ field when there is one. Lists cost the same queries whatever their length.
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -286,6 +287,25 @@ def _may_manage(request: HttpRequest, access: PartnershipAccess, booking: Bookin
         raise AuthorizationError(message=NOT_YOURS)
 
 
+def _act_on_booking(
+    request: HttpRequest,
+    code: str,
+    booking_id: int,
+    action: Action,
+    may_act: Callable[[HttpRequest, PartnershipAccess, Booking], None],
+    act: Callable[[Booking, Any], object],
+) -> Booking:
+    """What every action on one booking does: the partnership (``action`` allowed, else
+    404/403), the booking if the caller may see it (else 404), ``may_act`` (403), then
+    ``act(booking, caller)``, a service whose refusal answers 400 through the
+    ``BookingError`` handler; the booking as it now reads."""
+    access = partnership_for(request, code, action)
+    booking = _booking(request, access, booking_id)
+    may_act(request, access, booking)
+    act(booking, caller(request))
+    return _booking(request, access, booking_id)
+
+
 @router.get(
     "/{code}/bookings", response=list[BookingOut], url_name="booking-list", summary="Bookings"
 )
@@ -401,13 +421,16 @@ def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
 def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: ReasonIn) -> Any:
     """Your own booking, or one of a person you manage; after the cut-off it is flagged late.
     A freed place goes to the waiting list at once."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    booking = _booking(request, access, booking_id)
-    _may_manage(request, access, booking)
-    booking_services.cancel_booking(
-        booking=booking, cancelled_by=caller(request), reason=payload.reason
+    return _act_on_booking(
+        request,
+        code,
+        booking_id,
+        Action.VIEW_SESSIONS,
+        _may_manage,
+        lambda booking, user: booking_services.cancel_booking(
+            booking=booking, cancelled_by=user, reason=payload.reason
+        ),
     )
-    return _booking(request, access, booking_id)
 
 
 @router.post(
@@ -418,11 +441,14 @@ def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: Re
 )
 def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
     """Take the offered place before the offer's deadline."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    booking = _booking(request, access, booking_id)
-    _may_manage(request, access, booking)
-    booking_services.accept_offer(booking=booking, accepted_by=caller(request))
-    return _booking(request, access, booking_id)
+    return _act_on_booking(
+        request,
+        code,
+        booking_id,
+        Action.VIEW_SESSIONS,
+        _may_manage,
+        lambda booking, user: booking_services.accept_offer(booking=booking, accepted_by=user),
+    )
 
 
 @router.post(
@@ -433,20 +459,21 @@ def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
 )
 def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
     """Give the offered place up: it goes to the next person waiting."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    booking = _booking(request, access, booking_id)
-    _may_manage(request, access, booking)
-    booking_services.decline_offer(booking=booking, declined_by=caller(request))
-    return _booking(request, access, booking_id)
+    return _act_on_booking(
+        request,
+        code,
+        booking_id,
+        Action.VIEW_SESSIONS,
+        _may_manage,
+        lambda booking, user: booking_services.decline_offer(booking=booking, declined_by=user),
+    )
 
 
-def _decidable(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
-    booking = _booking(request, access, booking_id)
+def _may_decide(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
     if not booking_reads.may_approve(caller(request), access.roles, booking):
         raise AuthorizationError(
             message="Only the person's line manager, agency lead or a coordinator decides."
         )
-    return booking
 
 
 @router.post(
@@ -457,10 +484,14 @@ def _decidable(request: HttpRequest, access: PartnershipAccess, booking_id: int)
 )
 def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
     """The booking then books like any other: confirmed, or waiting when full."""
-    access = partnership_for(request, code, Action.APPROVE_BOOKINGS)
-    booking = _decidable(request, access, booking_id)
-    booking_services.approve_booking(booking=booking, approved_by=caller(request))
-    return _booking(request, access, booking_id)
+    return _act_on_booking(
+        request,
+        code,
+        booking_id,
+        Action.APPROVE_BOOKINGS,
+        _may_decide,
+        lambda booking, user: booking_services.approve_booking(booking=booking, approved_by=user),
+    )
 
 
 @router.post(
@@ -471,12 +502,16 @@ def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
 )
 def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: ReasonIn) -> Any:
     """Refuse a booking awaiting approval, with a reason the person is told."""
-    access = partnership_for(request, code, Action.APPROVE_BOOKINGS)
-    booking = _decidable(request, access, booking_id)
-    booking_services.refuse_booking(
-        booking=booking, refused_by=caller(request), reason=payload.reason
+    return _act_on_booking(
+        request,
+        code,
+        booking_id,
+        Action.APPROVE_BOOKINGS,
+        _may_decide,
+        lambda booking, user: booking_services.refuse_booking(
+            booking=booking, refused_by=user, reason=payload.reason
+        ),
     )
-    return _booking(request, access, booking_id)
 
 
 @router.get(
