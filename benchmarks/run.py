@@ -43,6 +43,20 @@ def parse_args() -> argparse.Namespace:
         default=POSTGRES_SERVER,
         help=f"Server where {BENCH_DATABASE} is dropped and recreated (default {POSTGRES_SERVER}).",
     )
+    parser.add_argument(
+        "--postgres-database",
+        default=BENCH_DATABASE,
+        help="The database to drop, recreate and drop again, when several people measure on "
+        f"one server (default {BENCH_DATABASE}).",
+    )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        default=None,
+        metavar="TEXT",
+        help="Time only the pages whose path ends with one of these, e.g. /sessions/; prints "
+        "the figures and leaves the report alone (its section holds every page).",
+    )
     parser.add_argument("--no-write", action="store_true", help="Print, leave the report alone.")
     parser.add_argument("--report", type=Path, default=REPORT, help="Where to write the figures.")
     parser.add_argument(
@@ -51,13 +65,13 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def recreate_postgres_database(server: str) -> str:
+def recreate_postgres_database(server: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return f"{server}/{BENCH_DATABASE}"
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
 
 
 def peak_rss_mib() -> float:
@@ -130,7 +144,9 @@ def main() -> None:
         }
     )
     if args.database == "postgres":
-        os.environ["DATABASE_URL"] = recreate_postgres_database(args.postgres_server)
+        os.environ["DATABASE_URL"] = recreate_postgres_database(
+            args.postgres_server, args.postgres_database
+        )
     else:
         os.environ.pop("DATABASE_URL", None)
 
@@ -173,7 +189,7 @@ def main() -> None:
         "bookings": Booking.objects.count(),
         "certificates": Certificate.objects.count(),
     }
-    pages = time_pages(args.requests)
+    pages = time_pages(args.requests, only=args.pages)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
@@ -194,7 +210,7 @@ def main() -> None:
     )
     print()
     print(section)
-    if not args.no_write:
+    if not args.no_write and not args.pages:
         write_section(args.report, f"{args.scale}-{args.database}", section)
         print(f"Wrote {args.report}")
     connection.close()
@@ -202,11 +218,11 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(f"{args.postgres_server}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            admin.execute(f"DROP DATABASE IF EXISTS {args.postgres_database} WITH (FORCE)")
     workdir.cleanup()
 
 
-def time_pages(requests: int) -> list[dict]:
+def time_pages(requests: int, only: list[str] | None = None) -> list[dict]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -244,6 +260,8 @@ def time_pages(requests: int) -> list[dict]:
         ("Health check", signed_in, "/healthz"),
         ("Sign-in page (anonymous)", anonymous, "/account/sign-in/"),
     ]
+    if only:
+        scenarios = [s for s in scenarios if any(s[2].endswith(end) for end in only)]
     results = []
     for name, client, path in scenarios:
         response = client.get(path)  # warm-up: templates compiled, connection open

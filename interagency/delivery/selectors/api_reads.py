@@ -10,7 +10,7 @@ on a regional session, and say so.
 import datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,28 +31,16 @@ from interagency.delivery.selectors.listings import (
     open_to_region,
     people_of_user,
 )
+from interagency.delivery.selectors.sessions import bookings_counted
 from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
-
-
-def _count_of(status: str) -> Coalesce:
-    """How many of a session's bookings have ``status``: a subquery on the (session, status)
-    index, so a page of sessions never joins the whole bookings table."""
-    counted = (
-        # cross-partnership: correlated on the session, which the outer query scoped.
-        Booking.objects.filter(session_id=OuterRef("pk"), status=status)
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return sessions.select_related("course", "course__tier", "venue", "partnership").annotate(
         course_title=_shown_course_title(),
-        waiting_count=_count_of(BookingStatus.WAITING),
-        awaiting_count=_count_of(BookingStatus.AWAITING_APPROVAL),
+        waiting_count=bookings_counted(BookingStatus.WAITING),
+        awaiting_count=bookings_counted(BookingStatus.AWAITING_APPROVAL),
     )
 
 

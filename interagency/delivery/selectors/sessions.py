@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interagency.core.permissions import Role
@@ -40,6 +41,21 @@ def sessions_of(partnership: Partnership) -> QuerySet[Session]:
     return Session.objects.for_partnership(partnership)
 
 
+def bookings_counted(status: str) -> Coalesce:
+    """How many of a session's bookings have ``status``: a subquery on the (session, status)
+    index, so a page of sessions never joins the whole bookings table (PostgreSQL would
+    read every booking of the region to group them)."""
+    counted = (
+        # cross-partnership: correlated on the session, which the outer query scoped.
+        Booking.objects.filter(session_id=OuterRef("pk"), status=status)
+        .order_by()  # the default ordering would join the session again
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def session_list(
     partnership: Partnership,
     *,
@@ -55,10 +71,8 @@ def session_list(
         sessions_of(partnership)
         .select_related("course", "course__tier", "venue")
         .annotate(
-            waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
-            awaiting_count=Count(
-                "bookings", filter=Q(bookings__status=BookingStatus.AWAITING_APPROVAL)
-            ),
+            waiting_count=bookings_counted(BookingStatus.WAITING),
+            awaiting_count=bookings_counted(BookingStatus.AWAITING_APPROVAL),
         )
         .order_by("starts_at", "id")
     )
@@ -213,6 +227,8 @@ def list_warnings(
         Booking.objects.for_partnership(partnership)
         .filter(session__in=[s.pk for s in sessions], status__in=PLACE_HOLDING_STATUSES)
         .values_list("session_id", "agency__name", "agency__sector")
+        # Counted, not listed: the default ordering would join every row's session to sort.
+        .order_by()
     )
     agencies: dict[int, Counter] = {s.pk: Counter() for s in sessions}
     sectors: dict[int, Counter] = {s.pk: Counter() for s in sessions}

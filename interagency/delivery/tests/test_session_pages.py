@@ -125,6 +125,48 @@ def test_coordinator_table_filters_and_fixed_queries(
 
 
 @pytest.mark.django_db
+def test_table_counts_each_sessions_bookings_in_the_same_queries_however_many(
+    coordinator_client, partnership, course, venue, django_assert_max_num_queries
+):
+    agency = AgencyFactory.create(partnership=partnership, sector=Sector.HEALTH)
+    people = PersonFactory.create_batch(5, partnership=partnership, agency=agency)
+
+    def session_with_bookings(days: int) -> None:
+        session = SessionFactory.create(
+            partnership=partnership, course=course, venue=venue, parts__start=soon(days)
+        )
+        statuses = [
+            BookingStatus.CONFIRMED,
+            BookingStatus.WAITING,
+            BookingStatus.WAITING,
+            BookingStatus.AWAITING_APPROVAL,
+            BookingStatus.CANCELLED,
+        ]
+        for person, status in zip(people, statuses, strict=True):
+            BookingFactory.create(
+                session=session, person=person, status=status, waiting_since=timezone.now()
+            )
+
+    for days in range(10, 13):
+        session_with_bookings(days)
+    with django_assert_max_num_queries(12):
+        response = coordinator_client.get(url("index", partnership))
+    assert "3 sessions from today" in response.text
+    # Waiting: the two waiting bookings, not the confirmed, awaiting or cancelled ones.
+    assert len(re.findall(r'numeric">2</td>', response.text)) == 3
+    assert response.text.count("1 awaiting approval") == 3
+    for days in range(13, 43):
+        session_with_bookings(days)
+    for page in ("1", "2"):
+        with django_assert_max_num_queries(12):
+            response = coordinator_client.get(url("index", partnership), {"page": page})
+        assert "33 sessions from today" in response.text
+        rows = 25 if page == "1" else 8
+        assert len(re.findall(r'numeric">2</td>', response.text)) == rows
+        assert response.text.count("1 awaiting approval") == rows
+
+
+@pytest.mark.django_db
 def test_table_shows_waiting_count_and_warnings(coordinator_client, partnership, course, venue):
     session = SessionFactory.create(
         partnership=partnership, course=course, venue=venue, parts__start=soon(3)
