@@ -25,7 +25,7 @@ from interagency.delivery import calendar
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.notifications.models import MessageKind
 from interagency.notifications.selectors import calendars_sent_for
-from interagency.notifications.services import queue_message
+from interagency.notifications.services import Notice, queue_messages
 
 logger = logging.getLogger(__name__)
 
@@ -105,24 +105,25 @@ def place_offered(booking: Booking) -> None:
 
 
 def session_changed(session: Session) -> None:
-    """Send every confirmed attendee the new details and an updated invitation (same UIDs)."""
-    for booking in _bookings(session, [BookingStatus.CONFIRMED]):
-        sent = calendars_sent_for(booking)
-        _queue(
-            booking,
-            MessageKind.SESSION_CHANGED,
-            key=f"booking:{booking.pk}:changed:{session.sequence}",
-            calendar_method="REQUEST",
-        )
+    """Send every confirmed attendee the new details and an updated invitation (same UIDs).
+
+    The same few queries however many attendees (this runs inside the edit's
+    transaction): calendars already sent read once, the emails stored together.
+    """
+    bookings = _bookings(session, [BookingStatus.CONFIRMED])
+    sent = calendars_sent_for(session.partnership, bookings)
+    changed: list[Notice] = []
+    for booking in bookings:
+        key = f"booking:{booking.pk}:changed:{session.sequence}"
+        changed.append(_notice(booking, key=key, calendar_method="REQUEST"))
         # A part the change removed is still in the person's calendar: cancel it.
-        stale = calendar.stale_uids(booking, sent)
+        stale = calendar.stale_uids(booking, sent[booking.pk])
         if stale:
-            _queue(
-                booking,
-                MessageKind.SESSION_CHANGED,
-                key=f"booking:{booking.pk}:changed:{session.sequence}:removed-parts",
-                document=calendar.cancellation_of_parts(booking, stale, sent),
-            )
+            document = calendar.cancellation_of_parts(booking, stale, sent[booking.pk])
+            changed.append(_notice(booking, key=f"{key}:removed-parts", document=document))
+    queue_messages(
+        partnership=session.partnership, kind=MessageKind.SESSION_CHANGED, notices=changed
+    )
 
 
 def session_cancelled(session: Session, alternatives: Sequence[Session]) -> None:
@@ -138,14 +139,18 @@ def session_cancelled(session: Session, alternatives: Sequence[Session]) -> None
         if alternative.starts_at is not None
     ]
     offer = "You could book one of these instead:\n" + "\n".join(lines) if lines else ""
-    for booking in _bookings(session, [BookingStatus.SESSION_CANCELLED]):
-        _queue(
+    released = [
+        _notice(
             booking,
-            MessageKind.SESSION_CANCELLED,
             key=f"booking:{booking.pk}:session-cancelled",
             calendar_method="CANCEL" if booking.confirmed_at else None,
             extra={"reason": session.cancellation_reason, "alternatives": offer},
         )
+        for booking in _bookings(session, [BookingStatus.SESSION_CANCELLED])
+    ]
+    queue_messages(
+        partnership=session.partnership, kind=MessageKind.SESSION_CANCELLED, notices=released
+    )
 
 
 def reminder_due(booking: Booking) -> None:
@@ -252,9 +257,14 @@ def _time(moment: datetime.datetime) -> str:
 # --- queueing -----------------------------------------------------------------
 
 
-def _queue(
+def _queue(booking: Booking, kind: MessageKind, *, key: str, **options: Any) -> None:
+    """Queue one booking's email; ``options`` as :func:`_notice` takes them."""
+    notice = _notice(booking, key=key, **options)
+    queue_messages(partnership=booking.partnership, kind=kind, notices=[notice])
+
+
+def _notice(
     booking: Booking,
-    kind: MessageKind,
     *,
     key: str,
     calendar_method: str | None = None,
@@ -263,7 +273,8 @@ def _queue(
     missing: str = "",
     link: str | None = None,
     document: str = "",
-) -> None:
+) -> Notice:
+    """One booking's email, rendered in Python from what ``booking`` already holds."""
     context: dict[str, Any] = context_for(booking)
     context.update(extra or {})
     if link is not None:
@@ -274,12 +285,10 @@ def _queue(
             document = calendar.invitation(booking, calendar_method)
         except ValueError:  # a session without dates: the email still goes, without a calendar
             logger.warning("No calendar for booking %s: its session has no parts", booking.pk)
-    queue_message(
-        partnership=booking.partnership,
-        kind=kind,
+    return Notice(
         to_email=person.work_email if to_email is None else to_email,
-        context=context,
         key=key,
+        context=context,
         booking=booking,
         session=booking.session,
         calendar=document,

@@ -1,6 +1,7 @@
 """Message wording: the partnership's own template for a kind, or the default in code."""
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -133,10 +134,11 @@ def render_source(subject_source: str, body_source: str, values: dict[str, Any])
     return " ".join(subject.split())[:200], body
 
 
-def render_message(
-    *, partnership: Partnership, kind: str, context: dict[str, Any]
-) -> tuple[str, str]:
-    """The subject and body of one message, from the partnership's template or the default.
+def render_messages(
+    *, partnership: Partnership, kind: str, contexts: Sequence[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """The subject and body of one message per context, from the partnership's template
+    (read once) or the default.
 
     A partnership's template was checked when saved; should it still fail to
     render, the default wording is used, so a booking never fails for its email.
@@ -147,7 +149,15 @@ def render_message(
         .values_list("subject", "body")
         .first()
     )
-    values = {"partnership": partnership.name, **context}
+    return [
+        _render_own_or_default(own, kind, {"partnership": partnership.name, **context})
+        for context in contexts
+    ]
+
+
+def _render_own_or_default(
+    own: tuple[str, str] | None, kind: str, values: dict[str, Any]
+) -> tuple[str, str]:
     if own is not None:
         try:
             return render_source(own[0], own[1], values)

@@ -1,6 +1,8 @@
 """Reads of the notifications app, scoped to one partnership."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -71,12 +73,19 @@ def message_template(partnership: Partnership, kind: str) -> TemplateRow:
     return TemplateRow(kind, MessageKind(kind).label, subject, body, template is not None)
 
 
-def calendars_sent_for(booking) -> list[str]:
-    """Every calendar document queued for ``booking``, oldest first (what its calendar holds)."""
-    return list(
-        OutboxMessage.objects.for_partnership(booking.partnership)
-        .filter(booking=booking)
+def calendars_sent_for(partnership: Partnership, bookings: Sequence[Any]) -> dict[int, list[str]]:
+    """Every calendar document queued for each of the partnership's ``bookings``, oldest
+    first (what each person's calendar holds), in one query whatever the bookings."""
+    sent: dict[int, list[str]] = {booking.pk: [] for booking in bookings}
+    if not sent:
+        return sent
+    rows = (
+        OutboxMessage.objects.for_partnership(partnership)
+        .filter(booking_id__in=sent.keys())
         .exclude(calendar="")
         .order_by("created_at", "pk")
-        .values_list("calendar", flat=True)
+        .values_list("booking_id", "calendar")
     )
+    for booking_id, document in rows:
+        sent[booking_id].append(document)
+    return sent

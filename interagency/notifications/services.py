@@ -1,22 +1,42 @@
 """Writes of the notifications app: queueing emails, retrying failed ones, editing wording.
 
-Call :func:`queue_message` inside the transaction that makes the change the
-message reports; the message is sent by a background task after commit.
+Call :func:`queue_message` (or :func:`queue_messages` for many people at once)
+inside the transaction that makes the change the message reports; the message
+is sent by a background task after commit.
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
-from interagency.notifications.rendering import check_template_source, render_message
+from interagency.notifications.rendering import (
+    check_template_source,
+    render_messages,
+)
 from interagency.tenancy.models import Partnership
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for :func:`queue_messages`: the arguments of :func:`queue_message`
+    that differ from one recipient to the next."""
+
+    to_email: str
+    key: str
+    context: dict[str, Any] = field(default_factory=dict)
+    booking: Any = None
+    session: Any = None
+    calendar: str = ""
+    missing_address: str = ""
 
 
 def queue_message(
@@ -39,31 +59,89 @@ def queue_message(
     attach. Without an address the message is stored as FAILED with
     ``missing_address`` as its error, so the coordinator sees who was not told.
     """
-    subject, body = render_message(partnership=partnership, kind=kind, context=context)
+    notice = Notice(
+        to_email=to_email,
+        key=key,
+        context=context,
+        booking=booking,
+        session=session,
+        calendar=calendar,
+        missing_address=missing_address,
+    )
+    queued = queue_messages(partnership=partnership, kind=kind, notices=[notice])
+    return queued[0] if queued else None
+
+
+def queue_messages(
+    *, partnership: Partnership, kind: MessageKind, notices: Sequence[Notice]
+) -> list[OutboxMessage]:
+    """Store many messages of one kind in the same few queries however many; returns the new.
+
+    The rules of :func:`queue_message` for each notice (a key already queued
+    is skipped, no address is FAILED), with the wording read once and the rows
+    inserted together: a session's change reaches thirty attendees inside its
+    transaction without thirty rounds of queries. Each message gets its own
+    sending task after commit.
+    """
+    keys = {notice.key for notice in notices}
+    if not keys:
+        return []
+    queued = set(
+        OutboxMessage.objects.for_partnership(partnership)
+        .filter(key__in=keys)
+        .values_list("key", flat=True)
+    )
+    fresh: list[Notice] = []
+    for notice in notices:
+        if notice.key not in queued:
+            queued.add(notice.key)  # the same key twice in one call is one message too
+            fresh.append(notice)
+    if not fresh:
+        return []
+    rendered = render_messages(
+        partnership=partnership, kind=kind, contexts=[notice.context for notice in fresh]
+    )
+    rows = [
+        _outbox_fields(partnership, kind, notice, subject, body)
+        for notice, (subject, body) in zip(fresh, rendered, strict=True)
+    ]
+    try:
+        with transaction.atomic():  # a savepoint: a clash leaves the transaction usable
+            created = OutboxMessage.objects.bulk_create([OutboxMessage(**row) for row in rows])
+    except IntegrityError:
+        # A concurrent request queued one of these keys since: one by one, each
+        # in its own savepoint, so the other's message is found, not raised.
+        created = []
+        for row in rows:
+            message, was_created = OutboxMessage.objects.for_partnership(partnership).get_or_create(
+                key=row.pop("key"), defaults=row
+            )
+            if was_created:
+                created.append(message)
+    _enqueue_after_commit([message.pk for message in created if message.to_email])
+    return created
+
+
+def _outbox_fields(
+    partnership: Partnership, kind: MessageKind, notice: Notice, subject: str, body: str
+) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "partnership": partnership,
         "kind": kind,
-        "to_email": to_email,
+        "key": notice.key,
+        "to_email": notice.to_email,
         "subject": subject,
         "body": body,
-        "calendar": calendar,
-        "booking": booking,
-        "session": session,
+        "calendar": notice.calendar,
+        "booking": notice.booking,
+        "session": notice.session,
     }
-    if not to_email:
+    if not notice.to_email:
         fields["status"] = OutboxMessage.Status.FAILED
         fields["last_error"] = (
-            f"Not sent: {missing_address or 'no email address for the recipient'}."
+            f"Not sent: {notice.missing_address or 'no email address for the recipient'}."
         )
-    # A savepoint: a concurrent insert of the same key is found, not raised.
-    message, created = OutboxMessage.objects.for_partnership(partnership).get_or_create(
-        key=key, defaults=fields
-    )
-    if not created:
-        return None
-    if to_email:
-        transaction.on_commit(lambda: enqueue_send(message.pk))
-    return message
+    return fields
 
 
 @transaction.atomic
@@ -127,11 +205,7 @@ def retry_failed_messages(*, partnership: Partnership, retried_by: Any) -> int:
         partnership=partnership,
     )
 
-    def enqueue_all() -> None:
-        for message_id in ids:
-            enqueue_send(message_id)
-
-    transaction.on_commit(enqueue_all)
+    _enqueue_after_commit(ids)
     return len(ids)
 
 
@@ -183,6 +257,18 @@ def reset_message_template(*, partnership: Partnership, kind: str, changed_by: A
     )
     template.delete()
     return True
+
+
+def _enqueue_after_commit(message_ids: list[int]) -> None:
+    """One sending task per message, asked for once the transaction has committed."""
+    if not message_ids:
+        return
+
+    def enqueue_all() -> None:
+        for message_id in message_ids:
+            enqueue_send(message_id)
+
+    transaction.on_commit(enqueue_all)
 
 
 def enqueue_send(message_id: int) -> None:

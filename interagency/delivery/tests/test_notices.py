@@ -258,3 +258,22 @@ def test_a_cancellation_gives_the_reason():
     notices.booking_cancelled(booking)
     body = only_message(booking=booking).body
     assert "is cancelled.\nRota change\n\n" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("released", [3, 30])
+def test_session_cancellation_tells_everyone_in_the_same_queries_however_many(
+    released, django_assert_max_num_queries
+):
+    session = SessionFactory.create(cancellation_reason="The trainer is ill.")
+    bookings = BookingFactory.create_batch(
+        released, session=session, status=BookingStatus.SESSION_CANCELLED
+    )
+    with django_assert_max_num_queries(7):
+        notices.session_cancelled(session, [])
+    messages = OutboxMessage.objects.filter(kind=MessageKind.SESSION_CANCELLED)
+    assert {m.booking_id for m in messages} == {b.pk for b in bookings}
+    assert messages.count() == released
+    assert {method_of(m) for m in messages} == {"CANCEL"}
+    notices.session_cancelled(session, [])  # a retried request stores nothing more
+    assert messages.count() == released

@@ -10,9 +10,11 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
+from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus
 from interagency.delivery.services import bookings, sessions
-from interagency.delivery.tests.booking_setup import make_person, make_session
+from interagency.delivery.tests.booking_setup import make_agency, make_person, make_session
+from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,58 @@ def test_booking_change_and_cancellation_reach_the_attendee_as_one_calendar_entr
         "CANCEL",
     ]
     assert events[1].decoded("dtstart") == moved[0][0]
+
+
+# Editing a session with any number of attendees: the queries of the edit itself.
+SESSION_EDIT_QUERIES = 27
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+@pytest.mark.parametrize("attendees", [3, 30])
+def test_moving_a_session_tells_every_attendee_once_in_the_same_queries_however_many(
+    partnership,
+    coordinator,
+    settings,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+    attendees,
+):
+    settings.MAILERS = smtp_server.mailers
+    session = make_session(partnership, capacity=40)
+    agency = make_agency(partnership)
+    booked = [
+        BookingFactory.create(
+            session=session,
+            person=make_person(partnership, agency=agency, work_email=f"p{n}@agency.example"),
+        )
+        for n in range(attendees)
+    ]
+    for booking in booked:  # their calendars hold the first invitation (not sent here)
+        notices.booking_confirmed(booking)
+    first = session.parts.get()
+    moved = [
+        (first.starts_at + datetime.timedelta(days=7), first.ends_at + datetime.timedelta(days=7))
+    ]
+    # The emails are sent after commit, outside the counted edit.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        django_assert_max_num_queries(SESSION_EDIT_QUERIES),
+    ):
+        sessions.update_session(session=session, changed_by=coordinator, parts=moved)
+
+    received = {m["To"]: m for m in smtp_server.messages}
+    assert len(smtp_server.messages) == attendees
+    assert sorted(received) == sorted(b.person.work_email for b in booked)
+    for booking in booked:
+        invitation = invitation_of(received[booking.person.work_email])
+        assert str(invitation["method"]) == "REQUEST"
+        (event,) = invitation.walk("VEVENT")
+        assert str(event["uid"]) == f"booking-{booking.pk}@interagency"
+        assert int(str(event["sequence"])) == 1
+        assert event.decoded("dtstart") == moved[0][0]
+    changed = OutboxMessage.objects.filter(kind=MessageKind.SESSION_CHANGED)
+    assert changed.filter(status=OutboxMessage.Status.SENT).count() == attendees
 
 
 @pytest.mark.usefixtures("immediate_tasks")
