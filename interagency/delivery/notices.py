@@ -104,6 +104,23 @@ def place_offered(booking: Booking) -> None:
     )
 
 
+def offer_expired(booking: Booking) -> None:
+    """Tell the person their offer ended unanswered (they left the waiting list), with the
+    session's page to book again; one email per booking, however often expiry runs."""
+    deadline = booking.offer_expires_at
+    code = booking.person.partnership.code  # their own partnership's page, regional or not
+    _queue(
+        booking,
+        MessageKind.OFFER_EXPIRED,
+        key=f"booking:{booking.pk}:offer-expired",
+        extra={"deadline": format_moment(deadline) if deadline else ""},
+        link=_absolute(
+            [("sessions:detail", {"code": code, "session_id": booking.session_id})],
+            fallback=f"/p/{code}/sessions/",
+        ),
+    )
+
+
 def session_changed(session: Session) -> None:
     """Send every confirmed attendee the new details and an updated invitation (same UIDs).
 

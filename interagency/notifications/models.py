@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     APPROVAL_REQUESTED = "approval_requested", "Approval requested"
     BOOKING_REFUSED = "booking_refused", "Booking not approved"
     PLACE_OFFERED = "place_offered", "Waiting-list place offered"
+    OFFER_EXPIRED = "offer_expired", "Waiting-list offer ended"
     REMINDER = "reminder", "Reminder before the session"
     SESSION_CHANGED = "session_changed", "Session changed"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"

@@ -44,6 +44,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Dear {{ name }},\n\nA place on {{ course }} on {{ date }} is free for you. "
         "Accept or decline it by {{ deadline }} at {{ link }}\n\n{{ partnership }}",
     ),
+    MessageKind.OFFER_EXPIRED: (
+        "Offer ended: {{ course }} on {{ date }}",
+        "Dear {{ name }},\n\nThe place we offered you on {{ course }} on {{ date }} was not "
+        "accepted by {{ deadline }}, so the offer has ended. You are no longer on the "
+        "waiting list for this session.\n\n"
+        "To book again (or join the waiting list again if it is full), visit {{ link }}\n\n"
+        "{{ partnership }}",
+    ),
     MessageKind.REMINDER: (
         "Reminder: {{ course }} on {{ date }}",
         "Dear {{ name }},\n\nA reminder that you are booked on {{ course }}.\n\n"
@@ -69,7 +77,8 @@ PLACEHOLDERS: dict[str, str] = {
     "when": "every part of the session with its times, one per line",
     "where": "the venue and its address, or Online",
     "joining": "the joining link and instructions (confirmed places only)",
-    "link": "the address of the page where the person sees their bookings",
+    "link": "the address of the page to act on: the person's bookings (an approval request: "
+    "the approvals page; an ended offer: the session, to book again)",
     "position": "the person's place in the waiting list",
     "deadline": "when an offered place must be accepted by",
     "reason": "the reason given for a refusal or cancellation",

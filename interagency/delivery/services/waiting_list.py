@@ -1,7 +1,8 @@
 """The waiting list: freed places go to the first eligible waiting person at once.
 
 Auto-confirmed or offered with a deadline, per the partnership's
-DeliverySettings; a declined or expired offer moves to the next person. Each
+DeliverySettings; a declined or expired offer moves to the next person (an
+expired one tells its person, who leaves the waiting list). Each
 function runs in one transaction under the session lock, like the bookings.
 """
 
@@ -176,13 +177,15 @@ def _expire_session_offers(session_id: int, now: datetime.datetime) -> int:
             Booking.objects.for_partnership(session.partnership)
             .select_for_update()
             .filter(session=session, status=BookingStatus.OFFERED, offer_expires_at__lte=now)
-            .select_related("person", "session__course")
+            .select_related("partnership", "person__partnership", "session__course")
         )
         for booking in offers:
             booking.status = BookingStatus.EXPIRED
             booking.decided_at = now
             booking.save(update_fields=["status", "decided_at", "updated_at"])
             _audit(None, booking, {"status": [BookingStatus.OFFERED, BookingStatus.EXPIRED]})
+            # In this transaction, so the email goes exactly when the offer has ended.
+            notices.offer_expired(booking)
             _free_place(session)
         _fill(session, now)
         return len(offers)

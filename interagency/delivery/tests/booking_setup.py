@@ -21,6 +21,7 @@ NOTICES = (
     "approval_requested",
     "booking_refused",
     "place_offered",
+    "offer_expired",
 )
 
 
