@@ -180,7 +180,8 @@ def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
 )
 @paginate(PageNumberPagination)
 def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]) -> Any:
-    """The partnership's sessions, soonest first, with places left and the waiting count."""
+    """The partnership's sessions, soonest first, with places left and the waiting count;
+    with ``regional=true`` also those other partnerships of the region opened places on."""
     access = partnership_for(request, code, Action.VIEW_SESSIONS)
     return api_reads.api_sessions(
         access.partnership,
@@ -190,6 +191,7 @@ def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]
         starts_to=filters.starts_to,
         session_format=filters.format or "",
         status=filters.status or "",
+        include_regional=filters.regional,
     )
 
 

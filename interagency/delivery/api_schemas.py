@@ -93,6 +93,11 @@ class SessionOut(Schema):
     no_show_charge: Decimal
     notes: str
     cancellation_reason: str
+    regional_left: int | None = Field(
+        None,
+        description="On another partnership's session: the places your partnership's people "
+        "may still take; null on your own.",
+    )
 
     @staticmethod
     def resolve_course(obj) -> dict:
@@ -111,11 +116,6 @@ class SessionDetailOut(SessionOut):
         description="For coordinators and people with a confirmed place only; else null."
     )
     joining_instructions: str | None
-    regional_left: int | None = Field(
-        None,
-        description="On another partnership's session: the places your partnership's people "
-        "may still take; null on your own.",
-    )
 
     @staticmethod
     def resolve_parts(obj) -> list:
@@ -150,6 +150,11 @@ class SessionFilters(Schema):
     format: SessionFormat | None = None
     status: Session.Status | None = Field(
         None, description="Without from or status, only sessions that have not ended."
+    )
+    regional: bool = Field(
+        False,
+        description="Also the sessions not yet started that other partnerships of your region "
+        "opened places on (see host and regional_left).",
     )
 
 

@@ -53,13 +53,26 @@ def api_sessions(
     starts_to: datetime.date | None = None,
     session_format: str = "",
     status: str = "",
+    include_regional: bool = False,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Session]:
     """The partnership's sessions, soonest first. Without ``starts_from`` or ``status`` only
-    those not yet ended; dates are London days."""
-    sessions = _with_counts(Session.objects.for_partnership(partnership)).order_by(
-        "starts_at", "id"
-    )
+    those not yet ended; dates are London days.
+
+    With ``include_regional``, also the sessions not yet started that other partnerships of
+    the region opened places on (the learner's list rule), with ``regional_left``.
+    """
+    now = now or timezone.now()
+    sessions: QuerySet[Session]
+    if include_regional:
+        # cross-partnership: regional places (sessions their hosts opened to the region).
+        sessions = Session.objects.filter(
+            Q(partnership=partnership) | (open_to_region(partnership) & Q(starts_at__gte=now))
+        )
+        sessions = _with_regional_left(sessions, caller=partnership)
+    else:
+        sessions = Session.objects.for_partnership(partnership)
+    sessions = _with_counts(sessions).order_by("starts_at", "id")
     if course_id is not None:
         sessions = sessions.filter(course_id=course_id)
     if tier_id is not None:
@@ -67,7 +80,7 @@ def api_sessions(
     if starts_from is not None:
         sessions = sessions.filter(starts_at__gte=london_midnight(starts_from))
     elif not status:
-        sessions = sessions.filter(ends_at__gte=now or timezone.now())
+        sessions = sessions.filter(ends_at__gte=now)
     if starts_to is not None:
         sessions = sessions.filter(
             starts_at__lt=london_midnight(starts_to + datetime.timedelta(days=1))
@@ -89,8 +102,8 @@ def api_session(partnership: Partnership, session_id: int) -> Session:
     """
     # cross-partnership: regional places (a session the host opened to its region).
     sessions = Session.objects.filter(Q(partnership=partnership) | open_to_region(partnership))
-    session = (
-        _with_regional_left(_with_counts(sessions))
+    return (
+        _with_regional_left(_with_counts(sessions), caller=partnership)
         .prefetch_related(
             Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
             Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
@@ -98,9 +111,6 @@ def api_session(partnership: Partnership, session_id: int) -> Session:
         )
         .get(pk=session_id)
     )
-    if session.partnership_id == partnership.pk:
-        session.regional_left = None  # type: ignore[attr-defined]
-    return session
 
 
 def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:

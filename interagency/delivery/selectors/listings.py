@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -23,6 +24,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
@@ -167,8 +169,11 @@ def regional_sessions(
     return _with_regional_left(_listed(_filtered(sessions, filters)))
 
 
-def _with_regional_left(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """``regional_left``: the places a person of another partnership may still take."""
+def _with_regional_left(
+    sessions: QuerySet[Session], *, caller: Partnership | None = None
+) -> QuerySet[Session]:
+    """``regional_left``: the places a person of another partnership may still take; None
+    on ``caller``'s own sessions when given (where ``places_left`` says it)."""
     taken = (
         # cross-partnership: the regional bookings on each (host's) session, counted in SQL.
         Booking.objects.filter(
@@ -178,16 +183,21 @@ def _with_regional_left(sessions: QuerySet[Session]) -> QuerySet[Session]:
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    return sessions.annotate(
-        regional_left=Greatest(
-            Value(0),
-            Least(
-                F("regional_places") - Coalesce(Subquery(taken, output_field=IntegerField()), 0),
-                F("capacity") - F("places_taken"),
-            ),
+    regional_left: Any = Greatest(
+        Value(0),
+        Least(
+            F("regional_places") - Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+            F("capacity") - F("places_taken"),
+        ),
+        output_field=IntegerField(),
+    )
+    if caller is not None:
+        regional_left = Case(
+            When(partnership=caller, then=Value(None)),
+            default=regional_left,
             output_field=IntegerField(),
         )
-    )
+    return sessions.annotate(regional_left=regional_left)
 
 
 def sessions_in_month(

@@ -217,3 +217,38 @@ def test_the_api_detail_takes_the_same_queries_for_own_and_regional_sessions(
         assert client.get(api_detail(partnership, own)).status_code == 200
     with django_assert_max_num_queries(len(counted.captured_queries)):
         assert client.get(api_detail(partnership, regional)).status_code == 200
+
+
+# The API's session list ------------------------------------------------------------------------
+
+
+def test_the_api_list_adds_the_regions_open_sessions_when_asked(
+    partnership, course, neighbour, faraway, learner, django_assert_max_num_queries
+):
+    start = timezone.localdate() + datetime.timedelta(days=14)
+    own = session_of(partnership, course, start)
+    opened = session_of(neighbour, course, start + datetime.timedelta(days=1), regional_places=3)
+    session_of(neighbour, course, start)  # closed to the region
+    session_of(neighbour, course, start, regional_places=3, status=Session.Status.CANCELLED)
+    session_of(faraway, course, start, regional_places=3)
+    started = session_of(neighbour, course, start, regional_places=3)
+    Session.objects.filter(pk=started.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    address = reverse("api:session-list", kwargs={"code": partnership.code})
+    client = api_client(learner)
+
+    with django_assert_max_num_queries(8) as counted:
+        body = client.get(address, {"regional": "true"}).json()
+
+    assert [(s["id"], s["host"]["code"], s["regional_left"]) for s in body["results"]] == [
+        (own.pk, partnership.code, None),
+        (opened.pk, neighbour.code, 3),
+    ]
+    # The same queries with more of them.
+    more = [session_of(neighbour, course, start, regional_places=2, parts=2) for _ in range(5)]
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        body = client.get(address, {"regional": "true"}).json()
+    assert body["count"] == 2 + len(more)
+    # Without the filter, only the partnership's own.
+    assert [s["id"] for s in client.get(address).json()["results"]] == [own.pk]
