@@ -1,5 +1,6 @@
 """Write audit entries. Every service that changes personal data calls one of these."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -30,6 +31,19 @@ def diff(before: dict[str, Any], after: dict[str, Any], *, redact: frozenset[str
     return changes
 
 
+def _event(*, actor, action: AuditEvent.Action, subject: models.Model, changes, partnership):
+    return AuditEvent(
+        partnership=partnership,
+        actor_user_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        actor_label=getattr(actor, "email", "") or "system",
+        action=action,
+        subject_type=subject._meta.label,
+        subject_id=str(subject.pk),
+        subject_label=str(subject)[:254],
+        changes=changes or {},
+    )
+
+
 def record_event(
     *,
     actor,
@@ -39,13 +53,31 @@ def record_event(
     partnership=None,
 ) -> AuditEvent:
     """Append one entry: ``actor`` did ``action`` to ``subject``."""
-    return AuditEvent.objects.create(
-        partnership=partnership,
-        actor_user_id=actor.pk if actor is not None and actor.is_authenticated else None,
-        actor_label=getattr(actor, "email", "") or "system",
-        action=action,
-        subject_type=subject._meta.label,
-        subject_id=str(subject.pk),
-        subject_label=str(subject)[:254],
-        changes=changes or {},
+    event = _event(
+        actor=actor, action=action, subject=subject, changes=changes, partnership=partnership
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_events(
+    *,
+    actor,
+    action: AuditEvent.Action,
+    changes: Iterable[tuple[models.Model, dict[str, Any] | None]],
+    partnership=None,
+) -> list[AuditEvent]:
+    """Append one entry per ``(subject, changes)`` in one insert: one act on many subjects.
+
+    The rows are those :func:`record_event` writes one at a time.
+    """
+    return AuditEvent.objects.bulk_create(
+        _event(
+            actor=actor,
+            action=action,
+            subject=subject,
+            changes=subject_changes,
+            partnership=partnership,
+        )
+        for subject, subject_changes in changes
     )

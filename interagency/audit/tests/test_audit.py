@@ -3,7 +3,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from interagency.audit.models import AuditEvent
-from interagency.audit.services import diff, record_event
+from interagency.audit.services import diff, record_event, record_events
 from interagency.core.permissions import Role
 
 
@@ -41,6 +41,43 @@ def test_the_database_refuses_an_update_that_bypasses_the_orm(event):
         )
     event.refresh_from_db()
     assert event.subject_label != "x"
+
+
+def test_many_entries_are_appended_in_one_insert_as_one_at_a_time_would(
+    coordinator, partnership, member_with, django_assert_num_queries
+):
+    subjects = [member_with(Role.TRAINER), member_with(Role.LEARNER)]
+    with django_assert_num_queries(1):
+        events = record_events(
+            actor=coordinator,
+            action=AuditEvent.Action.CHANGED,
+            changes=[(subject, {"full_name": ["Old", str(subject.pk)]}) for subject in subjects],
+            partnership=partnership,
+        )
+    one = record_event(
+        actor=coordinator,
+        action=AuditEvent.Action.CHANGED,
+        subject=subjects[0],
+        changes={"full_name": ["Old", str(subjects[0].pk)]},
+        partnership=partnership,
+    )
+    fields = [
+        "partnership_id",
+        "actor_user_id",
+        "actor_label",
+        "action",
+        "subject_type",
+        "subject_id",
+        "subject_label",
+        "changes",
+    ]
+    rows = AuditEvent.objects.filter(pk__in=[e.pk for e in [*events, one]]).order_by("id")
+    first, second, alone = rows.values_list(*fields)
+    assert first == alone
+    assert second[5:7] == (str(subjects[1].pk), str(subjects[1]))
+    events[0].subject_label = "tampered"
+    with pytest.raises(TypeError, match="append-only"):
+        events[0].save()
 
 
 def test_the_trail_keeps_who_acted_after_their_account_is_deleted(event, coordinator):

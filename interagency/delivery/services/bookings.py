@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from interagency.audit.models import AuditEvent
+from interagency.audit.services import record_events
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.bookings import delivery_settings_for
@@ -373,18 +375,33 @@ def release_session_bookings(
     def work() -> int:
         now = timezone.now()
         current = _locked_session(session)
+        owned = Booking.objects.for_partnership(current.partnership)
+        # Locked too (PostgreSQL): a refusal locks only its booking, not the
+        # session, and must not end a booking this release has already read.
         live = list(
-            Booking.objects.for_partnership(current.partnership)
-            .filter(session=current, status__in=LIVE_STATUSES)
+            owned.filter(session=current, status__in=LIVE_STATUSES)
             .select_related("person", "session__course")
+            .select_for_update(of=("self",))
         )
+        # One UPDATE and one audit insert however many people were booked; each
+        # booking ends as save() would have left it, audited with its old status.
+        owned.filter(pk__in=[booking.pk for booking in live]).update(
+            status=status, cancelled_at=now, cancelled_by=released_by, updated_at=now
+        )
+        changes = []
         for booking in live:
-            was = booking.status
+            changes.append((booking, {"status": [booking.status, status]}))
             booking.status = status
             booking.cancelled_at = now
             booking.cancelled_by = released_by
-            booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
-            _audit(released_by, booking, {"status": [was, status]})
+            booking.updated_at = now
+        # The bookings are the session's partnership's (read through it above).
+        record_events(
+            actor=released_by,
+            action=AuditEvent.Action.CHANGED,
+            changes=changes,
+            partnership=current.partnership,
+        )
         Session.objects.for_partnership(current.partnership).filter(pk=current.pk).update(
             places_taken=0
         )

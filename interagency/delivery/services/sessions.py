@@ -521,7 +521,8 @@ def cancel_session(
         bookings.release_session_bookings(
             session=current, status=BookingStatus.SESSION_CANCELLED, released_by=cancelled_by
         )
-        current.refresh_from_db()
+        # Only the places moved; a full refresh would drop the cached partnership.
+        current.refresh_from_db(fields=["places_taken"])
         current.status = Session.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.cancellation_reason = reason
