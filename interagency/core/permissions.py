@@ -36,6 +36,7 @@ class Action(StrEnum):
     BOOK_FOR_OTHERS = "book_for_others"
     APPROVE_BOOKINGS = "approve_bookings"
     TAKE_REGISTER = "take_register"
+    MANAGE_CHARGES = "manage_charges"
     VIEW_RECORDS = "view_records"
     VIEW_EVALUATION = "view_evaluation"
     VIEW_REPORTS = "view_reports"
@@ -64,6 +65,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.APPROVE_BOOKINGS: _STAFF_MANAGERS,
     # Trainers take the register of the sessions they deliver only (checked in the view).
     Action.TAKE_REGISTER: frozenset({Role.COORDINATOR, Role.TRAINER}),
+    # The partnership invoices no-show charges to agencies, so agency leads do not waive them.
+    Action.MANAGE_CHARGES: frozenset({Role.COORDINATOR}),
     Action.VIEW_RECORDS: _EVERYONE,
     Action.VIEW_EVALUATION: frozenset({Role.COORDINATOR, Role.TRAINER, Role.BOARD_MEMBER}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),

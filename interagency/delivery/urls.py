@@ -70,3 +70,16 @@ urlpatterns += [
     ),
     path("verify/", certificate_views.verify, name="verify"),
 ]
+
+# Coordinators: no-show charges for the agencies' invoices (views/charges.py).
+from interagency.delivery.views import charges as charge_views  # noqa: E402
+
+urlpatterns += [
+    path("p/<slug:code>/sessions/charges/", charge_views.charges, name="charges"),
+    path("p/<slug:code>/sessions/charges/export.csv", charge_views.charges_csv, name="charges-csv"),
+    path(
+        "p/<slug:code>/sessions/charges/<int:charge_id>/waive/",
+        charge_views.charge_waive,
+        name="charge-waive",
+    ),
+]

@@ -35,6 +35,7 @@ manage_sessions     Y . . . . .
 book_for_others     Y . Y Y . .
 approve_bookings    Y . Y Y . .
 take_register       Y . . . Y .
+manage_charges      Y . . . . .
 view_records        Y Y Y Y Y Y
 view_evaluation     Y Y . . Y .
 view_reports        Y Y Y . . .

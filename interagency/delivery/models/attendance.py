@@ -46,6 +46,13 @@ class NoShowCharge(PartnershipOwned):
     agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=8, decimal_places=2)
     waived = models.BooleanField(default=False)
+    # Why the coordinator let the agency off (e.g. absent with notice the trainer did not
+    # record); kept on the row so the invoice export can say it, and in the audit trail.
+    waived_reason = models.CharField(max_length=300, blank=True)
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

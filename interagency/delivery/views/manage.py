@@ -78,6 +78,11 @@ def index(request: HttpRequest) -> HttpResponse:
             if Action.APPROVE_BOOKINGS in actions
             else None
         ),
+        "charges": (
+            _url_or_none("sessions:charges", code=code)
+            if Action.MANAGE_CHARGES in actions
+            else None
+        ),
     }
     if Action.MANAGE_SESSIONS not in actions:
         return render(request, "delivery/manage/index.html", {"links": links, "manages": False})
@@ -215,10 +220,24 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "book_url": _url_or_none(
                 "sessions:book-people", code=partnership.code, session_id=session.pk
             ),
+            "charges_url": _session_charges_url(request, session),
             "is_scheduled": session.status == Session.Status.SCHEDULED,
             "has_started": bool(session.starts_at and session.starts_at <= timezone.now()),
         },
     )
+
+
+def _session_charges_url(request: HttpRequest, session: Session) -> str | None:
+    """The no-show charges of the session's day, once its register is closed and for those
+    who may see charges."""
+    actions = request.partnership_actions  # type: ignore[attr-defined]
+    if session.status != Session.Status.CLOSED or Action.MANAGE_CHARGES not in actions:
+        return None
+    url = _url_or_none("sessions:charges", code=_code(request))
+    if url is None or session.starts_at is None:
+        return url
+    day = timezone.localtime(session.starts_at).date().isoformat()
+    return f"{url}?session_from={day}&session_to={day}"
 
 
 @manage_view

@@ -214,6 +214,25 @@ def b_register_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_no_show_charge(world: World) -> list[dict]:
+    """A no-show charge on B's session, under B's code and its id under A's."""
+    from decimal import Decimal
+
+    from interagency.delivery.models import NoShowCharge
+    from interagency.delivery.tests.factories import BookingFactory
+
+    booking = BookingFactory.create(
+        session__partnership=world.b, session__course=world.b_local_course
+    )
+    charge = NoShowCharge.objects.create(
+        partnership=world.b, booking=booking, agency=booking.agency, amount=Decimal("40.00")
+    )
+    return [
+        {"code": world.b.code, "charge_id": charge.pk},
+        {"code": world.a.code, "charge_id": charge.pk},
+    ]
+
+
 def b_managed_rows(world: World, key: str) -> list[dict]:
     """B's scheduled session and its venue by ``key``, under B's code and A's."""
     from interagency.delivery.tests.factories import SessionFactory
@@ -577,6 +596,12 @@ CASES: dict[str, Case | Public] = {
         lambda w: b_register_rows(w, "number"), methods=("get", "post"), body={"reason": "Taken"}
     ),
     "sessions:verify": Public("shows only what a certificate prints, to whoever has its number"),
+    # No-show charges: B's code, and B's charge under A's code (waiving it changes nothing).
+    "sessions:charges": Case(foreign_code),
+    "sessions:charges-csv": Case(foreign_code),
+    "sessions:charge-waive": Case(
+        b_no_show_charge, methods=("get", "post"), body={"reason": "Taken over"}
+    ),
     # Coordinator session pages: B's code, and B's session or venue under A's code.
     "sessions:index": Case(foreign_code),
     "sessions:session-new": Case(

@@ -1,0 +1,130 @@
+"""Read the no-show charges a partnership invoices to agencies.
+
+A charge is dated by its session's start (London), which is what an agency's
+invoice lists, not by when the register was closed. The list and its totals
+come from the same filtered queryset, so the page, its totals and the CSV
+export always agree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from interagency.delivery.forms import end_of_day, start_of_day
+from interagency.delivery.models import NoShowCharge
+from interagency.tenancy.models import Partnership
+
+ZERO = Decimal("0.00")
+
+
+def financial_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The UK financial year (1 April to 31 March) that ``today`` falls in."""
+    first = today.year if today.month >= 4 else today.year - 1
+    return datetime.date(first, 4, 1), datetime.date(first + 1, 3, 31)
+
+
+def charges_of(
+    partnership: Partnership,
+    *,
+    agency_id: int | None = None,
+    session_from: datetime.date | None = None,
+    session_to: datetime.date | None = None,
+) -> QuerySet[NoShowCharge]:
+    """The partnership's charges by agency, session date and name, with what the page shows."""
+    charges = NoShowCharge.objects.for_partnership(partnership).select_related(
+        "agency", "booking__person", "booking__session__course"
+    )
+    if agency_id is not None:
+        charges = charges.filter(agency_id=agency_id)
+    if session_from is not None:
+        charges = charges.filter(booking__session__starts_at__gte=start_of_day(session_from))
+    if session_to is not None:
+        charges = charges.filter(booking__session__starts_at__lt=end_of_day(session_to))
+    return charges.order_by(
+        "agency__name",
+        "agency_id",
+        "booking__session__starts_at",
+        "booking__person__full_name",
+        "id",
+    )
+
+
+def charge_in(partnership: Partnership, charge_id: int) -> NoShowCharge:
+    """One charge of the partnership; raises ``NoShowCharge.DoesNotExist`` otherwise."""
+    return (
+        NoShowCharge.objects.for_partnership(partnership)
+        .select_related("agency", "booking__person", "booking__session__course", "waived_by")
+        .get(pk=charge_id)
+    )
+
+
+def charged_agencies(partnership: Partnership) -> list[tuple[int, str]]:
+    """``(id, name)`` of every agency the partnership has charged, for the filter.
+
+    Read from the charges rather than the partnership's agencies: a regional
+    booking's agency belongs to another partnership but is still invoiced here.
+    """
+    return list(
+        NoShowCharge.objects.for_partnership(partnership)
+        .order_by("agency__name", "agency_id")
+        .values_list("agency_id", "agency__name")
+        .distinct()
+    )
+
+
+def pence(amount) -> Decimal:
+    """A sum in pounds and pence (SQLite returns sums of decimals without their scale)."""
+    return Decimal(amount).quantize(ZERO)
+
+
+@dataclass
+class ChargeTotal:
+    """What one agency (or, with ``agency_id`` None, everyone) was charged, waived and owes."""
+
+    agency_id: int | None
+    agency_name: str
+    count: int = 0
+    charged: Decimal = ZERO
+    waived: Decimal = ZERO
+
+    @property
+    def due(self) -> Decimal:
+        return self.charged - self.waived
+
+
+@dataclass
+class ChargeTotals:
+    agencies: list[ChargeTotal] = field(default_factory=list)
+    overall: ChargeTotal = field(default_factory=lambda: ChargeTotal(None, "All agencies"))
+
+
+def charge_totals(charges: QuerySet[NoShowCharge]) -> ChargeTotals:
+    """Per-agency and overall totals of ``charges`` (a ``charges_of`` queryset), in one query."""
+    money = Coalesce(Sum("amount"), Value(ZERO))
+    rows = (
+        charges.order_by()
+        .values("agency_id", "agency__name")
+        .annotate(
+            count=Count("id"),
+            charged=money,
+            waived=Coalesce(Sum("amount", filter=Q(waived=True)), Value(ZERO)),
+        )
+        .order_by("agency__name", "agency_id")
+    )
+    totals = ChargeTotals()
+    for row in rows:
+        total = ChargeTotal(
+            row["agency_id"],
+            row["agency__name"],
+            row["count"],
+            pence(row["charged"]),
+            pence(row["waived"]),
+        )
+        totals.agencies.append(total)
+        totals.overall.count += total.count
+        totals.overall.charged += total.charged
+        totals.overall.waived += total.waived
+    return totals

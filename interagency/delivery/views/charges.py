@@ -1,0 +1,135 @@
+"""The coordinator's no-show charges: the list with totals per agency, the CSV, waiving one.
+
+Everything here needs ``Action.MANAGE_CHARGES``. Charges are read through
+``delivery.selectors.charges`` scoped to the partnership of the address, so
+another partnership's charge is a 404; waiving goes through
+``delivery.services.charges``.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from interagency.core.permissions import Action
+from interagency.delivery.forms_charges import ChargeFilterForm, WaiveChargeForm
+from interagency.delivery.models import NoShowCharge
+from interagency.delivery.selectors import charges as selectors
+from interagency.delivery.services.charges import waive_charge
+from interagency.delivery.services.errors import BookingError
+from interagency.people.importing.checking import neutralise
+from interagency.tenancy.access import partnership_view
+
+CHARGES_PER_PAGE = 50
+LIST_PARAMETERS = ("agency", "session_from", "session_to", "page")
+charges_view = partnership_view(Action.MANAGE_CHARGES)
+
+
+def _filtered(request: HttpRequest) -> tuple[ChargeFilterForm, dict]:
+    """The filter form and the filters it gives (the current financial year by default)."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form = ChargeFilterForm(
+        request.GET or None,
+        agencies=selectors.charged_agencies(partnership),
+        default_range=selectors.financial_year(timezone.localdate()),
+    )
+    return form, form.filters()
+
+
+@require_GET
+@charges_view
+def charges(request: HttpRequest) -> HttpResponse:
+    """Charges by agency within the chosen session dates, with totals charged, waived, due."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    form, filters = _filtered(request)
+    found = selectors.charges_of(partnership, **filters)
+    page = Paginator(found, CHARGES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The waive links bring the coordinator back to this page as it is.
+    here = request.GET.urlencode()
+    return render(
+        request,
+        "delivery/charges/charges.html",
+        {
+            "filter_form": form,
+            "filters": filters,
+            "is_default_range": (filters["session_from"], filters["session_to"])
+            == form.default_range,
+            "totals": selectors.charge_totals(found),
+            "page": page,
+            "query": query.urlencode(),
+            "here": here,
+        },
+    )
+
+
+@require_GET
+@charges_view
+def charges_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered charges as CSV for the agencies' invoices; formula-like cells neutralised."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    _, filters = _filtered(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    start, end = filters["session_from"], filters["session_to"]
+    span = f"{start:%Y-%m-%d}" if start else "start"
+    span += f"-to-{end:%Y-%m-%d}" if end else "-onwards"
+    response["Content-Disposition"] = f'attachment; filename="no-show-charges-{span}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Agency", "Person", "Course", "Session date", "Amount", "Waived", "Reason"])
+    for charge in selectors.charges_of(partnership, **filters):
+        session = charge.booking.session
+        cells = [
+            charge.agency.name,
+            charge.booking.person.full_name,
+            session.course.title,
+            timezone.localtime(session.starts_at).date().isoformat() if session.starts_at else "",
+            str(charge.amount),
+            "Yes" if charge.waived else "No",
+            charge.waived_reason,
+        ]
+        writer.writerow([neutralise(cell) for cell in cells])
+    return response
+
+
+@charges_view
+def charge_waive(request: HttpRequest, charge_id: int) -> HttpResponse:
+    """Waive one charge with a reason; a charge already waived says when and why."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    try:
+        charge = selectors.charge_in(partnership, charge_id)
+    except NoShowCharge.DoesNotExist:
+        raise Http404("No such charge in this partnership.") from None
+    form = WaiveChargeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waive_charge(charge=charge, waived_by=request.user, reason=form.cleaned_data["reason"])
+        except BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                f"The £{charge.amount} charge to {charge.agency.name} for "
+                f"{charge.booking.person.full_name} is waived.",
+            )
+            return redirect(_list_url(request))
+    return render(
+        request,
+        "delivery/charges/waive.html",
+        {"charge": charge, "form": form, "list_url": _list_url(request)},
+    )
+
+
+def _list_url(request: HttpRequest) -> str:
+    """The charges list as the coordinator left it: the waive link carries its filters."""
+    url = reverse("sessions:charges", kwargs={"code": request.partnership.code})  # type: ignore[attr-defined]
+    kept = QueryDict(mutable=True)
+    for key in LIST_PARAMETERS:
+        if request.GET.get(key):
+            kept[key] = request.GET[key]
+    return f"{url}?{kept.urlencode()}" if kept else url
