@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from interagency.catalogue.interchange import Problem, validate_document
 from interagency.catalogue.matching import Candidate, match_item, normalise
+from interagency.core.spreadsheets import neutralise, restore
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A workbook's parts unpacked: Competence Matters unpacks to about 100 KB, so
@@ -48,7 +49,6 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 40
 
 # A cell starting with one of these may be taken for a formula by a spreadsheet.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "\n"
 ALTERNATIVE_SEPARATOR = " | "
 ITEM_KINDS = ("required", "recommended")
@@ -172,13 +172,6 @@ def _too_large(size: int) -> Problem:
 
 
 # --- Writing --------------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet could run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -325,13 +318,6 @@ class ReadResult:
     document: dict[str, Any]
     problems: list[Problem]
     located: Located
-
-
-def restore(value: str) -> str:
-    """Undo :func:`neutralise`."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def _split(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from django.db.models import Count, Q
 
 from interagency.catalogue.models import Course, PathwayItem
 from interagency.catalogue.selectors import catalogue_courses, roles_of
+from interagency.core.spreadsheets import neutralise
 from interagency.people.models import Headcount, Person, PlannedPlaces
 from interagency.tenancy.models import Partnership
 
@@ -339,15 +340,7 @@ def chart(needs: list[CourseNeed], *, limit: int = CHART_COURSES) -> dict[str, A
 
 # --- The workbook ---------------------------------------------------------------------------
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet could take for a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def workbook(needs: list[CourseNeed], *, heading: str) -> bytes:
@@ -361,14 +354,14 @@ def workbook(needs: list[CourseNeed], *, heading: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Training needs"
-    sheet.append([_safe(heading)])
+    sheet.append([neutralise(heading)])
     columns = ["Course", "Tier", "People needing", "Places needed a year", "Planned", "Gap"]
     sheet.append(columns)
     for need in needs:
         sheet.append(
             [
-                _safe(need.title),
-                _safe(need.tier),
+                neutralise(need.title),
+                neutralise(need.tier),
                 need.people,
                 need.places_needed,
                 need.planned,

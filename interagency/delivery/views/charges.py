@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interagency.core.permissions import Action
+from interagency.core.spreadsheets import neutralise
 from interagency.delivery.forms_charges import ChargeFilterForm, WaiveChargeForm
 from interagency.delivery.models import NoShowCharge
 from interagency.delivery.selectors import charges as selectors
 from interagency.delivery.services.charges import waive_charge
 from interagency.delivery.services.errors import BookingError
-from interagency.people.importing.checking import neutralise
 from interagency.tenancy.access import partnership_view
 
 CHARGES_PER_PAGE = 50

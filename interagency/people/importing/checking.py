@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from interagency.core.spreadsheets import neutralise
 from interagency.people.importing.reading import Table
 from interagency.people.models import Agency, EmploymentType, Person, Service
 
@@ -382,13 +383,6 @@ def plan_import(
 
 
 # --- Rejected rows --------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def rejected_rows_file_name(file_name: str) -> str:
