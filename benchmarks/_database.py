@@ -3,7 +3,8 @@
 The set-up the benchmarks share: environment settings for measuring (no
 debug, emails kept in memory, quiet logs), SQLite in a temporary directory or
 a PostgreSQL database dropped and created afresh, then ``django.setup()`` and
-the migrations.
+the migrations; and the planner statistics a benchmark gathers after loading
+its data.
 """
 
 import atexit
@@ -11,9 +12,11 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from run import ROOT  # benchmarks/run.py
+# The checkout whose ``interagency`` package is measured.
+ROOT = Path(__file__).resolve().parents[1]
 
 # The settings a measurement runs with (the database and directories are added).
 SETTINGS = {
@@ -21,6 +24,7 @@ SETTINGS = {
     "INTERAGENCY_TESTING": "1",
     "DEBUG": "0",
     "SECRET_KEY": "benchmark-only-key-not-used-anywhere-else-0123456789",
+    "ALLOWED_HOSTS": "testserver,localhost",  # the test Client's host
     "EMAIL_URL": "locmem://",
     "LOG_LEVEL": "WARNING",
 }
@@ -65,6 +69,8 @@ def set_up_fresh_database(
             "STATIC_ROOT": str(Path(workdir) / "static"),
         }
     )
+    # An existing STATIC_ROOT, so WhiteNoise does not warn on every request.
+    (Path(workdir) / "static").mkdir()
     if database == "postgres":
         os.environ["DATABASE_URL"] = recreate_postgres_database(postgres_server, postgres_name)
     else:
@@ -76,6 +82,24 @@ def set_up_fresh_database(
 
     call_command("migrate", interactive=False, verbosity=0)
     return database_version()
+
+
+def gather_planner_statistics() -> float:
+    """Run ``ANALYZE`` on the whole database, as after a bulk load; the seconds it took.
+
+    Without it PostgreSQL plans on guessed row counts: this server runs with
+    autovacuum off, whereas production's autovacuum analyses the tables soon
+    after a bulk load, so pages are timed with the statistics production has.
+    SQLite gets ``ANALYZE`` too (its planner reads ``sqlite_stat1``), although
+    the app's SQLite settings run neither ``ANALYZE`` nor ``PRAGMA optimize``,
+    so a SQLite deployment has statistics only if someone gathers them.
+    """
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
 
 
 def database_version() -> str:

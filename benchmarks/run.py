@@ -19,12 +19,18 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _database import (  # benchmarks/_database.py
+    ROOT,
+    drop_postgres_database,
+    gather_planner_statistics,
+    set_up_fresh_database,
+)
+
 REPORT = ROOT / "docs" / "performance.md"
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DATABASE = "interagency_bench"
@@ -57,21 +63,18 @@ def parse_args() -> argparse.Namespace:
         help="Time only the pages whose path ends with one of these, e.g. /sessions/; prints "
         "the figures and leaves the report alone (its section holds every page).",
     )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="Time the pages without planner statistics (no ANALYZE after the seed), as "
+        "the earlier figures in the report were.",
+    )
     parser.add_argument("--no-write", action="store_true", help="Print, leave the report alone.")
     parser.add_argument("--report", type=Path, default=REPORT, help="Where to write the figures.")
     parser.add_argument(
         "--revision", default=None, help="What was measured, when not a git checkout's HEAD."
     )
     return parser.parse_args()
-
-
-def recreate_postgres_database(server: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
 
 
 def peak_rss_mib() -> float:
@@ -128,40 +131,18 @@ def git_revision() -> str:
 
 def main() -> None:
     args = parse_args()
-    sys.path.insert(0, str(ROOT))
-    workdir = tempfile.TemporaryDirectory(prefix="interagency-bench-")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interagency.settings",
-            "INTERAGENCY_TESTING": "1",
-            "DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-key-not-used-anywhere-else-0123456789",
-            "INTERAGENCY_DATA_DIR": workdir.name,
-            "STATIC_ROOT": str(Path(workdir.name) / "static"),
-            "ALLOWED_HOSTS": "testserver,localhost",
-            "EMAIL_URL": "locmem://",
-            "LOG_LEVEL": "WARNING",
-        }
+    database_version = set_up_fresh_database(
+        database=args.database,
+        postgres_server=args.postgres_server,
+        postgres_name=args.postgres_database,
+        prefix="interagency-bench-",
     )
-    if args.database == "postgres":
-        os.environ["DATABASE_URL"] = recreate_postgres_database(
-            args.postgres_server, args.postgres_database
-        )
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    (Path(workdir.name) / "static").mkdir()
-    import django
-
-    django.setup()
     import interagency
 
     print(f"Measuring the code in {Path(interagency.__file__).parent}", flush=True)
 
     from django.core.management import call_command
-    from django.db import connection
 
-    call_command("migrate", interactive=False, verbosity=0)
     rss_before = peak_rss_mib()
 
     seed_options: dict = {"scale": args.scale, "seed": args.seed}
@@ -172,6 +153,10 @@ def main() -> None:
     call_command("seed", **seed_options, stdout=sys.stdout)
     seed_seconds = time.perf_counter() - started
     rss_after = peak_rss_mib()
+    # Time the pages on the planner statistics production has after a bulk load.
+    analyze_seconds = None if args.no_analyze else gather_planner_statistics()
+    if analyze_seconds is not None:
+        print(f"ANALYZE took {analyze_seconds:.1f} s", flush=True)
 
     started = time.perf_counter()
     call_command("seed", **seed_options, stdout=StringIO())
@@ -190,18 +175,12 @@ def main() -> None:
         "certificates": Certificate.objects.count(),
     }
     pages = time_pages(args.requests, only=args.pages)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            database_version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            database_version = f"SQLite {cursor.fetchone()[0]}"
 
     section = render_section(
         args=args,
         sizes=sizes,
         seed_seconds=seed_seconds,
+        analyze_seconds=analyze_seconds,
         rerun_seconds=rerun_seconds,
         rss_before=rss_before,
         rss_after=rss_after,
@@ -213,13 +192,8 @@ def main() -> None:
     if not args.no_write and not args.pages:
         write_section(args.report, f"{args.scale}-{args.database}", section)
         print(f"Wrote {args.report}")
-    connection.close()
     if args.database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{args.postgres_server}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {args.postgres_database} WITH (FORCE)")
-    workdir.cleanup()
+        drop_postgres_database(args.postgres_server, args.postgres_database)
 
 
 def time_pages(requests: int, only: list[str] | None = None) -> list[dict]:
@@ -328,6 +302,7 @@ def render_section(
     args,
     sizes,
     seed_seconds,
+    analyze_seconds,
     rerun_seconds,
     rss_before,
     rss_after,
@@ -340,6 +315,14 @@ def render_section(
     today = datetime.date.today().isoformat()
     database = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[args.database]
     people = f" --people {args.people}" if args.people else ""
+    no_analyze = " --no-analyze" if analyze_seconds is None else ""
+    if analyze_seconds is None:
+        statistics_note = "No `ANALYZE` (`--no-analyze`): the planner guesses row counts."
+    else:
+        statistics_note = (
+            "Then `ANALYZE` (planner statistics, as production's autovacuum gathers after "
+            f"a bulk load): {analyze_seconds:.1f} s."
+        )
     lines = [
         f"### {args.scale.capitalize()} scale on {database}",
         "",
@@ -349,7 +332,7 @@ def render_section(
         f"Django {django.get_version()}, {database_version}.",
         "",
         f"Command: `.venv/bin/python benchmarks/run.py --scale {args.scale} "
-        f"--database {args.database} --requests {args.requests}{people}`",
+        f"--database {args.database} --requests {args.requests}{people}{no_analyze}`",
         "",
         f"**Seed** (`interagency seed --scale {args.scale} --seed {args.seed}{people}`): "
         f"{sizes['people']:,} people and {sizes['memberships']:,} memberships in "
@@ -357,8 +340,8 @@ def render_section(
         f"with {sizes['sessions']:,} sessions over five years, {sizes['bookings']:,} "
         f"bookings and {sizes['certificates']:,} certificates, "
         f"in **{seed_seconds:.1f} s**; peak RSS {rss_after:.0f} MiB "
-        f"({rss_before:.0f} MiB before seeding). Second run (nothing to do): "
-        f"{rerun_seconds:.2f} s.",
+        f"({rss_before:.0f} MiB before seeding). {statistics_note} "
+        f"Second run (nothing to do): {rerun_seconds:.2f} s.",
         "",
         f"**Pages** as the Camden coordinator, {pages[0]['requests']} requests each after "
         "one warm-up:",
@@ -386,7 +369,9 @@ PostgreSQL database `interagency_bench`, dropped and recreated), runs the
 migrations, then times `interagency seed` at the chosen scale in the same
 process: wall-clock duration, and peak resident memory from
 `resource.getrusage` (the whole process's peak, so it includes Django and
-the migrations). Then it signs in as the seeded Camden coordinator (session
+the migrations). It then runs `ANALYZE`, so the pages are planned on row
+counts as production's autovacuum leaves them after a bulk load
+(`--no-analyze` skips it). Then it signs in as the seeded Camden coordinator (session
 with a verified TOTP device, as after a real two-factor sign-in) and requests
 each page through Django's test `Client` (the session pages use the busiest
 upcoming session and the latest closed register; the API is called with the
