@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("interagency.audit.urls")),
     path("", include("interagency.catalogue.urls")),
     path("", include("interagency.people.urls")),
+    path("", include("interagency.records.urls")),
     path("", include("interagency.notifications.urls")),
     path("", include("interagency.delivery.urls")),
     path("", include("interagency.tenancy.urls")),

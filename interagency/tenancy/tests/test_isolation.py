@@ -568,6 +568,9 @@ CASES: dict[str, Case | Public] = {
         body={"planned-year": "2026", "planned-places": "5"},
     ),
     "people:needs-xlsx": Case(foreign_code),
+    # Training status (the records app, under the people area's address): B's code.
+    "records:training-status": Case(foreign_code),
+    "records:training-status-csv": Case(foreign_code),
     "people:duplicates": Case(foreign_code),
     "people:duplicate-merge": Case(
         lambda w: b_agency_and_person(w, "person_id"), methods=("get", "post"), body={}

@@ -1,0 +1,101 @@
+"""The training status page: who is overdue, due soon or done for each course their role needs.
+
+Coordinators see the partnership, agency leads their agencies and line managers
+their team (``people.visibility``), so the page needs ``Action.VIEW_PEOPLE``.
+The statuses come from ``records.selectors.training_status``; the page and its
+CSV read the same filtered list.
+"""
+
+import csv
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from interagency.core.permissions import Action, Role
+from interagency.core.spreadsheets import neutralise
+from interagency.people import selectors as people_selectors
+from interagency.people.visibility import visible_people
+from interagency.records import selectors
+from interagency.records.forms import StatusFilterForm
+from interagency.records.selectors import PersonStatus, Status
+from interagency.tenancy.access import partnership_view
+
+PEOPLE_PER_PAGE = 25
+
+
+def _filtered(request: HttpRequest) -> tuple[StatusFilterForm, list[PersonStatus]]:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    roles = request.partnership_roles  # type: ignore[attr-defined]
+    people = visible_people(partnership, request.user, roles)
+    is_coordinator = Role.COORDINATOR in roles
+    services = people_selectors.services_of(partnership)
+    if not is_coordinator:
+        services = services.filter(pk__in=people.values("service_id"))
+    form = StatusFilterForm(
+        request.GET,
+        agencies=people_selectors.agencies_of(partnership) if is_coordinator else None,
+        services=services,
+    )
+    status = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("agency") is not None:
+            people = people.filter(agency=data["agency"])
+        if data["service"] is not None:
+            people = people.filter(service=data["service"])
+        for word in data["q"].split():
+            people = people.filter(full_name__icontains=word)
+        status = data["status"]
+    found = selectors.training_status(partnership, people, today=date.today(), status=status)
+    return form, found
+
+
+@require_GET
+@partnership_view(Action.VIEW_PEOPLE)
+def training_status(request: HttpRequest) -> HttpResponse:
+    """Summary counts, then each person's required courses, worst first, a page at a time."""
+    form, found = _filtered(request)
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/training_status.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": selectors.status_counts(found),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@partnership_view(Action.VIEW_PEOPLE)
+def training_status_csv(request: HttpRequest) -> HttpResponse:
+    """The same filtered list, one row per person and course; formula-like cells neutralised."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    _form, found = _filtered(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="training-status-{partnership.code}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["Person", "Agency", "Service", "Role", "Course", "Status", "Completed", "Due"])
+    for person in found:
+        for row in person.courses:
+            cells = [
+                person.full_name,
+                person.agency,
+                person.service,
+                person.role,
+                row.title,
+                Status(row.status).label,
+                row.completed_on.isoformat() if row.completed_on else "",
+                row.due_on.isoformat() if row.due_on else "",
+            ]
+            writer.writerow([neutralise(cell) for cell in cells])
+    return response
