@@ -152,8 +152,10 @@ def test_a_session_that_is_not_open_is_refused(partnership, coordinator, change,
 
 def test_a_past_or_started_session_is_refused(partnership, coordinator):
     session = make_session(partnership, capacity=5, parts__start=timezone.localdate())
+    # Started a minute ago and still running, whatever the time of day the test runs.
     Session.objects.filter(pk=session.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(minutes=1)
+        starts_at=timezone.now() - datetime.timedelta(minutes=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=1),
     )
     session.refresh_from_db()
     refused(session, make_person(partnership), coordinator, "already started")
