@@ -6,7 +6,6 @@ The statuses come from ``records.selectors.training_status``; the page and its
 CSV read the same filtered list.
 """
 
-import csv
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -15,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from interagency.core.permissions import Action, Role
-from interagency.core.spreadsheets import neutralise
+from interagency.core.spreadsheets import csv_download
 from interagency.people import selectors as people_selectors
 from interagency.people.visibility import visible_people
 from interagency.records import selectors
@@ -79,15 +78,11 @@ def training_status_csv(request: HttpRequest) -> HttpResponse:
     """The same filtered list, one row per person and course; formula-like cells neutralised."""
     partnership = request.partnership  # type: ignore[attr-defined]
     _form, found = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="training-status-{partnership.code}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["Person", "Agency", "Service", "Role", "Course", "Status", "Completed", "Due"])
-    for person in found:
-        for row in person.courses:
-            cells = [
+    return csv_download(
+        f"training-status-{partnership.code}.csv",
+        ["Person", "Agency", "Service", "Role", "Course", "Status", "Completed", "Due"],
+        (
+            [
                 person.full_name,
                 person.agency,
                 person.service,
@@ -97,5 +92,7 @@ def training_status_csv(request: HttpRequest) -> HttpResponse:
                 row.completed_on.isoformat() if row.completed_on else "",
                 row.due_on.isoformat() if row.due_on else "",
             ]
-            writer.writerow([neutralise(cell) for cell in cells])
-    return response
+            for person in found
+            for row in person.courses
+        ),
+    )

@@ -6,8 +6,6 @@ another partnership's charge is a 404; waiving goes through
 ``delivery.services.charges``.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -17,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interagency.core.permissions import Action
-from interagency.core.spreadsheets import neutralise
+from interagency.core.spreadsheets import csv_download
 from interagency.delivery.forms_charges import ChargeFilterForm, WaiveChargeForm
 from interagency.delivery.models import NoShowCharge
 from interagency.delivery.selectors import charges as selectors
@@ -75,26 +73,31 @@ def charges_csv(request: HttpRequest) -> HttpResponse:
     """The filtered charges as CSV for the agencies' invoices; formula-like cells neutralised."""
     partnership = request.partnership  # type: ignore[attr-defined]
     _, filters = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     start, end = filters["session_from"], filters["session_to"]
     span = f"{start:%Y-%m-%d}" if start else "start"
     span += f"-to-{end:%Y-%m-%d}" if end else "-onwards"
-    response["Content-Disposition"] = f'attachment; filename="no-show-charges-{span}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Agency", "Person", "Course", "Session date", "Amount", "Waived", "Reason"])
-    for charge in selectors.charges_of(partnership, **filters):
-        session = charge.booking.session
-        cells = [
-            charge.agency.name,
-            charge.booking.person.full_name,
-            session.course.title,
-            timezone.localtime(session.starts_at).date().isoformat() if session.starts_at else "",
-            str(charge.amount),
-            "Yes" if charge.waived else "No",
-            charge.waived_reason,
-        ]
-        writer.writerow([neutralise(cell) for cell in cells])
-    return response
+    return csv_download(
+        f"no-show-charges-{span}.csv",
+        ["Agency", "Person", "Course", "Session date", "Amount", "Waived", "Reason"],
+        (
+            [
+                charge.agency.name,
+                charge.booking.person.full_name,
+                charge.booking.session.course.title,
+                _session_day(charge.booking.session),
+                str(charge.amount),
+                "Yes" if charge.waived else "No",
+                charge.waived_reason,
+            ]
+            for charge in selectors.charges_of(partnership, **filters)
+        ),
+    )
+
+
+def _session_day(session) -> str:
+    if session.starts_at is None:
+        return ""
+    return timezone.localtime(session.starts_at).date().isoformat()
 
 
 @charges_view
