@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import datetime
 import email
 import email.policy
 import logging
@@ -8,11 +9,63 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 
 from interagency.accounts.tests.factories import UserFactory
 from interagency.core.permissions import Role
 from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
+
+# --- the clock ------------------------------------------------------------------------------
+#
+# ``pytest --clock=2027-03-28T00:30:00Z`` runs the whole session as if it had
+# started at that instant (the clock ticks on from there), so a test that only
+# passes far from midnight or away from the days the clocks change fails on
+# any machine, not only on CI at the wrong hour. ``./run test`` runs the tests
+# marked ``clock`` at a few such instants. The database's own clock
+# (CURRENT_TIMESTAMP, now()) does not travel: the code takes "now" from Python.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="INSTANT",
+        default=None,
+        help="start the session's clock at INSTANT, an ISO 8601 time with Z or an offset "
+        "(e.g. 2027-03-28T00:30:00Z); it ticks on from there",
+    )
+
+
+def clock_instant(config: pytest.Config) -> datetime.datetime | None:
+    """The instant ``--clock`` asks for, or None; a usage error names a bad value."""
+    text = config.getoption("--clock")
+    if not text:
+        return None
+    try:
+        instant = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(
+            f"--clock={text} is not a time: write it like 2027-03-28T00:30:00Z."
+        ) from None
+    if instant.tzinfo is None:
+        raise pytest.UsageError(
+            f"--clock={text} has no offset: add Z for UTC (or +01:00), so it names one instant."
+        )
+    return instant
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Here, before collection and every fixture, so factories see the same clock.
+    instant = clock_instant(config)
+    if instant is not None:
+        traveller = time_machine.travel(instant, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = clock_instant(config)
+    return f"clock: the session starts at {instant.isoformat()}" if instant else None
 
 
 @pytest.fixture

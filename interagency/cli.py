@@ -4,8 +4,14 @@
 command line uses hyphens, Python modules cannot.
 """
 
+import argparse
 import os
 import sys
+from pathlib import Path
+from secrets import token_urlsafe
+
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -13,25 +19,26 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
         if argv[1] == "demo":
-            _demo_environment()
+            demo_environment(argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interagency.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
 
 
-def _demo_environment() -> None:
-    """The demo runs on plain HTTP on this machine, with a key kept beside its database."""
-    from pathlib import Path
-    from secrets import token_urlsafe
+def demo_environment(arguments: list[str]) -> None:
+    """Plain HTTP on this machine, a key kept in the data folder, links to where it serves.
 
+    Set before Django reads its settings, so the demo and the server and
+    worker it starts (which inherit the environment) agree on all of it.
+    """
     data_dir = Path(os.environ.setdefault("INTERAGENCY_DATA_DIR", str(Path.cwd() / "var")))
     data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(token_urlsafe(50))
-        key_file.chmod(0o600)
-    os.environ.setdefault("SECRET_KEY", key_file.read_text().strip())
+    # Settings read this file when SECRET_KEY is not set, so every later command
+    # run against this data folder (issue-token, cron commands) uses the same key.
+    write_secret_once(data_dir / "secret_key", token_urlsafe(50))
+    address = _listen_address(arguments)
+    os.environ.setdefault("SITE_URL", site_url(*address))
     for name, value in {
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -40,6 +47,37 @@ def _demo_environment() -> None:
         "EMAIL_URL": "console://",
     }.items():
         os.environ.setdefault(name, value)
+
+
+def write_secret_once(path: Path, secret: str) -> None:
+    """Create ``path`` readable by its owner only; an existing file is kept as it is."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secret)
+
+
+def site_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses to reach a server listening on host:port."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 (listening everywhere: link to this machine)
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _listen_address(arguments: list[str]) -> tuple[str, int]:
+    """--host and --port as the demo command will read them (its parser rejects bad ones)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--host", default=DEMO_HOST)
+    parser.add_argument("--port", default=str(DEMO_PORT))
+    known, _others = parser.parse_known_args(arguments)
+    try:
+        return known.host, int(known.port)
+    except ValueError:
+        return known.host, DEMO_PORT
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from interagency.core.env import env_bool, env_list, mailers_from_url
 
@@ -19,14 +20,20 @@ DATA_DIR = Path(os.environ.get("INTERAGENCY_DATA_DIR", Path.cwd() / "var"))
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("INTERAGENCY_TESTING", default=False)
 
+# The demo keeps a random key in its data folder, so every command run against
+# that folder (issue-token, the worker, cron commands) signs with the same key.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "string (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            f"or keep one in {SECRET_KEY_FILE} (`interagency demo` writes it there)."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -193,6 +200,10 @@ STORAGES = {
         )
     },
 }
+
+# Source maps (11 MB of the API docs' JavaScript) are fetched only by a
+# browser's developer tools: compressing them took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

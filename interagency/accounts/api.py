@@ -7,7 +7,7 @@ from pydantic import field_validator
 
 from interagency.accounts.services import update_profile
 from interagency.api.auth import caller
-from interagency.api.errors import ErrorOut
+from interagency.api.errors import error_responses
 from interagency.tenancy.api import RoleInPartnership, partnerships_with_roles
 
 router = Router(tags=["account"])
@@ -49,7 +49,9 @@ def _me(user) -> dict:
     }
 
 
-@router.get("/me", response=MeOut, url_name="me", summary="Your account")
+@router.get(
+    "/me", response={200: MeOut, **error_responses(401, 403)}, url_name="me", summary="Your account"
+)
 def me(request: HttpRequest) -> dict:
     """Who you are and the roles you hold in each of your partnerships."""
     return _me(caller(request))
@@ -57,7 +59,7 @@ def me(request: HttpRequest) -> dict:
 
 @router.patch(
     "/me",
-    response={200: MeOut, 400: ErrorOut},
+    response={200: MeOut, **error_responses(400, 401, 403, 413)},
     url_name="me",  # the same resource as GET: one name for the address
     summary="Change your name",
 )

@@ -2,10 +2,13 @@
 
 Every error answers ``{"detail": "..."}``; errors about the request's content
 add ``"errors": [{"field": "...", "message": "..."}]`` so a client can show
-each message beside the field it concerns. Validation errors answer 400, not
-ninja's default 422, so that a malformed body and a badly filled one look the
-same to a client. Another partnership's objects answer 404 exactly like ones
-that do not exist, so the API never reveals what other partnerships hold.
+each message beside the field it concerns. That is :class:`ErrorOut`, and
+every operation lists the error statuses it can answer with
+:func:`error_responses`, so the OpenAPI document tells clients the shape.
+Validation errors answer 400, not ninja's default 422, so that a malformed
+body and a badly filled one look the same to a client. Another partnership's
+objects answer 404 exactly like ones that do not exist, so the API never
+reveals what other partnerships hold.
 """
 
 import json
@@ -13,7 +16,12 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import (
     Http404,
@@ -24,7 +32,7 @@ from django.http import (
     JsonResponse,
 )
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -39,14 +47,44 @@ UNAUTHENTICATED = (
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 
 
+TOO_LARGE = "The request is too large: send less at once."
+MALFORMED = "The request could not be read."
+
+# What each error status means, for the OpenAPI document.
+ERROR_MEANINGS = {
+    400: "The request is not valid: `errors` names each field at fault and why.",
+    401: "No valid access token or signed-in session.",
+    403: "Your roles here do not allow this.",
+    404: "Not found, or not yours to see (another partnership's objects answer the same).",
+    409: "It conflicts with the object's current state.",
+    410: "It existed but is gone.",
+    413: "The request is too large.",
+}
+
+
 class FieldError(Schema):
-    field: str
+    field: str = Field(description="Where the problem is: a field name, or `body`.")
     message: str
 
 
 class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] | None = None
+    """Every error the API answers, whatever its status."""
+
+    detail: str = Field(description="What went wrong, in a sentence.")
+    errors: list[FieldError] | None = Field(
+        None, description="Each field at fault, when the request's content is."
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """``response={200: Out, **error_responses(400, 401)}``: the errors an operation answers.
+
+    Every status uses the one :class:`ErrorOut` shape.
+    """
+    unknown = set(statuses) - ERROR_MEANINGS.keys()
+    if unknown:
+        raise ValueError(f"Describe status {sorted(unknown)} in ERROR_MEANINGS first.")
+    return dict.fromkeys(statuses, ErrorOut)
 
 
 class MalformedJSON(ValueError):
@@ -129,6 +167,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, 404, NOT_FOUND)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(api, request, 413, TOO_LARGE)
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        """Too many form fields or files, a mangled multipart body: Django's own 400s."""
+        return error_response(
+            api, request, 400, MALFORMED, [{"field": "body", "message": MALFORMED}]
+        )
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from interagency.accounts.api import router as accounts_router
 from interagency.api.auth import SessionAuth, TokenAuth
 from interagency.api.errors import (
+    ERROR_MEANINGS,
     JSONParser,
     install_error_handlers,
     json_not_allowed,
@@ -44,6 +45,16 @@ class InteragencyAPI(NinjaAPI):
                     error["loc"] = ("body", *loc[2:])
                 errors.append(error)
         return ValidationError(errors)
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, each error response described by what it means here."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation["responses"].items():
+                    if int(status) in ERROR_MEANINGS:
+                        response["description"] = ERROR_MEANINGS[int(status)]
+        return schema
 
     @property
     def urls(self) -> tuple[list[Any], str, str]:

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from interagency.api.access import partnership_for
+from interagency.api.errors import error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.audit import selectors
 from interagency.audit.models import AuditEvent
@@ -34,7 +35,7 @@ class AuditEventOut(Schema):
 
 @router.get(
     "/{code}/audit-events",
-    response=list[AuditEventOut],
+    response={200: list[AuditEventOut], **error_responses(400, 401, 403, 404)},
     url_name="audit-event-list",
     summary="Audit trail",
 )
@@ -47,7 +48,7 @@ def audit_event_list(request: HttpRequest, code: str):
 
 @router.get(
     "/{code}/audit-events/{event_id}",
-    response=AuditEventOut,
+    response={200: AuditEventOut, **error_responses(400, 401, 403, 404)},
     url_name="audit-event-detail",
     summary="One audit entry",
 )

@@ -11,7 +11,7 @@ topics and prerequisites for the whole page at once.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -21,10 +21,12 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from interagency.api.access import partnership_for
+from interagency.api.errors import error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue import selectors, services
 from interagency.catalogue.models import CompetenceFramework, Course, DeliveryMode, PathwayItem
 from interagency.core.permissions import Action
+from interagency.core.validation import CourseHours, FreeText, Id, OneLine
 
 router = Router(tags=["catalogue"])
 
@@ -177,8 +179,10 @@ class CourseFilters(Schema):
     category: Course.Category | None = None
     topic: str = Field("", description="A topic's slug.")
     q: str = Field("", max_length=200, description="Words to find in titles, aims and topics.")
-    role: int | None = Field(None, description="Only courses on this role's pathway.")
-    max_hours: Decimal | None = Field(None, gt=0, max_digits=5, decimal_places=1)
+    role: Id | None = Field(None, description="Only courses on this role's pathway.")
+    max_hours: Decimal | None = Field(
+        None, gt=0, max_digits=5, decimal_places=1, allow_inf_nan=False
+    )
 
 
 class TailoringIn(Schema):
@@ -187,34 +191,36 @@ class TailoringIn(Schema):
     hidden: bool | None = Field(
         None, description="True: the partnership does not run the course. Null: unchanged."
     )
-    local_title: str | None = Field(
+    local_title: OneLine | None = Field(
         None,
         max_length=200,
         description="The partnership's title; empty or null for the framework's.",
     )
-    local_duration_hours: Decimal | None = Field(
+    local_duration_hours: CourseHours | None = Field(
         None,
-        max_digits=5,
-        decimal_places=1,
-        description="The partnership's duration in hours; null for the framework's.",
+        description="The partnership's duration in hours, 0.5 to 1,000; null for the framework's.",
     )
 
 
 class LocalCourseIn(Schema):
-    framework: int = Field(description="Id of an adopted framework.")
-    tier: int = Field(description="Id of a tier of that framework.")
-    title: str = Field(max_length=200)
+    framework: Id = Field(description="Id of an adopted framework.")
+    tier: Id = Field(description="Id of a tier of that framework.")
+    title: OneLine = Field(max_length=200)
     category: Course.Category
     level: Course.Level | None = None
-    duration_text: str = Field(
+    duration_text: OneLine = Field(
         max_length=60, description="As a framework writes it: '3 hours', '1 day or 6 hours'."
     )
-    aims: str = ""
-    outcomes: list[str] = []
-    topics: list[str] = Field([], description="Topic names; new ones are created.")
+    aims: FreeText = Field("", max_length=10_000)
+    outcomes: list[Annotated[OneLine, Field(max_length=500)]] = Field([], max_length=100)
+    topics: list[Annotated[OneLine, Field(max_length=80)]] = Field(
+        [], max_length=50, description="Topic names; new ones are created."
+    )
     delivery_modes: list[DeliveryMode] = []
-    prerequisites: list[int] = Field([], description="Ids of courses of this catalogue.")
-    prerequisite_note: str = Field("", max_length=200)
+    prerequisites: list[Id] = Field(
+        [], max_length=100, description="Ids of courses of this catalogue."
+    )
+    prerequisite_note: OneLine = Field("", max_length=200)
 
 
 # Reads.
@@ -222,7 +228,7 @@ class LocalCourseIn(Schema):
 
 @router.get(
     "/{code}/frameworks",
-    response=list[FrameworkOut],
+    response={200: list[FrameworkOut], **error_responses(400, 401, 403, 404)},
     url_name="framework-list",
     summary="Frameworks the partnership adopted",
 )
@@ -235,7 +241,7 @@ def framework_list(request: HttpRequest, code: str) -> QuerySet:
 
 @router.get(
     "/{code}/frameworks/{framework_id}",
-    response=FrameworkDetailOut,
+    response={200: FrameworkDetailOut, **error_responses(400, 401, 403, 404)},
     url_name="framework-detail",
     summary="One framework with its tiers",
 )
@@ -248,7 +254,12 @@ def framework_detail(request: HttpRequest, code: str, framework_id: int) -> Any:
     return framework
 
 
-@router.get("/{code}/tiers", response=list[TierOut], url_name="tier-list", summary="Tiers")
+@router.get(
+    "/{code}/tiers",
+    response={200: list[TierOut], **error_responses(400, 401, 403, 404)},
+    url_name="tier-list",
+    summary="Tiers",
+)
 @paginate(PageNumberPagination)
 def tier_list(request: HttpRequest, code: str) -> QuerySet:
     """The tiers of every adopted framework, in each framework's order."""
@@ -256,7 +267,12 @@ def tier_list(request: HttpRequest, code: str) -> QuerySet:
     return selectors.tiers_of(access.partnership)
 
 
-@router.get("/{code}/courses", response=list[CourseOut], url_name="course-list", summary="Courses")
+@router.get(
+    "/{code}/courses",
+    response={200: list[CourseOut], **error_responses(400, 401, 403, 404)},
+    url_name="course-list",
+    summary="Courses",
+)
 @paginate(PageNumberPagination)
 def course_list(request: HttpRequest, code: str, filters: Query[CourseFilters]) -> QuerySet:
     """The partnership's courses, narrowed by every filter given.
@@ -292,7 +308,7 @@ def course_list(request: HttpRequest, code: str, filters: Query[CourseFilters]) 
 
 @router.get(
     "/{code}/courses/{course_id}",
-    response=CourseOut,
+    response={200: CourseOut, **error_responses(400, 401, 403, 404)},
     url_name="course-detail",
     summary="One course",
 )
@@ -302,7 +318,12 @@ def course_detail(request: HttpRequest, code: str, course_id: int) -> Any:
     return selectors.course_in(access.partnership, course_id)
 
 
-@router.get("/{code}/roles", response=list[RoleOut], url_name="role-list", summary="Roles")
+@router.get(
+    "/{code}/roles",
+    response={200: list[RoleOut], **error_responses(400, 401, 403, 404)},
+    url_name="role-list",
+    summary="Roles",
+)
 @paginate(PageNumberPagination)
 def role_list(request: HttpRequest, code: str) -> QuerySet:
     """Roles of the adopted frameworks and the partnership's own, by tier."""
@@ -312,7 +333,7 @@ def role_list(request: HttpRequest, code: str) -> QuerySet:
 
 @router.get(
     "/{code}/roles/{role_id}",
-    response=RoleDetailOut,
+    response={200: RoleDetailOut, **error_responses(400, 401, 403, 404)},
     url_name="role-detail",
     summary="One role with its pathway",
 )
@@ -327,7 +348,7 @@ def role_detail(request: HttpRequest, code: str, role_id: int) -> Any:
 
 @router.post(
     "/{code}/courses/{course_id}/tailoring",
-    response=CourseOut,
+    response={200: CourseOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="course-tailoring",
     summary="Tailor a framework course",
 )
@@ -349,7 +370,7 @@ def course_tailoring(request: HttpRequest, code: str, course_id: int, payload: T
 
 @router.post(
     "/{code}/local-courses",
-    response={201: CourseOut},
+    response={201: CourseOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="local-course-create",
     summary="Add a local course",
 )

@@ -3,6 +3,8 @@
 import re
 from decimal import Decimal
 
+from interagency.core.validation import COURSE_HOURS
+
 HOURS_PER_DAY = Decimal(6)  # the London framework's own equivalence: 1 day or 6 hours
 
 _NUMBER = r"(\d+(?:\.\d+)?|½|\d+½)"
@@ -47,6 +49,14 @@ def parse_duration(text: str) -> tuple[Decimal, bool]:
             raise DurationError(
                 f"{text!r} is not a duration: write hours or days, like '6 hours' or '1 day'."
             ) from None
-    if hours <= 0:
+    if not hours.is_finite() or hours <= 0:
         raise DurationError(f"{text!r} is not a duration: it must be more than zero.")
+    if hours < COURSE_HOURS.minimum:
+        raise DurationError(f"{text!r} is too short: a course lasts at least half an hour.")
+    if hours > COURSE_HOURS.maximum:
+        raise DurationError(
+            f"{text!r} is too long: a course lasts at most {COURSE_HOURS.maximum:,} hours."
+        )
+    # Stored to a tenth of an hour.
+    hours = hours.quantize(Decimal("0.1"))
     return (Decimal(int(hours)) if hours == hours.to_integral() else hours), is_minimum

@@ -5,15 +5,15 @@ is allowed and their messages are shown through :func:`show_service_errors`.
 """
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from interagency.catalogue.models import Course, DeliveryMode, Tier
+from interagency.core.validation import COURSE_HOURS, MONTHS, CleanTextForm
 
-MAX_MONTHS = 120
+MAX_MONTHS = MONTHS.maximum
 
 
 def show_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -40,7 +40,7 @@ class CourseChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
-class TailorCourseForm(forms.Form):
+class TailorCourseForm(CleanTextForm):
     hidden = forms.BooleanField(
         required=False,
         label="Hide this course: the partnership does not run it",
@@ -53,8 +53,9 @@ class TailorCourseForm(forms.Form):
     )
     local_duration_hours = forms.DecimalField(
         required=False,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("999"),
+        min_value=COURSE_HOURS.minimum,
+        max_value=COURSE_HOURS.maximum,
+        max_digits=5,
         decimal_places=1,
         label="Local duration in hours (optional)",
         help_text="Leave blank to use the framework's duration. For example, 4.5",
@@ -70,7 +71,7 @@ def _commas(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class LocalCourseForm(forms.Form):
+class LocalCourseForm(CleanTextForm):
     """A course the partnership adds, shaped like the framework's own courses."""
 
     tier = TierChoiceField(
@@ -105,9 +106,12 @@ class LocalCourseForm(forms.Form):
         help_text="As you would write it, like “3 hours”, “½ day or 3 hours” or “minimum 2 hours”.",
         error_messages={"required": "Enter the duration."},
     )
-    aims = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Aims")
+    aims = forms.CharField(
+        required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}), label="Aims"
+    )
     outcomes = forms.CharField(
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Learning outcomes",
         help_text="One outcome per line.",
@@ -177,7 +181,7 @@ class LocalCourseForm(forms.Form):
         }
 
 
-class LocalRoleForm(forms.Form):
+class LocalRoleForm(CleanTextForm):
     tier = TierChoiceField(
         queryset=Tier.objects.none(),
         label="Framework and tier",
@@ -196,7 +200,7 @@ class LocalRoleForm(forms.Form):
         self.fields["tier"].queryset = tiers  # type: ignore[attr-defined]
 
 
-class PathwayForm(forms.Form):
+class PathwayForm(CleanTextForm):
     """Required and recommended courses, the window, and a refresher period per course.
 
     The page lays the checkboxes out by tier, so the template renders them by
@@ -291,7 +295,7 @@ class PathwayForm(forms.Form):
         return initial
 
 
-class FrameworkForm(forms.Form):
+class FrameworkForm(CleanTextForm):
     name = forms.CharField(
         max_length=200, label="Name", error_messages={"required": "Enter a name."}
     )
@@ -305,7 +309,7 @@ class FrameworkForm(forms.Form):
     )
 
 
-class TierForm(forms.Form):
+class TierForm(CleanTextForm):
     code = forms.SlugField(
         max_length=40,
         label="Code",
@@ -320,15 +324,16 @@ class TierForm(forms.Form):
     )
     hours_per_period = forms.DecimalField(
         required=False,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("999"),
+        min_value=COURSE_HOURS.minimum,
+        max_value=COURSE_HOURS.maximum,
+        max_digits=5,
         decimal_places=1,
         label="Learning hours per refresher period (optional)",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
     )
 
 
-class NewVersionForm(forms.Form):
+class NewVersionForm(CleanTextForm):
     version = forms.CharField(
         max_length=60,
         label="Name of the new version",

@@ -9,15 +9,13 @@ hide a course, rename it, change its local duration) and may add local
 courses (``Course.local_to``) with the same structure.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 
+from interagency.core.validation import COURSE_HOURS, HOURS, MONTHS, ORDER
 from interagency.tenancy.models import Partnership, PartnershipOwned, Region
 
 
@@ -50,7 +48,9 @@ class CompetenceFramework(models.Model):
     )
     source = models.CharField(max_length=300, blank=True)
     # Refresher period for hour-based frameworks (the intercollegiate: 36 months).
-    period_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=MONTHS.validators()
+    )
     # The framework's own questions that place a person in a tier:
     # [{"text": "...", "tier": "B"}], asked from the highest tier down.
     questions = models.JSONField(default=list, blank=True)
@@ -73,6 +73,7 @@ class CompetenceFramework(models.Model):
                 | (~Q(owner="partnership") & Q(owner_partnership__isnull=True)),
                 name="framework_partnership_owner_consistent",
             ),
+            MONTHS.constraint("period_months", "framework_period_months_in_range", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -87,13 +88,15 @@ class Tier(models.Model):
     )
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=100)
-    order = models.PositiveSmallIntegerField()
+    order = models.PositiveSmallIntegerField(validators=ORDER.validators())
     audience = models.TextField(blank=True, help_text="Who this tier is for.")
     outcomes = models.JSONField(default=list, blank=True)
     example_roles = models.JSONField(default=list, blank=True)
-    hours_per_period = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    hours_per_period = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=HOURS.validators()
+    )
     hours_per_period_max = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=HOURS.validators()
     )
     note = models.TextField(blank=True)
 
@@ -101,6 +104,9 @@ class Tier(models.Model):
         ordering = ["framework", "order"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="tier_unique_code"),
+            ORDER.constraint("order", "tier_order_in_range"),
+            HOURS.constraint("hours_per_period", "tier_hours_in_range", nullable=True),
+            HOURS.constraint("hours_per_period_max", "tier_hours_max_in_range", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +146,7 @@ class Course(models.Model):
     category = models.CharField(max_length=12, choices=Category.choices)
     level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
     duration_hours = models.DecimalField(
-        max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+        max_digits=5, decimal_places=1, validators=COURSE_HOURS.validators()
     )
     duration_is_minimum = models.BooleanField(default=False)
     duration_text = models.CharField(max_length=60, blank=True, help_text="As the source says it.")
@@ -152,11 +158,15 @@ class Course(models.Model):
         "self", symmetrical=False, blank=True, related_name="required_for"
     )
     prerequisite_note = models.CharField(max_length=200, blank=True)
-    refresh_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    refresh_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=MONTHS.validators()
+    )
 
     class Meta:
         ordering = ["tier__order", "category", "title", "level"]
         constraints = [
+            COURSE_HOURS.constraint("duration_hours", "course_duration_hours_in_range"),
+            MONTHS.constraint("refresh_months", "course_refresh_months_in_range", nullable=True),
             models.UniqueConstraint(
                 F("framework"),
                 F("tier"),
@@ -211,14 +221,27 @@ class Pathway(models.Model):
 
     role = models.OneToOneField(Role, on_delete=models.CASCADE, related_name="pathway")
     window_months = models.PositiveSmallIntegerField(
-        default=24, help_text="Months from starting the role to complete the pathway."
+        default=24,
+        validators=MONTHS.validators(),
+        help_text="Months from starting the role to complete the pathway.",
     )
     # Hour-based frameworks: learning hours per period (e.g. 6 hours every 36 months).
-    hours_per_period = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    period_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_per_period = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=HOURS.validators()
+    )
+    period_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=MONTHS.validators()
+    )
     # Whether courses of the adjoining tiers may count towards this pathway.
     adjoining_tiers_allowed = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            MONTHS.constraint("window_months", "pathway_window_months_in_range"),
+            HOURS.constraint("hours_per_period", "pathway_hours_in_range", nullable=True),
+            MONTHS.constraint("period_months", "pathway_period_months_in_range", nullable=True),
+        ]
 
     def __str__(self) -> str:
         return f"Pathway for {self.role}"
@@ -236,8 +259,10 @@ class PathwayItem(models.Model):
     )
     named_as = models.CharField(max_length=200, help_text="The name the source used.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REQUIRED)
-    repeat_every_months = models.PositiveSmallIntegerField(null=True, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    repeat_every_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=MONTHS.validators()
+    )
+    order = models.PositiveSmallIntegerField(default=0, validators=ORDER.validators())
 
     class Meta:
         ordering = ["pathway", "kind", "order"]
@@ -247,6 +272,10 @@ class PathwayItem(models.Model):
                 condition=Q(course__isnull=False),
                 name="pathway_item_unique_course",
             ),
+            MONTHS.constraint(
+                "repeat_every_months", "pathway_item_repeat_months_in_range", nullable=True
+            ),
+            ORDER.constraint("order", "pathway_item_order_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -303,13 +332,16 @@ class CourseTailoring(PartnershipOwned):
     hidden = models.BooleanField(default=False, help_text="The partnership does not run it.")
     local_title = models.CharField(max_length=200, blank=True)
     local_duration_hours = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=HOURS.validators()
     )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "course"], name="tailoring_unique_course"
+            ),
+            HOURS.constraint(
+                "local_duration_hours", "tailoring_duration_hours_in_range", nullable=True
             ),
         ]
 

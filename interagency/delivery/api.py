@@ -28,7 +28,7 @@ from ninja.pagination import paginate
 
 from interagency.api.access import PartnershipAccess, partnership_for
 from interagency.api.auth import caller
-from interagency.api.errors import error_response
+from interagency.api.errors import error_response, error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.core.permissions import Action, Role
@@ -127,15 +127,18 @@ def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str
     if fields.get("trainers") is not None:
         members = {user.pk: user for user in session_reads.trainer_members(partnership)}
         entries = []
+        # exclude_unset reaches into each trainer too: a key not sent is absent, not None.
         for trainer in fields["trainers"]:
             user = None
-            if trainer["user"] is not None:
+            if trainer.get("user") is not None:
                 user = members.get(trainer["user"])
                 if user is None:
                     unknown["trainers"] = "There is no trainer with that id here."
             entries.append(
                 session_services.TrainerEntry(
-                    name=trainer["name"], user=user, provider_name=trainer["provider_name"]
+                    name=trainer.get("name", ""),
+                    user=user,
+                    provider_name=trainer.get("provider_name", ""),
                 )
             )
         fields["trainers"] = entries
@@ -176,7 +179,10 @@ def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
 
 
 @router.get(
-    "/{code}/sessions", response=list[SessionOut], url_name="session-list", summary="Sessions"
+    "/{code}/sessions",
+    response={200: list[SessionOut], **error_responses(400, 401, 403, 404)},
+    url_name="session-list",
+    summary="Sessions",
 )
 @paginate(PageNumberPagination)
 def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]) -> Any:
@@ -197,7 +203,7 @@ def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]
 
 @router.post(
     "/{code}/sessions",
-    response={201: SessionDetailOut},
+    response={201: SessionDetailOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="session-list",
     summary="Schedule a session",
 )
@@ -213,7 +219,7 @@ def session_create(request: HttpRequest, code: str, payload: SessionIn) -> Any:
 
 @router.get(
     "/{code}/sessions/{session_id}",
-    response=SessionDetailOut,
+    response={200: SessionDetailOut, **error_responses(400, 401, 403, 404)},
     url_name="session-detail",
     summary="One session with its parts and places left",
 )
@@ -228,7 +234,7 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
 
 @router.patch(
     "/{code}/sessions/{session_id}",
-    response=SessionDetailOut,
+    response={200: SessionDetailOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="session-detail",
     summary="Change a session",
 )
@@ -243,7 +249,7 @@ def session_update(request: HttpRequest, code: str, session_id: int, payload: Se
 
 @router.post(
     "/{code}/sessions/{session_id}/cancel",
-    response=SessionDetailOut,
+    response={200: SessionDetailOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="session-cancel",
     summary="Cancel a session",
 )
@@ -309,7 +315,10 @@ def _act_on_booking(
 
 
 @router.get(
-    "/{code}/bookings", response=list[BookingOut], url_name="booking-list", summary="Bookings"
+    "/{code}/bookings",
+    response={200: list[BookingOut], **error_responses(400, 401, 403, 404)},
+    url_name="booking-list",
+    summary="Bookings",
 )
 @paginate(PageNumberPagination)
 def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]) -> Any:
@@ -329,7 +338,7 @@ def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]
 
 @router.post(
     "/{code}/bookings",
-    response={201: BookingOut},
+    response={201: BookingOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="booking-list",
     summary="Book a place",
 )
@@ -362,7 +371,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
 
 @router.post(
     "/{code}/bookings/bulk",
-    response=list[BulkResultOut],
+    response={200: list[BulkResultOut], **error_responses(400, 401, 403, 404, 413)},
     url_name="booking-bulk",
     summary="Book several people",
 )
@@ -404,7 +413,7 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
 
 @router.get(
     "/{code}/bookings/{booking_id}",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404)},
     url_name="booking-detail",
     summary="One booking",
 )
@@ -416,7 +425,7 @@ def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
 
 @router.post(
     "/{code}/bookings/{booking_id}/cancel",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="booking-cancel",
     summary="Cancel a booking",
 )
@@ -437,7 +446,7 @@ def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: Re
 
 @router.post(
     "/{code}/bookings/{booking_id}/accept",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404)},
     url_name="offer-accept",
     summary="Accept a waiting-list offer",
 )
@@ -455,7 +464,7 @@ def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
 
 @router.post(
     "/{code}/bookings/{booking_id}/decline",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404)},
     url_name="offer-decline",
     summary="Decline a waiting-list offer",
 )
@@ -480,7 +489,7 @@ def _may_decide(request: HttpRequest, access: PartnershipAccess, booking: Bookin
 
 @router.post(
     "/{code}/bookings/{booking_id}/approve",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404)},
     url_name="booking-approve",
     summary="Approve a booking",
 )
@@ -498,7 +507,7 @@ def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
 
 @router.post(
     "/{code}/bookings/{booking_id}/refuse",
-    response=BookingOut,
+    response={200: BookingOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="booking-refuse",
     summary="Refuse a booking",
 )
@@ -518,7 +527,7 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
 
 @router.get(
     "/{code}/sessions/{session_id}/waiting-list",
-    response=list[BookingOut],
+    response={200: list[BookingOut], **error_responses(400, 401, 403, 404)},
     url_name="waiting-list",
     summary="A session's waiting list, first in line first",
 )
@@ -556,7 +565,7 @@ def _register(session: Session) -> dict[str, Any]:
 
 @router.get(
     "/{code}/sessions/{session_id}/register",
-    response=RegisterOut,
+    response={200: RegisterOut, **error_responses(400, 401, 403, 404)},
     url_name="register",
     summary="A session's register",
 )
@@ -568,7 +577,7 @@ def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
 
 @router.put(
     "/{code}/sessions/{session_id}/register",
-    response=RegisterOut,
+    response={200: RegisterOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="register",
     summary="Record outcomes on the register",
 )
@@ -621,7 +630,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
 
 @router.post(
     "/{code}/sessions/{session_id}/register/close",
-    response=RegisterOut,
+    response={200: RegisterOut, **error_responses(400, 401, 403, 404)},
     url_name="register-close",
     summary="Close the register",
 )
@@ -641,7 +650,7 @@ def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
 @public_router.get(
     "/certificates/{number}",
     auth=None,
-    response=CertificateOut,
+    response={200: CertificateOut, **error_responses(400, 404, 410)},
     url_name="certificate-verify",
     summary="Check a certificate number",
 )

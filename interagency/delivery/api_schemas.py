@@ -12,6 +12,17 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from interagency.core.validation import (
+    CAPACITY,
+    MINUTES,
+    PERCENT,
+    PLACES,
+    FreeText,
+    Id,
+    Money,
+    OneLine,
+    bounded_int,
+)
 from interagency.delivery.models import (
     AttendanceOutcome,
     BookingStatus,
@@ -139,8 +150,8 @@ class SessionDetailOut(SessionOut):
 
 
 class SessionFilters(Schema):
-    course: int | None = Field(None, description="Only sessions of this course.")
-    tier: int | None = Field(None, description="Only sessions of courses of this tier.")
+    course: Id | None = Field(None, description="Only sessions of this course.")
+    tier: Id | None = Field(None, description="Only sessions of courses of this tier.")
     starts_from: datetime.date | None = Field(
         None, alias="from", description="Starting on or after this day (London)."
     )
@@ -164,48 +175,48 @@ class PartIn(Schema):
 
 
 class TrainerIn(Schema):
-    user: int | None = Field(None, description="Id of a member holding the trainer role.")
-    name: str = Field("", max_length=150)
-    provider_name: str = Field("", max_length=200)
+    user: Id | None = Field(None, description="Id of a member holding the trainer role.")
+    name: OneLine = Field("", max_length=150)
+    provider_name: OneLine = Field("", max_length=200)
 
 
 class SectorHoldIn(Schema):
     sector: Sector
-    places: int
+    places: bounded_int(CAPACITY)  # type: ignore[valid-type]
     until: datetime.datetime
 
 
 class SessionPatch(Schema):
     """Only the fields sent change."""
 
-    course: int | None = Field(None, description="Id of a course of the catalogue.")
-    parts: list[PartIn] | None = None
+    course: Id | None = Field(None, description="Id of a course of the catalogue.")
+    parts: list[PartIn] | None = Field(None, max_length=100)
     format: SessionFormat | None = None
-    venue: int | None = Field(None, description="Id of a venue of the partnership.")
-    joining_link: str | None = Field(None, max_length=200)
-    joining_instructions: str | None = None
-    capacity: int | None = None
-    minimum_numbers: int | None = None
+    venue: Id | None = Field(None, description="Id of a venue of the partnership.")
+    joining_link: OneLine | None = Field(None, max_length=200)
+    joining_instructions: FreeText | None = Field(None, max_length=10_000)
+    capacity: bounded_int(CAPACITY) | None = None  # type: ignore[valid-type]
+    minimum_numbers: bounded_int(PLACES) | None = None  # type: ignore[valid-type]
     booking_opens_at: datetime.datetime | None = None
     booking_closes_at: datetime.datetime | None = None
     cancellation_cutoff: datetime.datetime | None = None
-    max_agency_share: int | None = None
-    regional_places: int | None = None
-    no_show_charge: Decimal | None = None
-    notes: str | None = None
-    trainers: list[TrainerIn] | None = None
-    sector_holds: list[SectorHoldIn] | None = None
+    max_agency_share: bounded_int(PERCENT) | None = None  # type: ignore[valid-type]
+    regional_places: bounded_int(PLACES) | None = None  # type: ignore[valid-type]
+    no_show_charge: Money | None = None
+    notes: FreeText | None = Field(None, max_length=10_000)
+    trainers: list[TrainerIn] | None = Field(None, max_length=50)
+    sector_holds: list[SectorHoldIn] | None = Field(None, max_length=50)
 
 
 class SessionIn(SessionPatch):
-    course: int = Field(description="Id of a course of the partnership's catalogue.")
-    parts: list[PartIn] = Field(description="One or more dated parts.")
-    capacity: int
+    course: Id = Field(description="Id of a course of the partnership's catalogue.")
+    parts: list[PartIn] = Field(description="One or more dated parts.", max_length=100)
+    capacity: bounded_int(CAPACITY)  # type: ignore[valid-type]
 
 
 class CancelSessionIn(Schema):
-    reason: str = Field(description="Told to everyone booked.")
-    alternatives: list[int] = Field(
+    reason: FreeText = Field(description="Told to everyone booked.", max_length=10_000)
+    alternatives: list[Id] = Field(
         default_factory=list, description="Ids of other scheduled sessions of the same course."
     )
 
@@ -248,21 +259,21 @@ class BookingOut(Schema):
 
 
 class BookingFilters(Schema):
-    session: int | None = Field(None, description="Only bookings on this session.")
-    person: int | None = Field(None, description="Only bookings of this person.")
+    session: Id | None = Field(None, description="Only bookings on this session.")
+    person: Id | None = Field(None, description="Only bookings of this person.")
     status: BookingStatus | None = None
 
 
 class BookingIn(Schema):
-    session: int = Field(description="Id of a session of the partnership (or of the region).")
-    person: int | None = Field(
+    session: Id = Field(description="Id of a session of the partnership (or of the region).")
+    person: Id | None = Field(
         None, description="Id of the person to book; leave out to book yourself."
     )
 
 
 class BulkBookingIn(Schema):
-    session: int
-    people: list[int] = Field(min_length=1, max_length=200)
+    session: Id
+    people: list[Id] = Field(min_length=1, max_length=200)
 
 
 class BulkResultOut(Schema):
@@ -272,7 +283,7 @@ class BulkResultOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=300)
+    reason: FreeText = Field("", max_length=300)
 
 
 class RegisterLineOut(Schema):
@@ -322,17 +333,17 @@ class RegisterOut(Schema):
 
 
 class RegisterEntryIn(Schema):
-    booking: int = Field(description="Id of a confirmed booking on the register.")
+    booking: Id = Field(description="Id of a confirmed booking on the register.")
     outcome: AttendanceOutcome
-    parts_attended: list[int] = Field(
+    parts_attended: list[Id] = Field(
         default_factory=list, description="For partly attended: ids of the parts they were at."
     )
     arrived_late: bool = False
-    late_minutes: int | None = Field(None, ge=0)
+    late_minutes: bounded_int(MINUTES) | None = None  # type: ignore[valid-type]
 
 
 class RegisterIn(Schema):
-    entries: list[RegisterEntryIn] = Field(min_length=1)
+    entries: list[RegisterEntryIn] = Field(min_length=1, max_length=1_000)
 
 
 class CertificateOut(Schema):

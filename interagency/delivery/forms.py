@@ -22,6 +22,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from interagency.core.local_time import LocalTimeError, local_datetime
+from interagency.core.validation import CAPACITY, MONEY, PERCENT, PLACES, YEAR, CleanTextForm
 from interagency.delivery.models import SessionFormat, Venue
 from interagency.delivery.services.sessions import MAX_PARTS, SectorHoldEntry, TrainerEntry
 from interagency.people.models import Sector
@@ -59,15 +61,6 @@ def day_of_end(moment: datetime.datetime | None) -> datetime.date | None:
     return (moment.astimezone(london()) - datetime.timedelta(microseconds=1)).date()
 
 
-def wall_time(day: datetime.date, time: datetime.time) -> datetime.datetime | None:
-    """``day`` at ``time`` in London, or None when the clocks skip that time."""
-    moment = datetime.datetime.combine(day, time, tzinfo=london())
-    round_trip = moment.astimezone(datetime.UTC).astimezone(london())
-    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
-        return None
-    return moment
-
-
 class LondonDateField(DateInputField):
     """A GOV.UK date input whose every message names the date it is about."""
 
@@ -94,9 +87,14 @@ class LondonDateField(DateInputField):
         if not (day or month or year):
             return None
         try:
-            return datetime.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+            date = datetime.date(int(year), int(month), int(day))
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(f"{self.what.capitalize()} must be a real date.") from None
+        if not YEAR.minimum <= date.year <= YEAR.maximum:
+            raise ValidationError(
+                f"The year of {self.what} must be between {YEAR.minimum} and {YEAR.maximum}."
+            )
+        return date
 
 
 def parse_time(text: str) -> datetime.time | None:
@@ -119,7 +117,7 @@ def number_input(width: int = 4) -> forms.TextInput:
     return forms.TextInput(attrs={"class": f"govuk-input--width-{width}", "inputmode": "numeric"})
 
 
-class PartForm(forms.Form):
+class PartForm(CleanTextForm):
     """One dated part of a session: a date, a start time and an end time (London)."""
 
     def __init__(self, data=None, *, number: int, **kwargs) -> None:
@@ -170,15 +168,10 @@ class PartForm(forms.Form):
                 continue
             times[name] = parsed
             if day is not None:
-                moment = wall_time(day, parsed)
-                if moment is None:
-                    self.add_error(
-                        name,
-                        f"The {words} of part {number} does not exist on that day: "
-                        "the clocks go forward. Choose another time.",
-                    )
-                else:
-                    data[f"{name}_at"] = moment
+                try:
+                    data[f"{name}_at"] = local_datetime(day, parsed)
+                except LocalTimeError as problem:  # the hour the clocks skip or repeat
+                    self.add_error(name, f"{words.capitalize()} of part {number}: {problem}")
         if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends", f"The end time of part {number} must be after its start time.")
         return data
@@ -193,7 +186,7 @@ class PartForm(forms.Form):
         return {"day": starts.date(), "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}"}
 
 
-class HoldForm(forms.Form):
+class HoldForm(CleanTextForm):
     """Places held for one sector until the end of a day."""
 
     def __init__(self, data=None, *, number: int, **kwargs) -> None:
@@ -206,14 +199,14 @@ class HoldForm(forms.Form):
         )
         self.fields["places"] = forms.IntegerField(
             required=False,
-            min_value=1,
-            max_value=10_000,
+            min_value=CAPACITY.minimum,
+            max_value=CAPACITY.maximum,
             label="Places held",
             widget=number_input(3),
             error_messages={
                 "invalid": f"Enter the places held for sector {number} as a whole number.",
                 "min_value": f"Hold at least 1 place for sector {number}.",
-                "max_value": f"Hold fewer places for sector {number}.",
+                "max_value": f"Hold at most {CAPACITY.maximum:,} places for sector {number}.",
             },
         )
         self.fields["until"] = LondonDateField(
@@ -255,7 +248,7 @@ class CourseChoiceField(forms.ModelChoiceField):
         return f"{title} ({obj.tier.name})"
 
 
-class SessionForm(forms.Form):
+class SessionForm(CleanTextForm):
     """Everything about a session but its parts and sector holds."""
 
     course = CourseChoiceField(
@@ -287,12 +280,13 @@ class SessionForm(forms.Form):
     )
     joining_instructions = forms.CharField(
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Joining instructions (online, optional)",
     )
     capacity = forms.IntegerField(
-        min_value=1,
-        max_value=10_000,
+        min_value=CAPACITY.minimum,
+        max_value=CAPACITY.maximum,
         label="Capacity",
         help_text="The most people who can attend.",
         widget=number_input(),
@@ -300,16 +294,15 @@ class SessionForm(forms.Form):
             "required": "Enter the capacity.",
             "invalid": "Enter the capacity as a whole number.",
             "min_value": "Enter a capacity of at least 1 place.",
+            "max_value": f"Enter a capacity of at most {CAPACITY.maximum:,} places.",
         },
     )
     minimum_numbers = forms.IntegerField(
         required=False,
-        min_value=0,
-        max_value=10_000,
         label="Minimum numbers (optional)",
         help_text="Fewer bookings than this a week before puts the session at risk.",
         widget=number_input(),
-        error_messages={"invalid": "Enter the minimum numbers as a whole number."},
+        **PLACES.form_field_options("Minimum numbers"),
     )
     trainers = forms.MultipleChoiceField(
         required=False,
@@ -343,8 +336,8 @@ class SessionForm(forms.Form):
     )
     max_agency_share = forms.IntegerField(
         required=False,
-        min_value=1,
-        max_value=100,
+        min_value=max(1, PERCENT.minimum),
+        max_value=PERCENT.maximum,
         label="Largest share for one agency, in % (optional)",
         help_text="For example, 30 keeps any agency to 30% of the places.",
         widget=number_input(3),
@@ -356,24 +349,28 @@ class SessionForm(forms.Form):
     )
     regional_places = forms.IntegerField(
         required=False,
-        min_value=0,
-        max_value=10_000,
         label="Places open to other partnerships of the region (optional)",
         widget=number_input(),
-        error_messages={"invalid": "Enter the places for the region as a whole number."},
+        **PLACES.form_field_options("Places for the region"),
     )
     no_show_charge = forms.DecimalField(
         required=False,
-        min_value=Decimal("0"),
-        max_value=Decimal("99999"),
+        min_value=MONEY.minimum,
+        max_value=MONEY.maximum,
+        max_digits=8,
         decimal_places=2,
         label="No-show charge in £ (optional)",
         help_text="Charged to the agency of someone who does not come without notice.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the no-show charge in pounds, like 50 or 42.50."},
+        error_messages={
+            "invalid": "Enter the no-show charge in pounds, like 50 or 42.50.",
+            "min_value": "The no-show charge cannot be negative.",
+            "max_value": f"The no-show charge must be at most £{MONEY.maximum:,}.",
+        },
     )
     notes = forms.CharField(
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Notes for attendees (optional)",
     )

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from interagency.core.validation import CleanTextForm, SafeDateInputField
 from interagency.delivery.models import SessionFormat
 from interagency.delivery.selectors.listings import SessionFilters
 from interagency.people.models import Person
@@ -35,7 +36,7 @@ class VenueChoiceField(forms.ModelChoiceField):
 
 
 def _date_field(label: str) -> DateInputField:
-    return DateInputField(
+    return SafeDateInputField(
         label=label, required=False, require_all_fields=False, help_text="For example, 27 3 2026"
     )
 
@@ -126,7 +127,7 @@ class BookPeopleForm(forms.Form):
         self.fields["people"].queryset = bookable  # type: ignore[attr-defined]
 
 
-class CancelForm(forms.Form):
+class CancelForm(CleanTextForm):
     reason = forms.CharField(
         max_length=REASON_MAX,
         required=False,
@@ -136,7 +137,7 @@ class CancelForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(CleanTextForm):
     reason = forms.CharField(
         max_length=REASON_MAX,
         label="Why are you not approving this booking?",

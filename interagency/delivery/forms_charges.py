@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from interagency.core.validation import CleanTextForm
 from interagency.delivery.services.charges import REASON_MAX_LENGTH
 
 
@@ -65,7 +66,7 @@ class ChargeFilterForm(forms.Form):
         return {"agency_id": data.get("agency"), "session_from": start, "session_to": end}
 
 
-class WaiveChargeForm(forms.Form):
+class WaiveChargeForm(CleanTextForm):
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
         label="Why is the charge waived?",

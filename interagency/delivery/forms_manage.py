@@ -4,22 +4,23 @@ The session form itself, with its parts and sector holds, is in ``forms.py``.
 """
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from interagency.core.validation import MONEY, CleanTextForm
 from interagency.delivery.forms import london, number_input
 from interagency.delivery.models import DeliverySettings, Session, Venue, WaitingListMode
 
 # Venues and delivery settings -------------------------------------------------------------
 
 
-class VenueForm(forms.Form):
+class VenueForm(CleanTextForm):
     name = forms.CharField(
         max_length=200, label="Name", error_messages={"required": "Enter the venue's name."}
     )
     address = forms.CharField(
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Address",
         error_messages={"required": "Enter the venue's address."},
@@ -50,7 +51,7 @@ class VenueForm(forms.Form):
         return {name: getattr(venue, name) for name in cls.FIELDS}
 
 
-class DeliverySettingsForm(forms.Form):
+class DeliverySettingsForm(CleanTextForm):
     requires_manager_approval = forms.TypedChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
@@ -90,8 +91,9 @@ class DeliverySettingsForm(forms.Form):
         },
     )
     default_no_show_charge = forms.DecimalField(
-        min_value=Decimal("0"),
-        max_value=Decimal("99999"),
+        min_value=MONEY.minimum,
+        max_value=MONEY.maximum,
+        max_digits=8,
         decimal_places=2,
         label="Default no-show charge in £",
         help_text="New sessions start with this charge; 0 for none.",
@@ -100,6 +102,7 @@ class DeliverySettingsForm(forms.Form):
             "required": "Enter the default no-show charge (0 for none).",
             "invalid": "Enter the default no-show charge in pounds, like 50 or 42.50.",
             "min_value": "The no-show charge cannot be negative.",
+            "max_value": f"The no-show charge must be at most £{MONEY.maximum:,}.",
         },
     )
 
@@ -114,7 +117,7 @@ class DeliverySettingsForm(forms.Form):
         }
 
 
-class CancelSessionForm(forms.Form):
+class CancelSessionForm(CleanTextForm):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -145,7 +148,7 @@ def _describe(session) -> str:
     return f"{when:%A %-d %B %Y, %H:%M} – {place}" if when else place
 
 
-class SessionFilterForm(forms.Form):
+class SessionFilterForm(CleanTextForm):
     """The coordinator's filters on the sessions table; bad values are ignored with a message."""
 
     course = forms.TypedChoiceField(coerce=int, required=False, label="Course", empty_value=None)

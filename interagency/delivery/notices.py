@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 
+from interagency.core.local_time import clock_time
 from interagency.delivery import calendar
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.notifications.models import MessageKind
@@ -261,14 +262,7 @@ def _day(moment: datetime.datetime) -> str:
 
 
 def _time(moment: datetime.datetime) -> str:
-    """GOV.UK style: 9am, 9:30am, midday, 4:30pm, midnight."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
+    return clock_time(moment)
 
 
 # --- queueing -----------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from interagency.core.validation import CleanTextForm
 from interagency.notifications.models import MessageKind, OutboxMessage
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(CleanTextForm):
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -20,7 +21,7 @@ class OutboxFilterForm(forms.Form):
     )
 
 
-class MessageTemplateForm(forms.Form):
+class MessageTemplateForm(CleanTextForm):
     """The subject and body; the service checks them (placeholders only, no tags)."""
 
     subject = forms.CharField(

@@ -4,7 +4,9 @@ A service writes an :class:`OutboxMessage` in the same transaction as the
 change it reports (a booking, an offer, a cancellation), and a background
 task sends it. The ``key`` is unique, so queueing the same notice twice
 stores one message; the sender claims a message with a conditional UPDATE
-before sending, so a retried task never sends a second copy.
+before sending, so a retried task never sends a second copy. Each message
+has a priority from its kind, so an offer that expires in hours is not
+stuck behind a burst of booking confirmations.
 """
 
 from django.db import models
@@ -23,6 +25,29 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Reminder before the session"
     SESSION_CHANGED = "session_changed", "Session changed"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+
+
+class Priority(models.IntegerChoices):
+    """The order the sender takes messages in: highest first, then oldest."""
+
+    LOW = 10, "Low"
+    NORMAL = 20, "Normal"
+    HIGH = 30, "High"
+
+
+# Kinds whose news loses its worth by the hour: a place offered for a limited
+# time, a session moved or called off. Reminders can wait behind everything.
+_PRIORITY_OF_KIND = {
+    MessageKind.PLACE_OFFERED: Priority.HIGH,
+    MessageKind.SESSION_CHANGED: Priority.HIGH,
+    MessageKind.SESSION_CANCELLED: Priority.HIGH,
+    MessageKind.REMINDER: Priority.LOW,
+}
+
+
+def priority_for(kind: str) -> Priority:
+    """The sending priority of a message of ``kind`` (normal unless listed above)."""
+    return _PRIORITY_OF_KIND.get(MessageKind(kind), Priority.NORMAL)
 
 
 class MessageTemplate(PartnershipOwned):
@@ -50,6 +75,8 @@ class OutboxMessage(PartnershipOwned):
         FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=30, choices=MessageKind.choices)
+    # Always priority_for(kind): stored so the sender's claim can order by it.
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     key = models.CharField(max_length=200, unique=True, help_text="One message per key.")
     to_email = models.EmailField()
     subject = models.CharField(max_length=200)
@@ -67,6 +94,11 @@ class OutboxMessage(PartnershipOwned):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # While SENDING: the claim's batch, and until when it holds the message. The
+    # worker renews the lease as it sends; once it has passed (the worker was
+    # killed), another worker may claim the message again.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # After a failed attempt: the earliest time to try again (backoff).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +108,7 @@ class OutboxMessage(PartnershipOwned):
         indexes = [
             models.Index(fields=["partnership", "status", "created_at"]),
             models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "-priority", "created_at"], name="outbox_sending_order"),
             models.Index(fields=["status", "next_attempt_at"]),
         ]
 

@@ -135,12 +135,18 @@ def check_template_source(source: str, *, label: str) -> None:
 
 def render_source(subject_source: str, body_source: str, values: dict[str, Any]) -> tuple[str, str]:
     """The subject (one line, at most 200 characters) and body from template sources."""
-    subject = _ENGINE.from_string(subject_source).render(Context(values)).strip()
-    rendered = _ENGINE.from_string(body_source).render(Context(values))
+    # A Context escapes for HTML unless told not to, whatever the engine says:
+    # "O'Connor & Zoë" must reach a plain-text email as typed.
+    subject = _ENGINE.from_string(subject_source).render(_plain(values)).strip()
+    rendered = _ENGINE.from_string(body_source).render(_plain(values))
     # An empty placeholder on a line of its own leaves no gap of blank lines.
     body = re.sub(r"\n{3,}", "\n\n", str(rendered))
     # A subject is one line whatever a value held.
     return " ".join(subject.split())[:200], body
+
+
+def _plain(values: dict[str, Any]) -> Context:
+    return Context(values, autoescape=False)
 
 
 def render_messages(

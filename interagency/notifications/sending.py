@@ -1,24 +1,37 @@
-"""Sending outbox messages: at most one copy per claim, bounded attempts, backoff, a reaper.
+"""Sending outbox messages: highest priority first, in batches, under a lease, never lost.
 
-The worker claims a pending message with a conditional UPDATE
-(``PENDING -> SENDING``, only when its next attempt is due); only the
-claimant sends, so a task run twice, or two workers, send one copy. A
-failure puts the message back to PENDING with ``last_error`` and a later
+The worker claims a batch of due messages (``PENDING -> SENDING``) in one
+short transaction: the highest priority first, then the oldest, taking
+PostgreSQL's row locks with SKIP LOCKED (SQLite's IMMEDIATE transactions
+already let one writer in at a time), and a conditional UPDATE that stamps
+the batch's ``claimed_by`` token. Only the claimant sends, so two workers,
+or a task run twice, send one copy. The batch goes over one connection to
+the mail server, and each message is marked SENT as soon as the server took
+it, so a crash loses the record of one message at most.
+
+A claim holds a lease (``OUTBOX_LEASE_SECONDS``, 30 by default), renewed
+while the batch is sent. A worker killed mid-send stops renewing; once the
+lease has passed, the next sender run claims the message again. That can
+send it twice (the server may have taken it before the worker died), never
+lose it. The lease must outlast the mail server's timeout, or a slow send
+would be taken for a dead one.
+
+A failure puts the message back to PENDING with ``last_error`` and a later
 ``next_attempt_at`` (1, 5, 25, 125 minutes), and after ``MAX_ATTEMPTS``
 marks it FAILED for the coordinator to retry by hand.
-
-A worker that dies after claiming leaves the message SENDING; the reaper
-returns it to PENDING after ``TASKS_STALE_AFTER_MINUTES`` (15 by default).
-That can cause one duplicate (if the server had accepted the email before
-the worker died), never a loss.
 
 These functions work across partnerships: the outbox is one queue.
 """
 
 import datetime
 import logging
+import time
+import uuid
+from collections.abc import Sequence
 
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -30,6 +43,12 @@ MAX_ATTEMPTS = 5
 # A pending message whose task never ran (the enqueue failed, the queue was
 # cleared) is picked up again after this.
 LOST_AFTER = datetime.timedelta(minutes=10)
+DEFAULT_LEASE_SECONDS = 30
+BATCH_SIZE = 50
+# One task drains at most this many before it returns, so a task never runs
+# long enough for the task reaper to take it for a dead one.
+MOST_PER_RUN = 5000
+SENDING_ORDER = ("-priority", "created_at", "pk")
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -37,20 +56,57 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=5 ** max(attempts - 1, 0))
 
 
-def send_outbox_message(message_id: int) -> str:
-    """Send one message if it is pending and due; returns its status afterwards."""
-    now = timezone.now()
-    # cross-partnership: the worker sends every partnership's queue.
-    claimed = (
-        OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+def lease_length() -> datetime.timedelta:
+    """How long a claim holds a message without renewal (setting OUTBOX_LEASE_SECONDS)."""
+    seconds = getattr(settings, "OUTBOX_LEASE_SECONDS", None) or DEFAULT_LEASE_SECONDS
+    return datetime.timedelta(seconds=seconds)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    """Due pending messages, and those whose claim's lease has passed (the worker died)."""
+    due = Q(status=OutboxMessage.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    message = OutboxMessage.objects.filter(pk=message_id).first()  # cross-partnership: as above
-    if message is None:
-        return "missing"
-    if not claimed:
-        return message.status
+    abandoned = Q(
+        status=OutboxMessage.Status.SENDING,
+        lease_expires_at__lt=now,
+        attempts__lt=MAX_ATTEMPTS,  # past its last attempt: the reaper marks it FAILED
+    )
+    return due | abandoned
+
+
+def claim_batch(*, size: int = BATCH_SIZE, message_id: int | None = None) -> list[OutboxMessage]:
+    """Claim up to ``size`` claimable messages (or just ``message_id``), highest priority first."""
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        now = timezone.now()
+        # cross-partnership: the worker sends every partnership's queue.
+        candidates = OutboxMessage.objects.filter(_claimable(now)).exclude(to_email="")
+        if message_id is not None:
+            candidates = candidates.filter(pk=message_id)
+        if connection.features.has_select_for_update_skip_locked:
+            # Two workers take different messages instead of queueing for the same rows.
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.order_by(*SENDING_ORDER).values_list("pk", flat=True)[:size])
+        if not ids:
+            return []
+        # cross-partnership: as above; the conditions again, so a row is claimed once.
+        OutboxMessage.objects.filter(_claimable(now), pk__in=ids).update(
+            status=OutboxMessage.Status.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_at=now,
+            claimed_by=token,
+            lease_expires_at=now + lease_length(),
+        )
+    # cross-partnership: the rows this claim took.
+    claimed = OutboxMessage.objects.filter(
+        pk__in=ids, status=OutboxMessage.Status.SENDING, claimed_by=token
+    )
+    return list(claimed.order_by(*SENDING_ORDER))
+
+
+def email_for(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The email of an outbox message, with its calendar invitation when it has one."""
     email = EmailMultiAlternatives(
         subject=message.subject, body=message.body, to=[message.to_email]
     )
@@ -60,21 +116,104 @@ def send_outbox_message(message_id: int) -> str:
         method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
         email.attach_alternative(message.calendar, f"text/calendar; method={method}")
         email.attach("invite.ics", message.calendar, "application/ics")
+    return email
+
+
+def send_batch(messages: Sequence[OutboxMessage]) -> dict[str, int]:
+    """Send claimed messages over one connection to the mail server; how many ended how.
+
+    Each message is marked SENT once the server has taken it. A message the
+    server refuses is retried later; when the connection breaks it is opened
+    again for the next message, and when it cannot be opened the rest of the
+    batch waits for its next attempt.
+    """
+    outcome = {OutboxMessage.Status.SENT: 0, "retry": 0, OutboxMessage.Status.FAILED: 0}
+    mailer = mailers.default
+    renewed_at = time.monotonic()
     try:
-        email.send()
-    except Exception as error:  # Any failure of the mail server: keep the message, retry.
-        return _failed(message, error)
+        for position, message in enumerate(messages):
+            if time.monotonic() - renewed_at > lease_length().total_seconds() / 3:
+                _renew_lease(messages[position:])
+                renewed_at = time.monotonic()
+            try:
+                mailer.open()
+            except Exception as error:  # The server is unreachable: no point trying the rest.
+                for unsent in messages[position:]:
+                    outcome[_failed(unsent, error)] += 1
+                break
+            try:
+                mailer.send_messages([email_for(message)])
+            except Exception as error:  # Any failure of the mail server: keep it, retry.
+                outcome[_failed(message, error)] += 1
+                _close_quietly(mailer)  # a broken connection is opened again for the next
+                continue
+            _mark_sent(message)
+            outcome[OutboxMessage.Status.SENT] += 1
+    finally:
+        _close_quietly(mailer)
+    return outcome
+
+
+def send_due_messages(*, batch_size: int = BATCH_SIZE, most: int = MOST_PER_RUN) -> int:
+    """Send what is due, batch by batch, highest priority first; how many were sent.
+
+    Each batch is claimed afresh, so a message queued meanwhile (an offer
+    behind hundreds of confirmations) goes in the next batch if it outranks
+    what is left.
+    """
+    sent = handled = 0
+    while handled < most:
+        batch = claim_batch(size=min(batch_size, most - handled))
+        if not batch:
+            break
+        sent += send_batch(batch)[OutboxMessage.Status.SENT]
+        handled += len(batch)
+    return sent
+
+
+def send_outbox_message(message_id: int) -> str:
+    """Send one message if it is pending and due; returns its status afterwards."""
+    batch = claim_batch(size=1, message_id=message_id)
+    if batch:
+        send_batch(batch)
+    # cross-partnership: the worker's own message.
+    status = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+    return status or "missing"
+
+
+def _mark_sent(message: OutboxMessage) -> None:
     # cross-partnership: the worker's own claim.
-    OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENDING).update(
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_by=message.claimed_by
+    ).update(
         status=OutboxMessage.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
+        lease_expires_at=None,
     )
-    return OutboxMessage.Status.SENT
+
+
+def _renew_lease(messages: Sequence[OutboxMessage]) -> None:
+    if not messages:
+        return
+    # cross-partnership: the worker's own claim.
+    OutboxMessage.objects.filter(
+        pk__in=[message.pk for message in messages],
+        status=OutboxMessage.Status.SENDING,
+        claimed_by=messages[0].claimed_by,
+    ).update(lease_expires_at=timezone.now() + lease_length())
+
+
+def _close_quietly(mailer) -> None:
+    try:
+        mailer.close()
+    except Exception:  # The connection is gone either way.
+        logger.debug("Closing the mail connection failed", exc_info=True)
 
 
 def _failed(message: OutboxMessage, error: Exception) -> str:
+    """Put a message whose attempt failed back for later, or FAILED after its last; which."""
     final = message.attempts >= MAX_ATTEMPTS
     status = OutboxMessage.Status.FAILED if final else OutboxMessage.Status.PENDING
     next_attempt_at = None if final else timezone.now() + backoff(message.attempts)
@@ -83,13 +222,18 @@ def _failed(message: OutboxMessage, error: Exception) -> str:
         "" if final else f" Next attempt after {next_attempt_at:%H:%M} UTC."
     )
     # cross-partnership: the worker's own claim.
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
-        status=status, last_error=last_error, next_attempt_at=next_attempt_at
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_by=message.claimed_by
+    ).update(
+        status=status,
+        last_error=last_error,
+        next_attempt_at=next_attempt_at,
+        lease_expires_at=None,
     )
     logger.warning("Email %s not sent (attempt %s): %s", message.pk, message.attempts, detail)
     if not final and next_attempt_at is not None:
         _enqueue_later(message.pk, next_attempt_at)
-    return status
+    return "retry" if not final else status
 
 
 def _enqueue_later(message_id: int, run_after: datetime.datetime) -> None:
@@ -108,22 +252,28 @@ def reap_stale_claims(
 ) -> int:
     """Return messages claimed by a worker that died to the queue; how many.
 
-    Registered with :mod:`interagency.core.tasks_reaper`, so it also runs from
-    ``interagency reap-tasks`` and when a worker starts a task. A message past
-    its last attempt becomes FAILED; the others are PENDING and queued again.
+    Stale: a lease that has passed, or (for a claim made before leases) a
+    claim older than ``older_than``. Registered with
+    :mod:`interagency.core.tasks_reaper`, so it also runs from ``interagency
+    reap-tasks`` and when a worker starts a task. A message past its last
+    attempt becomes FAILED; the others are PENDING and queued again.
     """
     from interagency.core.tasks_reaper import stale_after
     from interagency.notifications.tasks import send_outbox_message_task
 
     now = now or timezone.now()
     older_than = older_than or stale_after()
-    stale = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - older_than)
+    stale = Q(status=OutboxMessage.Status.SENDING) & (
+        Q(lease_expires_at__lt=now)
+        | Q(lease_expires_at__isnull=True, claimed_at__lt=now - older_than)
+    )
     # cross-partnership: the reaper looks after the one queue.
     if not OutboxMessage.objects.filter(stale).exists():  # no write lock when nothing is stale
         return 0
     # cross-partnership: as above.
     failed = OutboxMessage.objects.filter(stale, attempts__gte=MAX_ATTEMPTS).update(
         status=OutboxMessage.Status.FAILED,
+        lease_expires_at=None,
         last_error="The worker stopped while sending, after the last attempt; "
         "the email may or may not have gone.",
     )
@@ -133,6 +283,7 @@ def reap_stale_claims(
     returned = OutboxMessage.objects.filter(stale, pk__in=ids).update(
         status=OutboxMessage.Status.PENDING,
         next_attempt_at=now,
+        lease_expires_at=None,
         last_error="The worker stopped while sending; trying again.",
     )
     for message_id in ids:
@@ -155,7 +306,7 @@ def due_message_ids(*, now: datetime.datetime | None = None, limit: int = 500) -
             Q(next_attempt_at__lte=now)
             | Q(next_attempt_at__isnull=True, created_at__lt=now - LOST_AFTER)
         )
-        .order_by("created_at", "pk")
+        .order_by(*SENDING_ORDER)
         .values_list("pk", flat=True)[:limit]
     )
 

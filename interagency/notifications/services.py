@@ -15,7 +15,12 @@ from django.db import IntegrityError, transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
-from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
+from interagency.notifications.models import (
+    MessageKind,
+    MessageTemplate,
+    OutboxMessage,
+    priority_for,
+)
 from interagency.notifications.rendering import (
     check_template_source,
     render_messages,
@@ -128,6 +133,7 @@ def _outbox_fields(
     fields: dict[str, Any] = {
         "partnership": partnership,
         "kind": kind,
+        "priority": priority_for(kind),
         "key": notice.key,
         "to_email": notice.to_email,
         "subject": subject,

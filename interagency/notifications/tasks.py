@@ -8,9 +8,16 @@ from django.tasks import task
 
 @task()
 def send_outbox_message_task(message_id: int) -> str:
-    """Send one outbox message unless it was already sent or is not due; returns its status."""
-    from interagency.notifications.sending import send_outbox_message
+    """Send what is due, highest priority first (this message among them); its status after.
 
+    Queued once per message, but each run sends everything due in batches over
+    one mail connection, so the runs queued behind it find their messages sent
+    and return at once, and an offer queued meanwhile overtakes confirmations.
+    """
+    from interagency.notifications.sending import send_due_messages, send_outbox_message
+
+    send_due_messages()
+    # Not due yet (waiting for its backoff) or already sent: the claim lets nothing through.
     return send_outbox_message(message_id)
 
 

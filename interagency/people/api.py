@@ -20,7 +20,7 @@ Lists cost the same queries whatever their length.
 
 import datetime
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -29,15 +29,18 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
 from interagency.api.access import FORBIDDEN, PartnershipAccess, partnership_for
 from interagency.api.auth import caller
+from interagency.api.errors import error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
 from interagency.core.tasks_reaper import stale_after
+from interagency.core.validation import Id, OneLine
 from interagency.people import selectors
-from interagency.people.importing import checking, mapping, reading
+from interagency.people.importing import checking, mapping, reading, rejecting
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency
 from interagency.people.services.import_runs import (
@@ -47,7 +50,6 @@ from interagency.people.services.import_runs import (
 )
 from interagency.people.services.imports import (
     people_import_rejected_rows,
-    plan_people_import,
     upload_people_import,
 )
 from interagency.people.services.people import create_person, mark_person_left, update_person
@@ -86,17 +88,17 @@ class AgencyDetailOut(AgencyOut):
 
 
 class AgencyIn(Schema):
-    name: str = Field(max_length=200)
+    name: OneLine = Field(max_length=200)
     sector: Sector
     is_statutory_partner: bool = False
-    parent: int | None = Field(None, description="Id of a parent agency of this partnership.")
-    contact_name: str = Field("", max_length=150)
-    contact_email: str = Field("", max_length=254)
-    lead: int | None = Field(None, description="Id of a member holding the agency lead role.")
+    parent: Id | None = Field(None, description="Id of a parent agency of this partnership.")
+    contact_name: OneLine = Field("", max_length=150)
+    contact_email: OneLine = Field("", max_length=254)
+    lead: Id | None = Field(None, description="Id of a member holding the agency lead role.")
 
 
 class ServiceIn(Schema):
-    name: str = Field(max_length=200)
+    name: OneLine = Field(max_length=200)
 
 
 class RoleRef(Schema):
@@ -126,33 +128,33 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    full_name: str = Field(max_length=150)
-    agency: int = Field(description="Id of an agency of this partnership.")
-    work_email: str = Field("", max_length=254)
-    job_title: str = Field("", max_length=150)
-    service: int | None = None
-    role: int | None = Field(None, description="Id of a role of the partnership's catalogue.")
-    line_manager: int | None = Field(None, description="Id of a person of this partnership.")
+    full_name: OneLine = Field(max_length=150)
+    agency: Id = Field(description="Id of an agency of this partnership.")
+    work_email: OneLine = Field("", max_length=254)
+    job_title: OneLine = Field("", max_length=150)
+    service: Id | None = None
+    role: Id | None = Field(None, description="Id of a role of the partnership's catalogue.")
+    line_manager: Id | None = Field(None, description="Id of a person of this partnership.")
     employment_type: EmploymentType = EmploymentType.PERMANENT
     started_on: datetime.date | None = None
-    external_id: str = Field("", max_length=64)
-    registration_number: str = Field("", max_length=64)
+    external_id: OneLine = Field("", max_length=64)
+    registration_number: OneLine = Field("", max_length=64)
 
 
 class PersonPatch(Schema):
     """Only the fields sent change; the others keep their current value."""
 
-    full_name: str | None = Field(None, max_length=150)
-    agency: int | None = None
-    work_email: str | None = Field(None, max_length=254)
-    job_title: str | None = Field(None, max_length=150)
-    service: int | None = None
-    role: int | None = None
-    line_manager: int | None = None
+    full_name: OneLine | None = Field(None, max_length=150)
+    agency: Id | None = None
+    work_email: OneLine | None = Field(None, max_length=254)
+    job_title: OneLine | None = Field(None, max_length=150)
+    service: Id | None = None
+    role: Id | None = None
+    line_manager: Id | None = None
     employment_type: EmploymentType | None = None
     started_on: datetime.date | None = None
-    external_id: str | None = Field(None, max_length=64)
-    registration_number: str | None = Field(None, max_length=64)
+    external_id: OneLine | None = Field(None, max_length=64)
+    registration_number: OneLine | None = Field(None, max_length=64)
 
 
 class LeaveIn(Schema):
@@ -160,13 +162,13 @@ class LeaveIn(Schema):
 
 
 class PeopleFilters(Schema):
-    agency: int | None = Field(None, description="Only people of this agency.")
-    service: int | None = Field(None, description="Only people of this service.")
-    role: int | None = Field(None, description="Only people with this role.")
+    agency: Id | None = Field(None, description="Only people of this agency.")
+    service: Id | None = Field(None, description="Only people of this service.")
+    role: Id | None = Field(None, description="Only people with this role.")
     current: bool | None = Field(
         True, description="True: people still there (the default); false: leavers; null: both."
     )
-    q: str = Field("", max_length=200, description="Words to find in names and work emails.")
+    q: OneLine = Field("", max_length=200, description="Words to find in names and work emails.")
 
 
 class HeadcountOut(Schema):
@@ -232,7 +234,10 @@ def _editable(request: HttpRequest, access: PartnershipAccess, person_id: int) -
 
 
 @router.get(
-    "/{code}/agencies", response=list[AgencyOut], url_name="agency-list", summary="Agencies"
+    "/{code}/agencies",
+    response={200: list[AgencyOut], **error_responses(400, 401, 403, 404)},
+    url_name="agency-list",
+    summary="Agencies",
 )
 @paginate(PageNumberPagination)
 def agency_list(request: HttpRequest, code: str) -> QuerySet:
@@ -243,7 +248,7 @@ def agency_list(request: HttpRequest, code: str) -> QuerySet:
 
 @router.post(
     "/{code}/agencies",
-    response={201: AgencyDetailOut},
+    response={201: AgencyDetailOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="agency-list",
     summary="Add an agency",
 )
@@ -257,7 +262,7 @@ def agency_create(request: HttpRequest, code: str, payload: AgencyIn) -> Any:
 
 @router.get(
     "/{code}/agencies/{agency_id}",
-    response=AgencyDetailOut,
+    response={200: AgencyDetailOut, **error_responses(400, 401, 403, 404)},
     url_name="agency-detail",
     summary="One agency with its services",
 )
@@ -269,7 +274,7 @@ def agency_detail(request: HttpRequest, code: str, agency_id: int) -> Any:
 
 @router.get(
     "/{code}/agencies/{agency_id}/services",
-    response=list[ServiceOut],
+    response={200: list[ServiceOut], **error_responses(400, 401, 403, 404)},
     url_name="service-list",
     summary="An agency's services",
 )
@@ -283,7 +288,7 @@ def service_list(request: HttpRequest, code: str, agency_id: int) -> QuerySet:
 
 @router.post(
     "/{code}/agencies/{agency_id}/services",
-    response={201: ServiceOut},
+    response={201: ServiceOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="service-list",
     summary="Add a service to an agency",
 )
@@ -297,7 +302,12 @@ def service_create(request: HttpRequest, code: str, agency_id: int, payload: Ser
 # People.
 
 
-@router.get("/{code}/people", response=list[PersonOut], url_name="person-list", summary="People")
+@router.get(
+    "/{code}/people",
+    response={200: list[PersonOut], **error_responses(400, 401, 403, 404)},
+    url_name="person-list",
+    summary="People",
+)
 @paginate(PageNumberPagination)
 def person_list(request: HttpRequest, code: str, filters: Query[PeopleFilters]) -> QuerySet:
     """The people the caller may see, by name; merged records are never listed.
@@ -318,7 +328,7 @@ def person_list(request: HttpRequest, code: str, filters: Query[PeopleFilters]) 
 
 @router.post(
     "/{code}/people",
-    response={201: PersonOut},
+    response={201: PersonOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="person-list",
     summary="Add a person",
 )
@@ -336,7 +346,7 @@ def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
 
 @router.get(
     "/{code}/people/{person_id}",
-    response=PersonOut,
+    response={200: PersonOut, **error_responses(400, 401, 403, 404)},
     url_name="person-detail",
     summary="One person",
 )
@@ -346,9 +356,12 @@ def person_detail(request: HttpRequest, code: str, person_id: int) -> Any:
     return selectors.person_detail(_visible(request, access), person_id)
 
 
+CLEARABLE_TEXT = ("work_email", "job_title", "external_id", "registration_number")
+
+
 @router.patch(
     "/{code}/people/{person_id}",
-    response=PersonOut,
+    response={200: PersonOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="person-detail",
     summary="Change a person",
 )
@@ -359,13 +372,17 @@ def person_update(request: HttpRequest, code: str, person_id: int, payload: Pers
     fields = _references(access, payload.model_dump(exclude_unset=True))
     if fields.get("agency") is not None:
         _may_use_agency(request, access, fields["agency"])
+    for name in CLEARABLE_TEXT:
+        # null clears the text, as an emptied box on the page does.
+        if name in fields and fields[name] is None:
+            fields[name] = ""
     update_person(person=person, changed_by=caller(request), **fields)
     return selectors.person_detail(_visible(request, access), person_id)
 
 
 @router.post(
     "/{code}/people/{person_id}/leave",
-    response=PersonOut,
+    response={200: PersonOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="person-leave",
     summary="Mark a person as left",
 )
@@ -382,7 +399,7 @@ def person_leave(request: HttpRequest, code: str, person_id: int, payload: Leave
 
 @router.get(
     "/{code}/headcounts",
-    response=list[HeadcountOut],
+    response={200: list[HeadcountOut], **error_responses(400, 401, 403, 404)},
     url_name="headcount-list",
     summary="Headcounts",
 )
@@ -410,15 +427,27 @@ class ImportProblemOut(Schema):
     level: str = Field(description="error: the row is rejected; warning: kept; info: a note.")
 
 
+# Named for the document: a plain ``PeopleImport.Status`` would be called "Status" there,
+# and the sessions' "Status" would replace it.
+ImportStatus = Annotated[
+    PeopleImport.Status,
+    WithJsonSchema(
+        {"title": "ImportStatus", "type": "string", "enum": list(PeopleImport.Status.values)}
+    ),
+]
+
+
 class PeopleImportOut(Schema):
     id: int
-    agency_id: int
+    agency_id: int | None = Field(
+        description="Null when each row's agency is taken from its organisation column."
+    )
     file_name: str
     file_sha256: str
     uploaded_at: datetime.datetime
     uploaded_by_id: int | None
     is_full_staff_list: bool
-    status: PeopleImport.Status = Field(
+    status: ImportStatus = Field(
         description="uploaded, previewed, queued, running, applied or failed."
     )
     rows_total: int
@@ -442,6 +471,11 @@ class PeopleImportOut(Schema):
 class PeopleImportPreviewOut(PeopleImportOut):
     problems: list[ImportProblemOut] = Field(
         description=f"Each row's problems, the first {checking.MAX_PROBLEMS_SHOWN}."
+    )
+    review: dict = Field(
+        description="The file's contract words and the roles the catalogue does not have, "
+        'each with its rows: {"contract_words": {key: {"text", "rows", "sample", "suggested"}}, '
+        '"unknown_roles": {key: {"text", "rows", "sample", "close"}}}; answer in choices.'
     )
 
 
@@ -477,7 +511,10 @@ UPLOAD_FILE = File(None, description="A CSV or Excel (.xlsx) file, 20 MB at most
 
 
 @router.get(
-    "/{code}/imports", response=list[PeopleImportOut], url_name="import-list", summary="Imports"
+    "/{code}/imports",
+    response={200: list[PeopleImportOut], **error_responses(400, 401, 403, 404)},
+    url_name="import-list",
+    summary="Imports",
 )
 @paginate(PageNumberPagination)
 def import_list(request: HttpRequest, code: str, agency: int | None = None) -> QuerySet:
@@ -491,14 +528,18 @@ def import_list(request: HttpRequest, code: str, agency: int | None = None) -> Q
 
 @router.post(
     "/{code}/imports",
-    response={201: PeopleImportPreviewOut},
+    response={201: PeopleImportPreviewOut, **error_responses(400, 401, 403, 404, 413)},
     url_name="import-list",
     summary="Upload a staff list and preview it",
 )
 def import_upload(
     request: HttpRequest,
     code: str,
-    agency: int | None = Form(None, description="Id of the agency whose staff list this is."),
+    agency: int | None = Form(
+        None,
+        description="Id of the agency whose staff list this is; leave it out, and map the "
+        "organisation column, to take each row's agency from the file.",
+    ),
     file: UploadedFile | None = UPLOAD_FILE,
     is_full_staff_list: bool = Form(
         False, description="People of the agency missing from the file will be marked as left."
@@ -510,6 +551,14 @@ def import_upload(
         + ", ".join(mapping.FIELDS)
         + ".",
     ),
+    choices: str | None = Form(
+        None,
+        description='JSON {"contract_words": {"Fixed term": "temporary"}, "roles": {"Snr SW": '
+        '12 or "none"}, "organisations": {"Camden Hlth": 3 or "reject"}}: what the file\'s '
+        "contract words mean, what to do with roles the catalogue does not have, and which "
+        "agency an unknown organisation is. Rows whose word, role or organisation has no "
+        "choice are rejected; the preview's review lists them.",
+    ),
 ) -> Any:
     """Send ``multipart/form-data``. The file is read and every row checked; nothing about
     people is written until ``apply``. A file that cannot be read answers 400 naming why."""
@@ -517,10 +566,8 @@ def import_upload(
     user = caller(request)
     errors: dict[str, str] = {}
     chosen = None
-    if agency is None:
-        errors["agency"] = "Send the id of the agency whose staff list this is."
-        target = None
-    else:
+    target = None
+    if agency is not None:
         target = (
             selectors.import_agencies(access.partnership, user, access.roles)
             .filter(pk=agency)
@@ -544,9 +591,23 @@ def import_upload(
                 isinstance(k, str) and isinstance(v, str) for k, v in chosen.items()
             ):
                 errors["columns"] = 'Columns must be a JSON object of texts: {"field": "header"}.'
+    answers = None
+    if choices:
+        try:
+            answers = json.loads(choices)
+        except json.JSONDecodeError as error:
+            errors["choices"] = f'Choices must be JSON, like {{"roles": {{"Snr SW": 1}}}}: {error}.'
+        else:
+            if not isinstance(answers, dict):
+                errors["choices"] = 'Choices must be a JSON object: {"contract_words": {...}}.'
+    if agency is None and not (isinstance(chosen, dict) and chosen.get("organisation")):
+        errors["agency"] = (
+            "Send the id of the agency whose staff list this is, or columns with an "
+            "organisation column to take each row's agency from the file."
+        )
     if errors:
         raise DjangoValidationError(errors)
-    assert file is not None and target is not None
+    assert file is not None
     content = file.read(reading.MAX_UPLOAD_BYTES + 1)
     try:
         people_import = upload_people_import(
@@ -557,6 +618,7 @@ def import_upload(
             content=content,
             is_full_staff_list=is_full_staff_list,
             columns=chosen,
+            choices=answers,
         )
     except reading.ImportFileError as error:
         raise _file_error(str(error)) from error
@@ -565,7 +627,7 @@ def import_upload(
 
 @router.get(
     "/{code}/imports/{import_id}",
-    response=PeopleImportPreviewOut,
+    response={200: PeopleImportPreviewOut, **error_responses(400, 401, 403, 404)},
     url_name="import-detail",
     summary="One import: status, progress, counts and problems",
 )
@@ -586,7 +648,7 @@ def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
 
 @router.post(
     "/{code}/imports/{import_id}/apply",
-    response={200: PeopleImportOut, 202: PeopleImportOut},
+    response={200: PeopleImportOut, 202: PeopleImportOut, **error_responses(400, 401, 403, 404)},
     url_name="import-apply",
     summary="Apply a previewed import",
 )
@@ -602,7 +664,7 @@ def import_apply(request: HttpRequest, code: str, import_id: int) -> Any:
 
 @router.get(
     "/{code}/imports/{import_id}/rejected-rows",
-    response=RejectedRowsOut,
+    response={200: RejectedRowsOut, **error_responses(400, 401, 403, 404)},
     url_name="import-rejected-rows",
     summary="The import's rejected rows, with row, column and reason",
 )
@@ -621,23 +683,23 @@ def import_rejected_rows(request: HttpRequest, code: str, import_id: int) -> Any
 
 @router.get(
     "/{code}/imports/{import_id}/rejected-rows.csv",
-    response={200: None},
+    response={200: None, **error_responses(400, 401, 403, 404, 410)},
     url_name="import-rejected-rows-csv",
     summary="The rejected rows as a CSV file",
 )
 def import_rejected_rows_csv(request: HttpRequest, code: str, import_id: int) -> HttpResponse:
     """The rejected rows as they were in the file, with a Row and a Problems column, to fix
-    and upload again. Cells that could run as formulas are neutralised. 410 once applied."""
+    and upload again (the Row and Problems columns are then left unmapped). Read from what
+    the check found, also after applying. Cells that could run as formulas are neutralised.
+    410 for an import previewed before rejected rows were kept."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
     people_import = _import_in(request, access, import_id, with_content=True)
-    if not people_import.content:
-        raise HttpError(
-            410, "The file is no longer kept once the import is applied: use rejected-rows."
-        )
-    table, plan = plan_people_import(people_import)
+    if not people_import.rejected_rows:
+        raise HttpError(410, "This import kept no rejected rows: use rejected-rows.")
     response = HttpResponse(
-        checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+        rejecting.rejected_rows_csv(people_import.rejected_rows),
+        content_type="text/csv; charset=utf-8",
     )
-    name = checking.rejected_rows_file_name(people_import.file_name)
+    name = rejecting.rejected_rows_file_name(people_import.file_name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -13,8 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 
+from interagency.core.validation import CleanTextForm, SafeDateInputField
 from interagency.people import selectors
-from interagency.people.models import Agency, EmploymentType, Person, Sector, Service
+from interagency.people.models import (
+    Agency,
+    EmploymentType,
+    ImportSettings,
+    Person,
+    Sector,
+    Service,
+)
 
 MANAGER_MATCHES = 20
 NO_LINE_MANAGER = "none"
@@ -42,7 +50,7 @@ class LeadChoiceField(forms.ModelChoiceField):
 
 
 def _date_field(label: str, *, required: bool = False, help_text: str = "") -> DateInputField:
-    return DateInputField(
+    return SafeDateInputField(
         label=label,
         required=required,
         require_all_fields=False,
@@ -50,8 +58,14 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> D
     )
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(CleanTextForm):
     name = forms.CharField(max_length=200, label="Agency name")
+    code = forms.CharField(
+        max_length=30,
+        required=False,
+        label="Code (optional)",
+        help_text="A short code staff lists may use for this agency, like an ODS code or URN.",
+    )
     sector = forms.ChoiceField(choices=Sector.choices, label="Sector")
     is_statutory_partner = forms.BooleanField(
         required=False, label="One of the statutory safeguarding partners"
@@ -80,7 +94,7 @@ class AgencyForm(forms.Form):
         self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(CleanTextForm):
     name = forms.CharField(
         max_length=200,
         label="Service name",
@@ -88,7 +102,7 @@ class ServiceForm(forms.Form):
     )
 
 
-class PersonForm(forms.Form):
+class PersonForm(CleanTextForm):
     full_name = forms.CharField(max_length=150, label="Full name")
     work_email = forms.EmailField(required=False, label="Work email address")
     job_title = forms.CharField(max_length=150, required=False, label="Job title")
@@ -237,7 +251,8 @@ class PersonForm(forms.Form):
                 "The line manager chosen is not someone you can see in this partnership: "
                 "search again and choose from the matches."
             )
-        if manager.left_on is not None:
+        # A leaving date still to come: they manage until then.
+        if manager.left_on is not None and not manager.is_current():
             raise ValidationError(
                 f"{manager.full_name} left on {manager.left_on.day} {manager.left_on:%B %Y}: "
                 "choose a line manager who is still in post."
@@ -272,7 +287,7 @@ class PersonForm(forms.Form):
         }
 
 
-class LeavingForm(forms.Form):
+class LeavingForm(CleanTextForm):
     left_on = _date_field("Leaving date", required=True, help_text="For example, 31 3 2025")
 
 
@@ -309,3 +324,119 @@ class PeopleFilterForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+
+
+def _rows_label(entry: dict) -> str:
+    rows = entry["rows"]
+    sample = ", ".join(str(number) for number in entry["sample"])
+    more = f" and {rows - len(entry['sample'])} more" if rows > len(entry["sample"]) else ""
+    plural = "s" if rows != 1 else ""
+    return f"{rows} row{plural}: '{entry['text']}' (row{plural} {sample}{more})"
+
+
+class ImportChoicesForm(forms.Form):
+    """The preview's confirmation tables: what each contract word of the file means, and what
+    to do with each role the catalogue does not have. Suggestions are prefilled."""
+
+    def __init__(
+        self,
+        *args: Any,
+        review: dict,
+        chosen: dict,
+        roles: Any,
+        agencies: Any = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.words: list[tuple[str, str]] = []  # (field name, the word's key)
+        self.unknown_roles: list[tuple[str, str]] = []
+        self.unknown_organisations: list[tuple[str, str]] = []
+        self._add_organisations(review, chosen, agencies)
+        words = sorted(
+            (review.get("contract_words") or {}).items(), key=lambda item: -item[1]["rows"]
+        )
+        for number, (key, entry) in enumerate(words):
+            name = f"contract-{number}"
+            self.words.append((name, key))
+            self.fields[name] = forms.ChoiceField(
+                label=_rows_label(entry),
+                choices=[("", "Choose what this means"), *EmploymentType.choices],
+                required=False,
+                initial=(chosen.get("contract_words") or {}).get(key) or entry.get("suggested"),
+            )
+        role_choices = [
+            ("", "Choose a role, or to import without one"),
+            ("none", "Import without a role"),
+            *((str(role.pk), role.name) for role in roles),
+        ]
+        unknown = sorted(
+            (review.get("unknown_roles") or {}).items(), key=lambda item: -item[1]["rows"]
+        )
+        for number, (key, entry) in enumerate(unknown):
+            name = f"role-{number}"
+            self.unknown_roles.append((name, key))
+            close = ", ".join(entry.get("close") or [])
+            self.fields[name] = forms.ChoiceField(
+                label=_rows_label(entry),
+                help_text=f"Close to: {close}" if close else "",
+                choices=role_choices,
+                required=False,
+                initial=(chosen.get("roles") or {}).get(key, ""),
+            )
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields)
+
+    def _add_organisations(self, review: dict, chosen: dict, agencies: Any) -> None:
+        """A choice of agency (or to reject the rows) for each organisation no agency matched."""
+        agency_choices = [
+            ("", "Choose the agency, or to reject these rows"),
+            ("reject", "Reject these rows"),
+            *((str(agency.pk), agency.name) for agency in agencies),
+        ]
+        unknown = sorted(
+            (review.get("organisations") or {}).items(), key=lambda item: -item[1]["rows"]
+        )
+        for number, (key, entry) in enumerate(unknown):
+            name = f"organisation-{number}"
+            self.unknown_organisations.append((name, key))
+            self.fields[name] = forms.ChoiceField(
+                label=_rows_label(entry),
+                choices=agency_choices,
+                required=False,
+                initial=(chosen.get("organisations") or {}).get(key, ""),
+            )
+
+    def organisation_fields(self) -> list[Any]:
+        return [self[name] for name, _ in self.unknown_organisations]
+
+    def word_fields(self) -> list[Any]:
+        return [self[name] for name, _ in self.words]
+
+    def role_fields(self) -> list[Any]:
+        return [self[name] for name, _ in self.unknown_roles]
+
+    def choices(self) -> dict:
+        """The answers given, keyed as ``PeopleImport.choices`` keeps them; blanks left out."""
+        data = self.cleaned_data
+        return {
+            "contract_words": {key: data[name] for name, key in self.words if data.get(name)},
+            "roles": {key: data[name] for name, key in self.unknown_roles if data.get(name)},
+            "organisations": {
+                key: data[name] for name, key in self.unknown_organisations if data.get(name)
+            },
+        }
+
+
+class ImportSettingsForm(forms.Form):
+    """What every row of the partnership's staff lists must have."""
+
+    required_fields = forms.MultipleChoiceField(
+        label="Every imported person must have",
+        help_text="A row missing one of these is rejected, with its row, column and reason. "
+        "The name is always needed.",
+        choices=ImportSettings.Required.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

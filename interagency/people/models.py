@@ -6,12 +6,16 @@ changed only through ``services/`` (which audits), and read through
 see their agency, line managers their team, learners themselves).
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from interagency.core.validation import PEOPLE, YEAR
 from interagency.tenancy.models import PartnershipOwned, PartnershipScopedQuerySet
 
 
@@ -32,6 +36,10 @@ class Sector(models.TextChoices):
 
 class Agency(PartnershipOwned):
     name = models.CharField(max_length=200)
+    # Staff lists may name the agency by a short code (an ODS or school URN) instead.
+    code = models.CharField(
+        max_length=30, blank=True, help_text="A short code staff lists may use, like an ODS code."
+    )
     sector = models.CharField(max_length=30, choices=Sector.choices)
     is_statutory_partner = models.BooleanField(
         default=False, help_text="One of the statutory safeguarding partners."
@@ -57,11 +65,41 @@ class Agency(PartnershipOwned):
             models.UniqueConstraint(
                 F("partnership"), Lower("name"), name="agency_unique_name_in_partnership"
             ),
+            models.UniqueConstraint(
+                F("partnership"),
+                Lower("code"),
+                condition=~Q(code=""),
+                name="agency_unique_code_in_partnership",
+            ),
         ]
         verbose_name_plural = "agencies"
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencyAlias(PartnershipOwned):
+    """Another name a staff list's organisation column gives an agency, remembered once chosen.
+
+    ``text`` is normalised (``importing.organisations.organisation_key``): the
+    same words in any case and spacing are one alias.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "text"], name="agency_alias_unique_in_partnership"
+            ),
+        ]
+        verbose_name_plural = "agency aliases"
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.agency}"
 
 
 class Service(PartnershipOwned):
@@ -87,11 +125,19 @@ class EmploymentType(models.TextChoices):
     AGENCY_LOCUM = "agency_locum", "Agency or locum"
     VOLUNTEER = "volunteer", "Volunteer"
     TEMPORARY = "temporary", "Temporary"
+    # Students on placement are neither employed nor volunteering, and are trained differently.
+    STUDENT = "student", "Student or trainee on placement"
+
+
+def current_on(day: datetime.date, prefix: str = "") -> Q:
+    """Who is current on ``day``: no leaving date, or one still to come (they leave that day)."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
 
 
 class PersonQuerySet(PartnershipScopedQuerySet):
-    def current(self) -> "PersonQuerySet":
-        return self.filter(left_on__isnull=True)
+    def current(self, today: datetime.date | None = None) -> "PersonQuerySet":
+        """People not yet gone: a leaving date in the future keeps them current until then."""
+        return self.filter(current_on(today or timezone.localdate()))
 
 
 class Person(PartnershipOwned):
@@ -133,6 +179,9 @@ class Person(PartnershipOwned):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # When the leaving took effect in the records: at once for a day already come, else the
+    # daily ``mark-leavers`` job on the day (people.services.people.mark_due_leavers).
+    leaving_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +211,9 @@ class Person(PartnershipOwned):
     def __str__(self) -> str:
         return self.full_name
 
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        return self.left_on is None or self.left_on > (today or timezone.localdate())
+
     def clean(self) -> None:
         if self.left_on and self.started_on and self.left_on < self.started_on:
             raise ValidationError(
@@ -185,7 +237,7 @@ class Headcount(PartnershipOwned):
     tier = models.ForeignKey(
         "catalogue.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    count = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(validators=PEOPLE.validators())
     as_of = models.DateField(help_text="The date the figure describes.")
     source = models.CharField(max_length=200, help_text="Where the figure came from.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -197,6 +249,7 @@ class Headcount(PartnershipOwned):
                 condition=Q(role__isnull=False) | Q(tier__isnull=False),
                 name="headcount_counts_a_role_or_tier",
             ),
+            PEOPLE.constraint("count", "headcount_count_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -207,14 +260,16 @@ class PlannedPlaces(PartnershipOwned):
     """Places the partnership offers or plans on a course in a year (until sessions exist)."""
 
     course = models.ForeignKey("catalogue.Course", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    places = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(validators=YEAR.validators())
+    places = models.PositiveIntegerField(validators=PEOPLE.validators())
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "course", "year"], name="planned_places_unique"
             ),
+            YEAR.constraint("year", "planned_places_year_in_range"),
+            PEOPLE.constraint("places", "planned_places_places_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +324,44 @@ class ColumnMapping(PartnershipOwned):
         return f"Columns for {self.agency}"
 
 
+class ImportSettings(PartnershipOwned):
+    """What every row of the partnership's staff-list imports must have (else it is rejected)."""
+
+    class Required(models.TextChoices):
+        FORENAME = "forename", "Forename"
+        SURNAME = "surname", "Surname"
+        AGENCY = "agency", "Agency (the upload's, or an organisation column)"
+        EMAIL_OR_STAFF_NUMBER = "email_or_staff_number", "Work email or staff number"
+        WORK_EMAIL = "work_email", "Work email"
+        STAFF_NUMBER = "external_id", "Staff or HR number"
+        JOB_TITLE = "job_title", "Job title"
+        START_DATE = "started_on", "Start date"
+        EMPLOYMENT_TYPE = "employment_type", "Employment type"
+
+    DEFAULT_REQUIRED = ("forename", "surname", "agency", "email_or_staff_number")
+
+    # The Required values a row must have, e.g. ["forename", "surname", "agency"].
+    required_fields = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"], name="import_settings_one_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import settings of {self.partnership}"
+
+    def clean(self) -> None:
+        unknown = set(self.required_fields) - set(self.Required.values)
+        if unknown:
+            raise ValidationError(
+                {"required_fields": f"Unknown fields: {', '.join(sorted(unknown))}."}
+            )
+
+
 class PeopleImport(PartnershipOwned):
     """One upload of an agency's staff list, from preview to applied, with its counts."""
 
@@ -280,7 +373,12 @@ class PeopleImport(PartnershipOwned):
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed"
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="imports")
+    # None when each row's agency is taken from the file's organisation column.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="imports"
+    )
+    # The columns chosen for an import without one agency (an agency's are its ColumnMapping).
+    columns = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -314,9 +412,26 @@ class PeopleImport(PartnershipOwned):
     # (importing.keeping.plan_fingerprint): applying uses it while nothing has changed.
     plan = models.BinaryField(null=True, blank=True)
     plan_fingerprint = models.CharField(max_length=64, blank=True)
+    # How the file was read, for the preview: its text encoding and which kind of dates
+    # each date column held (importing.reading.reading_notes).
+    reading_notes = models.JSONField(default=list, blank=True)
+    # What the preview asks the importer to confirm, from the file: {"contract_words":
+    # {"fixed term": {"text": "Fixed term", "rows": 12, "sample": [3, 9], "suggested":
+    # "temporary"}}, "unknown_roles": {"snr sw": {"text": ..., "rows": ..., "sample": ...,
+    # "close": [role ids]}}}, and the answers: {"contract_words": {"fixed term": "temporary"},
+    # "roles": {"snr sw": "12" (a role id) | "none"}}. The plan is made with the answers.
+    review = models.JSONField(default=dict, blank=True)
+    choices = models.JSONField(default=dict, blank=True)
+    # The rejected rows as the check found them (compressed JSON: the header and, per row,
+    # its number, cells and reasons); kept after applying, to fix and upload again.
+    rejected_rows = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} for {self.agency} ({self.get_status_display()})"
+        return f"{self.file_name} for {self.agency_label} ({self.get_status_display()})"
+
+    @property
+    def agency_label(self) -> str:
+        return str(self.agency) if self.agency_id else "the agencies the file names"

@@ -26,11 +26,12 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from interagency.catalogue.models import Course, PathwayItem
 from interagency.catalogue.selectors import catalogue_courses, roles_of
 from interagency.core.spreadsheets import neutralise
-from interagency.people.models import Headcount, Person, PlannedPlaces
+from interagency.people.models import Headcount, Person, PlannedPlaces, current_on
 from interagency.tenancy.models import Partnership
 
 DEFAULT_WINDOW_MONTHS = 24  # a pathway's default, used for tier-only headcounts
@@ -170,7 +171,7 @@ def people_by_role(partnership: Partnership, filters: NeedsFilter) -> dict[int, 
     """Current, unmerged named people with a role, counted by role (one query)."""
     people = (
         Person.objects.for_partnership(partnership)
-        .filter(left_on__isnull=True, merged_into__isnull=True, role__isnull=False)
+        .filter(current_on(timezone.localdate()), merged_into__isnull=True, role__isnull=False)
         .filter(_person_scope(partnership, filters))
     )
     if filters.tier_id:

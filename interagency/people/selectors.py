@@ -7,8 +7,9 @@ training needs). Lists of named people start from visibility.visible_people.
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from interagency.people.models import Agency, Person, Service
+from interagency.people.models import Agency, Person, Service, current_on
 from interagency.tenancy.models import Partnership
 
 # Agencies and people ------------------------------------------------------------------
@@ -25,7 +26,8 @@ def agencies_of(partnership: Partnership) -> QuerySet[Any]:
         .annotate(
             current_people=Count(
                 "people",
-                filter=Q(people__left_on__isnull=True, people__merged_into__isnull=True),
+                filter=current_on(timezone.localdate(), "people__")
+                & Q(people__merged_into__isnull=True),
                 distinct=True,
             ),
             service_count=Count("services", distinct=True),
@@ -55,12 +57,14 @@ def services_of(partnership: Partnership) -> QuerySet[Service]:
 
 
 def people_counts_by_agency(people: QuerySet[Person]) -> list[dict[str, Any]]:
-    """Current and left counts of ``people`` (already visible-filtered) per agency and sector."""
+    """Current and left counts of ``people`` (already visible-filtered) per agency and sector;
+    a leaving date still to come counts as current."""
+    today = timezone.localdate()
     rows = (
         people.values("agency_id", "agency__name", "agency__sector")
         .annotate(
-            current=Count("pk", filter=Q(left_on__isnull=True)),
-            left=Count("pk", filter=Q(left_on__isnull=False)),
+            current=Count("pk", filter=current_on(today)),
+            left=Count("pk", filter=~current_on(today)),
         )
         .order_by("agency__name")
     )
@@ -71,7 +75,7 @@ def people_counts_by_service(people: QuerySet[Person]) -> dict[int | None, int]:
     """Current people of ``people`` per service id (None for no service)."""
     return {
         row["service_id"]: row["count"]
-        for row in people.filter(left_on__isnull=True)
+        for row in people.filter(current_on(timezone.localdate()))
         .values("service_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -97,10 +101,10 @@ def search_people(
         people = people.filter(role=role)
     if employment_type:
         people = people.filter(employment_type=employment_type)
-    if status == "current":
-        people = people.filter(left_on__isnull=True)
+    if status == "current":  # a leaving date still to come: current until that day
+        people = people.filter(current_on(timezone.localdate()))
     elif status == "left":
-        people = people.filter(left_on__isnull=False)
+        people = people.exclude(current_on(timezone.localdate()))
     for word in search.split():
         people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
     return people.select_related("agency", "service", "role").order_by("full_name", "pk")
@@ -319,14 +323,21 @@ def import_agencies(partnership: Partnership, user, roles) -> QuerySet[Agency]:
 
 
 def people_imports(partnership: Partnership, user, roles) -> QuerySet[Any]:
-    """Imports of the agencies ``user`` may import for, newest first (the file deferred)."""
+    """Imports of the agencies ``user`` may import for, and those across agencies they started
+    (a coordinator sees every one), newest first (the file deferred)."""
+    from django.db.models import Q
+
+    from interagency.core.permissions import Role
     from interagency.people.models import PeopleImport
 
+    across_agencies = Q(agency__isnull=True)
+    if Role.COORDINATOR not in roles:
+        across_agencies &= Q(uploaded_by=user) if user and user.is_authenticated else Q(pk=None)
     return (
         PeopleImport.objects.for_partnership(partnership)
-        .filter(agency__in=import_agencies(partnership, user, roles))
+        .filter(Q(agency__in=import_agencies(partnership, user, roles)) | across_agencies)
         .select_related("agency", "uploaded_by")
-        .defer("content", "plan")
+        .defer("content", "plan", "rejected_rows")
         .order_by("-uploaded_at", "-pk")
     )
 
@@ -350,3 +361,15 @@ def column_mapping_of(agency: Agency) -> dict[str, str]:
         .first()
     )
     return dict(mapping or {})
+
+
+def import_required_fields(partnership: Partnership) -> frozenset[str]:
+    """What every row of the partnership's imports must have (``ImportSettings.Required``)."""
+    from interagency.people.models import ImportSettings
+
+    chosen = (
+        ImportSettings.objects.for_partnership(partnership)
+        .values_list("required_fields", flat=True)
+        .first()
+    )
+    return frozenset(ImportSettings.DEFAULT_REQUIRED if chosen is None else chosen)

@@ -21,6 +21,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from interagency.catalogue.models import Role, Tier
+from interagency.core.validation import CleanTextForm
 from interagency.people.models import Agency, Headcount, Service
 
 # How many service rows a blank reply offers, how many "add more rows" adds,
@@ -73,11 +74,12 @@ class FigureDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except forms.ValidationError:
+        # A year too large for a date overflows rather than failing validation.
+        except (forms.ValidationError, OverflowError):
             raise forms.ValidationError("The date must be a real date, like 1 4 2025") from None
 
 
-class HeadcountForm(forms.Form):
+class HeadcountForm(CleanTextForm):
     """One figure: how many staff of an agency (or one of its services) hold a role or tier."""
 
     agency = AgencyChoiceField(
@@ -223,7 +225,7 @@ def _row_count(data: Any, initial_rows: int) -> int:
     return min(max(BLANK_ROWS, initial_rows + MORE_ROWS), MAX_ROWS)
 
 
-class SurveyReplyForm(forms.Form):
+class SurveyReplyForm(CleanTextForm):
     """The agency lead's name and their services with staff numbers per training tier.
 
     ``cleaned_reply`` is the list stored on ``SurveyRequest.reply``:

@@ -42,6 +42,11 @@ urlpatterns = [
     path("p/<slug:code>/people/imports/", import_views.import_list, name="imports"),
     path("p/<slug:code>/people/imports/new/", import_views.import_new, name="import-new"),
     path(
+        "p/<slug:code>/people/imports/settings/",
+        import_views.import_settings,
+        name="import-settings",
+    ),
+    path(
         "p/<slug:code>/people/imports/<int:import_id>/",
         import_views.import_preview,
         name="import-preview",

@@ -4,11 +4,12 @@ from typing import Any
 
 from django import forms
 
+from interagency.core.validation import CleanTextForm
 from interagency.people.models import Agency, Service
 from interagency.records import selectors
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(CleanTextForm):
     """Name, agency (coordinators only: others see one agency or a team), service, status."""
 
     q = forms.CharField(required=False, max_length=100, label="Name")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from interagency.core.validation import HOURS
 from interagency.tenancy.models import PartnershipOwned
 
 
@@ -15,7 +16,7 @@ class TrainingRecord(PartnershipOwned):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="training")
     course = models.ForeignKey("catalogue.Course", on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, validators=HOURS.validators())
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SESSION)
     # Set when the record came from closing a register; one record per booking.
     booking = models.OneToOneField(
@@ -37,7 +38,8 @@ class TrainingRecord(PartnershipOwned):
             models.CheckConstraint(
                 condition=~Q(source="session") | Q(booking__isnull=False),
                 name="training_record_session_has_booking",
-            )
+            ),
+            HOURS.constraint("hours", "training_record_hours_in_range"),
         ]
         indexes = [models.Index(fields=["person", "course", "completed_on"])]
 

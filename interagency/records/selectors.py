@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Max, QuerySet
 
 from interagency.catalogue.selectors import catalogue_courses
-from interagency.people.models import Person
+from interagency.people.models import Person, current_on
 from interagency.people.needs import role_requirements
 from interagency.records.models import TrainingRecord
 from interagency.tenancy.models import Partnership
@@ -131,7 +131,7 @@ def training_status(
     whole and paginated afterwards; it is sorted worst first, then by name.
     ``status`` keeps only people with at least one course in that status.
     """
-    current = people.filter(left_on__isnull=True)
+    current = people.filter(current_on(today))  # a leaving date to come: still current
     rows = current.values(
         "pk", "full_name", "started_on", "role_id", "role__name", "agency__name", "service__name"
     ).order_by("full_name", "pk")

@@ -6,11 +6,10 @@ The statuses come from ``records.selectors.training_status``; the page and its
 CSV read the same filtered list.
 """
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interagency.core.permissions import Action, Role
@@ -48,7 +47,10 @@ def _filtered(request: HttpRequest) -> tuple[StatusFilterForm, list[PersonStatus
         for word in data["q"].split():
             people = people.filter(full_name__icontains=word)
         status = data["status"]
-    found = selectors.training_status(partnership, people, today=date.today(), status=status)
+    # Today in London: a server clock in UTC is still on yesterday until 1am in summer.
+    found = selectors.training_status(
+        partnership, people, today=timezone.localdate(), status=status
+    )
     return form, found
 
 

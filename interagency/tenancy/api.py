@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from interagency.api.access import partnership_for
 from interagency.api.auth import caller
+from interagency.api.errors import error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.tenancy.selectors import members_of, partnerships_of
@@ -74,7 +75,7 @@ def partnerships_with_roles(user) -> QuerySet:
 
 @router.get(
     "",
-    response=list[PartnershipOut],
+    response={200: list[PartnershipOut], **error_responses(400, 401, 403)},
     url_name="partnership-list",
     summary="Your partnerships",
 )
@@ -86,7 +87,7 @@ def partnership_list(request: HttpRequest) -> QuerySet:
 
 @router.get(
     "/{code}",
-    response=PartnershipOut,
+    response={200: PartnershipOut, **error_responses(401, 403, 404)},
     url_name="partnership-detail",
     summary="One of your partnerships",
 )
@@ -100,7 +101,7 @@ def partnership_detail(request: HttpRequest, code: str):
 
 @router.get(
     "/{code}/members",
-    response=list[MemberOut],
+    response={200: list[MemberOut], **error_responses(400, 401, 403, 404)},
     url_name="member-list",
     summary="Members of a partnership",
 )

@@ -101,3 +101,24 @@ def test_the_docs_page_keeps_the_strict_csp(docs_page):
 
 def test_the_footer_links_to_the_docs(client, db):
     assert 'href="/api/v1/docs"' in client.get("/accessibility").text
+
+
+def test_no_two_schemas_share_a_name_in_the_document(db):
+    """Ninja files every model's schemas under their class names; two different models with
+    one name would leave one operation documented with the other's schema."""
+    from pydantic import TypeAdapter
+
+    from interagency.api.root import api
+
+    found: dict[tuple[str, str], tuple[dict, str]] = {}
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                name = operation.view_func.__name__
+                models = [*operation.response_models.values(), *operation.models]
+                for model in filter(None, models):
+                    for mode in ("serialization", "validation"):
+                        schema = TypeAdapter(model).json_schema(mode=mode)
+                        for title, definition in schema.get("$defs", {}).items():
+                            first, where = found.setdefault((mode, title), (definition, name))
+                            assert first == definition, f"{title}: {where} and {name} differ"

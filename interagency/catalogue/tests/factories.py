@@ -47,7 +47,7 @@ class TierFactory(factory.django.DjangoModelFactory):
     framework = factory.SubFactory(FrameworkFactory)
     code = factory.Sequence(lambda n: f"tier-{n}")
     name = factory.Sequence(lambda n: f"Group {n}")
-    order = factory.Sequence(lambda n: n)
+    order = factory.Sequence(lambda n: n % 1000)  # within the order bounds, however long the run
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -98,7 +98,7 @@ class PathwayItemFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory, tier=factory.SelfAttribute("..pathway.role.tier"))
     named_as = factory.LazyAttribute(lambda item: item.course.title if item.course else "")
     kind = PathwayItem.Kind.REQUIRED
-    order = factory.Sequence(lambda n: n)
+    order = factory.Sequence(lambda n: n % 1000)  # within the order bounds, however long the run
 
 
 class AdoptionFactory(factory.django.DjangoModelFactory):

@@ -36,7 +36,7 @@ def test_health_check_answers_503_when_the_database_is_unreachable(tmp_path):
     }
     env.pop("INTERAGENCY_TESTING", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "interagency.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "interagency.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -10,6 +10,8 @@ from django_tasks_db.models import DBTaskResult
 
 from interagency.core import tasks_reaper
 
+pytestmark = pytest.mark.clock
+
 
 @task()
 def sleepy_task() -> str:

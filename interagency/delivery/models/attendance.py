@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from interagency.core.validation import HOURS, MINUTES, MONEY
 from interagency.tenancy.models import PartnershipOwned
 
 
@@ -27,11 +28,18 @@ class Attendance(models.Model):
     # For modular sessions: the parts the person was present at.
     parts_attended = models.ManyToManyField("delivery.SessionPart", blank=True, related_name="+")
     arrived_late = models.BooleanField(default=False)
-    late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    late_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=MINUTES.validators()
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            MINUTES.constraint("late_minutes", "attendance_late_minutes_in_range", nullable=True)
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking.person}: {self.get_outcome_display()}"
@@ -44,7 +52,7 @@ class NoShowCharge(PartnershipOwned):
         "delivery.Booking", on_delete=models.PROTECT, related_name="no_show_charge"
     )
     agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    amount = models.DecimalField(max_digits=8, decimal_places=2, validators=MONEY.validators())
     waived = models.BooleanField(default=False)
     # Why the coordinator let the agency off (e.g. absent with notice the trainer did not
     # record); kept on the row so the invoice export can say it, and in the audit trail.
@@ -59,7 +67,8 @@ class NoShowCharge(PartnershipOwned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=Decimal("0")), name="no_show_charge_positive"
-            )
+            ),
+            MONEY.constraint("amount", "no_show_charge_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +96,7 @@ class Certificate(PartnershipOwned):
     course_title = models.CharField(max_length=200)
     tier_name = models.CharField(max_length=100)
     attended_on = models.DateField(help_text="The date of the session's last part.")
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, validators=HOURS.validators())
     outcomes = models.JSONField(default=list, blank=True)
     partnership_name = models.CharField(max_length=200)
     issued_at = models.DateTimeField(auto_now_add=True)
@@ -95,6 +104,7 @@ class Certificate(PartnershipOwned):
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [HOURS.constraint("hours", "certificate_hours_in_range")]
 
     def __str__(self) -> str:
         return f"Certificate {self.number}"

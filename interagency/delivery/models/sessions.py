@@ -15,8 +15,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from interagency.core.validation import CAPACITY, MONEY, ORDER, PLACES, Bound
 from interagency.people.models import Sector
 from interagency.tenancy.models import PartnershipOwned, PartnershipScopedQuerySet
+
+OFFER_HOURS = Bound(1, 24 * 14)
+REMINDER_DAYS = Bound(0, 60)
 
 
 class WaitingListMode(models.TextChoices):
@@ -35,23 +39,26 @@ class DeliverySettings(PartnershipOwned):
     )
     offer_hours = models.PositiveSmallIntegerField(
         default=48,
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        validators=OFFER_HOURS.validators(),
         help_text="How long a waiting-list offer stays open.",
     )
     reminder_days = models.PositiveSmallIntegerField(
         default=3,
-        validators=[MaxValueValidator(60)],
+        validators=REMINDER_DAYS.validators(),
         help_text="Days before a session that attendees get a reminder.",
     )
     default_no_show_charge = models.DecimalField(
-        max_digits=8, decimal_places=2, default=Decimal("0.00")
+        max_digits=8, decimal_places=2, default=Decimal("0.00"), validators=MONEY.validators()
     )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership"], name="delivery_settings_one_per_partnership"
-            )
+            ),
+            OFFER_HOURS.constraint("offer_hours", "delivery_settings_offer_hours_in_range"),
+            REMINDER_DAYS.constraint("reminder_days", "delivery_settings_reminder_days_in_range"),
+            MONEY.constraint("default_no_show_charge", "delivery_settings_no_show_charge_in_range"),
         ]
         verbose_name_plural = "delivery settings"
 
@@ -111,9 +118,11 @@ class Session(PartnershipOwned):
     joining_link = models.URLField(blank=True)
     joining_instructions = models.TextField(blank=True)
 
-    capacity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    capacity = models.PositiveIntegerField(validators=CAPACITY.validators())
     minimum_numbers = models.PositiveIntegerField(
-        default=0, help_text="Fewer bookings than this a week before puts the session at risk."
+        default=0,
+        validators=PLACES.validators(),
+        help_text="Fewer bookings than this a week before puts the session at risk.",
     )
     places_taken = models.PositiveIntegerField(default=0, editable=False)
 
@@ -130,8 +139,10 @@ class Session(PartnershipOwned):
         help_text="No single agency may take more than this percentage of the places.",
     )
     # Places other partnerships of the region may book.
-    regional_places = models.PositiveIntegerField(default=0)
-    no_show_charge = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    regional_places = models.PositiveIntegerField(default=0, validators=PLACES.validators())
+    no_show_charge = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0.00"), validators=MONEY.validators()
+    )
 
     # Denormalised from the parts so lists sort and filter on one table.
     starts_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -187,6 +198,10 @@ class Session(PartnershipOwned):
                 | Q(ends_at__gt=F("starts_at")),
                 name="session_ends_after_start",
             ),
+            CAPACITY.constraint("capacity", "session_capacity_in_range"),
+            PLACES.constraint("minimum_numbers", "session_minimum_numbers_in_range"),
+            PLACES.constraint("regional_places", "session_regional_places_in_range"),
+            MONEY.constraint("no_show_charge", "session_no_show_charge_in_range"),
         ]
         indexes = [
             models.Index(fields=["partnership", "status", "starts_at"]),
@@ -235,11 +250,12 @@ class SessionPart(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="parts")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, validators=ORDER.validators())
 
     class Meta:
         ordering = ["session", "starts_at"]
         constraints = [
+            ORDER.constraint("order", "session_part_order_in_range"),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="session_part_ends_after_start"
             ),
@@ -292,12 +308,13 @@ class SectorHold(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sector_holds")
     sector = models.CharField(max_length=30, choices=Sector.choices)
-    places = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    places = models.PositiveIntegerField(validators=CAPACITY.validators())
     until = models.DateTimeField(help_text="After this the held places are open to everyone.")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["session", "sector"], name="sector_hold_once"),
+            CAPACITY.constraint("places", "sector_hold_places_in_range"),
         ]
 
     def __str__(self) -> str:

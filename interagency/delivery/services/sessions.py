@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
+from interagency.core.local_time import wall_time_problem
 from interagency.core.permissions import Role
 from interagency.delivery import notices
 from interagency.delivery.models import (
@@ -146,6 +147,17 @@ def _check_parts(parts: Sequence[tuple[datetime.datetime, datetime.datetime]]) -
     for number, (starts, ends) in enumerate(parts, start=1):
         if timezone.is_naive(starts) or timezone.is_naive(ends):
             raise ValueError("Session parts need aware datetimes (Europe/London or UTC).")
+        skipped_or_repeated = [
+            f"{which} time of {_ordinal(number)}: {problem}"
+            for which, problem in (
+                ("Start", wall_time_problem(starts)),
+                ("End", wall_time_problem(ends)),
+            )
+            if problem
+        ]
+        if skipped_or_repeated:
+            problems.extend(("parts", problem) for problem in skipped_or_repeated)
+            continue
         if ends <= starts:
             problems.append(
                 (
@@ -202,6 +214,10 @@ def _check_rules(
     charge = values.get("no_show_charge")
     if charge is not None and charge < 0:
         problems.append(("no_show_charge", "The no-show charge cannot be negative."))
+    for name in ("booking_opens_at", "booking_closes_at", "cancellation_cutoff"):
+        problem = wall_time_problem(values[name]) if values.get(name) else None
+        if problem:
+            problems.append((name, problem))
     opens, closes = values.get("booking_opens_at"), values.get("booking_closes_at")
     if opens and closes and closes <= opens:
         problems.append(("booking_closes_at", "Booking must close after it opens."))
@@ -239,6 +255,9 @@ def _check_rules(
             if hold.sector in seen:
                 problems.append(("sector_holds", f"{label} has places held twice."))
             seen.add(hold.sector)
+            until_problem = wall_time_problem(hold.until)
+            if until_problem:
+                problems.append(("sector_holds", f"{label} held until: {until_problem}"))
             if hold.places < 1:
                 problems.append(("sector_holds", f"Hold at least 1 place for {label}."))
         held = sum(max(hold.places, 0) for hold in sector_holds)

@@ -22,7 +22,7 @@ from interagency.delivery.tests.booking_setup import (
 from interagency.people.models import Sector
 from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture(autouse=True)

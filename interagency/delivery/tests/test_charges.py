@@ -20,7 +20,7 @@ from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 A = AttendanceOutcome
 

@@ -31,7 +31,7 @@ from interagency.delivery.tests.booking_setup import (
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory, VenueFactory
 from interagency.tenancy.tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture(autouse=True)
@@ -194,13 +194,14 @@ def test_a_session_with_problems_lists_every_one_and_nothing_is_stored(partnersh
         url("session-list", partnership),
         {
             "course": course.pk,
-            "capacity": 0,
+            "capacity": 4,
+            "minimum_numbers": 6,
             "parts": [{"starts_at": "2031-07-01T12:30", "ends_at": "2031-07-01T09:30"}],
         },
     )
     assert response.status_code == 400
     fields = {error["field"] for error in response.json()["errors"]}
-    assert {"parts", "capacity", "venue"} <= fields
+    assert {"parts", "minimum_numbers", "venue"} <= fields
     assert not Session.objects.exists()
 
     unknown = post(

@@ -22,6 +22,8 @@ from interagency.people.models import Person
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactory
 
+pytestmark = pytest.mark.clock
+
 
 def url(name: str, partnership, **kwargs: Any) -> str:
     return reverse(f"sessions:{name}", kwargs={"code": partnership.code, **kwargs})

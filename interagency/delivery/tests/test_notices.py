@@ -13,6 +13,8 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
 from interagency.people.tests.factories import PersonFactory
 
+pytestmark = pytest.mark.clock
+
 UTC = datetime.UTC
 # Tuesday 3 March 2026 (GMT) and Tuesday 31 March 2026 (BST).
 WINTER_DAY = datetime.date(2026, 3, 3)

@@ -18,7 +18,7 @@ from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
 from interagency.tenancy.tests.factories import PartnershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture(autouse=True)

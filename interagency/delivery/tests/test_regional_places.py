@@ -17,7 +17,7 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import PersonFactory
 from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def first_of_next_month() -> datetime.date:

@@ -33,6 +33,8 @@ from interagency.people.tests.factories import AgencyFactory, PersonFactory
 from interagency.records.models import TrainingRecord
 from interagency.tenancy.tests.factories import PartnershipFactory
 
+pytestmark = pytest.mark.clock
+
 A = AttendanceOutcome
 
 

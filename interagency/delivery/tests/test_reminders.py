@@ -11,6 +11,8 @@ from interagency.delivery.reminders import queue_reminders
 from interagency.delivery.tests.factories import BookingFactory, DeliverySettingsFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
 
+pytestmark = pytest.mark.clock
+
 
 def reminders() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(kind=MessageKind.REMINDER))

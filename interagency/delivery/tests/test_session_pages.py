@@ -24,6 +24,8 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory,
 from interagency.people.models import Sector
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
+pytestmark = pytest.mark.clock
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -265,9 +267,27 @@ def test_a_time_the_clocks_skip_is_refused(coordinator_client, partnership, cour
     data = session_post(course, venue, datetime.date(2026, 3, 29), **{"part-0-starts": "01:30"})
     response = coordinator_client.post(url("session-new", partnership), data)
     assert summary(response) == [
-        "The start time of part 1 does not exist on that day: the clocks go forward. "
-        "Choose another time."
+        "Start time of part 1: There is no 1:30am on 29 March 2026: the clocks go forward "
+        "at 1am. Choose a time before 1am or from 2am."
     ]
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_time_the_clocks_repeat_is_refused(coordinator_client, partnership, course, venue):
+    data = session_post(
+        course,
+        venue,
+        datetime.date(2026, 10, 25),
+        **{"part-0-starts": "00:30", "part-0-ends": "01:15"},
+    )
+    response = coordinator_client.post(url("session-new", partnership), data)
+    assert summary(response) == [
+        "End time of part 1: 1:15am on 25 October 2026 happens twice: the clocks go back at "
+        "2am to 1am. Choose a time before 1am or from 2am."
+    ]
+    assert 'href="#id_part-0-ends"' in response.text
+    assert not Session.objects.exists()
 
 
 @pytest.mark.django_db

@@ -27,6 +27,8 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory,
 from interagency.people.models import Sector
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
+pytestmark = pytest.mark.clock
+
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
 

@@ -20,7 +20,7 @@ from interagency.delivery.tests.booking_setup import (
 )
 from interagency.people.models import Sector
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +86,14 @@ def test_offer_mode_offers_the_place_with_a_deadline(partnership, coordinator, s
 
 def test_an_offer_never_outlasts_the_start_of_the_session(partnership, coordinator):
     settings_of(partnership, waiting_list_mode=WaitingListMode.OFFER, offer_hours=24 * 14)
-    session, confirmed, waiting = full_session(partnership, coordinator, capacity=1, waiting=1)
+    # A week away, whatever the time of day: well inside the fortnight an offer could last.
+    session, confirmed, waiting = full_session(
+        partnership,
+        coordinator,
+        capacity=1,
+        waiting=1,
+        parts__start=timezone.localdate() + datetime.timedelta(days=7),
+    )
     services.cancel_booking(booking=confirmed[0], cancelled_by=coordinator)
     waiting[0].refresh_from_db()
     assert waiting[0].offer_expires_at == session.starts_at

@@ -22,6 +22,8 @@ from interagency.notifications.sending import (
     send_pending_mail,
 )
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def queued(db) -> OutboxMessage:

@@ -2,16 +2,14 @@
 
 Nothing is written: the plan says what applying would create, update, leave
 unchanged, mark as left or reject, with each row's problems (errors reject the
-row, warnings keep it). The rejected rows are offered back as a CSV to correct.
+row, warnings keep it). A row without what the partnership requires of every
+person (``ImportSettings``) is rejected. The rejected rows are kept with their
+cells (``rejecting``) and offered back as a CSV to correct.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import difflib
-import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -19,7 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from interagency.core.spreadsheets import neutralise
+from interagency.core.validation import control_character_problem
+from interagency.people.importing import mapping
+from interagency.people.importing.confirming import NO_ROLE, Choices, Confirmer
+from interagency.people.importing.dates import parse_date
 from interagency.people.importing.reading import Table
 from interagency.people.models import Agency, EmploymentType, Person, Service
 
@@ -27,16 +28,9 @@ PROGRESS_EVERY = 1000
 # Problems kept for the preview page; the rejected-rows CSV always has them all.
 MAX_PROBLEMS_SHOWN = 1000
 
-EMPLOYMENT_WORDS: dict[str, str] = {
-    **{choice.value: choice.value for choice in EmploymentType},
-    **{str(choice.label).lower(): choice.value for choice in EmploymentType},
-    "agency": EmploymentType.AGENCY_LOCUM,
-    "locum": EmploymentType.AGENCY_LOCUM,
-    "bank": EmploymentType.AGENCY_LOCUM,
-    "temp": EmploymentType.TEMPORARY,
-    "fixed term": EmploymentType.TEMPORARY,
-    "volunteer": EmploymentType.VOLUNTEER,
-}
+# What every row must have unless the partnership chose otherwise (ImportSettings.Required).
+DEFAULT_REQUIRED = frozenset({"forename", "surname", "agency", "email_or_staff_number"})
+_REQUIRED_COLUMNS = ("work_email", "external_id", "job_title", "started_on", "employment_type")
 
 # The fields a row sets on a person, in the order they are compared.
 PERSON_FIELDS = (
@@ -95,6 +89,13 @@ class Plan:
     # (row's work email or person id, line manager email) resolved after creating.
     line_managers: list[tuple[dict, str]] = field(default_factory=list)
     rows_total: int = 0
+    # The file's contract words and unknown roles for the preview (confirming.Review.as_dict).
+    review: dict = field(default_factory=dict)
+    # The cells of each rejected row, by row number (for rejecting.keep_rejected).
+    rejected_cells: dict[int, list[str]] = field(default_factory=dict)
+    # For an import whose agency comes from the file: (agency, its rows' plan) for each agency
+    # named (``organisations.plan_by_organisation``); applied one agency at a time.
+    parts: list[tuple[Agency, Plan]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -107,28 +108,16 @@ class Plan:
         }
 
 
-def parse_date(text: str) -> datetime.date:
-    """A date written as 2024-03-31 (ISO) or 31/03/2024 (UK); ValueError otherwise."""
-    text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        year, month, day = text.split("-")
-    elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
-        day, month, year = text.split("/")
-    else:
-        raise ValueError(text)
-    return datetime.date(int(year), int(month), int(day))
-
-
 @dataclass
 class _Existing:
     by_external_id: dict[str, dict]
     by_email: dict[str, dict]
-    # Current people (not left): id → start date.
+    # Current people (not gone by today): id → start date.
     current: dict[int, datetime.date | None]
     emails_to_ids: dict[str, int]
 
 
-def _existing_people(agency: Agency) -> _Existing:
+def _existing_people(agency: Agency, today: datetime.date) -> _Existing:
     rows = (
         Person.objects.for_partnership(agency.partnership)
         .filter(agency=agency)
@@ -143,7 +132,7 @@ def _existing_people(agency: Agency) -> _Existing:
             by_external_id[row["external_id"]] = row
         if row["work_email"]:
             by_email.setdefault(row["work_email"].lower(), row)
-        if row["left_on"] is None:
+        if row["left_on"] is None or row["left_on"] > today:  # a leaving day to come: current
             current[row["pk"]] = row["started_on"]
     return _Existing(by_external_id, by_email, current, {k: v["pk"] for k, v in by_email.items()})
 
@@ -157,20 +146,28 @@ def plan_import(
     full_staff_list: bool,
     today: datetime.date | None = None,
     on_progress: Callable[[int], None] | None = None,
+    required: frozenset[str] = DEFAULT_REQUIRED,
+    choices: Choices | None = None,
+    confirmer: Confirmer | None = None,
 ) -> Plan:
-    """Check every row against the agency's people and decide what applying would do."""
+    """Check every row against the agency's people and decide what applying would do.
+
+    ``required`` is what every row must have (``ImportSettings.Required``
+    values); ``choices`` the importer's answers for contract words and unknown
+    roles (a row whose word or role has none is rejected until it has);
+    ``confirmer`` one shared by the checks of several agencies' rows (else one of ``roles``).
+    """
     today = today or timezone.localdate()
     index = {header: position for position, header in enumerate(table.headers)}
     positions = {name: index[header] for name, header in columns.items() if header in index}
-    roles_by_name = {role.name.lower(): role for role in roles}
-    role_names = [role.name for role in roles_by_name.values()]
+    confirmer = confirmer or Confirmer(list(roles), choices or Choices())
     services = {
         name.lower(): pk
         for pk, name in Service.objects.for_partnership(agency.partnership)
         .filter(agency=agency)
         .values_list("pk", "name")
     }
-    existing = _existing_people(agency)
+    existing = _existing_people(agency, today)
     plan = Plan(rows_total=sum(1 for row in table.rows if row))
     file_emails: set[str] = set()
     if "work_email" in positions:
@@ -197,13 +194,19 @@ def plan_import(
             out.append(Problem(n, columns.get(column, column), v.get(column, ""), message, level))
 
         values: dict = {}
-        full_name = " ".join(value.get("full_name", "").split())
-        if not full_name:
-            problem("full_name", "Enter the person's full name: this row has none.")
-        values["full_name"] = full_name
-        for name in ("full_name", "job_title", "external_id", "registration_number", "service"):
+        values["full_name"] = _full_name(value, positions, required, problem)
+        if len(values["full_name"]) > MAX_LENGTHS["full_name"]:
+            name_column = "full_name" if value.get("full_name") else "surname"
+            problem(
+                name_column, f"The name must be {MAX_LENGTHS['full_name']} characters or fewer."
+            )
+        for name in ("job_title", "external_id", "registration_number", "service"):
             if len(value.get(name, "")) > MAX_LENGTHS[name]:
                 problem(name, f"Must be {MAX_LENGTHS[name]} characters or fewer.")
+        for name, text in value.items():
+            if isinstance(text, str) and (bad := control_character_problem(text, multiline=False)):
+                problem(name, f"This value {bad}")
+        _check_required(value, positions, required, problem)
         for name in ("job_title", "external_id", "registration_number"):
             if name in positions:
                 values[name] = value[name]
@@ -223,18 +226,11 @@ def plan_import(
         if "role" in positions:
             role_text = value["role"]
             if role_text:
-                role = roles_by_name.get(role_text.lower())
-                if role is None:
-                    close = difflib.get_close_matches(role_text, role_names, n=3, cutoff=0.5)
-                    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-                    problem(
-                        "role",
-                        f"No role called '{role_text}' in the partnership's catalogue; the role "
-                        f"is left as it was.{hint}",
-                        "warning",
-                    )
-                else:
-                    values["role_id"] = role.pk
+                role_id, reason = confirmer.role(role_text, number)
+                if reason:
+                    problem("role", reason)
+                elif role_id != NO_ROLE:  # chosen "no role": a person's role is left as it was
+                    values["role_id"] = role_id
             else:
                 values["role_id"] = None
 
@@ -250,17 +246,13 @@ def plan_import(
                 values["service_id"] = None
 
         if "employment_type" in positions:
-            kind = value["employment_type"].strip().lower()
-            if kind:
-                if kind in EMPLOYMENT_WORDS:
-                    values["employment_type"] = EMPLOYMENT_WORDS[kind]
+            words = value["employment_type"].strip()
+            if words:
+                kind, reason = confirmer.employment_type(words, number)
+                if reason:
+                    problem("employment_type", reason)
                 else:
-                    choices = ", ".join(str(c.label) for c in EmploymentType)
-                    problem(
-                        "employment_type",
-                        f"Employment type must be one of {choices}; it is left as it was.",
-                        "warning",
-                    )
+                    values["employment_type"] = kind
 
         for name in ("started_on", "left_on"):
             if name in positions:
@@ -269,7 +261,7 @@ def plan_import(
                     values[name] = None
                     continue
                 try:
-                    values[name] = parse_date(text)
+                    values[name] = parse_date(text, date_system=table.date_system)
                 except ValueError:
                     problem(name, "Enter a real date, like 2024-03-31 or 31/03/2024.")
         started, left = values.get("started_on"), values.get("left_on")
@@ -314,6 +306,7 @@ def plan_import(
         plan.problems.extend(problems)
         if any(p.level == "error" for p in problems):
             plan.rejected_rows.append(number)
+            plan.rejected_cells[number] = row
             continue
 
         if "service_name" in values and values["service_name"].lower() not in new_services:
@@ -377,33 +370,39 @@ def plan_import(
             # Someone due to start later leaves on their start date.
             plan.mark_left.append((pk, started if started and started > today else today))
     plan.new_services = sorted(new_services.values(), key=str.lower)
+    plan.review = confirmer.review.as_dict()
     if on_progress:
         on_progress(done)
     return plan
 
 
-# --- Rejected rows --------------------------------------------------------------
+def _full_name(value: dict, positions: dict, required: frozenset[str], problem) -> str:
+    """The row's name: its full-name column, else its forename and surname joined."""
+    full_name = " ".join(value.get("full_name", "").split())
+    forename = " ".join(value.get("forename", "").split())
+    surname = " ".join(value.get("surname", "").split())
+    if "full_name" in positions and (full_name or "forename" not in positions):
+        if not full_name:
+            problem("full_name", "Enter the person's full name: this row has none.")
+        elif len(full_name.split()) < 2 and required & {"forename", "surname"}:
+            problem(
+                "full_name",
+                f"Enter the person's forename and surname: '{full_name}' is only one name.",
+            )
+        return full_name
+    for name, label in (("forename", "forename"), ("surname", "surname")):
+        if not value.get(name, "").strip() and (name in required or not (forename or surname)):
+            problem(name, f"Enter the person's {label}: this row has none.")
+    return " ".join(part for part in (forename, surname) if part)
 
 
-def rejected_rows_file_name(file_name: str) -> str:
-    """A safe download name for the rejected rows of ``file_name``."""
-    stem = file_name.rsplit(".", 1)[0][:80] or "import"
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
-    return f"{safe}-rejected-rows.csv"
-
-
-def rejected_rows_csv(table: Table, plan: Plan) -> str:
-    """The rejected rows as they were in the file, with the row number and the reasons."""
-    reasons: dict[int, list[str]] = {}
-    for problem in plan.problems:
-        if problem.level == "error":
-            reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
-    rejected = set(plan.rejected_rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralise(c) for c in ["Row", *table.headers, "Problems"]])
-    for number, row in table.numbered_rows():
-        if number in rejected:
-            cells = [str(number), *row, "; ".join(reasons.get(number, []))]
-            writer.writerow([neutralise(cell) for cell in cells])
-    return out.getvalue()
+def _check_required(value: dict, positions: dict, required: frozenset[str], problem) -> None:
+    """A problem for each field the partnership requires that the row leaves blank."""
+    has_contact = value.get("work_email", "").strip() or value.get("external_id", "").strip()
+    if "email_or_staff_number" in required and not has_contact:
+        column = "work_email" if "work_email" in positions else "external_id"
+        problem(column, "Enter a work email or a staff number: this row has neither.")
+    for name in _REQUIRED_COLUMNS:
+        if name in required and not value.get(name, "").strip():
+            label = mapping.FIELDS[name].lower()
+            problem(name, f"Enter the {label}: every person needs one, and this row has none.")

@@ -31,6 +31,7 @@ def plan_fingerprint(
     roles: Iterable,
     full_staff_list: bool,
     today: datetime.date | None = None,
+    decisions: object = None,
 ) -> str:
     """A digest of what ``checking.plan_import`` reads; changes whenever a plan could differ."""
     from django.db.models import Count, Max
@@ -54,6 +55,7 @@ def plan_fingerprint(
         [people["count"], people["newest"], str(people["changed"])],
         services,
         sorted((role.pk, role.name) for role in roles),
+        decisions,  # what every row must have, and the importer's choices
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 

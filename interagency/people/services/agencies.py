@@ -16,6 +16,7 @@ from interagency.tenancy.models import Partnership
 
 AGENCY_AUDITED_FIELDS = [
     "name",
+    "code",
     "sector",
     "is_statutory_partner",
     "parent_id",
@@ -24,7 +25,16 @@ AGENCY_AUDITED_FIELDS = [
     "lead_id",
 ]
 AGENCY_FIELDS = frozenset(
-    {"name", "sector", "is_statutory_partner", "parent", "contact_name", "contact_email", "lead"}
+    {
+        "name",
+        "code",
+        "sector",
+        "is_statutory_partner",
+        "parent",
+        "contact_name",
+        "contact_email",
+        "lead",
+    }
 )
 
 
@@ -39,6 +49,13 @@ def _validate_agency(agency: Agency) -> None:
         same_name = same_name.exclude(pk=agency.pk)
     if same_name.exists():
         errors["name"] = "The partnership already has an agency with this name."
+    code = agency.code.strip()
+    if code:
+        same_code = Agency.objects.for_partnership(agency.partnership).filter(code__iexact=code)
+        if agency.pk:
+            same_code = same_code.exclude(pk=agency.pk)
+        if same_code.exists():
+            errors["code"] = "The partnership already has an agency with this code."
     parent = agency.parent
     if parent is not None and (
         parent.partnership_id != agency.partnership_id or parent.pk == agency.pk
@@ -53,6 +70,8 @@ def create_agency(
 ) -> Agency:
     """Add an agency to the partnership; its contact details are audited."""
     _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    if "code" in fields:
+        fields["code"] = fields["code"].strip()
     agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
     _validate_agency(agency)
     _save_audited(
@@ -70,7 +89,7 @@ def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
     _refuse_unknown(fields, AGENCY_FIELDS, "agency")
     before = snapshot(agency, AGENCY_AUDITED_FIELDS)
     for name, value in fields.items():
-        setattr(agency, name, value.strip() if name == "name" else value)
+        setattr(agency, name, value.strip() if name in ("name", "code") else value)
     _validate_agency(agency)
     _save_audited(
         agency,

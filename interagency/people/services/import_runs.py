@@ -152,13 +152,14 @@ def run_people_import(
         roles = list(roles_of(people_import.partnership))
         fingerprint = _plan_fingerprint(people_import, roles, _import_columns(people_import))
         plan = _kept_plan(people_import, fingerprint)
+        table = None  # the file is read only when the kept plan cannot be used
         if plan is None:
-            _, plan = plan_people_import(people_import, on_progress=progress)
+            table, plan = plan_people_import(people_import, on_progress=progress)
         else:  # nothing changed since the preview: its check stands
             progress(plan.rows_total)
         # Everything but the SQL is prepared before the write transaction (and
         # SQLite's write lock) begins.
-        writes = applying.prepare_writes(plan, agency=agency)
+        writes = _prepare(plan, agency)
         with transaction.atomic():
             # First write of the transaction: still this run's import, and kept so until commit.
             if not this_run.update(heartbeat_at=timezone.now()):
@@ -166,10 +167,12 @@ def run_people_import(
             columns = _import_columns(people_import)
             if _plan_fingerprint(people_import, roles, columns) != fingerprint:
                 # The agency's people changed while the rows were checked: check them again.
-                _, plan = plan_people_import(people_import)
-                writes = applying.prepare_writes(plan, agency=agency)
-            applying.write_prepared(writes, agency=agency)
-            _record_counts(people_import, plan)
+                table, plan = plan_people_import(people_import)
+                writes = _prepare(plan, agency)
+            for part_agency, part_writes in writes:
+                applying.write_prepared(part_writes, agency=part_agency)
+            remember_agency_aliases(people_import)
+            _record_counts(people_import, plan, table)
             people_import.status = Status.APPLIED
             people_import.rows_done = plan.rows_total
             people_import.finished_at = timezone.now()
@@ -184,7 +187,7 @@ def run_people_import(
                 subject=people_import,
                 changes={
                     "import": {
-                        "agency": people_import.agency.name,
+                        "agency": people_import.agency_label,
                         "file_name": people_import.file_name,
                         "file_sha256": people_import.file_sha256,
                         "full_staff_list": people_import.is_full_staff_list,
@@ -212,6 +215,44 @@ def run_people_import(
         if raise_errors:
             raise
     return people_import.status
+
+
+def _prepare(plan, agency) -> list:
+    """``[(agency, writes)]``: the import's agency, or each agency the file names."""
+    if agency is None:
+        return [
+            (part_agency, applying.prepare_writes(part, agency=part_agency))
+            for part_agency, part in plan.parts
+        ]
+    return [(agency, applying.prepare_writes(plan, agency=agency))]
+
+
+def remember_agency_aliases(people_import) -> None:
+    """Remember the agencies chosen on the preview for the file's unknown organisations, so the
+    next import matches them; audited. Call inside the apply's transaction."""
+    from interagency.people.importing.organisations import REJECT
+    from interagency.people.models import AgencyAlias
+
+    chosen = {
+        text: int(agency_id)
+        for text, agency_id in (people_import.choices or {}).get("organisations", {}).items()
+        if agency_id != REJECT and str(agency_id).isdigit()
+    }
+    if people_import.agency_id is not None or not chosen:
+        return
+    aliases = AgencyAlias.objects.for_partnership(people_import.partnership_id)
+    for text, agency_id in sorted(chosen.items()):
+        alias, created = aliases.update_or_create(
+            text=text,
+            defaults={"agency_id": agency_id, "partnership_id": people_import.partnership_id},
+        )
+        record_event(
+            actor=people_import.uploaded_by,
+            action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+            subject=alias,
+            changes={"text": text, "agency": alias.agency_id, "import": people_import.pk},
+            partnership=people_import.partnership,
+        )
 
 
 def import_looks_stopped(people_import) -> bool:

@@ -9,6 +9,7 @@ to the same partnership.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from interagency.audit.services import snapshot
 from interagency.people.models import Agency, Person
@@ -85,6 +86,7 @@ def create_person(
     _refuse_unknown(fields, PERSON_FIELDS, "person")
     person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
     _validate_person(person)
+    _note_leaving(person)
     _save_audited(
         person,
         actor=changed_by,
@@ -102,6 +104,7 @@ def update_person(*, person: Person, changed_by, **fields) -> Person:
     for name, value in fields.items():
         setattr(person, name, value.strip() if name == "full_name" else value)
     _validate_person(person)
+    _note_leaving(person)
     _save_audited(
         person,
         actor=changed_by,
@@ -113,7 +116,62 @@ def update_person(*, person: Person, changed_by, **fields) -> Person:
 
 
 def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> Person:
-    """Record the day a person left their agency (on or after they started); audited."""
+    """Record the day a person left their agency (on or after they started); audited.
+
+    A day still to come keeps them current until then: ``mark_due_leavers``
+    records the leaving on the day."""
     if person.merged_into_id is not None:
         raise ValidationError("This record was merged into another and cannot change.")
     return update_person(person=person, changed_by=changed_by, left_on=left_on)
+
+
+def _note_leaving(person: Person) -> None:
+    """A leaving day already come takes effect now; one to come waits for the daily job."""
+    if person.left_on is not None and person.left_on <= timezone.localdate():
+        person.leaving_recorded_at = person.leaving_recorded_at or timezone.now()
+    else:
+        person.leaving_recorded_at = None
+
+
+def mark_due_leavers(*, today: datetime.date | None = None) -> int:
+    """Record the leaving of everyone whose leaving day has come; how many. Idempotent.
+
+    Run daily (``interagency mark-leavers``). A leaving date entered ahead (a
+    staff list's notice period) kept the person current until that day; from
+    today they are gone, and the trail says when that took effect. Running it
+    again finds no one: each leaving is recorded once.
+    """
+    from collections import defaultdict
+
+    from django.db import transaction
+
+    from interagency.audit.models import AuditEvent
+    from interagency.audit.services import record_events
+
+    today = today or timezone.localdate()
+    # cross-partnership: the daily job looks at every partnership's leavers, and audits each
+    # leaving in its own partnership.
+    due = Person.objects.filter(
+        left_on__lte=today, leaving_recorded_at__isnull=True, merged_into__isnull=True
+    ).select_related("partnership")
+    by_partnership: dict[int, list[Person]] = defaultdict(list)
+    for person in due.only("pk", "left_on", "partnership"):
+        by_partnership[person.partnership_id].append(person)
+    now = timezone.now()
+    for people in by_partnership.values():
+        partnership = people[0].partnership
+        with transaction.atomic():
+            Person.objects.for_partnership(partnership).filter(
+                pk__in=[person.pk for person in people], leaving_recorded_at__isnull=True
+            ).update(leaving_recorded_at=now)
+            record_events(
+                actor=None,
+                action=AuditEvent.Action.CHANGED,
+                changes=[
+                    (person, {"left": {"on": person.left_on.isoformat(), "recorded": "daily"}})
+                    for person in people
+                    if person.left_on is not None
+                ],
+                partnership=partnership,
+            )
+    return sum(len(people) for people in by_partnership.values())

@@ -277,3 +277,22 @@ def test_a_service_of_another_agency_is_refused(partnership, coordinator, agency
             service=elsewhere,
         )
     assert "service" in refused.value.message_dict
+
+
+def test_an_agency_code_is_kept_and_a_second_agency_with_it_is_refused(
+    partnership, coordinator_client, agency
+):
+    response = coordinator_client.post(
+        url("agency-edit", partnership, agency_id=agency.pk),
+        {"name": agency.name, "sector": agency.sector, "code": " RAL01 "},
+    )
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.code == "RAL01"
+    response = coordinator_client.post(
+        url("agency-new", partnership),
+        {"name": "Another trust", "sector": Sector.HEALTH, "code": "ral01"},
+    )
+    assert response.status_code == 200
+    assert "already has an agency with this code" in response.text
+    assert not Agency.objects.filter(partnership=partnership, name="Another trust").exists()

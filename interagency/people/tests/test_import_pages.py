@@ -136,7 +136,7 @@ def test_an_agency_lead_imports_only_for_their_own_agency(
     own = AgencyFactory.create(partnership=partnership, lead=lead)
     sign_in(lead)
     page = client.get(url("import-new", partnership))
-    assert list(page.context["form"].fields["agency"].queryset) == [own]
+    assert list(page.context["form"].agencies.values()) == [own]
     refused = post_file(client, partnership, agency, STAFF.encode())
     assert refused.status_code == 200 and refused.context["form"].errors
     other = previewed(agency, coordinator)

@@ -18,6 +18,8 @@ from interagency.people.services.import_runs import (
 from interagency.people.services.imports import save_import_mapping, start_people_import
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
+pytestmark = pytest.mark.clock
+
 TEXT = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(6))
 
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory
-from interagency.people.importing import applying, checking, mapping, reading
+from interagency.people.importing import applying, checking, mapping, reading, rejecting
 from interagency.people.models import ColumnMapping, PeopleImport, Person, Service
 from interagency.people.services import import_runs
 from interagency.people.services.import_runs import apply_people_import
@@ -201,13 +201,13 @@ def test_each_bad_row_is_rejected_with_its_reason(agency, coordinator, social_wo
     assert Person.objects.count() == 0  # the preview writes nothing
 
 
-def test_an_unknown_role_is_a_warning_with_suggestions(agency, coordinator, social_worker):
+def test_an_unknown_role_waits_for_a_choice_with_suggestions(agency, coordinator, social_worker):
     text = HEADER + "Ana Silva,ana@x.example,,Childrens Social Wroker,,,,,,\n"
     people_import = preview(upload(agency, coordinator, text), coordinator)
     [problem] = people_import.problems
-    assert problem["level"] == "warning"
+    assert problem["level"] == "error"
     assert "Did you mean Children's Social Worker?" in problem["message"]
-    assert people_import.created == 1 and people_import.rejected == 0
+    assert people_import.created == 0 and people_import.rejected == 1
 
 
 # --- Applying ----------------------------------------------------------------------
@@ -334,7 +334,7 @@ def test_the_task_does_nothing_for_an_applied_import(agency, coordinator):
     from interagency.people.tasks import apply_people_import_task
 
     people_import = import_file(
-        agency, coordinator, "Name,Email\nAna,a@x.example\n", columns=NAME_AND_EMAIL
+        agency, coordinator, "Name,Email\nAna Silva,a@x.example\n", columns=NAME_AND_EMAIL
     )
     assert people_import.status == PeopleImport.Status.APPLIED
     result = apply_people_import_task.enqueue(people_import.pk)
@@ -343,7 +343,7 @@ def test_the_task_does_nothing_for_an_applied_import(agency, coordinator):
 
 
 def test_rejected_rows_csv_neutralises_formulas(agency, coordinator):
-    text = "Name,Email\n=HYPERLINK(1),bad\nAna,a@x.example\n@SUM(1),\n"
+    text = "Name,Email\n=HYPERLINK(1) x,bad\nAna Silva,a@x.example\n@SUM(1) x,s@x.example\n"
     table = reading.read_table(text.encode(), "a.csv")
     plan = checking.plan_import(
         agency=agency,
@@ -352,11 +352,11 @@ def test_rejected_rows_csv_neutralises_formulas(agency, coordinator):
         roles=[],
         full_staff_list=False,
     )
-    output = checking.rejected_rows_csv(table, plan)
+    output = rejecting.rejected_rows_csv(rejecting.keep_rejected(table.headers, plan))
     lines = output.splitlines()
     assert lines[0] == "Row,Name,Email,Problems"
-    assert lines[1].startswith("2,'=HYPERLINK(1),bad,")
-    assert len(lines) == 2  # row 4 has a name and no email: accepted
+    assert lines[1].startswith("2,'=HYPERLINK(1) x,bad,")
+    assert len(lines) == 2  # row 4 has a name and an email: accepted
 
 
 def test_an_unknown_line_manager_is_a_warning(agency, coordinator):
@@ -383,7 +383,9 @@ def test_line_managers_in_the_file_are_set_even_when_they_manage_each_other(agen
 
 
 def test_the_preview_says_which_services_are_new(agency, coordinator):
-    text = HEADER + "Ana Silva,ana@x.example,,,Duty team,,,,,\nBen,ben@x.example,,,duty TEAM,,,,,\n"
+    text = HEADER + (
+        "Ana Silva,ana@x.example,,,Duty team,,,,,\nBen Okafor,ben@x.example,,,duty TEAM,,,,,\n"
+    )
     people_import = preview(upload(agency, coordinator, text), coordinator)
     assert [(p["row"], p["value"], p["level"]) for p in people_import.problems] == [
         (2, "Duty team", "info")

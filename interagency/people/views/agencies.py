@@ -157,6 +157,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     initial = {
         "name": agency.name,
+        "code": agency.code,
         "sector": agency.sector,
         "is_statutory_partner": agency.is_statutory_partner,
         "parent": agency.parent_id,

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from interagency.core.permissions import Action
 from interagency.core.tasks_reaper import stale_after
 from interagency.people import selectors
-from interagency.people.importing import checking, mapping, reading
+from interagency.people.forms import ImportChoicesForm, ImportSettingsForm
+from interagency.people.importing import mapping, reading, rejecting
 from interagency.people.models import PeopleImport
 from interagency.people.services import import_runs
 from interagency.people.services.import_runs import (
@@ -24,19 +25,24 @@ from interagency.people.services.import_runs import (
     reap_stale_people_imports,
 )
 from interagency.people.services.imports import (
-    plan_people_import,
+    save_import_choices,
     save_import_mapping,
+    save_import_settings,
     start_people_import,
 )
 from interagency.tenancy.access import partnership_view
 
+# The upload's agency choice for a list across agencies: each row's from its organisation column.
+FROM_FILE = "file"
+
 
 class UploadForm(forms.Form):
-    agency: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None,
+    agency = forms.ChoiceField(
         label="Agency",
-        empty_label="Choose an agency",
-        error_messages={"required": "Choose the agency whose staff list this is"},
+        error_messages={
+            "required": "Choose the agency whose staff list this is",
+            "invalid_choice": "Choose the agency whose staff list this is",
+        },
     )
     file = forms.FileField(
         label="Upload the staff list",
@@ -56,7 +62,26 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.agencies = {str(agency.pk): agency for agency in agencies}
+        self.fields["agency"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose an agency"),
+            (FROM_FILE, "Taken from the file's organisation column (several agencies)"),
+            *((pk, agency.name) for pk, agency in self.agencies.items()),
+        ]
+
+    def clean_agency(self):
+        """The chosen agency, or None to take each row's from the file."""
+        chosen = self.cleaned_data["agency"]
+        return None if chosen == FROM_FILE else self.agencies[chosen]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if "agency" in cleaned and cleaned["agency"] is None and cleaned.get("is_full_staff_list"):
+            self.add_error(
+                "is_full_staff_list",
+                "A full staff list is one agency's: choose its agency, or untick this",
+            )
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -68,16 +93,14 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One choice per field of ours: which column of the file holds it."""
 
-    def __init__(self, *args, headers: list[str], **kwargs):
+    def __init__(self, *args, headers: list[str], agency_from_file: bool, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Not in the file"), *((h, h) for h in headers if h)]
         for name, label in mapping.FIELDS.items():
-            self.fields[name] = forms.ChoiceField(
-                label=label,
-                choices=choices,
-                required=name in mapping.REQUIRED_FIELDS,
-                error_messages={"required": f"Choose the column that holds the {label.lower()}"},
-            )
+            if name in mapping.ORGANISATION_FIELDS and not agency_from_file:
+                continue  # one agency's list: every row is that agency's
+            # What must be chosen depends on the partnership's required fields: the service checks.
+            self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
 
 
 def _roles(request: HttpRequest):
@@ -141,9 +164,18 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     if people_import.status not in ("uploaded", "previewed", "failed"):
         return redirect("people:import-status", code=partnership.code, import_id=import_id)
     table = reading.read_table(bytes(people_import.content or b""), people_import.file_name)
-    remembered = selectors.column_mapping_of(people_import.agency)
+    agency = people_import.agency
+    if agency is None:
+        remembered = dict(people_import.columns or {})
+    else:
+        remembered = selectors.column_mapping_of(agency)
     initial = mapping.suggest_mapping(table.headers, remembered)
-    form = MappingForm(request.POST or None, headers=table.headers, initial=initial)
+    form = MappingForm(
+        request.POST or None,
+        headers=table.headers,
+        initial=initial,
+        agency_from_file=agency is None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             save_import_mapping(
@@ -164,11 +196,30 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @partnership_view(Action.IMPORT_PEOPLE)
 def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
-    """What applying would do: counts, new services, and every row's problems."""
+    """What applying would do: counts, new services, and every row's problems; the file's
+    contract words and unknown roles to confirm (posting them checks the rows again)."""
     partnership = request.partnership  # type: ignore[attr-defined]
-    people_import = _import_or_404(request, import_id)
+    people_import = _import_or_404(request, import_id, with_content=request.method == "POST")
     if people_import.status == "uploaded":
         return redirect("people:import-mapping", code=partnership.code, import_id=import_id)
+    choices_form = ImportChoicesForm(
+        request.POST or None,
+        review=people_import.review or {},
+        chosen=people_import.choices or {},
+        roles=_roles_of(partnership),
+        agencies=selectors.import_agencies(partnership, request.user, _roles(request)),
+    )
+    can_choose = people_import.status in ("previewed", "failed")
+    if request.method == "POST" and can_choose and choices_form.is_valid():
+        try:
+            save_import_choices(
+                people_import=people_import, choices=choices_form.choices(), changed_by=request.user
+            )
+        except ValidationError as error:
+            choices_form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Your choices are saved and every row checked again.")
+            return redirect("people:import-preview", code=partnership.code, import_id=import_id)
     problems = people_import.problems or []
     page = Paginator(problems, 100).get_page(request.GET.get("page"))
     return render(
@@ -177,10 +228,34 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
         {
             "people_import": people_import,
             "page": page,
+            "choices_form": choices_form,
             "has_errors": any(p.get("level") == "error" for p in problems),
             "background": people_import.rows_total >= import_runs.BACKGROUND_ROWS,
         },
     )
+
+
+def _roles_of(partnership):
+    from interagency.catalogue.selectors import roles_of
+
+    return roles_of(partnership).order_by("name")
+
+
+@partnership_view(Action.MANAGE_AGENCIES)
+def import_settings(request: HttpRequest) -> HttpResponse:
+    """What every row of the partnership's staff lists must have; rows without it are rejected."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    required = selectors.import_required_fields(partnership)
+    form = ImportSettingsForm(request.POST or None, initial={"required_fields": sorted(required)})
+    if request.method == "POST" and form.is_valid():
+        save_import_settings(
+            partnership=partnership,
+            required_fields=form.cleaned_data["required_fields"],
+            changed_by=request.user,
+        )
+        messages.success(request, "The fields every imported person needs are saved.")
+        return redirect("people:import-settings", code=partnership.code)
+    return render(request, "people/imports/settings.html", {"form": form})
 
 
 @require_POST
@@ -195,7 +270,7 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("people:import-preview", code=partnership.code, import_id=import_id)
     if status == "applied":
-        messages.success(request, f"The staff list for {people_import.agency} was imported.")
+        messages.success(request, f"The staff list for {people_import.agency_label} was imported.")
     return redirect("people:import-status", code=partnership.code, import_id=import_id)
 
 
@@ -234,14 +309,15 @@ def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @partnership_view(Action.IMPORT_PEOPLE)
 def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
-    """The rejected rows as they were in the file, with the reasons, to fix and upload again."""
+    """The rejected rows as they were in the file, with the reasons, to fix and upload again;
+    read from what the check kept, so it is there after applying too."""
     people_import = _import_or_404(request, import_id, with_content=True)
-    if not people_import.content:
-        raise Http404("The file is no longer kept once the import is applied.")
-    table, plan = plan_people_import(people_import)
+    if not people_import.rejected_rows:
+        raise Http404("This import kept no rejected rows.")
     response = HttpResponse(
-        checking.rejected_rows_csv(table, plan), content_type="text/csv; charset=utf-8"
+        rejecting.rejected_rows_csv(people_import.rejected_rows),
+        content_type="text/csv; charset=utf-8",
     )
-    name = checking.rejected_rows_file_name(people_import.file_name)
+    name = rejecting.rejected_rows_file_name(people_import.file_name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.core.permissions import Action, Role
+from interagency.core.validation import CleanTextForm
 from interagency.people import needs
 from interagency.people.models import Sector
 from interagency.people.services.headcounts import set_planned_places
@@ -45,7 +46,7 @@ class NeedsFilterForm(forms.Form):
             cast(forms.ChoiceField, self.fields[name]).choices = everything + options
 
 
-class PlannedPlacesForm(forms.Form):
+class PlannedPlacesForm(CleanTextForm):
     course = forms.TypedChoiceField(
         label="Course", coerce=int, error_messages={"required": "Select a course"}
     )

@@ -5,7 +5,9 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from interagency.catalogue.tests.factories import (
     AdoptionFactory,
@@ -21,6 +23,8 @@ from interagency.people.tests.factories import AgencyFactory, PersonFactory, Ser
 from interagency.people.visibility import visible_people
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors import Status, status_counts, training_status
+
+pytestmark = pytest.mark.clock
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -222,7 +226,9 @@ def test_the_page_shows_counts_and_statuses(coordinator_client, partnership, cat
 def test_the_csv_has_the_filtered_rows_and_no_formulas(coordinator_client, partnership, catalogue):
     agency = AgencyFactory.create(partnership=partnership)
     person = PersonFactory.create(agency=agency, role=catalogue["role"], full_name="=HYPERLINK(1)")
-    completed(person, catalogue["core"], datetime.date(2025, 1, 10))
+    today = timezone.localdate()
+    done_on = datetime.date(today.year - 1, today.month, 1)  # due two years from now
+    completed(person, catalogue["core"], done_on)
     PersonFactory.create(agency=agency, role=catalogue["role"], full_name="Someone Else")
     url = reverse("records:training-status-csv", args=[partnership.code])
 
@@ -243,7 +249,20 @@ def test_the_csv_has_the_filtered_rows_and_no_formulas(coordinator_client, partn
     assert {row[4]: row[5] for row in rows[1:]} == {"Core": "Done", "Intro": "Overdue"}
     assert all(row[0] == "'=HYPERLINK(1)" for row in rows[1:])
     core = next(row for row in rows[1:] if row[4] == "Core")
-    assert core[6:] == ["2025-01-10", "2028-01-10"]
+    assert core[6:] == [str(done_on), str(done_on.replace(year=done_on.year + 3))]
+
+
+def test_the_page_counts_today_in_london_not_in_utc(coordinator_client, partnership, catalogue):
+    person = PersonFactory.create(
+        agency=AgencyFactory.create(partnership=partnership), role=catalogue["role"]
+    )
+    completed(person, catalogue["core"], datetime.date(2023, 6, 15))  # due 15 June 2026
+    url = reverse("records:training-status-csv", args=[partnership.code])
+    # 00:30 on 16 June in London, still 15 June in UTC: the refresher is a day late.
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 23, 30, tzinfo=datetime.UTC)):
+        response = coordinator_client.get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert {row[4]: row[5] for row in rows[1:]}["Core"] == "Overdue"
 
 
 def test_the_page_costs_the_same_queries_for_few_or_many(

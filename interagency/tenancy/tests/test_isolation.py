@@ -512,7 +512,10 @@ CASES: dict[str, Case | Public] = {
     "people:import-mapping": Case(
         b_people_import, methods=("get", "post"), body={"full_name": "Name"}
     ),
-    "people:import-preview": Case(b_people_import),
+    "people:import-preview": Case(b_people_import, methods=("get", "post")),
+    "people:import-settings": Case(
+        foreign_code, methods=("get", "post"), body={"required_fields": ["agency"]}
+    ),
     "people:import-apply": Case(b_people_import, methods=("post",)),
     "people:import-status": Case(b_people_import),
     "people:import-rejected-csv": Case(b_people_import),

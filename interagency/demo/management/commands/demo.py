@@ -2,50 +2,119 @@
 
 import os
 import secrets
-import subprocess
-import sys
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
+from interagency.cli import DEMO_HOST, DEMO_PORT
+from interagency.core.static_files import collect_static_if_changed
+from interagency.demo.processes import ProcessGroup, interagency
 from interagency.demo.seeding import DEMO_ACCOUNTS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Start the demo: SQLite database, demo data, production server."
+    help = "Start the demo: SQLite database, demo data, production server and worker."
+    # The demo's settings are fixed (cli.demo_environment) and `./run test` runs
+    # the checks on every change: here they would only delay every start.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=DEMO_HOST)
+        parser.add_argument("--port", type=int, default=DEMO_PORT)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Web server processes (default: two per CPU core plus one).",
+        )
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the demo and exit without serving."
         )
 
-    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        password = self._password()
-        load_demo(password=password)
+    def handle(self, *args, host: str, port: int, workers, no_serve: bool, **options):
+        with self.step("Migrating the database") as report:
+            if migrations_pending():
+                call_command("migrate", interactive=False, verbosity=0)
+            else:
+                report("already up to date")
+        # Before the server starts: WhiteNoise lists the static files as each worker starts.
+        with self.step("Collecting static files") as report:
+            if collect_static_if_changed():
+                report("collected and compressed")
+            else:
+                report("unchanged since the last start, not collected again")
+        if no_serve:
+            self._load_demo_data()
+            return
+        with ProcessGroup() as group:
+            self._serve(group, host, port, workers)
+
+    def _serve(self, group: ProcessGroup, host: str, port: int, workers: int | None) -> None:
+        """The server boots while the demo data loads; the worker starts once pages answer."""
+        serve = ["serve", "--host", host, "--port", str(port), "--skip-checks"]
+        if workers is not None:
+            serve += ["--workers", str(workers)]
+        self.stdout.write("==> Starting the web server")
+        self.stdout.flush()
+        group.start(interagency(*serve))
+        self._load_demo_data()
+        with self.step("Waiting for the web server to answer"):
+            answering = group.wait_until_answering(f"{_loopback_url(host, port)}/healthz")
+        if not answering:
+            raise CommandError(
+                "The web server stopped before it answered: see its message above (is port "
+                f"{port} already in use? Try --port)."
+            )
+        # The worker sends the booking emails (printed here) beside the server.
+        group.start(interagency("db_worker", "--skip-checks"))
+        self._print_ready()
+        status = group.wait()
+        raise CommandError(f"The demo stopped: its server or worker exited with status {status}.")
+
+    def _load_demo_data(self) -> None:
+        with self.step("Loading the demo data"):
+            password = self._password()
+            load_demo(password=password)
+        self._print_logins(password)
+
+    @contextmanager
+    def step(self, title: str):
+        """Say what is happening, then how long it took (and what came of it)."""
+        self.stdout.write(f"==> {title}")
+        self.stdout.flush()
+        outcome: list[str] = []
+        started = time.monotonic()
+        yield outcome.append
+        elapsed = time.monotonic() - started
+        detail = f": {outcome[-1]}" if outcome else ""
+        self.stdout.write(f"    done in {elapsed:.1f} s{detail}")
+        self.stdout.flush()
+
+    def _print_logins(self, password: str) -> None:
         database = settings.DATABASES["default"]["NAME"]
-        self.stdout.write(self.style.SUCCESS(f"Interagency demo ready (database: {database})"))
-        self.stdout.write(f"\n  Open http://{host}:{port}/ and sign in as any of:\n")
+        self.stdout.write(self.style.SUCCESS(f"\nInteragency demo prepared (database: {database})"))
+        self.stdout.write("\n  Sign in as any of:\n")
         for local_part, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"    {role.label:<22} {local_part}@demo.interagency.test")
         self.stdout.write(f"\n  Password for every demo account: {password}\n")
         self.stdout.write(
             "  Two-factor sign-in is not enforced in the demo; in production coordinators must "
             "set it up.\n  Emails (password reset, bookings) are printed here instead of being "
-            "sent.\n"
+            f"sent; their links point to {settings.SITE_URL}/.\n"
         )
-        if not no_serve:
-            # The background worker sends the booking emails (printed here) beside the server.
-            worker = start_worker()
-            try:
-                call_command("serve", host=host, port=port)
-            finally:
-                worker.terminate()
-                worker.wait(timeout=30)
+        self.stdout.flush()
+
+    def _print_ready(self) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(f"\nInteragency demo ready: open {settings.SITE_URL}/")
+            + " (Ctrl+C stops the server and the worker)\n"
+        )
+        self.stdout.flush()
 
     def _password(self) -> str:
         """INTERAGENCY_DEMO_PASSWORD, or a random one kept beside the database."""
@@ -58,6 +127,16 @@ class Command(BaseCommand):
         return stored.read_text().strip()
 
 
-def start_worker() -> subprocess.Popen:
-    """``interagency db_worker`` in a child process with the demo's environment."""
-    return subprocess.Popen([sys.executable, "-m", "interagency.cli", "db_worker"])
+def migrations_pending() -> bool:
+    """Whether migrate has work to do (a no-op migrate still spends seconds on its signals)."""
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _loopback_url(host: str, port: int) -> str:
+    """Where this machine reaches the server: a wildcard address is reached on loopback."""
+    if host in {"", "0.0.0.0"}:  # noqa: S104
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -1,0 +1,92 @@
+"""Wall-clock times in the site's time zone (Europe/London) and the two hours a year they fail.
+
+On the last Sunday of March the clocks go forward at 1am: 1:00am to 1:59am
+never happen. On the last Sunday of October they go back at 2am: 1:00am to
+1:59am happen twice. A time typed without an offset in either hour is refused
+with words that say so, rather than silently moved an hour (the spring gap)
+or guessed (the autumn repeat): nobody is booked onto a session an hour away
+from the one they read. An instant with an explicit UTC offset (the API's
+``2027-10-31T01:30:00+01:00``) is unambiguous and always accepted.
+"""
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+ONE_MINUTE = datetime.timedelta(minutes=1)
+
+
+def local_zone() -> datetime.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def clock_time(moment: datetime.datetime | datetime.time) -> str:
+    """GOV.UK style: 9am, 9:30am, midday, 4:30pm, midnight."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _change(wall: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The wall-clock time the clocks change from and to around ``wall`` (naive, local).
+
+    ``wall`` is in a gap or a repeat, so the offsets before (fold=0) and after
+    (fold=1) differ and the change happened between the two readings of it;
+    a minute at a time finds it (the changes in this zone are on the minute).
+    """
+    zone = local_zone()
+    before = wall.replace(tzinfo=zone, fold=0).utcoffset() or datetime.timedelta()
+    after = wall.replace(tzinfo=zone, fold=1).utcoffset() or datetime.timedelta()
+    instant = min(wall - before, wall - after)  # UTC, naive
+    while (instant.replace(tzinfo=datetime.UTC).astimezone(zone).utcoffset()) != after:
+        instant += ONE_MINUTE
+    return instant + before, instant + after
+
+
+def wall_time_problem(moment: datetime.datetime) -> str | None:
+    """Why ``moment`` (naive, or aware in the local zone) names no one instant, or None.
+
+    ``moment`` aware with a fixed offset (UTC, +01:00) is an instant: None.
+    """
+    if moment.tzinfo is not None and not isinstance(moment.tzinfo, zoneinfo.ZoneInfo):
+        return None
+    zone = local_zone()
+    wall = moment.replace(tzinfo=None, fold=0)
+    first = wall.replace(tzinfo=zone, fold=0)
+    second = wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    change_from, change_to = _change(wall)
+    typed = f"{clock_time(wall)} on {_day(wall.date())}"
+    if change_to > change_from:  # the clocks go forward: the hour never happens
+        return (
+            f"There is no {typed}: the clocks go forward at {clock_time(change_from)}. "
+            f"Choose a time before {clock_time(change_from)} or from {clock_time(change_to)}."
+        )
+    return (
+        f"{typed[0].upper()}{typed[1:]} happens twice: the clocks go back at "
+        f"{clock_time(change_from)} to {clock_time(change_to)}. Choose a time before "
+        f"{clock_time(change_to)} or from {clock_time(change_from)}."
+    )
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that is not one instant; ``str()`` says why and what to choose."""
+
+
+def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    """``day`` at ``time`` in the local zone; :class:`LocalTimeError` in a gap or repeat."""
+    wall = datetime.datetime.combine(day, time)
+    problem = wall_time_problem(wall)
+    if problem is not None:
+        raise LocalTimeError(problem)
+    return wall.replace(tzinfo=local_zone())

@@ -1,0 +1,109 @@
+"""The demo's web server and background worker, started and stopped together.
+
+The demo process stays in charge of both: SIGTERM, SIGINT (Ctrl+C) or SIGHUP
+stop them together, and if either stops on its own the other is stopped too,
+so no worker is ever left running without its server or the other way round.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from types import TracebackType
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+# Gunicorn's graceful timeout is 30 s; the worker finishes its current task first.
+STOP_TIMEOUT_SECONDS = 40
+
+
+class StopRequested(Exception):
+    """This process was asked to stop (a signal arrived)."""
+
+
+def interagency(*arguments: str) -> list[str]:
+    """An ``interagency`` command line run by this Python, with this environment."""
+    return [sys.executable, "-m", "interagency.cli", *arguments]
+
+
+class ProcessGroup:
+    """Child processes that live and die together with this one.
+
+    Inside ``with ProcessGroup() as group:`` a stop signal raises
+    ``StopRequested`` (the block ends quietly); leaving the block, however it
+    ends, stops every child still running and waits for it.
+    """
+
+    def __init__(self) -> None:
+        self.children: list[subprocess.Popen] = []
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "ProcessGroup":
+        self._previous = {number: signal.signal(number, _request_stop) for number in STOP_SIGNALS}
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)  # a second Ctrl+C must not cut the stop short
+        try:
+            stop(self.children)
+        finally:
+            for number, handler in self._previous.items():
+                signal.signal(number, handler)  # type: ignore[arg-type]
+        return kind is StopRequested
+
+    def start(self, command: Sequence[str]) -> subprocess.Popen:
+        # Its own process group: Ctrl+C reaches this process alone, which stops each child once.
+        group = 0 if os.name == "posix" else None
+        child = subprocess.Popen(command, process_group=group)  # noqa: S603 (our own commands)
+        self.children.append(child)
+        return child
+
+    def stopped(self) -> subprocess.Popen | None:
+        return next((child for child in self.children if child.poll() is not None), None)
+
+    def wait_until_answering(self, url: str) -> bool:
+        """True once ``url`` gives any HTTP answer; False as soon as a child stops."""
+        while self.stopped() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (our own http:// address)
+                    return True
+            except urllib.error.HTTPError:
+                return True  # an error page is still an answer: the server is up
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        return False
+
+    def wait(self) -> int:
+        """Until a child stops: its exit status."""
+        while (child := self.stopped()) is None:
+            time.sleep(0.5)
+        return child.returncode
+
+
+def stop(children: Sequence[subprocess.Popen]) -> None:
+    """SIGTERM to each child still running, then wait; kill any that outstays the timeout."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _request_stop(signum: int, frame: object) -> None:
+    raise StopRequested(signal.strsignal(signum))

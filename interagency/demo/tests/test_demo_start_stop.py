@@ -1,0 +1,242 @@
+"""The demo as a person starts it: a fresh data folder, a free port, then SIGTERM.
+
+The demo runs as a real subprocess (the same ``interagency`` command the
+README gives) with its own SQLite database in a temporary data folder; the
+process tree is read from /proc. Settings keep the testing switch, so static
+files are copied rather than compressed and passwords hash quickly.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from interagency.cli import site_url
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+# Generous caps on waiting for a busy machine, never assertions about speed.
+START_WAIT_SECONDS = 240
+STOP_WAIT_SECONDS = 90
+PASSWORD = "demo-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def demo_environment(data_dir: Path) -> dict[str, str]:
+    """The environment of a person's shell: no test settings module, key, mailer or site."""
+    dropped = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "SITE_URL", "EMAIL_URL"}
+    environment = {name: value for name, value in os.environ.items() if name not in dropped}
+    environment["INTERAGENCY_DATA_DIR"] = str(data_dir)
+    environment["INTERAGENCY_DEMO_PASSWORD"] = PASSWORD
+    return environment
+
+
+def interagency(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "interagency.cli", *arguments]
+
+
+def process_stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, parent pid, start time) of a process, or None once it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    """Every process below ``root``: pid to start time (so a reused pid is not mistaken)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := process_stat(int(entry.name))):
+            children.setdefault(stat[1], []).append(int(entry.name))
+    found: dict[int, int] = {}
+    waiting = [root]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            if (stat := process_stat(child)) is not None:
+                found[child] = stat[2]
+                waiting.append(child)
+    return found
+
+
+def still_running(processes: dict[int, int]) -> list[int]:
+    running = []
+    for pid, started in processes.items():
+        stat = process_stat(pid)
+        if stat is not None and stat[2] == started and stat[0] != "Z":
+            running.append(pid)
+    return running
+
+
+def command_line(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
+def wait_for(condition, *, seconds: float, describe) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(describe())
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def prepared_demo(tmp_path_factory):
+    """A data folder after a first ``interagency demo --no-serve``, and what it printed."""
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    first = subprocess.run(
+        interagency("demo", "--no-serve"),
+        env=demo_environment(data_dir),
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=START_WAIT_SECONDS,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    return data_dir, first.stdout
+
+
+def test_the_first_start_says_what_each_step_is_doing(prepared_demo):
+    _data_dir, printed = prepared_demo
+    steps = [line for line in printed.splitlines() if line.startswith("==> ")]
+    assert steps == [
+        "==> Migrating the database",
+        "==> Collecting static files",
+        "==> Loading the demo data",
+    ]
+    assert printed.count("    done in ") == 3
+    assert "collected and compressed" in printed
+    assert f"Password for every demo account: {PASSWORD}" in printed
+
+
+def test_every_command_works_in_the_demo_data_folder_without_copying_its_key(prepared_demo):
+    data_dir, _printed = prepared_demo
+    environment = demo_environment(data_dir)
+    environment.pop("INTERAGENCY_TESTING", None)  # no development key to fall back on
+    issued = subprocess.run(
+        interagency("issue-token", "coordinator@demo.interagency.test"),
+        env=environment,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=START_WAIT_SECONDS,
+        check=False,
+    )
+    assert issued.returncode == 0, issued.stderr
+    assert len(issued.stdout.strip()) > 20
+    assert "Store it now" in issued.stderr
+
+
+def test_the_demo_serves_from_several_processes_and_sigterm_stops_every_one(
+    prepared_demo, tmp_path
+):
+    data_dir, _printed = prepared_demo
+    port = free_port()
+    output = tmp_path / "demo-output.txt"
+    with output.open("w") as sink:
+        demo = subprocess.Popen(
+            interagency("demo", "--port", str(port), "--workers", "2"),
+            env=demo_environment(data_dir),
+            cwd=data_dir,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        address = f"http://127.0.0.1:{port}"
+        wait_for(
+            lambda: f"Interagency demo ready: open {address}/" in output.read_text(),
+            seconds=START_WAIT_SECONDS,
+            describe=lambda: f"the demo never said it was ready:\n{output.read_text()}",
+        )
+        with urllib.request.urlopen(f"{address}/account/sign-in/", timeout=30) as page:
+            assert page.status == 200
+            assert "Sign in" in page.read().decode()
+
+        printed = output.read_text()
+        assert "unchanged since the last start, not collected again" in printed
+        assert "already up to date" in printed
+
+        running = descendants(demo.pid)
+        parents = {pid: stat[1] for pid in running if (stat := process_stat(pid))}
+        children = [pid for pid, parent in parents.items() if parent == demo.pid]
+        (server,) = [pid for pid in children if "serve" in command_line(pid)]
+        (worker,) = [pid for pid in children if "db_worker" in command_line(pid)]
+        web_workers = [pid for pid, parent in parents.items() if parent == server]
+        assert len(web_workers) == 2
+        # The worker sends the emails: its links use the address the demo serves on.
+        worker_environment = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+        assert f"SITE_URL={address}".encode() in worker_environment
+
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=STOP_WAIT_SECONDS) == 0
+        wait_for(
+            lambda: not still_running(running),
+            seconds=STOP_WAIT_SECONDS,
+            describe=lambda: f"left running: {still_running(running)}\n{output.read_text()}",
+        )
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("127.0.0.1", 8080, "http://127.0.0.1:8080"),
+        ("0.0.0.0", 8000, "http://localhost:8000"),  # noqa: S104
+        ("::1", 9000, "http://[::1]:9000"),
+    ],
+)
+def test_email_links_follow_the_address_the_demo_listens_on(host, port, expected):
+    assert site_url(host, port) == expected
+
+
+def test_a_port_already_in_use_is_named_and_nothing_is_left_running(prepared_demo, tmp_path):
+    data_dir, _printed = prepared_demo
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        output = tmp_path / "demo-output.txt"
+        with output.open("w") as sink:
+            demo = subprocess.Popen(
+                interagency("demo", "--port", str(port), "--workers", "1"),
+                env=demo_environment(data_dir),
+                cwd=data_dir,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            seen: dict[int, int] = {}
+
+            def demo_ended() -> bool:
+                seen.update(descendants(demo.pid))
+                return demo.poll() is not None
+
+            wait_for(
+                demo_ended,
+                seconds=START_WAIT_SECONDS,
+                describe=lambda: f"the demo kept running:\n{output.read_text()}",
+            )
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+                demo.wait()
+    assert demo.returncode != 0
+    assert f"is port {port} already in use? Try --port" in output.read_text()
+    assert not still_running(seen)
