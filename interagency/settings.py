@@ -184,6 +184,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 LANGUAGE_CODE = "en-gb"
+# How long a mail sender's claim on a batch lasts without renewal: a sender killed
+# mid-batch has its messages sent by the next run once this has passed.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", 30))
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -472,6 +472,11 @@ class PeopleImportPreviewOut(PeopleImportOut):
     problems: list[ImportProblemOut] = Field(
         description=f"Each row's problems, the first {checking.MAX_PROBLEMS_SHOWN}."
     )
+    reading_notes: list[str] = Field(
+        description='How the file was read: its text encoding ("Read as Windows-1252") and how '
+        "each date column's values were read (date cells, day/month/year text, Excel serial "
+        "numbers and which date system)."
+    )
     review: dict = Field(
         description="The file's contract words and the roles the catalogue does not have, "
         'each with its rows: {"contract_words": {key: {"text", "rows", "sample", "suggested"}}, '

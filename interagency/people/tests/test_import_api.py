@@ -70,6 +70,7 @@ def test_a_coordinator_uploads_previews_applies_and_polls_an_import(api, partner
     assert body["status"] == "previewed"
     assert (body["created"], body["rejected"], body["rows_total"]) == (2, 1, 3)
     assert body["agency_id"] == agency.pk and body["file_name"] == "staff.csv"
+    assert body["reading_notes"] == ["Read as UTF-8"]
     [problem] = body["problems"]
     assert (problem["row"], problem["column"], problem["level"]) == (3, "Email", "error")
     assert "correct format" in problem["message"]
