@@ -458,6 +458,8 @@ class PeopleImportOut(Schema):
     unchanged: int
     marked_left: int
     rejected: int
+    posts_created: int = Field(description="Further posts of people added.")
+    posts_updated: int = Field(description="Further posts of people changed.")
     error: str = Field(description="Why a failed import stopped; nothing was changed.")
     finished_at: datetime.datetime | None
 

@@ -461,6 +461,9 @@ class PeopleImport(PartnershipOwned):
     unchanged = models.PositiveIntegerField(default=0)
     marked_left = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Further posts of people (a second row for a person with another service, role or title).
+    posts_created = models.PositiveIntegerField(default=0)
+    posts_updated = models.PositiveIntegerField(default=0)
     # [{"row": 7, "column": "work_email", "value": "x", "message": "..."}]
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
