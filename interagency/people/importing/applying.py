@@ -384,7 +384,7 @@ def _write_posts(
     ]
     Post.objects.bulk_create(posts, batch_size=BATCH_SIZE)
     changed = [Post(pk=pk, updated_at=now, **fields(values)) for pk, values in writes.post_updates]
-    Post.objects.bulk_update(
+    Post.objects.for_partnership(agency.partnership).bulk_update(
         changed, [*POST_FIELDS, "line_manager_id", "updated_at"], batch_size=BATCH_SIZE
     )
 
