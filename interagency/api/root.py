@@ -24,6 +24,7 @@ from interagency.audit.api import router as audit_router
 from interagency.catalogue.api import router as catalogue_router
 from interagency.delivery import api as delivery_api
 from interagency.people.api import router as people_router
+from interagency.people.api_posts import router as people_posts_router
 from interagency.tenancy.api import router as tenancy_router
 
 
@@ -102,6 +103,7 @@ api.add_router("/partnerships", tenancy_router)
 api.add_router("/partnerships", audit_router)
 api.add_router("/partnerships", catalogue_router)
 api.add_router("/partnerships", people_router)
+api.add_router("/partnerships", people_posts_router)
 api.add_router("/partnerships", delivery_api.router)
 api.add_router("", delivery_api.public_router)
 delivery_api.install_error_handlers(api)

@@ -40,6 +40,7 @@ from interagency.core.permissions import Action, Role
 from interagency.core.tasks_reaper import stale_after
 from interagency.core.validation import Id, OneLine
 from interagency.people import selectors
+from interagency.people.api_schemas import PostOut
 from interagency.people.importing import checking, mapping, reading, rejecting
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency
@@ -125,6 +126,16 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_has_account(obj) -> bool:
         return obj.user_id is not None
+
+
+class PersonDetailOut(PersonOut):
+    posts: list[PostOut] = Field(
+        description="Further posts, current first; the person's own fields are the main post."
+    )
+
+    @staticmethod
+    def resolve_posts(obj) -> list:
+        return obj.further_posts
 
 
 class PersonIn(Schema):
@@ -346,14 +357,16 @@ def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
 
 @router.get(
     "/{code}/people/{person_id}",
-    response={200: PersonOut, **error_responses(400, 401, 403, 404)},
+    response={200: PersonDetailOut, **error_responses(400, 401, 403, 404)},
     url_name="person-detail",
     summary="One person",
 )
 def person_detail(request: HttpRequest, code: str, person_id: int) -> Any:
-    """A person the caller may see; anyone else answers 404."""
+    """A person the caller may see, with their further posts; anyone else answers 404."""
     access = partnership_for(request, code, Action.VIEW_PEOPLE)
-    return selectors.person_detail(_visible(request, access), person_id)
+    person = selectors.person_detail(_visible(request, access), person_id)
+    person.further_posts = list(selectors.posts_of(access.partnership, person))  # type: ignore[attr-defined]
+    return person
 
 
 CLEARABLE_TEXT = ("work_email", "job_title", "external_id", "registration_number")
@@ -458,6 +471,8 @@ class PeopleImportOut(Schema):
     unchanged: int
     marked_left: int
     rejected: int
+    posts_created: int = Field(description="Further posts of people added.")
+    posts_updated: int = Field(description="Further posts of people changed.")
     error: str = Field(description="Why a failed import stopped; nothing was changed.")
     finished_at: datetime.datetime | None
 

@@ -287,6 +287,54 @@ class PersonForm(CleanTextForm):
         }
 
 
+class PostForm(CleanTextForm):
+    """A further post of a person: its agency, service, role, job title and dates."""
+
+    job_title = forms.CharField(max_length=150, required=False, label="Job title")
+    agency = AgencyChoiceField(queryset=Agency.objects.none(), label="Agency")
+    service = ServiceChoiceField(
+        queryset=Service.objects.none(),
+        required=False,
+        label="Service (optional)",
+        empty_label="No service",
+    )
+    role = RoleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Role (optional)",
+        help_text="The role's pathway adds to the training the person needs.",
+        empty_label="Not known yet",
+    )
+    employment_type = forms.ChoiceField(
+        choices=EmploymentType.choices, label="Employment", initial=EmploymentType.PERMANENT
+    )
+    started_on = _date_field("Start date (optional)")
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        services: QuerySet[Service],
+        roles: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(post: Any) -> dict[str, Any]:
+        return {
+            "job_title": post.job_title,
+            "agency": post.agency_id,
+            "service": post.service_id,
+            "role": post.role_id,
+            "employment_type": post.employment_type,
+            "started_on": post.started_on,
+        }
+
+
 class LeavingForm(CleanTextForm):
     left_on = _date_field("Leaving date", required=True, help_text="For example, 31 3 2025")
 

@@ -224,6 +224,69 @@ class Person(PartnershipOwned):
             raise ValidationError({"service": "Choose a service of the person's own agency."})
 
 
+class PostQuerySet(PartnershipScopedQuerySet):
+    def current(self, today: datetime.date | None = None) -> "PostQuerySet":
+        """Posts not yet ended, by the same rule as people (``current_on``)."""
+        return self.filter(current_on(today or timezone.localdate()))
+
+
+class Post(PartnershipOwned):
+    """A further post a person holds besides their main one (the ``Person``'s own fields).
+
+    HR systems export one row per post; the first is the person's main post, the
+    others are kept here so their roles' training counts too (decision 0015).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="posts")
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    role = models.ForeignKey(
+        "catalogue.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+    line_manager = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="post_reports"
+    )
+    employment_type = models.CharField(
+        max_length=20, choices=EmploymentType.choices, default=EmploymentType.PERMANENT
+    )
+    started_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(left_on__gte=F("started_on")),
+                name="post_ends_after_starting",
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "person", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.job_title or self.role or self.agency}"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        return self.left_on is None or self.left_on > (today or timezone.localdate())
+
+    def clean(self) -> None:
+        if self.left_on and self.started_on and self.left_on < self.started_on:
+            raise ValidationError(
+                {"left_on": "The leaving date must be on or after the start date."}
+            )
+        service = self.service
+        if service is not None and self.agency_id and service.agency_id != self.agency_id:
+            raise ValidationError({"service": "Choose a service of the post's own agency."})
+
+
 class Headcount(PartnershipOwned):
     """Staff numbers for an agency that will not give named lists."""
 
@@ -398,6 +461,9 @@ class PeopleImport(PartnershipOwned):
     unchanged = models.PositiveIntegerField(default=0)
     marked_left = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Further posts of people (a second row for a person with another service, role or title).
+    posts_created = models.PositiveIntegerField(default=0)
+    posts_updated = models.PositiveIntegerField(default=0)
     # [{"row": 7, "column": "work_email", "value": "x", "message": "..."}]
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from interagency.catalogue.models import Course, PathwayItem
 from interagency.catalogue.selectors import catalogue_courses, roles_of
 from interagency.core.spreadsheets import neutralise
-from interagency.people.models import Headcount, Person, PlannedPlaces, current_on
+from interagency.people.models import Headcount, Person, PlannedPlaces, Post, current_on
 from interagency.tenancy.models import Partnership
 
 DEFAULT_WINDOW_MONTHS = 24  # a pathway's default, used for tier-only headcounts
@@ -106,6 +106,33 @@ def latest_headcounts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return latest
 
 
+def union_requirements(
+    role_ids: Iterable[int], role_requirements: dict[int, list[Requirement]]
+) -> list[Requirement]:
+    """What a person holding every role of ``role_ids`` needs: each course once, the strictest.
+
+    A course two roles require counts once, within the shorter window and
+    repeated the more often of the two.
+    """
+    union: dict[int, Requirement] = {}
+    for role_id in sorted(role_ids):
+        for requirement in role_requirements.get(role_id, []):
+            kept = union.get(requirement.course_id)
+            if kept is not None:
+                repeats = [
+                    months
+                    for months in (kept.repeat_every_months, requirement.repeat_every_months)
+                    if months
+                ]
+                requirement = Requirement(
+                    course_id=kept.course_id,
+                    window_months=min(kept.window_months, requirement.window_months),
+                    repeat_every_months=min(repeats) if repeats else None,
+                )
+            union[requirement.course_id] = requirement
+    return list(union.values())
+
+
 def course_needs(
     *,
     people_by_role: dict[int, int],
@@ -114,9 +141,18 @@ def course_needs(
     tier_requirements: dict[int, list[Requirement]],
     courses: dict[int, Any],
     planned: dict[int, int],
+    people_by_roles: dict[frozenset[int], int] | None = None,
 ) -> list[CourseNeed]:
-    """One row per course that anybody needs or that has places planned, biggest gap first."""
+    """One row per course that anybody needs or that has places planned, biggest gap first.
+
+    ``people_by_roles`` counts people holding several roles at once (further
+    posts) by the set of their roles: each needs the union of their requirements.
+    """
     needs: dict[int, CourseNeed] = {}
+    several = people_by_roles or {}
+    role_set_requirements = {
+        roles: union_requirements(roles, role_requirements) for roles in several
+    }
 
     def row(course_id: int) -> CourseNeed:
         if course_id not in needs:
@@ -126,10 +162,12 @@ def course_needs(
             )
         return needs[course_id]
 
-    for groups, requirements in (
+    groups_and_requirements: list[tuple[dict, dict]] = [
         (people_by_role, role_requirements),
         (people_by_tier, tier_requirements),
-    ):
+        (several, role_set_requirements),
+    ]
+    for groups, requirements in groups_and_requirements:
         for key, count in groups.items():
             for requirement in requirements.get(key, []):
                 if requirement.course_id not in courses or count <= 0:
@@ -154,30 +192,72 @@ def totals(needs: list[CourseNeed]) -> dict[str, int]:
 # --- Reads: a fixed number of aggregate queries ---------------------------------------------
 
 
-def _person_scope(partnership: Partnership, filters: NeedsFilter) -> Q:
+def _person_scope(partnership: Partnership, filters: NeedsFilter, prefix: str = "") -> Q:
     scope = Q()
     if filters.agency_ids is not None:
-        scope &= Q(agency_id__in=filters.agency_ids)
+        scope &= Q(**{f"{prefix}agency_id__in": filters.agency_ids})
     if filters.sector:
-        scope &= Q(agency__sector=filters.sector)
+        scope &= Q(**{f"{prefix}agency__sector": filters.sector})
     if filters.agency_id:
-        scope &= Q(agency_id=filters.agency_id)
+        scope &= Q(**{f"{prefix}agency_id": filters.agency_id})
     if filters.service_id:
-        scope &= Q(service_id=filters.service_id)
+        scope &= Q(**{f"{prefix}service_id": filters.service_id})
     return scope
 
 
+def _current_posts_with_a_role(partnership: Partnership, today: date) -> QuerySet[Post]:
+    return Post.objects.for_partnership(partnership).filter(current_on(today), role__isnull=False)
+
+
 def people_by_role(partnership: Partnership, filters: NeedsFilter) -> dict[int, int]:
-    """Current, unmerged named people with a role, counted by role (one query)."""
+    """Current, unmerged named people with a role, counted by role (one query).
+
+    People with a current further post that has a role are counted by
+    ``people_by_roles`` instead. Agency, service and sector filters read the
+    person's main post.
+    """
+    today = timezone.localdate()
+    further = _current_posts_with_a_role(partnership, today).filter(person=OuterRef("pk"))
     people = (
         Person.objects.for_partnership(partnership)
-        .filter(current_on(timezone.localdate()), merged_into__isnull=True, role__isnull=False)
+        .filter(current_on(today), merged_into__isnull=True, role__isnull=False)
         .filter(_person_scope(partnership, filters))
+        .exclude(Exists(further))
     )
     if filters.tier_id:
         people = people.filter(role__tier_id=filters.tier_id)
     rows = people.values("role_id").annotate(people=Count("pk")).order_by()
     return {row["role_id"]: row["people"] for row in rows}
+
+
+def people_by_roles(
+    partnership: Partnership, filters: NeedsFilter, role_tiers: dict[int, int]
+) -> dict[frozenset[int], int]:
+    """Current, unmerged people with current further posts, counted by their set of roles.
+
+    One query. A person's set holds their main role (if any) and the roles of
+    their current further posts; with a tier filter, only the roles of that tier.
+    """
+    today = timezone.localdate()
+    rows = (
+        _current_posts_with_a_role(partnership, today)
+        .filter(current_on(today, "person__"), person__merged_into__isnull=True)
+        .filter(_person_scope(partnership, filters, "person__"))
+        .values_list("person_id", "person__role_id", "role_id")
+        .order_by()
+    )
+    roles: dict[int, set[int]] = defaultdict(set)
+    for person_id, main_role_id, role_id in rows:
+        roles[person_id].add(role_id)
+        if main_role_id is not None:
+            roles[person_id].add(main_role_id)
+    counts: dict[frozenset[int], int] = defaultdict(int)
+    for held in roles.values():
+        if filters.tier_id:
+            held = {role_id for role_id in held if role_tiers.get(role_id) == filters.tier_id}
+        if held:
+            counts[frozenset(held)] += 1
+    return dict(counts)
 
 
 def headcounts_by_role_and_tier(
@@ -272,6 +352,7 @@ def analyse(partnership: Partnership, filters: NeedsFilter) -> list[CourseNeed]:
         tier_requirements=tier_requirements(courses),
         courses=courses,
         planned=planned_places(partnership, filters.year),
+        people_by_roles=people_by_roles(partnership, filters, role_tiers),
     )
 
 

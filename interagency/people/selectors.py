@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from interagency.people.models import Agency, Person, Service, current_on
+from interagency.people.models import Agency, Person, Post, Service, current_on
 from interagency.tenancy.models import Partnership
 
 # Agencies and people ------------------------------------------------------------------
@@ -115,6 +115,41 @@ def person_detail(people: QuerySet[Person], pk: int) -> Person:
     return people.select_related(
         "agency__lead", "service", "role__tier", "line_manager", "user"
     ).get(pk=pk)
+
+
+def posts_of(partnership: Partnership, person: Person) -> QuerySet[Post]:
+    """The person's further posts (not their main one), current first, then by start date."""
+    return (
+        Post.objects.for_partnership(partnership)
+        .filter(person=person)
+        .select_related("agency", "service", "role", "line_manager")
+        .order_by("left_on", "started_on", "pk")
+    )
+
+
+def post_in(partnership: Partnership, person: Person, pk: int) -> Post:
+    """One further post of ``person``; raises DoesNotExist for anyone else's."""
+    return posts_of(partnership, person).get(pk=pk)
+
+
+def current_post_roles(
+    partnership: Partnership, people: QuerySet[Person], day
+) -> dict[int, list[dict[str, Any]]]:
+    """The roles of each person's further posts current on ``day`` (one query).
+
+    Each person of ``people`` with such a post maps to rows of ``role_id``,
+    ``role__name`` and the post's ``started_on``; posts without a role are left out.
+    """
+    rows = (
+        Post.objects.for_partnership(partnership)
+        .filter(current_on(day), person__in=people.values("pk"), role__isnull=False)
+        .values("person_id", "role_id", "role__name", "started_on")
+        .order_by("person_id", "started_on", "pk")
+    )
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(row["person_id"], []).append(row)
+    return found
 
 
 def agency_lead_candidates(partnership: Partnership) -> QuerySet[Any]:

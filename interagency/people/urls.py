@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interagency.people.views import agencies
+from interagency.people.views import agencies, posts
 from interagency.people.views import duplicates as duplicate_views
 from interagency.people.views import imports as import_views
 from interagency.people.views import needs as needs_views
@@ -29,6 +29,17 @@ urlpatterns = [
     path("p/<slug:code>/people/<int:person_id>/", agencies.person_detail, name="person"),
     path("p/<slug:code>/people/<int:person_id>/edit/", agencies.person_edit, name="person-edit"),
     path("p/<slug:code>/people/<int:person_id>/leave/", agencies.person_leave, name="person-leave"),
+    path("p/<slug:code>/people/<int:person_id>/posts/new/", posts.post_new, name="post-new"),
+    path(
+        "p/<slug:code>/people/<int:person_id>/posts/<int:post_id>/edit/",
+        posts.post_edit,
+        name="post-edit",
+    ),
+    path(
+        "p/<slug:code>/people/<int:person_id>/posts/<int:post_id>/end/",
+        posts.post_end,
+        name="post-end",
+    ),
     # Training needs and duplicates
     path("p/<slug:code>/people/needs/", needs_views.needs_map, name="needs"),
     path("p/<slug:code>/people/needs.xlsx", needs_views.needs_xlsx, name="needs-xlsx"),

@@ -10,6 +10,7 @@ from django.db.models import Max, QuerySet
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.people.models import Person, current_on
 from interagency.people.needs import role_requirements
+from interagency.people.selectors import current_post_roles
 from interagency.records.models import TrainingRecord
 from interagency.tenancy.models import Partnership
 
@@ -124,10 +125,13 @@ def training_status(
 ) -> list[PersonStatus]:
     """Each current person of ``people`` (already visible-filtered) with their courses' status.
 
-    Four queries whatever the number of people and records: the people, the
-    pathways' required courses (``people.needs.role_requirements``, the reading
-    the needs map uses), the partnership's courses, and the latest full completion
-    of each person and course. The status needs every record, so the list is built
+    Five queries whatever the number of people and records: the people, the roles
+    of their current further posts (``people.selectors.current_post_roles``), the
+    pathways' required courses (``people.needs.role_requirements``, the reading the
+    needs map uses), the partnership's courses, and the latest full completion of
+    each person and course. A person needs the courses of every current post's
+    role: their main role's and their further posts' (a course two roles require
+    shows its worse status). The status needs every record, so the list is built
     whole and paginated afterwards; it is sorted worst first, then by name.
     ``status`` keeps only people with at least one course in that status.
     """
@@ -135,6 +139,7 @@ def training_status(
     rows = current.values(
         "pk", "full_name", "started_on", "role_id", "role__name", "agency__name", "service__name"
     ).order_by("full_name", "pk")
+    post_roles = current_post_roles(partnership, current, today)
     requirements, _tiers = role_requirements(partnership)
     courses = {course.pk: course for course in catalogue_courses(partnership, include_hidden=True)}
     latest = {
@@ -147,39 +152,72 @@ def training_status(
     }
     found = []
     for row in rows:
+        posts = post_roles.get(row["pk"], [])
+        sources = [(row["role_id"], row["started_on"])] if row["role_id"] else []
+        sources += [(post["role_id"], post["started_on"] or row["started_on"]) for post in posts]
+        names = [row["role__name"] or ""] if row["role_id"] else []
+        names += [post["role__name"] for post in posts if post["role__name"] not in names]
         person = PersonStatus(
             person_id=row["pk"],
             full_name=row["full_name"],
             agency=row["agency__name"],
             service=row["service__name"] or "",
-            role=row["role__name"] or "",
+            role="; ".join(names),
             courses=[],
         )
-        if row["role_id"] is None:
+        if not sources:
             person.courses.append(
                 CourseStatus(0, "", Status.NO_ROLE, completed_on=None, due_on=None)
             )
-        for requirement in requirements.get(row["role_id"], []):
-            course = courses.get(requirement.course_id)
-            if course is None:
-                continue
-            completed_on = latest.get((row["pk"], course.pk))
-            state, due_on = course_status(
-                today=today,
-                started_on=row["started_on"],
-                window_months=requirement.window_months,
-                refresh_months=requirement.repeat_every_months or course.refresh_months,
-                completed_on=completed_on,
-            )
-            person.courses.append(
-                CourseStatus(course.pk, course.shown_title, state, completed_on, due_on)
-            )
+        person.courses.extend(
+            _required_courses(sources, row["pk"], today, requirements, courses, latest)
+        )
         person.courses.sort(key=lambda item: (STATUS_ORDER.index(item.status), item.title))
         if status and not any(item.status == status for item in person.courses):
             continue
         found.append(person)
     found.sort(key=lambda person: STATUS_ORDER.index(person.worst))
     return found
+
+
+def _required_courses(
+    sources: list[tuple[int, date | None]],
+    person_id: int,
+    today: date,
+    requirements: dict,
+    courses: dict,
+    latest: dict,
+) -> list[CourseStatus]:
+    """The status of each course the roles of ``sources`` (role, start date) require.
+
+    A course more than one role requires is listed once, with its worse status.
+    """
+    by_course: dict[int, CourseStatus] = {}
+    for role_id, started_on in sources:
+        for requirement in requirements.get(role_id, []):
+            course = courses.get(requirement.course_id)
+            if course is None:
+                continue
+            completed_on = latest.get((person_id, course.pk))
+            state, due_on = course_status(
+                today=today,
+                started_on=started_on,
+                window_months=requirement.window_months,
+                refresh_months=requirement.repeat_every_months or course.refresh_months,
+                completed_on=completed_on,
+            )
+            row = CourseStatus(course.pk, course.shown_title, state, completed_on, due_on)
+            kept = by_course.get(course.pk)
+            if kept is None or _worse(row, kept):
+                by_course[course.pk] = row
+    return list(by_course.values())
+
+
+def _worse(one: CourseStatus, other: CourseStatus) -> bool:
+    """Whether ``one`` is the worse status of one course (a worse status, or due sooner)."""
+    if one.status != other.status:
+        return STATUS_ORDER.index(one.status) < STATUS_ORDER.index(other.status)
+    return (one.due_on or date.min) < (other.due_on or date.min)
 
 
 def status_counts(people: list[PersonStatus]) -> dict[str, int]:

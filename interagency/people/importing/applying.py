@@ -18,11 +18,12 @@ import datetime
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Field
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from interagency.people.importing.checking import PERSON_FIELDS, Plan
-from interagency.people.models import Agency, Person, Service
+from interagency.people.importing.posts import POST_FIELDS
+from interagency.people.models import Agency, Person, Post, Service
 
 BATCH_SIZE = 1000
 
@@ -61,6 +62,8 @@ class Writes:
     leavers: list[Person]
     line_managers: list[tuple[dict, str]]
     known_emails: dict[str, int]
+    post_creates: list[tuple[dict, dict]]
+    post_updates: list[tuple[int, dict]]
 
 
 def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
@@ -142,6 +145,8 @@ def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
         leavers=leavers,
         line_managers=plan.line_managers,
         known_emails=known,
+        post_creates=plan.post_creates,
+        post_updates=plan.post_updates,
     )
 
 
@@ -169,6 +174,7 @@ def write_prepared(writes: Writes, *, agency: Agency) -> None:
             _update_batch(people[start : start + BATCH_SIZE], fields)
 
     _set_line_managers(writes, agency, created)
+    _write_posts(writes, agency, service_ids, created)
 
     for start in range(0, len(writes.leavers), BATCH_SIZE):
         _update_batch(writes.leavers[start : start + BATCH_SIZE], ["left_on", "updated_at"])
@@ -339,3 +345,73 @@ def _set_line_managers(writes: Writes, agency: Agency, created: dict[int, Person
         changes.append(Person(pk=pk, line_manager_id=manager_id, updated_at=timezone.now()))
     for start in range(0, len(changes), BATCH_SIZE):
         _update_batch(changes[start : start + BATCH_SIZE], ["line_manager", "updated_at"])
+
+
+def _write_posts(
+    writes: Writes, agency: Agency, service_ids: dict[str, int], created: dict[int, Person]
+) -> None:
+    """Add and change further posts (``importing.posts``), once their people have ids."""
+    if not writes.post_creates and not writes.post_updates:
+        return
+    new_people = [person for person, _ in writes.post_creates if "pk" not in person]
+    ids = _ids_of_new_people(agency, new_people, created)
+    needs_managers = any(
+        values.get("_line_manager_email")
+        for _, values in [*writes.post_creates, *((None, v) for _, v in writes.post_updates)]
+    )
+    emails = _agency_emails(agency) if needs_managers else {}
+    now = timezone.now()
+
+    def fields(values: dict) -> dict:
+        found = {name: values.get(name) for name in POST_FIELDS}
+        found["job_title"] = found["job_title"] or ""
+        if values.get("service_name"):
+            found["service_id"] = service_ids[values["service_name"].lower()]
+        manager = values.get("_line_manager_email", "")
+        found["line_manager_id"] = (
+            emails.get(manager.lower()) if manager else values.get("line_manager_id")
+        )
+        return found
+
+    posts = [
+        Post(
+            partnership_id=agency.partnership_id,
+            agency=agency,
+            person_id=person.get("pk") or ids[id(person)],
+            **fields(values),
+        )
+        for person, values in writes.post_creates
+    ]
+    Post.objects.bulk_create(posts, batch_size=BATCH_SIZE)
+    changed = [Post(pk=pk, updated_at=now, **fields(values)) for pk, values in writes.post_updates]
+    Post.objects.for_partnership(agency.partnership).bulk_update(
+        changed, [*POST_FIELDS, "line_manager_id", "updated_at"], batch_size=BATCH_SIZE
+    )
+
+
+def _ids_of_new_people(
+    agency: Agency, people: list[dict], created: dict[int, Person]
+) -> dict[int, int]:
+    """``{id(plan row): person id}`` of the new people with further posts (one query)."""
+    ids = {id(values): created[id(values)].pk for values in people if id(values) in created}
+    wanted = [values for values in people if id(values) not in ids]
+    if not wanted:
+        return ids
+    emails = {values["work_email"] for values in wanted if values.get("work_email")}
+    numbers = {values["external_id"] for values in wanted if values.get("external_id")}
+    rows = (
+        Person.objects.for_partnership(agency.partnership)
+        .filter(agency=agency, merged_into__isnull=True)
+        .filter(Q(work_email__in=emails) | Q(external_id__in=numbers))
+        .order_by("pk")
+        .values_list("pk", "work_email", "external_id")
+    )
+    by_key: dict[str, int] = {}
+    for pk, email, number in rows:  # the newest person with an email or number wins
+        by_key["e:" + email.lower()] = pk
+        by_key["n:" + number] = pk
+    for values in wanted:
+        email = values.get("work_email", "")
+        key = "e:" + email.lower() if email else "n:" + values.get("external_id", "")
+        ids[id(values)] = by_key[key]
+    return ids

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from interagency.core.validation import control_character_problem
-from interagency.people.importing import mapping
+from interagency.people.importing import mapping, posts
 from interagency.people.importing.confirming import NO_ROLE, Choices, Confirmer
 from interagency.people.importing.dates import parse_date
 from interagency.people.importing.reading import Table
@@ -93,6 +93,10 @@ class Plan:
     review: dict = field(default_factory=dict)
     # The cells of each rejected row, by row number (for rejecting.keep_rejected).
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)
+    # Further posts (``posts``): (the plan's row creating the person, or {"pk": id}, the
+    # post's values) to add, and (post id, the post's values after the update) to change.
+    post_creates: list[tuple[dict, dict]] = field(default_factory=list)
+    post_updates: list[tuple[int, dict]] = field(default_factory=list)
     # For an import whose agency comes from the file: (agency, its rows' plan) for each agency
     # named (``organisations.plan_by_organisation``); applied one agency at a time.
     parts: list[tuple[Agency, Plan]] = field(default_factory=list)
@@ -105,6 +109,8 @@ class Plan:
             "unchanged": self.unchanged,
             "marked_left": len(self.mark_left),
             "rejected": len(self.rejected_rows),
+            "posts_created": len(self.post_creates),
+            "posts_updated": len(self.post_updates),
         }
 
 
@@ -168,6 +174,9 @@ def plan_import(
         .values_list("pk", "name")
     }
     existing = _existing_people(agency, today)
+    existing_posts = posts.existing_posts(agency)
+    in_file: dict[int, posts.InFile] = {}  # by the row that first named the person
+    first_row_of: dict[int, int] = {}  # an existing person's id → that row
     plan = Plan(rows_total=sum(1 for row in table.rows if row))
     file_emails: set[str] = set()
     if "work_email" in positions:
@@ -269,17 +278,6 @@ def plan_import(
             problem("left_on", "The leaving date must be on or after the start date.")
 
         external_id = values.get("external_id", "")
-        if external_id and external_id in seen_external:
-            problem(
-                "external_id",
-                f"Same staff number as row {seen_external[external_id]}: this row is a duplicate.",
-            )
-        elif email and email.lower() in seen_email:
-            problem(
-                "work_email",
-                f"Same work email as row {seen_email[email.lower()]}: this row is a duplicate.",
-            )
-
         # Match: the agency's own id first, then the work email.
         match = existing.by_external_id.get(external_id) if external_id else None
         if match is None and email:
@@ -288,20 +286,32 @@ def plan_import(
                 external_id and candidate["external_id"] and candidate["external_id"] != external_id
             ):
                 match = candidate
+        # A person an earlier row named (same email, else staff number): another post of theirs
+        # when the service, role or job title differ; otherwise a duplicate.
+        earlier, column, reason = _earlier_row(email, external_id, seen_email, seen_external)
         if (
-            match is not None
+            earlier is None
+            and match is not None
             and match["pk"] in matched
             and not any(p.level == "error" for p in problems)
         ):
-            problem(
-                "work_email", "This person is already in an earlier row: this row is a duplicate."
-            )
+            earlier, column = first_row_of.get(match["pk"]), "work_email"
+            reason = "This person is already in an earlier row: this row is a duplicate."
+        same_person = in_file.get(earlier) if earlier is not None else None
+        if same_person is not None and (
+            posts.signature(values) in same_person.signatures
+            or (column == "external_id" and email and email.lower() != same_person.email)
+        ):
+            same_person = None  # the same post again, or another email: a duplicate
+        if earlier is not None and same_person is None:
+            problem(column, reason)
         if external_id:
             seen_external.setdefault(external_id, number)
         if email:
             seen_email.setdefault(email.lower(), number)
-        if match is not None:
+        if match is not None and same_person is None:
             matched.add(match["pk"])
+            first_row_of.setdefault(match["pk"], number)
 
         plan.problems.extend(problems)
         if any(p.level == "error" for p in problems):
@@ -338,13 +348,28 @@ def plan_import(
                 )
             )
             manager_email = ""
+        if same_person is not None:
+            values["_row"] = number
+            posts.plan_post(
+                plan=plan,
+                person=same_person,
+                values=values,
+                manager_email=manager_email,
+                existing=existing_posts,
+                emails_to_ids=existing.emails_to_ids,
+            )
+            continue
         if match is None:
             values.setdefault("employment_type", EmploymentType.PERMANENT)
             values["_row"] = number
             plan.creates.append(values)
+            in_file[number] = posts.InFile(number, email.lower(), values, {posts.signature(values)})
             if manager_email:
                 plan.line_managers.append((values, manager_email))
             continue
+        in_file[number] = posts.InFile(
+            number, email.lower(), {"pk": match["pk"]}, {posts.signature(values)}
+        )
         changes = {
             name: new
             for name, new in values.items()
@@ -374,6 +399,21 @@ def plan_import(
     if on_progress:
         on_progress(done)
     return plan
+
+
+def _earlier_row(
+    email: str, external_id: str, seen_email: dict[str, int], seen_external: dict[str, int]
+) -> tuple[int | None, str, str]:
+    """The earlier row naming the same person (work email first, then staff number), with
+    the column and the words for a duplicate; (None, "", "") when none did."""
+    if email and email.lower() in seen_email:
+        first = seen_email[email.lower()]
+        return first, "work_email", f"Same work email as row {first}: this row is a duplicate."
+    if external_id and external_id in seen_external:
+        first = seen_external[external_id]
+        words = f"Same staff number as row {first}: this row is a duplicate."
+        return first, "external_id", words
+    return None, "", ""
 
 
 def _full_name(value: dict, positions: dict, required: frozenset[str], problem) -> str:

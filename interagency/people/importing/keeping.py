@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from interagency.people.importing.checking import Plan, Problem
-from interagency.people.models import Agency, Person, Service
+from interagency.people.models import Agency, Person, Post, Service
 
 _DATE_KEYS = ("started_on", "left_on")
 
@@ -41,6 +41,11 @@ def plan_fingerprint(
         .filter(agency=agency)
         .aggregate(count=Count("pk"), newest=Max("pk"), changed=Max("updated_at"))
     )
+    posts = (
+        Post.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .aggregate(count=Count("pk"), newest=Max("pk"), changed=Max("updated_at"))
+    )
     services = list(
         Service.objects.for_partnership(agency.partnership)
         .filter(agency=agency)
@@ -53,6 +58,7 @@ def plan_fingerprint(
         full_staff_list,
         (today or timezone.localdate()).isoformat(),
         [people["count"], people["newest"], str(people["changed"])],
+        [posts["count"], posts["newest"], str(posts["changed"])],
         services,
         sorted((role.pk, role.name) for role in roles),
         decisions,  # what every row must have, and the importer's choices
@@ -80,6 +86,11 @@ def dump_plan(plan: Plan) -> bytes:
         "new_services": plan.new_services,
         "line_managers": managers,
         "rows_total": plan.rows_total,
+        "post_creates": [
+            [["c", index[id(person)]] if id(person) in index else ["u", person["pk"]], values]
+            for person, values in plan.post_creates
+        ],
+        "post_updates": plan.post_updates,
     }
     text = json.dumps(data, default=lambda day: day.isoformat(), separators=(",", ":"))
     return zlib.compress(text.encode(), 1)
@@ -105,7 +116,13 @@ def load_plan(data: bytes) -> Plan:
             line_managers.append((creates[entry[1]], entry[2]))
         else:
             line_managers.append(({"pk": entry[1], "_line_manager_id": entry[2]}, entry[3]))
+    post_creates = [
+        (creates[ref[1]] if ref[0] == "c" else {"pk": ref[1]}, dates(values))
+        for ref, values in raw.get("post_creates", [])
+    ]
     return Plan(
+        post_creates=post_creates,
+        post_updates=[(pk, dates(values)) for pk, values in raw.get("post_updates", [])],
         creates=creates,
         updates=[(pk, dates(values), frozenset(names)) for pk, values, names in raw["updates"]],
         unchanged=raw["unchanged"],

@@ -164,3 +164,5 @@ def _join(plan: checking.Plan, part: checking.Plan) -> None:
     plan.problems.extend(part.problems)
     plan.new_services.extend(part.new_services)
     plan.line_managers.extend(part.line_managers)
+    plan.post_creates.extend(part.post_creates)
+    plan.post_updates.extend(part.post_updates)

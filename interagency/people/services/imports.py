@@ -437,6 +437,8 @@ def _preview(people_import, table, columns: dict[str, str]):
                 "unchanged",
                 "marked_left",
                 "rejected",
+                "posts_created",
+                "posts_updated",
                 "problems",
                 "review",
                 "choices",

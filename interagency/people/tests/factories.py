@@ -8,7 +8,15 @@ import datetime
 
 import factory
 
-from interagency.people.models import Agency, EmploymentType, Headcount, Person, Sector, Service
+from interagency.people.models import (
+    Agency,
+    EmploymentType,
+    Headcount,
+    Person,
+    Post,
+    Sector,
+    Service,
+)
 from interagency.tenancy.tests.factories import PartnershipFactory
 
 
@@ -43,6 +51,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
     job_title = "Practitioner"
     employment_type = EmploymentType.PERMANENT
     started_on = datetime.date(2020, 1, 6)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A further post of a person, in their own agency unless ``agency=`` says otherwise."""
+
+    class Meta:
+        model = Post
+
+    person = factory.SubFactory(PersonFactory)
+    partnership = factory.SelfAttribute("person.partnership")
+    agency = factory.SelfAttribute("person.agency")
+    job_title = "Second post"
+    employment_type = EmploymentType.PERMANENT
+    started_on = datetime.date(2021, 1, 4)
 
 
 class HeadcountFactory(factory.django.DjangoModelFactory):

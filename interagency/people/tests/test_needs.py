@@ -25,6 +25,7 @@ from interagency.people.tests.factories import (
     AgencyFactory,
     HeadcountFactory,
     PersonFactory,
+    PostFactory,
     ServiceFactory,
 )
 
@@ -149,6 +150,32 @@ def test_the_page_shows_the_table_and_an_accessible_chart(
     assert 'role="img"' in html and "aria-label=" in html and "<title" in html
     assert "govuk-visually-hidden" in html
     assert "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_a_person_with_a_second_post_needs_both_roles_courses_once(partnership, catalogue):
+    lead_role = RoleFactory.create(
+        framework=catalogue["role"].framework, tier=catalogue["tier_c"], name="Lead"
+    )
+    pathway = PathwayFactory.create(role=lead_role, window_months=12)
+    PathwayItemFactory.create(pathway=pathway, course=catalogue["core_c"], repeat_every_months=None)
+    PathwayItemFactory.create(pathway=pathway, course=catalogue["core_b"], repeat_every_months=None)
+    agency = AgencyFactory.create(partnership=partnership)
+    person = PersonFactory.create(agency=agency, role=catalogue["role"])
+    PostFactory.create(person=person, role=lead_role)
+    ended = PersonFactory.create(agency=agency, role=catalogue["role"])
+    PostFactory.create(person=ended, role=lead_role, left_on=datetime.date(2022, 1, 1))
+
+    rows = needs.analyse(partnership, needs.NeedsFilter(year=YEAR))
+
+    core_b = row_for(rows, "Core B")  # both roles need it: each person counted once
+    assert core_b.people == 2
+    # One person within the shorter window (12) refreshing every 36, one as before.
+    assert core_b.needed == pytest.approx(12 / 12 + 12 / 36 + 12 / 24 + 12 / 36)
+    assert row_for(rows, "Core C").people == 1  # only the current second post needs it
+    tier_c = needs.analyse(
+        partnership, needs.NeedsFilter(year=YEAR, tier_id=catalogue["tier_c"].pk)
+    )
+    assert {row.title: row.people for row in tier_c} == {"Core B": 1, "Core C": 1}
 
 
 @pytest.mark.django_db

@@ -240,7 +240,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @partnership_view(Action.VIEW_PEOPLE)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    """One person's record, with change and leaving links for those who may change it."""
+    """One person's record and posts (main first), with change links for those who may."""
     partnership = request.partnership  # type: ignore[attr-defined]
     person = _found(lambda: selectors.person_detail(_visible(request), person_id))
     may_edit = can_edit_person(
@@ -249,9 +249,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         request.partnership_roles,  # type: ignore[attr-defined]
         person,
     )
-    return render(
-        request, "people/agencies/person_detail.html", {"person": person, "may_edit": may_edit}
-    )
+    context = {
+        "person": person,
+        "may_edit": may_edit,
+        "posts": list(selectors.posts_of(partnership, person)),
+    }
+    return render(request, "people/agencies/person_detail.html", context)
 
 
 def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) -> PersonForm:

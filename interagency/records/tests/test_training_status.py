@@ -19,7 +19,12 @@ from interagency.catalogue.tests.factories import (
     TierFactory,
 )
 from interagency.core.permissions import Role
-from interagency.people.tests.factories import AgencyFactory, PersonFactory, ServiceFactory
+from interagency.people.tests.factories import (
+    AgencyFactory,
+    PersonFactory,
+    PostFactory,
+    ServiceFactory,
+)
 from interagency.people.visibility import visible_people
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors import Status, status_counts, training_status
@@ -140,6 +145,59 @@ def test_the_status_filter_keeps_people_with_a_course_in_it(partnership, coordin
 
     assert list(overdue) == ["Lee Late"]
     assert list(not_yet) == ["Nat New"]
+
+
+@pytest.fixture
+def second_role(catalogue):
+    """A designated lead must do Lead (window 6 months, once); the role is in the same tier."""
+    role = RoleFactory.create(
+        framework=catalogue["role"].framework, tier=catalogue["role"].tier, name="Designated lead"
+    )
+    pathway = PathwayFactory.create(role=role, window_months=6)
+    lead = CourseFactory.create(tier=catalogue["role"].tier, title="Lead", refresh_months=None)
+    PathwayItemFactory.create(pathway=pathway, course=lead, repeat_every_months=None)
+    return {"role": role, "lead": lead}
+
+
+def test_a_second_posts_role_adds_its_courses(partnership, coordinator, catalogue, second_role):
+    person = PersonFactory.create(
+        partnership=partnership, role=catalogue["role"], full_name="Pat Two Posts"
+    )
+    PostFactory.create(
+        person=person, role=second_role["role"], started_on=datetime.date(2025, 1, 6)
+    )
+
+    found = statuses(partnership, coordinator, [Role.COORDINATOR])["Pat Two Posts"]
+
+    assert found["Core"][0] == Status.OVERDUE
+    assert found["Intro"][0] == Status.OVERDUE
+    # Due six months after the second post started, not after the person's first start.
+    assert found["Lead"] == (Status.OVERDUE, None, datetime.date(2025, 7, 6))
+    people = visible_people(partnership, coordinator, [Role.COORDINATOR])
+    [row] = training_status(partnership, people, today=TODAY)
+    assert row.role == "Practitioner; Designated lead"
+
+
+def test_an_ended_posts_role_no_longer_counts(partnership, coordinator, catalogue, second_role):
+    person = PersonFactory.create(
+        partnership=partnership, role=catalogue["role"], full_name="Pat Moved On"
+    )
+    PostFactory.create(person=person, role=second_role["role"], left_on=TODAY)
+    PostFactory.create(
+        person=person, role=second_role["role"], left_on=TODAY + datetime.timedelta(days=1)
+    )
+    other = PersonFactory.create(partnership=partnership, role=None, full_name="Pip Post Only")
+    PostFactory.create(person=other, role=second_role["role"], left_on=datetime.date(2026, 1, 1))
+
+    found = statuses(partnership, coordinator, [Role.COORDINATOR])
+
+    # A post leaving tomorrow is still current today; one that ended today is not.
+    assert set(found["Pat Moved On"]) == {"Core", "Intro", "Lead"}
+    completed(person, second_role["lead"], datetime.date(2026, 1, 1))
+    assert statuses(partnership, coordinator, [Role.COORDINATOR])["Pat Moved On"]["Lead"][0] == (
+        Status.DONE
+    )
+    assert found["Pip Post Only"] == {"": (Status.NO_ROLE, None, None)}
 
 
 def page_url(partnership, **query):
@@ -277,7 +335,7 @@ def test_the_page_costs_the_same_queries_for_few_or_many(
             completed(person, catalogue["intro"], datetime.date(2022, 1, 1))
 
     add(1)
-    with django_assert_max_num_queries(13) as few:
+    with django_assert_max_num_queries(14) as few:
         assert coordinator_client.get(page_url(partnership)).status_code == 200
     add(40)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -139,6 +139,23 @@ def b_agency_and_person(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: ids[key]}, {"code": world.a.code, key: ids[key]}]
 
 
+def b_person_and_post(world: World, with_post: bool = True) -> list[dict]:
+    """B's person and their further post: under B's code, under A's, and B's post under one of
+    A's own people (a post is found only through its own person)."""
+    from interagency.people.tests.factories import PersonFactory, PostFactory
+
+    post = PostFactory.create(person__partnership=world.b, person__agency__partnership=world.b)
+    own = PersonFactory.create(partnership=world.a, agency__partnership=world.a)
+    attempts = [
+        {"code": world.b.code, "person_id": post.person_id, "post_id": post.pk},
+        {"code": world.a.code, "person_id": post.person_id, "post_id": post.pk},
+        {"code": world.a.code, "person_id": own.pk, "post_id": post.pk},
+    ]
+    if not with_post:
+        return [{key: value for key, value in row.items() if key != "post_id"} for row in attempts]
+    return attempts
+
+
 def b_people_rows(world: World, key: str) -> list[dict]:
     """B's agency (with a headcount and a replied survey) by ``key``, under B's code and A's."""
     from interagency.people.models import SurveyRequest
@@ -379,6 +396,15 @@ CASES: dict[str, Case | Public] = {
         api=True,
         body={"left_on": "2030-01-01"},
     ),
+    "api:person-posts": Case(
+        lambda w: b_person_and_post(w, with_post=False)[:2],
+        methods=("post",),
+        api=True,
+        body={"job_title": "Taken over"},
+    ),
+    "api:person-post": Case(
+        b_person_and_post, methods=("patch",), api=True, body={"left_on": "2030-01-01"}
+    ),
     "api:headcount-list": Case(foreign_code, api=True),
     # Staff-list imports: B's code, and B's import under A's code.
     "api:import-list": Case(foreign_code, methods=("get", "post"), api=True, body={"agency": 1}),
@@ -561,6 +587,21 @@ CASES: dict[str, Case | Public] = {
     ),
     "people:person-leave": Case(
         lambda w: b_agency_and_person(w, "person_id"),
+        methods=("get", "post"),
+        body={"left_on_0": "1", "left_on_1": "1", "left_on_2": "2030"},
+    ),
+    "people:post-new": Case(
+        lambda w: b_person_and_post(w, with_post=False)[:2],
+        methods=("get", "post"),
+        body={"job_title": "Taken over", "employment_type": "permanent"},
+    ),
+    "people:post-edit": Case(
+        b_person_and_post,
+        methods=("get", "post"),
+        body={"job_title": "Taken over", "employment_type": "permanent"},
+    ),
+    "people:post-end": Case(
+        b_person_and_post,
         methods=("get", "post"),
         body={"left_on_0": "1", "left_on_1": "1", "left_on_2": "2030"},
     ),

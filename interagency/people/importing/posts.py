@@ -1,0 +1,84 @@
+"""Further posts in a staff list: a person's second row with another service, role or title.
+
+HR systems export one row per post. Within one file, a row for a person an
+earlier row already named (the same work email, else the same staff number)
+is another post of theirs when its service, role or job title differ
+(:func:`signature`), and a duplicate when they do not. A post of a person
+already in the agency is recognised on re-import by the same three (with the
+agency) and updated rather than added again (decision 0015).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interagency.people.models import Agency, Post
+
+# The fields a row sets on a further post, in the order they are compared.
+POST_FIELDS = ("job_title", "role_id", "service_id", "employment_type", "started_on", "left_on")
+
+
+def signature(values: dict) -> tuple:
+    """What tells one post of a person from another: service, role and job title."""
+    if values.get("service_name"):
+        service: object = ("new", values["service_name"].lower())
+    else:
+        service = values.get("service_id")
+    return (service, values.get("role_id"), " ".join(values.get("job_title", "").split()).lower())
+
+
+@dataclass
+class InFile:
+    """A person the file has named: who they are and the posts its rows gave them."""
+
+    row: int
+    email: str
+    # The plan's row that creates them, or {"pk": id} for a person already in the agency.
+    person: dict
+    signatures: set[tuple] = field(default_factory=set)
+
+
+def existing_posts(agency: Agency) -> dict[tuple[int, tuple], dict]:
+    """The agency's further posts by (person id, :func:`signature`): one query."""
+    rows = (
+        Post.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values("pk", "person_id", "line_manager_id", *POST_FIELDS)
+        .order_by("pk")
+    )
+    return {(row["person_id"], signature(row)): row for row in rows}
+
+
+def plan_post(
+    *,
+    plan,
+    person: InFile,
+    values: dict,
+    manager_email: str,
+    existing: dict[tuple[int, tuple], dict],
+    emails_to_ids: dict[str, int],
+) -> None:
+    """Add the row's post of ``person`` to ``plan``: a new post, an update, or unchanged."""
+    post = {name: values[name] for name in POST_FIELDS if name in values}
+    post.setdefault("job_title", "")
+    if "service_name" in values:
+        post["service_name"] = values["service_name"]
+    post["_line_manager_email"] = manager_email
+    post["_row"] = values.get("_row")
+    person.signatures.add(signature(values))
+    found = (
+        existing.get((person.person["pk"], signature(values))) if "pk" in person.person else None
+    )
+    if found is None:
+        post.setdefault("employment_type", "permanent")
+        plan.post_creates.append((person.person, post))
+        return
+    changes = {
+        name: new for name, new in post.items() if name in POST_FIELDS and found[name] != new
+    }
+    if manager_email and emails_to_ids.get(manager_email.lower()) != found["line_manager_id"]:
+        changes["_line_manager_email"] = manager_email
+    if changes:
+        plan.post_updates.append((found["pk"], {**found, **changes}))
+    else:
+        plan.unchanged += 1

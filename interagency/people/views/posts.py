@@ -1,0 +1,110 @@
+"""A person's further posts: add one, change one, end one (a leaving date).
+
+The same rule as changing the person: ``Action.EDIT_PEOPLE`` and
+:func:`visibility.can_edit_person` (coordinators; leads of the person's
+agency). A person the member may not change, or a post of anyone else, is a
+404. Agency leads give posts only in the agencies they lead. Every change
+goes through ``services.posts``, which audits it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from interagency.catalogue.selectors import roles_of
+from interagency.core.permissions import Action
+from interagency.people import selectors
+from interagency.people.forms import LeavingForm, PostForm
+from interagency.people.models import Person, Post
+from interagency.people.services.posts import add_post, end_post, update_post
+from interagency.people.views.agencies import (
+    _editable_agencies,
+    _editable_person,
+    _show_service_errors,
+)
+from interagency.tenancy.access import partnership_view
+
+
+def _post_form(request: HttpRequest, **kwargs) -> PostForm:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    agencies = _editable_agencies(request)
+    return PostForm(
+        request.POST if request.method == "POST" else None,
+        agencies=agencies,
+        services=selectors.services_of(partnership).filter(agency__in=agencies),
+        roles=roles_of(partnership),
+        **kwargs,
+    )
+
+
+def _post_of(request: HttpRequest, person: Person, post_id: int) -> Post:
+    try:
+        return selectors.post_in(request.partnership, person, post_id)  # type: ignore[attr-defined]
+    except ObjectDoesNotExist as error:
+        raise Http404("No such post.") from error
+
+
+def _back(request: HttpRequest, person: Person) -> HttpResponse:
+    return redirect(
+        "people:person",
+        code=request.partnership.code,  # type: ignore[attr-defined]
+        person_id=person.pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Add a further post to a person (audited)."""
+    person = _editable_person(request, person_id)
+    form = _post_form(request, initial={"agency": person.agency_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_post(person=person, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"Post added to {person.full_name}.")
+            return _back(request, person)
+    context = {"form": form, "person": person, "post": None}
+    return render(request, "people/agencies/post_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+    """Change a further post (audited)."""
+    person = _editable_person(request, person_id)
+    post = _post_of(request, person, post_id)
+    form = _post_form(request, initial=PostForm.initial_for(post))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_post(post=post, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name}'s post saved.")
+            return _back(request, person)
+    context = {"form": form, "person": person, "post": post}
+    return render(request, "people/agencies/post_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.EDIT_PEOPLE)
+def post_end(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+    """Record the day a further post ends (on or after it started; audited)."""
+    person = _editable_person(request, person_id)
+    post = _post_of(request, person, post_id)
+    form = LeavingForm(request.POST or None, initial={"left_on": post.left_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_post(post=post, left_on=form.cleaned_data["left_on"], changed_by=request.user)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name}'s post ended.")
+            return _back(request, person)
+    context = {"form": form, "person": person, "post": post}
+    return render(request, "people/agencies/post_end.html", context)
