@@ -278,14 +278,24 @@ def plan_import(
             problem("left_on", "The leaving date must be on or after the start date.")
 
         external_id = values.get("external_id", "")
-        # Match: the agency's own id first, then the work email.
-        match = existing.by_external_id.get(external_id) if external_id else None
-        if match is None and email:
-            candidate = existing.by_email.get(email.lower())
-            if candidate is not None and not (
-                external_id and candidate["external_id"] and candidate["external_id"] != external_id
-            ):
-                match = candidate
+        # Match: the work email first, then the agency's own staff number; an email whose
+        # person holds another staff number is not theirs to match.
+        match = existing.by_email.get(email.lower()) if email else None
+        if (
+            match is not None
+            and external_id
+            and match["external_id"]
+            and match["external_id"] != external_id
+        ):
+            match = None
+        by_number = existing.by_external_id.get(external_id) if external_id else None
+        if match is not None and by_number is not None and by_number["pk"] != match["pk"]:
+            problem(
+                "external_id",
+                f"This staff number belongs to {by_number['full_name']}, but the work email to "
+                f"{match['full_name']}: correct one of them.",
+            )
+        match = match or by_number
         # A person an earlier row named (same email, else staff number): another post of theirs
         # when the service, role or job title differ; otherwise a duplicate.
         earlier, column, reason = _earlier_row(email, external_id, seen_email, seen_external)

@@ -3,7 +3,8 @@
 Two records of one person (the same work email or registration number in two
 agencies' lists) are merged by pointing the others at the one kept. Nothing is
 deleted, so their training history stays; later records follow merged_into.
-Each changed record is audited.
+Further posts of the records merged move to the one kept, so their roles'
+training still counts. Each changed record is audited.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
-from interagency.people.models import Person
+from interagency.people.models import Person, Post
 from interagency.people.services.people import PERSON_AUDITED_FIELDS
 from interagency.tenancy.models import Partnership
 
@@ -48,12 +49,19 @@ def merge_people(*, partnership: Partnership, keep: Person, others: list[Person]
                 partnership=partnership,
             )
         keep.save(update_fields=["user", "updated_at"])
+        moved = sorted(
+            Post.objects.for_partnership(partnership)
+            .filter(person__in=others)
+            .values_list("pk", flat=True)
+        )
+        Post.objects.for_partnership(partnership).filter(pk__in=moved).update(person=keep)
         record_event(
             actor=merged_by,
             action=AuditEvent.Action.CHANGED,
             subject=keep,
             changes=diff(keep_before, snapshot(keep, PERSON_AUDITED_FIELDS))
-            | {"merged_from": [None, [other.pk for other in others]]},
+            | {"merged_from": [None, [other.pk for other in others]]}
+            | ({"posts_moved": [None, moved]} if moved else {}),
             partnership=partnership,
         )
     return keep

@@ -10,7 +10,7 @@ from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
 from interagency.people import selectors
 from interagency.people.models import Person
-from interagency.people.tests.factories import AgencyFactory, PersonFactory
+from interagency.people.tests.factories import AgencyFactory, PersonFactory, PostFactory
 
 
 @pytest.fixture
@@ -158,3 +158,22 @@ def test_agency_leads_may_not_merge(client, sign_in, member_with, partnership, t
     url = reverse("people:duplicate-merge", args=[partnership.code, keep.pk])
     assert client.post(url, {"keep": keep.pk}).status_code == 403
     assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_merging_moves_the_further_posts_to_the_record_kept(
+    coordinator_client, partnership, two_agencies
+):
+    council, trust = two_agencies
+    keep = PersonFactory.create(agency=council, work_email="sam@x.example")
+    other = PersonFactory.create(agency=trust, work_email="sam@x.example")
+    post = PostFactory.create(person=other, job_title="Night duty lead")
+    url = reverse("people:duplicate-merge", args=[partnership.code, keep.pk])
+
+    response = coordinator_client.post(url, {"keep": keep.pk})
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.person == keep
+    event = AuditEvent.objects.get(subject_type="people.Person", subject_id=str(keep.pk))
+    assert event.changes["posts_moved"] == [None, [post.pk]]

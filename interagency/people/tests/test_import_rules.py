@@ -181,6 +181,7 @@ def test_contract_words_are_mapped_on_the_preview_and_rows_wait_for_unknown_ones
     )
     # "Sessional" means nothing we know: its row waits for a choice.
     assert (people_import.created, people_import.rejected) == (5, 1)
+    print(rejected(people_import))
     [(row, column, message)] = rejected(people_import)
     assert (row, column) == (6, "Contract") and "table of contract types" in message
 
@@ -388,3 +389,41 @@ def test_rejected_rows_downloaded_corrected_and_uploaded_again_complete_the_impo
         "Cy Three",
         "Di Four",
     ]
+
+
+def test_people_are_matched_by_work_email_first_then_staff_number(
+    coordinator_client, partnership, agency
+):
+    ana = PersonFactory.create(
+        partnership=partnership,
+        agency=agency,
+        full_name="Ana Silva",
+        work_email="ana@camden.example",
+        external_id="",
+    )
+    ben = PersonFactory.create(
+        partnership=partnership,
+        agency=agency,
+        full_name="Ben Okafor",
+        work_email="ben@camden.example",
+        external_id="H2",
+    )
+    text = (
+        "First name,Surname,Email,Staff no\n"
+        "Ana,Silva-Jones,ANA@camden.example,H1\n"  # her email: she gains a staff number
+        "Benjamin,Okafor,,H2\n"  # no email: his staff number
+        "Cy,Clash,ana@camden.example,H2\n"  # Ana's email but Ben's staff number
+    )
+    people_import = upload_and_map(coordinator_client, partnership, agency, text, TWO_NAMES)
+    assert (people_import.created, people_import.updated, people_import.rejected) == (0, 2, 1)
+    assert (
+        4,
+        "Staff no",
+        "This staff number belongs to Ben Okafor, but the work email to Ana Silva: correct "
+        "one of them.",
+    ) in rejected(people_import)
+    apply(coordinator_client, partnership, people_import)
+    ana.refresh_from_db()
+    ben.refresh_from_db()
+    assert (ana.full_name, ana.external_id) == ("Ana Silva-Jones", "H1")
+    assert ben.full_name == "Benjamin Okafor"
