@@ -272,7 +272,12 @@ class Post(PartnershipOwned):
         indexes = [models.Index(fields=["partnership", "person", "left_on"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.job_title or self.role or self.agency}"
+        return f"{self.person}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        """What the post is called: its job title, else its role, else its agency."""
+        return self.job_title or str(self.role or self.agency)
 
     def is_current(self, today: datetime.date | None = None) -> bool:
         return self.left_on is None or self.left_on > (today or timezone.localdate())

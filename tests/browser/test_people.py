@@ -2,7 +2,9 @@
 
 One walk with JavaScript on (every page checked with axe, the line manager
 matches arriving by htmx as the coordinator types) and one with JavaScript off
-(the line manager found with the Find button). The sign-in itself is covered by
+(the line manager found with the Find button). One more imports a staff list
+as HR systems export it (organisation, contract words, an unknown role, all
+asked about on the preview) and gives a person a second post. The sign-in itself is covered by
 ``test_pages.py``; here the browser is handed a signed-in, verified session.
 """
 
@@ -14,7 +16,14 @@ from django.test import Client
 
 from conftest import sign_in_verified
 from interagency.core.permissions import Role
-from interagency.people.models import Agency, Person, Sector
+from interagency.people.models import (
+    Agency,
+    AgencyAlias,
+    EmploymentType,
+    Person,
+    Post,
+    Sector,
+)
 from interagency.people.tests.factories import AgencyFactory, PersonFactory, ServiceFactory
 from interagency.tenancy.tests.factories import MembershipFactory
 from tests.browser.conftest import PageWatch, heading
@@ -223,5 +232,70 @@ def test_the_line_manager_is_found_with_the_find_button_without_javascript(
     assert not page.evaluate("document.body.classList.contains('js-enabled')")
     olu = Person.objects.select_related("line_manager").get(full_name="Olu Offline")
     assert olu.line_manager is not None and olu.line_manager.full_name == "Pat Porter"
+    page.context.close()
+    watch.assert_clean()
+
+
+HR_EXPORT = (
+    "First name,Surname,Email,Organisation,Contract,Role\n"
+    "Ana,Silva,ana@royalfree.example,Royal Free Hospital,Permanent,Practitioner\n"
+    'Ben,"Okafor, Jr",ben@royalfree.example,RFH Trust,Sessional,Practitioner\n'
+    "Cy,Three,cy@royalfree.example,Royal Free Hospital,Bank,Snr Practitioner\n"
+)
+
+
+def test_a_coordinator_reviews_an_hr_export_then_adds_and_ends_a_post(
+    live_server, browser, watch, partnership, camden_coordinator, royal_free, practitioner
+):
+    page = signed_in_page(browser, live_server, camden_coordinator, watch)
+    base = f"{live_server.url}/p/camden/people/"
+
+    page.goto(f"{base}imports/settings/")
+    assert heading(page) == "What every imported person needs"
+    watch.check_accessibility(page, "import settings")
+
+    page.goto(f"{base}imports/new/")
+    page.get_by_label("Agency", exact=True).select_option(
+        label="Taken from the file's organisation column (several agencies)"
+    )
+    page.get_by_label("Upload the staff list").set_input_files(
+        files=[{"name": "hr.csv", "mimeType": "text/csv", "buffer": HR_EXPORT.encode()}]
+    )
+    follow(page, page.get_by_role("button", name="Continue"))
+    assert heading(page) == "Choose the columns"
+    watch.check_accessibility(page, "import across agencies: columns")
+    follow(page, page.get_by_role("button", name="Check the file"))
+    assert heading(page) == "Check the import"
+    assert page.get_by_text("Read as UTF-8").is_visible()
+    watch.check_accessibility(page, "import: preview asking about organisations, words, roles")
+
+    page.get_by_label(re.compile("RFH Trust")).select_option(label="Royal Free Hospital")
+    page.get_by_label(re.compile("Sessional")).select_option(label="Agency or locum")
+    page.get_by_label(re.compile("Snr Practitioner")).select_option(label="Practitioner")
+    follow(page, page.get_by_role("button", name="Save these choices and check the rows again"))
+    assert heading(page) == "Check the import"
+    watch.check_accessibility(page, "import: preview after the choices")
+    follow(page, page.get_by_role("button", name="Apply the import"))
+
+    people = {p.full_name: p for p in Person.objects.filter(agency=royal_free)}
+    assert {"Ana Silva", "Ben Okafor, Jr", "Cy Three"} <= people.keys()
+    assert people["Ben Okafor, Jr"].employment_type == EmploymentType.AGENCY_LOCUM
+    assert people["Cy Three"].role == practitioner
+    assert AgencyAlias.objects.filter(agency=royal_free).count() == 1
+
+    page.goto(f"{base}{people['Ana Silva'].pk}/")
+    follow(page, page.get_by_role("link", name="Add a post"))
+    assert heading(page) == "Add a post"
+    watch.check_accessibility(page, "add a post")
+    page.get_by_label("Job title").fill("Night duty lead")
+    follow(page, page.get_by_role("button", name="Add post"))
+    assert page.get_by_text("Night duty lead").first.is_visible()
+    watch.check_accessibility(page, "person page with two posts")
+    follow(page, page.get_by_role("link", name=re.compile("End this post")).first)
+    assert heading(page) == "When does this post end?"
+    watch.check_accessibility(page, "end a post")
+    post = Post.objects.get(person=people["Ana Silva"])
+    assert post.left_on is None
+
     page.context.close()
     watch.assert_clean()

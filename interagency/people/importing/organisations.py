@@ -106,6 +106,7 @@ def plan_by_organisation(
         partnership, chosen=choices.organisations, allowed_agency_ids=allowed_agency_ids
     )
     plan = checking.Plan(rows_total=sum(1 for row in table.rows if row))
+    confirmer = Confirmer(list(roles), choices)
     rows_of: dict[int, list[list[str]]] = {}
     for index, (number, row) in enumerate(table.numbered_rows()):
         if not row:
@@ -116,10 +117,10 @@ def plan_by_organisation(
             plan.problems.append(checking.Problem(number, header, value, reason))
             plan.rejected_rows.append(number)
             plan.rejected_cells[number] = row
+            _note_for_review(confirmer, table.headers, columns, row, number)
             continue
         # Each agency checks a copy of the file with the other rows blank (numbers kept).
         rows_of.setdefault(agency.pk, [[]] * len(table.rows))[index] = row
-    confirmer = Confirmer(list(roles), choices)
     done = len(plan.rejected_rows)
     for agency_id, rows in sorted(rows_of.items()):
         agency = matcher.by_pk[agency_id]
@@ -142,6 +143,19 @@ def plan_by_organisation(
     plan.rejected_rows.sort()
     plan.review = {**confirmer.review.as_dict(), "organisations": matcher.unknown}
     return plan
+
+
+def _note_for_review(
+    confirmer: Confirmer, headers: list[str], columns: dict[str, str], row: list[str], number: int
+) -> None:
+    """Note a held-back row's contract word and role, so the preview asks every question at
+    once rather than one more each time an organisation is chosen."""
+    for name, note in (("employment_type", confirmer.employment_type), ("role", confirmer.role)):
+        header = columns.get(name)
+        if header in headers:
+            text = " ".join(row[headers.index(header)].split())
+            if text:
+                note(text, number)
 
 
 def _offset(on_progress: Callable[[int], None] | None, base: int):
