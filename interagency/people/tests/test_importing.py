@@ -65,8 +65,10 @@ def preview(people_import, coordinator, columns=None):
     return people_import
 
 
-def import_file(agency, coordinator, text, *, full=False, columns=None):
-    people_import = preview(upload(agency, coordinator, text, full=full), coordinator, columns)
+def import_file(agency, coordinator, text, *, full=False, columns=None, name="staff.csv"):
+    people_import = preview(
+        upload(agency, coordinator, text, full=full, name=name), coordinator, columns
+    )
     apply_people_import(people_import=people_import, applied_by=coordinator)
     people_import.refresh_from_db()
     return people_import
