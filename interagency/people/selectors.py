@@ -6,7 +6,7 @@ training needs). Lists of named people start from visibility.visible_people.
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from interagency.people.models import Agency, Person, Service, current_on
@@ -178,16 +178,50 @@ def agency_lead_candidates(partnership: Partnership) -> QuerySet[Any]:
 #
 # The same person in two agencies' lists: one work email (compared without case)
 # or one professional registration number. Merged records are history and never
-# grouped. Three queries whatever the number of people: the shared emails, the
-# shared numbers, then the people holding them.
+# grouped. A page of groups costs a fixed number of queries whatever the number of
+# people: the groups' keys (the shared emails and the shared numbers, one query,
+# paged in the database, plus its count), then the people holding the page's keys.
 
 
 def _unmerged_people(partnership: Partnership) -> QuerySet[Person]:
     return Person.objects.for_partnership(partnership).filter(merged_into__isnull=True)
 
 
-def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
-    """Groups of unmerged people sharing a work email or a registration number.
+def duplicate_keys(partnership: Partnership) -> QuerySet[Any]:
+    """``(kind, key)`` of every group of unmerged people sharing a work email ("email",
+    lower-cased) or a registration number ("registration"), by kind then key; one query,
+    to be paged (slicing and ``count()`` stay in the database)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Lower
+
+    people = _unmerged_people(partnership)
+    emails = (
+        people.exclude(work_email="")
+        .annotate(kind=Value("email", output_field=CharField()), key=Lower("work_email"))
+        .values("kind", "key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("kind", "key")
+        .order_by()
+    )
+    numbers = (
+        people.exclude(registration_number="")
+        .annotate(
+            kind=Value("registration", output_field=CharField()), key=F("registration_number")
+        )
+        .values("kind", "key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("kind", "key")
+        .order_by()
+    )
+    return emails.union(numbers, all=True).order_by("kind", "key")
+
+
+def duplicate_groups_of(
+    partnership: Partnership, keys: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The groups of ``keys`` (from ``duplicate_keys``), in that order, in one query.
 
     Each group is ``{"kind": "email" | "registration", "key": ..., "people": [...]}``,
     its people ordered by name; a person may appear in an email group and a
@@ -195,42 +229,33 @@ def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
     """
     from django.db.models.functions import Lower
 
-    people = _unmerged_people(partnership)
-    emails = list(
-        people.exclude(work_email="")
-        .annotate(email_key=Lower("work_email"))
-        .values("email_key")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by()
-        .values_list("email_key", flat=True)
-    )
-    numbers = list(
-        people.exclude(registration_number="")
-        .values("registration_number")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by()
-        .values_list("registration_number", flat=True)
-    )
+    emails = [key for kind, key in keys if kind == "email"]
+    numbers = [key for kind, key in keys if kind == "registration"]
     if not emails and not numbers:
         return []
     members = (
-        people.annotate(email_key=Lower("work_email"))
+        _unmerged_people(partnership)
+        .annotate(email_key=Lower("work_email"))
         .filter(Q(email_key__in=emails) | Q(registration_number__in=numbers))
         .select_related("agency", "service", "role", "user")
         .order_by("full_name", "pk")
     )
-    groups: dict[tuple[str, str], list[Person]] = {}
-    wanted_emails, wanted_numbers = set(emails), set(numbers)
+    groups: dict[tuple[str, str], list[Person]] = {(kind, key): [] for kind, key in keys}
     for person in members:
-        if person.email_key in wanted_emails:
-            groups.setdefault(("email", person.email_key), []).append(person)
-        if person.registration_number in wanted_numbers:
-            groups.setdefault(("registration", person.registration_number), []).append(person)
+        if ("email", person.email_key) in groups:
+            groups[("email", person.email_key)].append(person)
+        if ("registration", person.registration_number) in groups:
+            groups[("registration", person.registration_number)].append(person)
     return [
-        {"kind": kind, "key": key, "people": group} for (kind, key), group in sorted(groups.items())
+        {"kind": kind, "key": key, "people": people}
+        for (kind, key), people in groups.items()
+        if people
     ]
+
+
+def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
+    """Every group of duplicates (``duplicate_groups_of`` for all ``duplicate_keys``)."""
+    return duplicate_groups_of(partnership, list(duplicate_keys(partnership)))
 
 
 def duplicates_of(partnership: Partnership, pk: int) -> list[Person]:
