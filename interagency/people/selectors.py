@@ -36,6 +36,12 @@ def agencies_of(partnership: Partnership) -> QuerySet[Any]:
     )
 
 
+def agency_choices(partnership: Partnership) -> QuerySet[Agency]:
+    """The partnership's agencies by name, for a form's choices: no counts (``agencies_of``
+    counts every agency's people, seconds at 80,000 people, for a list of names)."""
+    return Agency.objects.for_partnership(partnership).order_by("name")
+
+
 def agency_in(partnership: Partnership, pk: int) -> Agency:
     """One agency of the partnership with its services; raises DoesNotExist otherwise."""
     return (
