@@ -34,12 +34,19 @@ from _database import (  # benchmarks/_database.py
 REPORT = ROOT / "docs" / "performance.md"
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DATABASE = "interagency_bench"
-SECTION_ORDER = ["borough-sqlite", "borough-postgres", "region-sqlite", "region-postgres"]
+SECTION_ORDER = [
+    "borough-sqlite",
+    "borough-postgres",
+    "county-sqlite",
+    "county-postgres",
+    "region-sqlite",
+    "region-postgres",
+]
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", choices=["borough", "region"], default="borough")
+    parser.add_argument("--scale", choices=["borough", "county", "region"], default="borough")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=30, help="Timed requests per page.")
     parser.add_argument("--seed", type=int, default=1)
