@@ -17,8 +17,9 @@ ignored, so a search of only punctuation narrows nothing.
 The migration ``people.0009_person_search_index`` creates both, each only on
 its own database. A later migration that rebuilds ``people_person`` on SQLite
 (Django does for some field changes) drops the triggers with the old table:
-``ensure_sqlite_index`` runs after every ``migrate`` and puts back whatever is
-missing, rebuilding the index from the table when it had to.
+``ensure_sqlite_index`` runs after every ``migrate`` and, once that migration is
+applied, puts back whatever is missing, rebuilding the index from the table when
+it had to (migrating back before it leaves the index dropped).
 """
 
 import re
@@ -47,6 +48,7 @@ def search_words(text: str) -> list[str]:
 
 # SQLite: FTS5 -------------------------------------------------------------------------
 
+MIGRATION = "0009_person_search_index"  # the migration that creates the index
 SQLITE_TABLE = "people_person_search"
 SQLITE_TRIGGERS = ("people_person_search_ai", "people_person_search_ad", "people_person_search_au")
 
@@ -108,8 +110,10 @@ def ensure_sqlite_index(connection: BaseDatabaseWrapper) -> bool:
         present = {row[0] for row in cursor.fetchall()}
         if present == {SQLITE_TABLE, *SQLITE_TRIGGERS}:
             return False
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'people_person'")
-        if cursor.fetchone() is None:  # not migrated this far
+        cursor.execute(
+            "SELECT 1 FROM django_migrations WHERE app = 'people' AND name = %s", [MIGRATION]
+        )
+        if cursor.fetchone() is None:  # not migrated this far, or migrated back before it
             return False
         cursor.execute(SQLITE_CREATE_TABLE)
         for statement in SQLITE_CREATE_TRIGGERS:

@@ -124,6 +124,27 @@ def test_a_lost_sqlite_index_is_put_back_after_migrating(partnership, people):
     assert ensure_sqlite_index(connection) is False
 
 
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_and_forth_drops_and_restores_the_index(partnership, agency):
+    """The migration is reversible on either database, and search works again after it."""
+    from django.core.management import call_command
+
+    PersonFactory.create(agency=agency, full_name="Jo Smith")
+    call_command("migrate", "people", "0008", verbosity=0)
+    assert not search_index_present()
+    call_command("migrate", "people", verbosity=0)
+    assert search_index_present()
+    assert found(partnership, "jo smi") == ["Jo Smith"]
+
+
+def search_index_present() -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'person_search_trgm'")
+            return cursor.fetchone() is not None
+        return "people_person_search" in connection.introspection.table_names(cursor)
+
+
 # Where people are searched -----------------------------------------------------------------
 
 
