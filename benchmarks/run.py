@@ -34,12 +34,19 @@ from _database import (  # benchmarks/_database.py
 REPORT = ROOT / "docs" / "performance.md"
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DATABASE = "interagency_bench"
-SECTION_ORDER = ["borough-sqlite", "borough-postgres", "region-sqlite", "region-postgres"]
+SECTION_ORDER = [
+    "borough-sqlite",
+    "borough-postgres",
+    "county-sqlite",
+    "county-postgres",
+    "region-sqlite",
+    "region-postgres",
+]
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", choices=["borough", "region"], default="borough")
+    parser.add_argument("--scale", choices=["borough", "county", "region"], default="borough")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=30, help="Timed requests per page.")
     parser.add_argument("--seed", type=int, default=1)
@@ -68,6 +75,15 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="Time the pages without planner statistics (no ANALYZE after the seed), as "
         "the earlier figures in the report were.",
+    )
+    parser.add_argument(
+        "--duplicates",
+        type=int,
+        default=0,
+        metavar="N",
+        help="After the seed, list N of Camden's people a second time in another agency "
+        "(same work email in capitals), as two agencies' staff lists do, so the duplicates "
+        "page has N groups (the seed itself has none).",
     )
     parser.add_argument("--no-write", action="store_true", help="Print, leave the report alone.")
     parser.add_argument("--report", type=Path, default=REPORT, help="Where to write the figures.")
@@ -153,6 +169,8 @@ def main() -> None:
     call_command("seed", **seed_options, stdout=sys.stdout)
     seed_seconds = time.perf_counter() - started
     rss_after = peak_rss_mib()
+    if args.duplicates:
+        add_duplicates(args.duplicates)
     # Time the pages on the planner statistics production has after a bulk load.
     analyze_seconds = None if args.no_analyze else gather_planner_statistics()
     if analyze_seconds is not None:
@@ -196,6 +214,31 @@ def main() -> None:
         drop_postgres_database(args.postgres_server, args.postgres_database)
 
 
+def add_duplicates(count: int) -> None:
+    """List ``count`` of Camden's person records again in another agency, email in capitals."""
+    from interagency.people.models import Agency, Person
+
+    people = list(
+        Person.objects.filter(partnership__code="camden")
+        .exclude(work_email="")
+        .order_by("pk")[:count]
+    )
+    agencies = list(Agency.objects.filter(partnership__code="camden").order_by("pk")[:2])
+    copies = [
+        Person(
+            partnership_id=person.partnership_id,
+            agency=agencies[0] if person.agency_id != agencies[0].pk else agencies[1],
+            full_name=person.full_name,
+            work_email=person.work_email.upper(),
+            job_title=person.job_title,
+            role_id=person.role_id,
+        )
+        for person in people
+    ]
+    Person.objects.bulk_create(copies, batch_size=2000)
+    print(f"Listed {len(copies):,} of Camden's people a second time", flush=True)
+
+
 def time_pages(requests: int, only: list[str] | None = None) -> list[dict]:
     from django.db import connection
     from django.test import Client
@@ -223,6 +266,9 @@ def time_pages(requests: int, only: list[str] | None = None) -> list[dict]:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     anonymous = Client(raise_request_exception=False)
+    # The line manager search as htmx asks for it while the member types (matches only).
+    htmx = Client(raise_request_exception=False, headers={"HX-Request": "true"})
+    htmx.cookies = signed_in.cookies
 
     scenarios = [
         *session_pages(signed_in, code),
@@ -230,6 +276,7 @@ def time_pages(requests: int, only: list[str] | None = None) -> list[dict]:
         ("Partnership dashboard", signed_in, f"/p/{code}/"),
         ("People area", signed_in, f"/p/{code}/people/"),
         ("Members list", signed_in, f"/p/{code}/members/"),
+        *people_pages(signed_in, htmx, code),
         ("Audit trail", signed_in, f"/p/{code}/audit/"),
         ("Health check", signed_in, "/healthz"),
         ("Sign-in page (anonymous)", anonymous, "/account/sign-in/"),
@@ -297,6 +344,23 @@ def session_pages(signed_in, code: str) -> list[tuple]:
     ]  # fmt: skip
 
 
+def people_pages(signed_in, htmx, code: str) -> list[tuple]:
+    """The people list, its search (the list page, the API, the line manager search),
+    the duplicates page and the training status page."""
+    api = f"/api/v1/partnerships/{code}"
+    people = f"/p/{code}/people"
+    return [
+        ("People list", signed_in, f"{people}/list/"),
+        ("People search: two words", signed_in, f"{people}/list/?q=oli+smi"),
+        ("People search: one common word", signed_in, f"{people}/list/?q=jo"),
+        ("People search: nobody", signed_in, f"{people}/list/?q=zzqx"),
+        ("API: people search", signed_in, f"{api}/people?q=oli+smi"),
+        ("Line manager search (htmx)", htmx, f"{people}/new/?manager_search=oli+smi"),
+        ("Possible duplicates", signed_in, f"{people}/duplicates/"),
+        ("Training status", signed_in, f"{people}/training-status/"),
+    ]
+
+
 def render_section(
     *,
     args,
@@ -315,6 +379,7 @@ def render_section(
     today = datetime.date.today().isoformat()
     database = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[args.database]
     people = f" --people {args.people}" if args.people else ""
+    duplicates = f" --duplicates {args.duplicates}" if args.duplicates else ""
     no_analyze = " --no-analyze" if analyze_seconds is None else ""
     if analyze_seconds is None:
         statistics_note = "No `ANALYZE` (`--no-analyze`): the planner guesses row counts."
@@ -332,7 +397,7 @@ def render_section(
         f"Django {django.get_version()}, {database_version}.",
         "",
         f"Command: `.venv/bin/python benchmarks/run.py --scale {args.scale} "
-        f"--database {args.database} --requests {args.requests}{people}{no_analyze}`",
+        f"--database {args.database} --requests {args.requests}{people}{duplicates}{no_analyze}`",
         "",
         f"**Seed** (`interagency seed --scale {args.scale} --seed {args.seed}{people}`): "
         f"{sizes['people']:,} people and {sizes['memberships']:,} memberships in "

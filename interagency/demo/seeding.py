@@ -201,6 +201,7 @@ def ensure_demo_workforce(partnership: Partnership, accounts: dict[str, User]) -
 
 BATCH_SIZE = 2000
 BOROUGH_PEOPLE = 8000  # the borough scale, and the average borough in the region scale
+COUNTY_PEOPLE = 100_000  # the county scale: a county's partnership, in Camden's place
 BOROUGH_GSS_CODE = "E09000007"  # Camden
 
 # (domain suffix, share of the workforce): who attends multi-agency safeguarding training.

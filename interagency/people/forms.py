@@ -127,7 +127,7 @@ class PersonForm(CleanTextForm):
         max_length=100,
         required=False,
         label="Find the line manager (optional)",
-        help_text="Type part of their name or work email address, then select Find.",
+        help_text="Type their name or work email address, or the first letters, then select Find.",
     )
     line_manager = forms.CharField(max_length=20, required=False, label="Line manager")
     employment_type = forms.ChoiceField(

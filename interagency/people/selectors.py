@@ -6,7 +6,7 @@ training needs). Lists of named people start from visibility.visible_people.
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from interagency.people.models import Agency, Person, Post, Service, current_on
@@ -34,6 +34,12 @@ def agencies_of(partnership: Partnership) -> QuerySet[Any]:
         )
         .order_by("name")
     )
+
+
+def agency_choices(partnership: Partnership) -> QuerySet[Agency]:
+    """The partnership's agencies by name, for a form's choices: no counts (``agencies_of``
+    counts every agency's people, seconds at 80,000 people, for a list of names)."""
+    return Agency.objects.for_partnership(partnership).order_by("name")
 
 
 def agency_in(partnership: Partnership, pk: int) -> Agency:
@@ -105,9 +111,52 @@ def search_people(
         people = people.filter(current_on(timezone.localdate()))
     elif status == "left":
         people = people.exclude(current_on(timezone.localdate()))
-    for word in search.split():
-        people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
+    people = people_matching(people, search)
     return people.select_related("agency", "service", "role").order_by("full_name", "pk")
+
+
+def people_matching(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """``people`` whose name or work email has a word beginning with each word of ``text``.
+
+    The one people search (the people list and API, the line manager search,
+    booking people from a team), answered by the search index on either
+    database (``search_index``): "jo smi" finds Jo Smith and Joanne Smithers.
+    Text with no letters or digits narrows nothing; any length is answered.
+    """
+    from django.db import connections
+    from django.db.models import F, Func, TextField
+    from django.db.models.expressions import RawSQL
+
+    from interagency.people import search_index
+
+    words = search_index.search_words(text)
+    if not words:
+        return people
+    vendor = connections[people.db].vendor
+    if vendor == "sqlite":
+        # A constant statement; the words travel as a parameter.
+        matching = RawSQL(search_index.SQLITE_MATCHING_IDS, [search_index.sqlite_match(words)])  # noqa: S611
+        return people.filter(pk__in=matching)
+    if vendor == "postgresql":
+        # The indexed expression, exactly: LOWER(full_name || ' ' || work_email).
+        people = people.alias(
+            search_text=Func(
+                F("full_name"),
+                F("work_email"),
+                template="LOWER(%(expressions)s)",
+                arg_joiner=" || ' ' || ",
+                output_field=TextField(),
+            )
+        )
+        for word in words:
+            people = people.filter(
+                search_text__contains=word,
+                search_text__regex=search_index.postgres_word_start(word),
+            )
+        return people
+    for word in words:  # another database: the same words, without an index
+        people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
+    return people
 
 
 def person_detail(people: QuerySet[Person], pk: int) -> Person:
@@ -170,16 +219,50 @@ def agency_lead_candidates(partnership: Partnership) -> QuerySet[Any]:
 #
 # The same person in two agencies' lists: one work email (compared without case)
 # or one professional registration number. Merged records are history and never
-# grouped. Three queries whatever the number of people: the shared emails, the
-# shared numbers, then the people holding them.
+# grouped. A page of groups costs a fixed number of queries whatever the number of
+# people: the groups' keys (the shared emails and the shared numbers, one query,
+# paged in the database, plus its count), then the people holding the page's keys.
 
 
 def _unmerged_people(partnership: Partnership) -> QuerySet[Person]:
     return Person.objects.for_partnership(partnership).filter(merged_into__isnull=True)
 
 
-def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
-    """Groups of unmerged people sharing a work email or a registration number.
+def duplicate_keys(partnership: Partnership) -> QuerySet[Any]:
+    """``(kind, key)`` of every group of unmerged people sharing a work email ("email",
+    lower-cased) or a registration number ("registration"), by kind then key; one query,
+    to be paged (slicing and ``count()`` stay in the database)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Lower
+
+    people = _unmerged_people(partnership)
+    emails = (
+        people.exclude(work_email="")
+        .annotate(kind=Value("email", output_field=CharField()), key=Lower("work_email"))
+        .values("kind", "key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("kind", "key")
+        .order_by()
+    )
+    numbers = (
+        people.exclude(registration_number="")
+        .annotate(
+            kind=Value("registration", output_field=CharField()), key=F("registration_number")
+        )
+        .values("kind", "key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("kind", "key")
+        .order_by()
+    )
+    return emails.union(numbers, all=True).order_by("kind", "key")
+
+
+def duplicate_groups_of(
+    partnership: Partnership, keys: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The groups of ``keys`` (from ``duplicate_keys``), in that order, in one query.
 
     Each group is ``{"kind": "email" | "registration", "key": ..., "people": [...]}``,
     its people ordered by name; a person may appear in an email group and a
@@ -187,42 +270,33 @@ def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
     """
     from django.db.models.functions import Lower
 
-    people = _unmerged_people(partnership)
-    emails = list(
-        people.exclude(work_email="")
-        .annotate(email_key=Lower("work_email"))
-        .values("email_key")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by()
-        .values_list("email_key", flat=True)
-    )
-    numbers = list(
-        people.exclude(registration_number="")
-        .values("registration_number")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by()
-        .values_list("registration_number", flat=True)
-    )
+    emails = [key for kind, key in keys if kind == "email"]
+    numbers = [key for kind, key in keys if kind == "registration"]
     if not emails and not numbers:
         return []
     members = (
-        people.annotate(email_key=Lower("work_email"))
+        _unmerged_people(partnership)
+        .annotate(email_key=Lower("work_email"))
         .filter(Q(email_key__in=emails) | Q(registration_number__in=numbers))
         .select_related("agency", "service", "role", "user")
         .order_by("full_name", "pk")
     )
-    groups: dict[tuple[str, str], list[Person]] = {}
-    wanted_emails, wanted_numbers = set(emails), set(numbers)
+    groups: dict[tuple[str, str], list[Person]] = {(kind, key): [] for kind, key in keys}
     for person in members:
-        if person.email_key in wanted_emails:
-            groups.setdefault(("email", person.email_key), []).append(person)
-        if person.registration_number in wanted_numbers:
-            groups.setdefault(("registration", person.registration_number), []).append(person)
+        if ("email", person.email_key) in groups:
+            groups[("email", person.email_key)].append(person)
+        if ("registration", person.registration_number) in groups:
+            groups[("registration", person.registration_number)].append(person)
     return [
-        {"kind": kind, "key": key, "people": group} for (kind, key), group in sorted(groups.items())
+        {"kind": kind, "key": key, "people": people}
+        for (kind, key), people in groups.items()
+        if people
     ]
+
+
+def duplicate_groups(partnership: Partnership) -> list[dict[str, Any]]:
+    """Every group of duplicates (``duplicate_groups_of`` for all ``duplicate_keys``)."""
+    return duplicate_groups_of(partnership, list(duplicate_keys(partnership)))
 
 
 def duplicates_of(partnership: Partnership, pk: int) -> list[Person]:

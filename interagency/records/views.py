@@ -34,7 +34,7 @@ def _filtered(request: HttpRequest) -> tuple[StatusFilterForm, list[PersonStatus
         services = services.filter(pk__in=people.values("service_id"))
     form = StatusFilterForm(
         request.GET,
-        agencies=people_selectors.agencies_of(partnership) if is_coordinator else None,
+        agencies=people_selectors.agency_choices(partnership) if is_coordinator else None,
         services=services,
     )
     status = ""

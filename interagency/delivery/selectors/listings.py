@@ -46,6 +46,7 @@ from interagency.delivery.models import (
 from interagency.delivery.selectors.attendance import certificates_of_user
 from interagency.delivery.selectors.bookings import awaiting_approval_for
 from interagency.people.models import Person
+from interagency.people.selectors import people_matching
 from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
 
@@ -445,10 +446,13 @@ def is_late_cancellation(session: Session, *, now: datetime.datetime | None = No
 
 
 def search_people(people: QuerySet[Person], text: str) -> QuerySet[Person]:
-    """``people`` (already narrowed to those the member may book) matching every word typed."""
-    for word in text.split()[:5]:
-        people = people.filter(Q(full_name__icontains=word) | Q(work_email__icontains=word))
-    return people.select_related("agency", "service").order_by("full_name", "pk")
+    """``people`` (already narrowed to those the member may book) matching every word typed
+    (``people.selectors.people_matching``)."""
+    return (
+        people_matching(people, text)
+        .select_related("agency", "service")
+        .order_by("full_name", "pk")
+    )
 
 
 def live_bookings_by_person(session: Session, person_ids: list[int]) -> dict[int, Booking]:

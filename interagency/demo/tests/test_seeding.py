@@ -52,6 +52,17 @@ def test_borough_scale_creates_camden_with_its_learners_and_a_coordinator():
 
 
 @pytest.mark.django_db
+def test_county_scale_is_one_partnership_of_a_countys_size_in_camdens_place():
+    assert seeding.COUNTY_PEOPLE == 100_000  # the default; a test seeds fewer
+    output = seed("--scale", "county", "--people", "60")
+
+    camden = Partnership.objects.get()
+    assert camden.code == "camden"
+    assert roles_held(camden)[Role.LEARNER] == 60
+    assert "Seeded county scale" in output
+
+
+@pytest.mark.django_db
 def test_synthetic_people_have_lower_case_work_emails_and_no_usable_password():
     seed("--scale", "borough", "--people", "50")
 

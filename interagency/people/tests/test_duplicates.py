@@ -88,6 +88,46 @@ def test_the_duplicates_page_lists_groups_with_fixed_queries(
 
 
 @pytest.mark.django_db
+def test_the_duplicates_page_is_paged_with_the_same_queries_for_one_or_many_groups(
+    coordinator_client, partnership, two_agencies, django_assert_max_num_queries
+):
+    """A partnership with thousands of duplicates gets a page of groups, never all of them."""
+    from interagency.people.views.duplicates import GROUPS_PER_PAGE
+
+    council, trust = two_agencies
+    url = reverse("people:duplicates", args=[partnership.code])
+    PersonFactory.create(agency=council, registration_number="GMC0", full_name="Ada One")
+    PersonFactory.create(agency=trust, registration_number="GMC0")
+    with django_assert_max_num_queries(30) as one:
+        html = coordinator_client.get(url).text
+    assert "Ada One" in html and "govuk-pagination" not in html
+    assert "1 group of records." in html
+    many = GROUPS_PER_PAGE * 2 + 3
+    Person.objects.bulk_create(
+        Person(partnership=partnership, agency=agency, full_name=f"Dup {n:03d}",
+               work_email=f"dup{n:03d}@x.example")
+        for n in range(many)
+        for agency in (council, trust)
+    )  # fmt: skip
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = coordinator_client.get(url).text
+    assert f"{many + 1} groups of records, 1 to {GROUPS_PER_PAGE} shown." in html
+    assert "Work email dup000@x.example" in html
+    assert f"Work email dup{GROUPS_PER_PAGE - 1:03d}@x.example" in html
+    assert f"Work email dup{GROUPS_PER_PAGE:03d}@x.example" not in html
+    assert 'class="govuk-pagination"' in html and 'href="?page=3"' in html
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        last = coordinator_client.get(url, {"page": 3}).text
+    # Emails before registration numbers: the last page ends with the GMC0 group.
+    assert f"Work email dup{many - 1:03d}@x.example" in last
+    assert "Registration number GMC0" in last and "Ada One" in last
+    assert "Work email dup000@x.example" not in last
+    # A page number that is not one shows the nearest page, never an error.
+    for page in ["999", "-1", "x" * 10_000, "1.5"]:
+        assert coordinator_client.get(url, {"page": page}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_merging_keeps_every_record_moves_the_account_and_audits_each(
     coordinator_client, coordinator, partnership, two_agencies
 ):

@@ -64,7 +64,7 @@ def _editable_agencies(request: HttpRequest) -> QuerySet[Agency]:
     """Agencies the member may add people to: all for a coordinator, else those they lead."""
     partnership = request.partnership  # type: ignore[attr-defined]
     if Role.COORDINATOR in request.partnership_roles:  # type: ignore[attr-defined]
-        return selectors.agencies_of(partnership)
+        return selectors.agency_choices(partnership)
     return selectors.agencies_led_by(partnership, request.user)
 
 
@@ -110,7 +110,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership  # type: ignore[attr-defined]
     form = AgencyForm(
         request.POST or None,
-        agencies=selectors.agencies_of(partnership),
+        agencies=selectors.agency_choices(partnership),
         leads=selectors.agency_lead_candidates(partnership),
     )
     if request.method == "POST" and form.is_valid():
@@ -168,7 +168,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     form = AgencyForm(
         request.POST or None,
         initial=initial,
-        agencies=selectors.agencies_of(partnership).exclude(pk=agency.pk),
+        agencies=selectors.agency_choices(partnership).exclude(pk=agency.pk),
         leads=selectors.agency_lead_candidates(partnership),
     )
     if request.method == "POST" and form.is_valid():
@@ -209,7 +209,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership  # type: ignore[attr-defined]
     form = PeopleFilterForm(
         request.GET,
-        agencies=selectors.agencies_of(partnership),
+        agencies=selectors.agency_choices(partnership),
         services=selectors.services_of(partnership),
         roles=roles_of(partnership),
     )

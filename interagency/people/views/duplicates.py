@@ -10,6 +10,7 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,12 +20,18 @@ from interagency.people.models import Person
 from interagency.people.services.merging import merge_people
 from interagency.tenancy.access import partnership_view
 
+GROUPS_PER_PAGE = 25
+
 
 @partnership_view(Action.MANAGE_AGENCIES)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """Groups of people sharing a work email or a registration number."""
-    groups = selectors.duplicate_groups(request.partnership)  # type: ignore[attr-defined]
-    return render(request, "people/duplicates/index.html", {"groups": groups})
+    """Groups of people sharing a work email or a registration number, a page at a time."""
+    partnership = request.partnership  # type: ignore[attr-defined]
+    page = Paginator(selectors.duplicate_keys(partnership), GROUPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    groups = selectors.duplicate_groups_of(partnership, list(page.object_list))
+    return render(request, "people/duplicates/index.html", {"groups": groups, "page": page})
 
 
 class MergeForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Load synthetic data: the demo, one borough (Camden) or the whole London region.
+"""Load synthetic data: the demo, one borough (Camden), one county-sized partnership or London.
 
 Repeatable (the same ``--seed`` gives the same people) and idempotent (a
 partnership that already has synthetic members is left as it is). The work
@@ -15,10 +15,15 @@ from interagency.demo import seeding
 
 
 class Command(BaseCommand):
-    help = "Load synthetic data at a scale: demo, borough (about 8,000 people) or region."
+    help = (
+        "Load synthetic data at a scale: demo, borough (about 8,000 people), county (one "
+        "partnership of 100,000, in Camden's place) or region."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["demo", "borough", "region"], required=True)
+        parser.add_argument(
+            "--scale", choices=["demo", "borough", "county", "region"], required=True
+        )
         parser.add_argument(
             "--seed", type=int, default=1, help="Same seed, same people (default 1)."
         )
@@ -27,8 +32,9 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "Learners to create: for borough, in the one partnership (default "
-                f"{seeding.BOROUGH_PEOPLE:,}); for region, in total (default "
+                "Learners to create: for borough and county, in the one partnership (default "
+                f"{seeding.BOROUGH_PEOPLE:,} and {seeding.COUNTY_PEOPLE:,}); for region, in "
+                "total (default "
                 f"{seeding.BOROUGH_PEOPLE:,} per borough on average)."
             ),
         )
@@ -55,6 +61,10 @@ class Command(BaseCommand):
         elif scale == "borough":
             seeding.seed_borough(
                 seed=seed, people=people or seeding.BOROUGH_PEOPLE, progress=progress
+            )
+        elif scale == "county":
+            seeding.seed_borough(
+                seed=seed, people=people or seeding.COUNTY_PEOPLE, progress=progress
             )
         else:
             seeding.seed_region(seed=seed, people=people, progress=progress)
