@@ -285,7 +285,7 @@ def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -
 
 def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
     try:
-        return listings.session_for_viewer(access.partnership, session_id)
+        return listings.bookable_session(access.partnership, session_id)
     except Session.DoesNotExist:
         raise DjangoValidationError({"session": "There is no session with that id here."}) from None
 
@@ -366,7 +366,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     ):
         raise AuthorizationError(message=NOT_YOURS)
     booking = booking_services.book_place(session=session, person=person, booked_by=user)
-    return Status(201, _booking(request, access, booking.pk))
+    return Status(201, api_reads.booking_as_read(booking))
 
 
 @router.post(
