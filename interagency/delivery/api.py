@@ -350,7 +350,11 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     user = caller(request)
     session = _bookable_session(access, payload.session)
     if payload.person is None:
-        person = listings.people_of_user(access.partnership, user).first()
+        person = (
+            listings.people_of_user(access.partnership, user)
+            .select_related("partnership", "agency")
+            .first()
+        )
         if person is None:
             raise DjangoValidationError(
                 {"person": "You have no person record here: send the id of the person to book."}
@@ -359,6 +363,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
         person = (
             booking_reads.bookable_people_for(user, access.partnership, access.roles)
             .filter(pk=payload.person)
+            .select_related("partnership")
             .first()
         )
     if person is None or not booking_reads.may_book_for(
