@@ -7,6 +7,8 @@ import threading
 import pytest
 from django.db.utils import ConnectionHandler
 
+from interagency.core.sqlite_backend.base import DatabaseWrapper
+
 
 @pytest.fixture(autouse=True)
 def own_databases(django_db_blocker):
@@ -31,6 +33,13 @@ def database(tmp_path):
     handler.close_all()
 
 
+def wrapper(handler: ConnectionHandler) -> DatabaseWrapper:
+    """The handler's connection, as this backend's class."""
+    connection = handler["default"]
+    assert isinstance(connection, DatabaseWrapper)
+    return connection
+
+
 def turn_is_free(path) -> bool:
     """Whether another process could take the writers' turn now."""
     descriptor = os.open(f"{path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -48,7 +57,7 @@ def turn_is_free(path) -> bool:
 @pytest.mark.parametrize("ending", ["commit", "rollback", "close"])
 def test_a_transaction_holds_the_turn_until_it_ends(database, ending):
     path, handler = database
-    connection = handler["default"]
+    connection = wrapper(handler)
     connection.ensure_connection()
     assert turn_is_free(path)
     connection._start_transaction_under_autocommit()
@@ -59,7 +68,7 @@ def test_a_transaction_holds_the_turn_until_it_ends(database, ending):
 
 def test_writes_outside_a_transaction_take_no_turn(database):
     path, handler = database
-    with handler["default"].cursor() as cursor:
+    with wrapper(handler).cursor() as cursor:
         cursor.execute("CREATE TABLE t (n integer)")
         cursor.execute("INSERT INTO t VALUES (1)")
     assert turn_is_free(path)
@@ -69,7 +78,7 @@ def test_an_in_memory_database_takes_no_turn():
     handler = ConnectionHandler(
         {"default": {"ENGINE": "interagency.core.sqlite_backend", "NAME": ":memory:"}}
     )
-    connection = handler["default"]
+    connection = wrapper(handler)
     connection.ensure_connection()
     connection._start_transaction_under_autocommit()
     assert connection._turn_lock is None
@@ -98,7 +107,7 @@ def test_threads_writing_at_once_each_take_a_turn_and_lose_nothing(tmp_path):
 
     def add() -> None:
         handler = ConnectionHandler({"default": settings})
-        connection = handler["default"]
+        connection = wrapper(handler)
         try:
             for _ in range(25):
                 connection.ensure_connection()
