@@ -17,7 +17,8 @@ bookings`` (the endpoint the API documents; each learner books themselves):
 
 Reports requests a second, p50 and p95 latency, the server's CPU per request
 (the utime+stime of the Gunicorn arbiter and its workers from ``/proc``,
-before and after, divided by the requests), the answers (2xx, 4xx refusals
+before and after, divided by the requests; the client's own CPU beside it,
+since it runs on the same cores), the answers (2xx, 4xx refusals
 counted apart from errors: 5xx and failed connections), and what the
 database holds afterwards: overbooked (confirmed beyond capacity, or
 ``places_taken`` not equal to the bookings holding a place), duplicates (two
@@ -35,6 +36,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -298,12 +300,14 @@ def run_round(
     for thread in workers:
         thread.start()
     cpu_before = server.cpu_seconds()
+    client_before = client_cpu_seconds()
     start.wait()
     began = time.perf_counter()
     for thread in workers:
         thread.join()
     seconds = time.perf_counter() - began
     cpu = server.cpu_seconds() - cpu_before
+    client_cpu = client_cpu_seconds() - client_before
     latencies = [answer["seconds"] for answer in answers]
     count = len(answers)
     return {
@@ -315,8 +319,15 @@ def run_round(
         "p50": percentile(latencies, 0.50) * 1000,
         "p95": percentile(latencies, 0.95) * 1000,
         "cpu_ms": cpu / count * 1000,
+        "client_cpu_ms": client_cpu / count * 1000,
         "answers": answers,
     }
+
+
+def client_cpu_seconds() -> float:
+    """utime + stime of this process (the client's threads share the server's cores)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def check(result: dict) -> dict:
@@ -382,7 +393,8 @@ def summary(r: dict) -> str:
     text = (
         f"{r['threads']} threads: {r['requests']} requests in {r['seconds']:.1f} s = "
         f"{r['rate']:.1f}/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, server CPU "
-        f"{r['cpu_ms']:.0f} ms/request; {r['ok']} booked ({r['confirmed']} confirmed, "
+        f"{r['cpu_ms']:.0f} ms/request (client {r['client_cpu_ms']:.0f}); {r['ok']} booked "
+        f"({r['confirmed']} confirmed, "
         f"{r['waiting']} waiting), {r['refused']} refused, {r['errors']} errors, "
         f"{r['overbooked']} overbooked, {r['duplicates']} duplicates, {r['phantoms']} phantoms"
     )
@@ -415,14 +427,16 @@ def render(args, results: list[dict], version: str, shape: str, loads) -> str:
         f"Command: `{command}`",
         "",
         "| Threads | Requests | Seconds | Requests/s | p50 ms | p95 ms | Server CPU ms/request "
-        "| Confirmed | Waiting | Refused (4xx) | Errors | Overbooked | Duplicates | Phantoms |",
+        "| Client CPU ms/request | Confirmed | Waiting | Refused (4xx) | Errors | Overbooked "
+        "| Duplicates | Phantoms |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r['threads']} | {r['requests']} | {r['seconds']:.1f} | **{r['rate']:.1f}** "
-            f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.0f} | {r['confirmed']} "
+            f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.0f} | {r['client_cpu_ms']:.0f} "
+            f"| {r['confirmed']} "
             f"| {r['waiting']} | {r['refused']} | {r['errors']} | {r['overbooked']} "
             f"| {r['duplicates']} | {r['phantoms']} |"
         )
