@@ -105,7 +105,9 @@ TEMPLATES = [
 
 # Databases. SQLite is the embedded default: WAL lets readers run beside the
 # writer, IMMEDIATE transactions take the write lock up front so a second
-# writer waits (busy timeout) instead of failing with "database is locked".
+# writer waits (busy timeout) instead of failing with "database is locked";
+# the backend has writers queue for their turn rather than poll for the lock
+# (interagency/core/sqlite_backend/base.py).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -113,7 +115,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "interagency.core.sqlite_backend",
             "NAME": str(DATA_DIR / "interagency.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -285,7 +285,7 @@ def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -
 
 def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
     try:
-        return listings.session_for_viewer(access.partnership, session_id)
+        return listings.bookable_session(access.partnership, session_id)
     except Session.DoesNotExist:
         raise DjangoValidationError({"session": "There is no session with that id here."}) from None
 
@@ -350,7 +350,11 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     user = caller(request)
     session = _bookable_session(access, payload.session)
     if payload.person is None:
-        person = listings.people_of_user(access.partnership, user).first()
+        person = (
+            listings.people_of_user(access.partnership, user)
+            .select_related("partnership", "agency")
+            .first()
+        )
         if person is None:
             raise DjangoValidationError(
                 {"person": "You have no person record here: send the id of the person to book."}
@@ -359,6 +363,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
         person = (
             booking_reads.bookable_people_for(user, access.partnership, access.roles)
             .filter(pk=payload.person)
+            .select_related("partnership")
             .first()
         )
     if person is None or not booking_reads.may_book_for(
@@ -366,7 +371,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     ):
         raise AuthorizationError(message=NOT_YOURS)
     booking = booking_services.book_place(session=session, person=person, booked_by=user)
-    return Status(201, _booking(request, access, booking.pk))
+    return Status(201, api_reads.booking_as_read(booking))
 
 
 @router.post(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 
 from interagency.core.local_time import clock_time
@@ -220,15 +220,9 @@ def waiting_position(booking: Booking) -> int:
     ahead = (
         Booking.objects.for_partnership(booking.partnership)
         .filter(session_id=booking.session_id, status=BookingStatus.WAITING)
-        .filter(waiting_since__lt=booking.waiting_since)
-        .count()
-    ) + (
-        Booking.objects.for_partnership(booking.partnership)
         .filter(
-            session_id=booking.session_id,
-            status=BookingStatus.WAITING,
-            waiting_since=booking.waiting_since,
-            pk__lt=booking.pk,
+            Q(waiting_since__lt=booking.waiting_since)
+            | Q(waiting_since=booking.waiting_since, pk__lt=booking.pk)
         )
         .count()
     )

@@ -282,6 +282,9 @@ def enqueue_send(message_id: int) -> None:
     from interagency.notifications.tasks import send_outbox_message_task
 
     try:
-        send_outbox_message_task.enqueue(message_id)
+        # Its own short transaction: on SQLite a write queues for its turn like any other
+        # (core/sqlite_backend) rather than polling for the lock.
+        with transaction.atomic():
+            send_outbox_message_task.enqueue(message_id)
     except Exception:  # The change is committed; send-pending-mail picks the message up.
         logger.exception("Could not queue the sending of message %s", message_id)

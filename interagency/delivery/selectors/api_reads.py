@@ -144,6 +144,14 @@ def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> Quer
     return _booking_rows(Booking.objects.filter(condition)).order_by("booked_at", "id")
 
 
+def booking_as_read(booking: Booking) -> Booking:
+    """``booking`` as :func:`bookings_visible_to` reads it (person, agency, people ahead), for
+    the caller that has just made it: they booked someone they may book for, so they may
+    read it, and its host's partnership is its own or, for a regional place, the region's."""
+    # cross-partnership: the booking was just written for this caller (see above).
+    return _booking_rows(Booking.objects.filter(pk=booking.pk)).get()
+
+
 def waiting_list_with_positions(session: Session) -> QuerySet[Booking]:
     """The session's waiting list in queue order, each with the people ahead of them."""
     return _booking_rows(

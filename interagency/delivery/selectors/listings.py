@@ -285,6 +285,25 @@ def session_for_viewer(partnership: Partnership, session_id: int) -> Session:
     return _with_regional_left(_with_detail(regional)).get()
 
 
+def bookable_session(partnership: Partnership, session_id: int) -> Session:
+    """The session ``session_for_viewer`` finds (the same rule), with only its host joined:
+    what booking needs, the booking service reading and locking the current row itself."""
+    found = (
+        Session.objects.for_partnership(partnership)
+        .filter(pk=session_id)
+        .select_related("partnership")
+        .first()
+    )
+    if found is not None:
+        return found
+    # cross-partnership: regional places (a session the host opened to its region).
+    return (
+        Session.objects.filter(open_to_region(partnership), pk=session_id)
+        .select_related("partnership")
+        .get()
+    )
+
+
 def people_of_user(partnership: Partnership, user: Any) -> QuerySet[Person]:
     """The user's own person records in the partnership (usually one; none for some members)."""
     if user is None or not user.is_authenticated:

@@ -56,11 +56,16 @@ def _audit(actor, booking: Booking, changes: dict, *, created: bool = False) -> 
 
 
 def _locked_session(session: Session) -> Session:
-    """The session's current row, locked for this transaction on PostgreSQL."""
+    """The session's current row, locked for this transaction on PostgreSQL.
+
+    Only the session's row: its partnership, course and venue come with it (the audit
+    entry and the notice read them while the lock is held) but are not locked, so
+    bookings on other sessions of the partnership, course or venue do not wait.
+    """
     return (
         Session.objects.for_partnership(session.partnership)
-        .select_for_update()
-        .select_related("partnership")
+        .select_for_update(of=("self",))
+        .select_related("partnership", "course", "venue")
         .get(pk=session.pk)
     )
 
