@@ -115,7 +115,10 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "interagency.core.sqlite_backend",
+            # Writer turns need flock (Linux, macOS); elsewhere Django's own backend.
+            "ENGINE": "interagency.core.sqlite_backend"
+            if hasattr(os, "fork")
+            else "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "interagency.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
