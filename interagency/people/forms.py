@@ -393,9 +393,12 @@ class ImportChoicesForm(forms.Form):
         chosen: dict,
         roles: Any,
         agencies: Any = (),
+        tiers: Any = (),
         **kwargs: Any,
     ) -> None:
+        """``tiers``: those the importer may create an unknown role in (coordinators only)."""
         super().__init__(*args, **kwargs)
+        tiers = list(tiers)
         self.words: list[tuple[str, str]] = []  # (field name, the word's key)
         self.unknown_roles: list[tuple[str, str]] = []
         self.unknown_organisations: list[tuple[str, str]] = []
@@ -427,7 +430,22 @@ class ImportChoicesForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=_rows_label(entry),
                 help_text=f"Close to: {close}" if close else "",
-                choices=role_choices,
+                choices=[
+                    *role_choices[:2],
+                    *(
+                        (
+                            f"new:{tier.pk}",
+                            f"Create the role '{entry['text']}' in "
+                            + (
+                                f"{tier.name} ({tier.framework.name})"
+                                if len({t.framework_id for t in tiers}) > 1
+                                else tier.name
+                            ),
+                        )
+                        for tier in tiers
+                    ),
+                    *role_choices[2:],
+                ],
                 required=False,
                 initial=(chosen.get("roles") or {}).get(key, ""),
             )

@@ -18,10 +18,12 @@ import datetime
 from dataclasses import dataclass
 from typing import cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Field, Q
 from django.utils import timezone
 
 from interagency.people.importing.checking import PERSON_FIELDS, Plan
+from interagency.people.importing.confirming import is_new_role, new_role_marker
 from interagency.people.importing.posts import POST_FIELDS
 from interagency.people.models import Agency, Person, Post, Service
 
@@ -40,6 +42,7 @@ INSERT_FIELDS = (
     "updated_at",
 )
 _SERVICE_AT = INSERT_FIELDS.index("service")
+_ROLE_AT = INSERT_FIELDS.index("role")
 _MANAGER_AT = INSERT_FIELDS.index("line_manager")
 
 
@@ -152,12 +155,58 @@ def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
 
 def write_plan(plan: Plan, *, agency: Agency) -> None:
     """Carry out ``plan``. Call inside one ``transaction.atomic``; prefer preparing first."""
-    write_prepared(prepare_writes(plan, agency=agency), agency=agency)
+    role_ids = create_new_roles(plan.new_roles, partnership=agency.partnership)
+    write_prepared(prepare_writes(plan, agency=agency), agency=agency, role_ids=role_ids)
 
 
-def write_prepared(writes: Writes, *, agency: Agency) -> None:
-    """Write what :func:`prepare_writes` prepared. Call inside one ``transaction.atomic``."""
+def create_new_roles(new_roles: dict[str, dict], *, partnership) -> dict[str, int]:
+    """Create the roles the importer chose to create (``Plan.new_roles``), once each, local to
+    the partnership; ``{role marker: role id}``. Call inside the apply's one transaction, so a
+    failed apply creates no role. A tier no longer of an adopted framework raises
+    ValidationError (``catalogue.services.add_local_role``) and the apply writes nothing."""
+    from interagency.catalogue.selectors import tiers_of
+    from interagency.catalogue.services import add_local_role
+
+    if not new_roles:
+        return {}
+    tiers = {tier.pk: tier for tier in tiers_of(partnership)}
+    created: dict[str, int] = {}
+    for key, entry in sorted(new_roles.items()):
+        tier = tiers.get(entry["tier"])
+        if tier is None:
+            raise ValidationError(
+                f"The role '{entry['name']}' cannot be created: its tier is no longer in a "
+                "framework the partnership has adopted. Choose again on the preview."
+            )
+        role = add_local_role(
+            partnership=partnership, framework=tier.framework, tier=tier, name=entry["name"]
+        )
+        created[new_role_marker(key)] = role.pk
+    return created
+
+
+def _resolve_new_roles(writes: Writes, role_ids: dict[str, int]) -> None:
+    """Give the rows whose role was created by this apply its id (in place)."""
+    for wave in writes.waves:
+        for values, row, *_ in wave:
+            if is_new_role(row[_ROLE_AT]):
+                row[_ROLE_AT] = values["role_id"] = role_ids[row[_ROLE_AT]]
+    for values in (
+        *(values for _, values in writes.updates),
+        *(values for _, values in writes.post_creates),
+        *(values for _, values in writes.post_updates),
+    ):
+        if is_new_role(values.get("role_id")):
+            values["role_id"] = role_ids[values["role_id"]]
+
+
+def write_prepared(
+    writes: Writes, *, agency: Agency, role_ids: dict[str, int] | None = None
+) -> None:
+    """Write what :func:`prepare_writes` prepared. Call inside one ``transaction.atomic``;
+    ``role_ids`` the roles :func:`create_new_roles` created in it."""
     now = timezone.now()
+    _resolve_new_roles(writes, role_ids or {})
     service_ids = _create_services(writes.new_services, agency)
     created = _create_people(writes, agency, service_ids)
 

@@ -100,6 +100,9 @@ class Plan:
     # For an import whose agency comes from the file: (agency, its rows' plan) for each agency
     # named (``organisations.plan_by_organisation``); applied one agency at a time.
     parts: list[tuple[Agency, Plan]] = field(default_factory=list)
+    # Roles the importer chose to create (``confirming``): role key → {"tier", "name"}; rows
+    # hold ``confirming.new_role_marker(key)`` as their role id until applied.
+    new_roles: dict[str, dict] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -155,18 +158,20 @@ def plan_import(
     required: frozenset[str] = DEFAULT_REQUIRED,
     choices: Choices | None = None,
     confirmer: Confirmer | None = None,
+    tiers: Iterable = (),
 ) -> Plan:
     """Check every row against the agency's people and decide what applying would do.
 
     ``required`` is what every row must have (``ImportSettings.Required``
     values); ``choices`` the importer's answers for contract words and unknown
     roles (a row whose word or role has none is rejected until it has);
-    ``confirmer`` one shared by the checks of several agencies' rows (else one of ``roles``).
+    ``confirmer`` one shared by the checks of several agencies' rows (else one of ``roles``);
+    ``tiers`` those the importer may create an unknown role in.
     """
     today = today or timezone.localdate()
     index = {header: position for position, header in enumerate(table.headers)}
     positions = {name: index[header] for name, header in columns.items() if header in index}
-    confirmer = confirmer or Confirmer(list(roles), choices or Choices())
+    confirmer = confirmer or Confirmer(list(roles), choices or Choices(), tiers)
     services = {
         name.lower(): pk
         for pk, name in Service.objects.for_partnership(agency.partnership)
@@ -406,6 +411,7 @@ def plan_import(
             plan.mark_left.append((pk, started if started and started > today else today))
     plan.new_services = sorted(new_services.values(), key=str.lower)
     plan.review = confirmer.review.as_dict()
+    plan.new_roles = dict(confirmer.new_roles)
     if on_progress:
         on_progress(done)
     return plan

@@ -21,6 +21,17 @@ from interagency.people.models import EmploymentType
 SAMPLE_ROWS = 5
 # What the importer may choose for an unknown role besides one of the catalogue's roles.
 NO_ROLE = "none"
+# ... or to create the role in a tier of an adopted framework: "new:<tier id>" (coordinators).
+NEW_ROLE = "new:"
+
+
+def new_role_marker(key: str) -> str:
+    """What a checked row holds as its role id while its role waits to be created."""
+    return NEW_ROLE + key
+
+
+def is_new_role(role_id: object) -> bool:
+    return isinstance(role_id, str) and role_id.startswith(NEW_ROLE)
 
 
 def role_key(text: str) -> str:
@@ -49,8 +60,9 @@ class Review:
 
 @dataclass
 class Choices:
-    """The importer's answers: contract word → employment type, unknown role → role id or none,
-    unknown organisation → agency id or "reject" (``organisations``)."""
+    """The importer's answers: contract word → employment type, unknown role → role id, none
+    or "new:<tier id>" (create it there), unknown organisation → agency id or "reject"
+    (``organisations``)."""
 
     contract_words: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
@@ -76,9 +88,13 @@ class Choices:
 class Confirmer:
     """Reads a row's contract word and role with the choices, noting each for the review."""
 
-    def __init__(self, roles, choices: Choices) -> None:
+    def __init__(self, roles, choices: Choices, tiers=None) -> None:
         self.review = Review()
         self.choices = choices
+        # The tiers the importer may create a role in, by id (none unless a coordinator).
+        self.tiers = {tier.pk: tier for tier in tiers or ()}
+        # The roles to create when applying: role key → {"tier": tier id, "name": the text}.
+        self.new_roles: dict[str, dict] = {}
         self.roles_by_name = {role.name.lower(): role for role in roles}
         self.roles_by_pk = {role.pk: role for role in roles}
         self.role_names = [role.name for role in self.roles_by_name.values()]
@@ -99,7 +115,8 @@ class Confirmer:
 
     def role(self, text: str, row: int) -> tuple[int | str | None, str]:
         """``(role id, "")`` for a role's name; ``(NO_ROLE, "")`` when chosen to import without
-        one; ``(None, reason)`` to reject the row while no choice is made."""
+        one; ``(new_role_marker(key), "")`` when chosen to create it (its role is pending until
+        applied); ``(None, reason)`` to reject the row while no choice is made."""
         role = self.roles_by_name.get(text.lower())
         if role is not None:
             return role.pk, ""
@@ -111,6 +128,18 @@ class Confirmer:
             return NO_ROLE, ""
         if chosen.isdigit() and int(chosen) in self.roles_by_pk:
             return int(chosen), ""
+        if chosen.startswith(NEW_ROLE):
+            tier_id = chosen.removeprefix(NEW_ROLE)
+            tier = self.tiers.get(int(tier_id)) if tier_id.isdigit() else None
+            if tier is None:
+                return None, (
+                    f"The role '{text}' cannot be created in the tier chosen: choose a tier of a "
+                    "framework the partnership has adopted (only coordinators add roles), or "
+                    "another choice in the table of unknown roles on the preview."
+                )
+            name = self.review.unknown_roles[key]["text"]
+            self.new_roles.setdefault(key, {"tier": tier.pk, "name": " ".join(name.split())})
+            return new_role_marker(key), ""
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         return None, (
             f"No role called '{text}' in the partnership's catalogue: choose a role for it, or "

@@ -91,6 +91,7 @@ def dump_plan(plan: Plan) -> bytes:
             for person, values in plan.post_creates
         ],
         "post_updates": plan.post_updates,
+        "new_roles": plan.new_roles,
     }
     text = json.dumps(data, default=lambda day: day.isoformat(), separators=(",", ":"))
     return zlib.compress(text.encode(), 1)
@@ -132,4 +133,5 @@ def load_plan(data: bytes) -> Plan:
         new_services=raw["new_services"],
         line_managers=line_managers,
         rows_total=raw["rows_total"],
+        new_roles=raw.get("new_roles", {}),
     )

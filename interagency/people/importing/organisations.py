@@ -97,6 +97,7 @@ def plan_by_organisation(
     allowed_agency_ids: set[int] | None,
     today: datetime.date | None = None,
     on_progress: Callable[[int], None] | None = None,
+    tiers: Iterable = (),
 ) -> checking.Plan:
     """Check every row within the agency its organisation names; one plan for the preview,
     with each agency's own plan in ``parts`` for applying."""
@@ -106,7 +107,7 @@ def plan_by_organisation(
         partnership, chosen=choices.organisations, allowed_agency_ids=allowed_agency_ids
     )
     plan = checking.Plan(rows_total=sum(1 for row in table.rows if row))
-    confirmer = Confirmer(list(roles), choices)
+    confirmer = Confirmer(list(roles), choices, tiers)
     rows_of: dict[int, list[list[str]]] = {}
     for index, (number, row) in enumerate(table.numbered_rows()):
         if not row:
@@ -142,6 +143,7 @@ def plan_by_organisation(
     plan.problems.sort(key=lambda problem: problem.row)
     plan.rejected_rows.sort()
     plan.review = {**confirmer.review.as_dict(), "organisations": matcher.unknown}
+    plan.new_roles = dict(confirmer.new_roles)
     return plan
 
 

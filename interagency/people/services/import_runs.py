@@ -169,8 +169,11 @@ def run_people_import(
                 # The agency's people changed while the rows were checked: check them again.
                 table, plan = plan_people_import(people_import)
                 writes = _prepare(plan, agency)
+            role_ids = applying.create_new_roles(
+                plan.new_roles, partnership=people_import.partnership
+            )
             for part_agency, part_writes in writes:
-                applying.write_prepared(part_writes, agency=part_agency)
+                applying.write_prepared(part_writes, agency=part_agency, role_ids=role_ids)
             remember_agency_aliases(people_import)
             _record_counts(people_import, plan, table)
             people_import.status = Status.APPLIED

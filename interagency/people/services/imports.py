@@ -103,6 +103,7 @@ def plan_people_import(
             choices=confirming.Choices.from_dict(people_import.choices),
             allowed_agency_ids=_allowed_agency_ids(people_import),
             on_progress=on_progress,
+            tiers=creatable_tiers(people_import),
         )
         return table, plan
     plan = checking.plan_import(
@@ -114,8 +115,31 @@ def plan_people_import(
         on_progress=on_progress,
         required=_required_of(people_import),
         choices=confirming.Choices.from_dict(people_import.choices),
+        tiers=creatable_tiers(people_import),
     )
     return table, plan
+
+
+def creatable_tiers(people_import) -> list:
+    """The tiers the importer may create an unknown role in: each tier of a framework the
+    partnership has adopted, for one who may manage the catalogue (a coordinator); else none.
+    Read only when a choice is to create a role."""
+    from interagency.catalogue.selectors import tiers_of
+    from interagency.core.permissions import Action, role_allows
+    from interagency.tenancy.selectors import roles_in
+
+    chosen = (people_import.choices or {}).get("roles") or {}
+    if not any(str(value).startswith(confirming.NEW_ROLE) for value in chosen.values()):
+        return []  # nothing to create: no query
+    if getattr(people_import, "_creatable_tiers", None) is None:
+        user = people_import.uploaded_by
+        roles = roles_in(user, people_import.partnership) if user is not None else frozenset()
+        people_import._creatable_tiers = (
+            list(tiers_of(people_import.partnership))
+            if role_allows(roles, Action.MANAGE_CATALOGUE)
+            else []
+        )
+    return people_import._creatable_tiers
 
 
 def _required_of(people_import) -> frozenset[str]:
@@ -152,6 +176,7 @@ def _plan_fingerprint(people_import, roles: list, columns: dict[str, str]) -> st
         decisions=[
             sorted(_required_of(people_import)),
             people_import.choices,
+            [tier.pk for tier in creatable_tiers(people_import)],
         ],
     )
 
@@ -344,8 +369,9 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, t
 def save_import_choices(*, people_import, choices: dict, changed_by):
     """Keep the importer's answers for contract words and unknown roles, and check again.
 
-    ``choices`` is ``{"contract_words": {word: employment type}, "roles": {name: role id
-    or "none"}}``; a value that is not a choice raises ValidationError naming it.
+    ``choices`` is ``{"contract_words": {word: employment type}, "roles": {name: role id,
+    "none" or "new:<tier id>"}}`` (a tier the importer may not add a role in holds its rows
+    back with the reason); a value that is not a choice raises ValidationError naming it.
     """
     from interagency.people.models import PeopleImport
 
@@ -370,10 +396,13 @@ def _valid_choices(people_import, choices: dict, *, prefix: str = "") -> dict:
                 f"Choose one of {', '.join(EmploymentType.values)} for the contract '{word}'."
             )
     for name, role in kept.roles.items():
-        if str(role) not in role_ids and role != confirming.NO_ROLE:
+        new_tier = str(role).removeprefix(confirming.NEW_ROLE)
+        creates = str(role).startswith(confirming.NEW_ROLE) and new_tier.isdigit()
+        if str(role) not in role_ids and role != confirming.NO_ROLE and not creates:
             errors[f"{prefix}roles.{name}"] = (
-                f"Choose a role of the partnership's catalogue for '{name}', or "
-                f"'{confirming.NO_ROLE}' to import without one."
+                f"Choose a role of the partnership's catalogue for '{name}', "
+                f"'{confirming.NO_ROLE}' to import without one, or "
+                f"'{confirming.NEW_ROLE}<tier id>' to create it in a tier."
             )
     errors.update(_organisation_choice_errors(people_import, kept.organisations, prefix))
     if errors:

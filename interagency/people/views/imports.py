@@ -208,6 +208,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
         chosen=people_import.choices or {},
         roles=_roles_of(partnership),
         agencies=selectors.import_agencies(partnership, request.user, _roles(request)),
+        tiers=_creatable_tiers(request, partnership),
     )
     can_choose = people_import.status in ("previewed", "failed")
     if request.method == "POST" and can_choose and choices_form.is_valid():
@@ -233,6 +234,16 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
             "background": people_import.rows_total >= import_runs.BACKGROUND_ROWS,
         },
     )
+
+
+def _creatable_tiers(request: HttpRequest, partnership) -> list:
+    """The tiers a coordinator may create an unknown role in; none for anyone else."""
+    from interagency.catalogue.selectors import tiers_of
+    from interagency.core.permissions import role_allows
+
+    if not role_allows(_roles(request), Action.MANAGE_CATALOGUE):
+        return []
+    return list(tiers_of(partnership))
 
 
 def _roles_of(partnership):
