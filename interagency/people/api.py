@@ -473,6 +473,9 @@ class PeopleImportOut(Schema):
     rejected: int
     posts_created: int = Field(description="Further posts of people added.")
     posts_updated: int = Field(description="Further posts of people changed.")
+    posts_ended: int = Field(
+        description="Further posts ended: a full staff list no longer names them."
+    )
     error: str = Field(description="Why a failed import stopped; nothing was changed.")
     finished_at: datetime.datetime | None
 

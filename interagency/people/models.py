@@ -469,6 +469,7 @@ class PeopleImport(PartnershipOwned):
     # Further posts of people (a second row for a person with another service, role or title).
     posts_created = models.PositiveIntegerField(default=0)
     posts_updated = models.PositiveIntegerField(default=0)
+    posts_ended = models.PositiveIntegerField(default=0)
     # [{"row": 7, "column": "work_email", "value": "x", "message": "..."}]
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)

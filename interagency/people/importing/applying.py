@@ -67,6 +67,7 @@ class Writes:
     known_emails: dict[str, int]
     post_creates: list[tuple[dict, dict]]
     post_updates: list[tuple[int, dict]]
+    posts_ended: list[Post]
 
 
 def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
@@ -150,6 +151,7 @@ def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
         known_emails=known,
         post_creates=plan.post_creates,
         post_updates=plan.post_updates,
+        posts_ended=[Post(pk=pk, left_on=day, updated_at=now) for pk, day in plan.posts_ended],
     )
 
 
@@ -224,6 +226,10 @@ def write_prepared(
 
     _set_line_managers(writes, agency, created)
     _write_posts(writes, agency, service_ids, created)
+    if writes.posts_ended:
+        Post.objects.for_partnership(agency.partnership).bulk_update(
+            writes.posts_ended, ["left_on", "updated_at"], batch_size=BATCH_SIZE
+        )
 
     for start in range(0, len(writes.leavers), BATCH_SIZE):
         _update_batch(writes.leavers[start : start + BATCH_SIZE], ["left_on", "updated_at"])

@@ -97,6 +97,9 @@ class Plan:
     # post's values) to add, and (post id, the post's values after the update) to change.
     post_creates: list[tuple[dict, dict]] = field(default_factory=list)
     post_updates: list[tuple[int, dict]] = field(default_factory=list)
+    # A full staff list: (post id, the day it ends) for each current further post of a person
+    # in the file that no row of theirs names any more (``posts``).
+    posts_ended: list[tuple[int, datetime.date]] = field(default_factory=list)
     # For an import whose agency comes from the file: (agency, its rows' plan) for each agency
     # named (``organisations.plan_by_organisation``); applied one agency at a time.
     parts: list[tuple[Agency, Plan]] = field(default_factory=list)
@@ -114,6 +117,7 @@ class Plan:
             "rejected": len(self.rejected_rows),
             "posts_created": len(self.post_creates),
             "posts_updated": len(self.post_updates),
+            "posts_ended": len(self.posts_ended),
         }
 
 
@@ -190,6 +194,7 @@ def plan_import(
     seen_external: dict[str, int] = {}
     seen_email: dict[str, int] = {}
     matched: set[int] = set()
+    held_back: set[int] = set()  # people with a rejected row: their posts are left as they are
     new_services: dict[str, str] = {}
     done = 0
 
@@ -330,6 +335,8 @@ def plan_import(
 
         plan.problems.extend(problems)
         if any(p.level == "error" for p in problems):
+            if match is not None:
+                held_back.add(match["pk"])
             plan.rejected_rows.append(number)
             plan.rejected_cells[number] = row
             continue
@@ -409,6 +416,9 @@ def plan_import(
             started = existing.current[pk]
             # Someone due to start later leaves on their start date.
             plan.mark_left.append((pk, started if started and started > today else today))
+        plan.posts_ended = posts.posts_not_in_file(
+            existing_posts, in_file.values(), held_back=held_back, today=today
+        )
     plan.new_services = sorted(new_services.values(), key=str.lower)
     plan.review = confirmer.review.as_dict()
     plan.new_roles = dict(confirmer.new_roles)

@@ -92,6 +92,7 @@ def dump_plan(plan: Plan) -> bytes:
         ],
         "post_updates": plan.post_updates,
         "new_roles": plan.new_roles,
+        "posts_ended": plan.posts_ended,
     }
     text = json.dumps(data, default=lambda day: day.isoformat(), separators=(",", ":"))
     return zlib.compress(text.encode(), 1)
@@ -134,4 +135,5 @@ def load_plan(data: bytes) -> Plan:
         line_managers=line_managers,
         rows_total=raw["rows_total"],
         new_roles=raw.get("new_roles", {}),
+        posts_ended=[(pk, fromiso(day)) for pk, day in raw.get("posts_ended", [])],
     )

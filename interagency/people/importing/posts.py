@@ -5,11 +5,15 @@ earlier row already named (the same work email, else the same staff number)
 is another post of theirs when its service, role or job title differ
 (:func:`signature`), and a duplicate when they do not. A post of a person
 already in the agency is recognised on re-import by the same three (with the
-agency) and updated rather than added again (decision 0015).
+agency) and updated rather than added again (decision 0015). A full staff list ends
+the current further posts of the people it names that none of their rows names any more
+(:func:`posts_not_in_file`).
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from interagency.people.models import Agency, Post
@@ -82,3 +86,29 @@ def plan_post(
         plan.post_updates.append((found["pk"], {**found, **changes}))
     else:
         plan.unchanged += 1
+
+
+def posts_not_in_file(
+    existing: dict[tuple[int, tuple], dict],
+    in_file: Iterable[InFile],
+    *,
+    held_back: set[int],
+    today: datetime.date,
+) -> list[tuple[int, datetime.date]]:
+    """``(post id, the day it ends)`` for each current further post of a person the full
+    staff list names whose rows no longer name it (by service, role and job title): it ends
+    today, or on its start date when it starts later. A person with a rejected row keeps
+    their posts (the rejected row may be one of them)."""
+    signatures_of = {
+        person.person["pk"]: person.signatures for person in in_file if "pk" in person.person
+    }
+    ended = []
+    for (person_id, post_signature), post in existing.items():
+        named = signatures_of.get(person_id)
+        if named is None or person_id in held_back or post_signature in named:
+            continue
+        if post["left_on"] is not None and post["left_on"] <= today:
+            continue  # ended already
+        started = post["started_on"]
+        ended.append((post["pk"], started if started and started > today else today))
+    return sorted(ended)

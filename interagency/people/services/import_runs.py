@@ -197,6 +197,7 @@ def run_people_import(
                         "rows": plan.rows_total,
                         **plan.counts,
                         "services_added": len(plan.new_services),
+                        "posts_ended_ids": [pk for pk, _ in plan.posts_ended],
                     }
                 },
                 partnership=people_import.partnership,

@@ -468,6 +468,7 @@ def _preview(people_import, table, columns: dict[str, str]):
                 "rejected",
                 "posts_created",
                 "posts_updated",
+                "posts_ended",
                 "problems",
                 "review",
                 "choices",

@@ -135,3 +135,67 @@ def test_a_post_added_after_the_preview_is_not_added_twice(agency, coordinator, 
     apply_people_import(people_import=people_import, applied_by=coordinator)
 
     assert ana.posts.filter(job_title="Mentor").count() == 1
+
+
+# --- A full staff list ends the further posts it no longer names ---------------------------
+
+THREE_POSTS = TWO_POSTS + (
+    "Ana Silva,ana@camden.example,Practice educator,Children's Social Worker,Schools team,,"
+    "Permanent,2026-09-01,,H1\n"
+)
+
+
+def test_a_full_staff_list_ends_the_further_posts_no_longer_in_it(agency, coordinator, roles):
+    import time_machine
+
+    from interagency.audit.models import AuditEvent
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        import_file(agency, coordinator, THREE_POSTS)
+        assert Post.objects.count() == 2
+    lead_post = Post.objects.get(job_title="Safeguarding lead")
+    starting_later = Post.objects.get(job_title="Practice educator")
+    PostFactory.create(  # ended already: left as it was
+        person=lead_post.person,
+        agency=agency,
+        job_title="Old post",
+        left_on=datetime.date(2025, 1, 1),
+    )
+
+    only_main = (
+        HEADER + TWO_POSTS.splitlines(keepends=True)[1] + TWO_POSTS.splitlines(keepends=True)[3]
+    )
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC), tick=False):
+        previewed = preview(upload(agency, coordinator, only_main, full=True), coordinator)
+        assert (previewed.posts_ended, previewed.marked_left, previewed.rejected) == (2, 0, 0)
+        assert not Post.objects.filter(left_on__gte=datetime.date(2026, 1, 1)).exists()
+        apply_people_import(people_import=previewed, applied_by=coordinator)
+        previewed.refresh_from_db()
+
+    assert previewed.status == "applied" and previewed.posts_ended == 2
+    lead_post.refresh_from_db()
+    starting_later.refresh_from_db()
+    assert lead_post.left_on == datetime.date(2026, 6, 15)  # today
+    assert starting_later.left_on == datetime.date(2026, 9, 1)  # its start date, still to come
+    assert Post.objects.get(job_title="Old post").left_on == datetime.date(2025, 1, 1)
+    event = AuditEvent.objects.filter(changes__has_key="import").order_by("-pk")[0]
+    assert event.changes["import"]["posts_ended"] == 2
+    assert sorted(event.changes["import"]["posts_ended_ids"]) == sorted(
+        [lead_post.pk, starting_later.pk]
+    )
+
+
+def test_a_staff_list_that_is_not_full_keeps_the_posts_it_leaves_out(agency, coordinator, roles):
+    import_file(agency, coordinator, TWO_POSTS)
+    only_main = HEADER + TWO_POSTS.splitlines(keepends=True)[1]
+    applied = import_file(agency, coordinator, only_main)
+    assert applied.posts_ended == 0
+    assert Post.objects.get().left_on is None
+
+
+def test_a_person_with_a_rejected_row_keeps_their_posts(agency, coordinator, roles):
+    import_file(agency, coordinator, TWO_POSTS)
+    bad_second = TWO_POSTS.replace("2023-09-01,,H1", "not a date,,H1")
+    applied = import_file(agency, coordinator, bad_second, full=True)
+    assert (applied.rejected, applied.posts_ended) == (1, 0)
+    assert Post.objects.get().left_on is None
