@@ -340,3 +340,37 @@ def test_the_page_costs_the_same_queries_for_few_or_many(
     add(40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert coordinator_client.get(page_url(partnership, page=2)).status_code == 200
+
+
+def test_a_future_start_date_from_an_import_makes_a_new_starter_not_yet_due(
+    partnership, coordinator, catalogue
+):
+    """A staff list names someone starting in September: imported, they are a new starter,
+    their courses due a window after that start, not overdue."""
+    from interagency.people.models import Person
+    from interagency.people.tests.test_importing import import_file
+
+    agency = AgencyFactory.create(partnership=partnership)
+    text = (
+        "Name,Email,Role,Start date\n"
+        "Nia Newstart,nia@agency.example,Practitioner,01/09/2026\n"
+        "Old Hand,old@agency.example,Practitioner,2020-01-01\n"
+    )
+    columns = {
+        "full_name": "Name",
+        "work_email": "Email",
+        "role": "Role",
+        "started_on": "Start date",
+    }
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC), tick=False):
+        applied = import_file(agency, coordinator, text, columns=columns)
+    assert (applied.status, applied.created, applied.rejected) == ("applied", 2, 0)
+    assert Person.objects.get(full_name="Nia Newstart").started_on == datetime.date(2026, 9, 1)
+
+    found = statuses(partnership, coordinator, {Role.COORDINATOR})
+    due = datetime.date(2027, 9, 1)
+    assert found["Nia Newstart"] == {
+        "Core": (Status.NOT_YET_DUE, None, due),
+        "Intro": (Status.NOT_YET_DUE, None, due),
+    }
+    assert {status for status, *_ in found["Old Hand"].values()} == {Status.OVERDUE}
