@@ -5,8 +5,11 @@ never happen. On the last Sunday of October they go back at 2am: 1:00am to
 1:59am happen twice. A time typed without an offset in either hour is refused
 with words that say so, rather than silently moved an hour (the spring gap)
 or guessed (the autumn repeat): nobody is booked onto a session an hour away
-from the one they read. An instant with an explicit UTC offset (the API's
-``2027-10-31T01:30:00+01:00``) is unambiguous and always accepted.
+from the one they read. In the autumn repeat the person may say which of the
+two they mean (``REPEATED_FIRST``: British Summer Time, before the clocks go
+back; ``REPEATED_SECOND``: Greenwich Mean Time, after). An instant with an
+explicit UTC offset (the API's ``2027-10-31T01:30:00+01:00``) is unambiguous
+and always accepted.
 """
 
 import datetime
@@ -15,6 +18,9 @@ import zoneinfo
 from django.utils import timezone
 
 ONE_MINUTE = datetime.timedelta(minutes=1)
+# Which of a repeated autumn hour's two readings is meant (datetime's fold 0 and 1).
+REPEATED_FIRST = "first"
+REPEATED_SECOND = "second"
 
 
 def local_zone() -> datetime.tzinfo:
@@ -83,9 +89,23 @@ class LocalTimeError(ValueError):
     """A wall-clock time that is not one instant; ``str()`` says why and what to choose."""
 
 
-def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
-    """``day`` at ``time`` in the local zone; :class:`LocalTimeError` in a gap or repeat."""
+def is_repeated(day: datetime.date, time: datetime.time) -> bool:
+    """True for a time the clocks show twice that day (the hour after they go back)."""
     wall = datetime.datetime.combine(day, time)
+    first = wall.replace(tzinfo=local_zone(), fold=0).utcoffset()
+    second = wall.replace(tzinfo=local_zone(), fold=1).utcoffset()
+    return first is not None and second is not None and first > second
+
+
+def local_datetime(
+    day: datetime.date, time: datetime.time, *, repeated: str = ""
+) -> datetime.datetime:
+    """``day`` at ``time`` in the local zone; :class:`LocalTimeError` in a gap, or in a repeat
+    unless ``repeated`` says which reading is meant (then the instant, in UTC)."""
+    wall = datetime.datetime.combine(day, time)
+    if repeated in (REPEATED_FIRST, REPEATED_SECOND) and is_repeated(day, time):
+        fold = 0 if repeated == REPEATED_FIRST else 1
+        return wall.replace(tzinfo=local_zone(), fold=fold).astimezone(datetime.UTC)
     problem = wall_time_problem(wall)
     if problem is not None:
         raise LocalTimeError(problem)

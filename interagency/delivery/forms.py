@@ -22,7 +22,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interagency.core.local_time import LocalTimeError, local_datetime
+from interagency.core.local_time import (
+    REPEATED_FIRST,
+    REPEATED_SECOND,
+    LocalTimeError,
+    is_repeated,
+    local_datetime,
+)
 from interagency.core.validation import CAPACITY, MONEY, PERCENT, PLACES, YEAR, CleanTextForm
 from interagency.delivery.models import SessionFormat, Venue
 from interagency.delivery.services.sessions import MAX_PARTS, SectorHoldEntry, TrainerEntry
@@ -139,6 +145,17 @@ class PartForm(CleanTextForm):
             help_text="For example, 16:30",
             widget=_time_input(),
         )
+        # Shown only for a time the clocks repeat (the night they go back).
+        self.fields["repeated"] = forms.ChoiceField(
+            required=False,
+            widget=forms.RadioSelect,
+            label=f"Part {number} is at a time that happens twice: which one do you mean?",
+            choices=[
+                (REPEATED_FIRST, "The first, in British Summer Time (before the clocks go back)"),
+                (REPEATED_SECOND, "The second, in Greenwich Mean Time (after the clocks go back)"),
+            ],
+        )
+        self.asks_repeated = False
 
     def is_blank(self) -> bool:
         if not self.is_bound:
@@ -168,9 +185,13 @@ class PartForm(CleanTextForm):
                 continue
             times[name] = parsed
             if day is not None:
+                repeated = data.get("repeated") or ""
                 try:
-                    data[f"{name}_at"] = local_datetime(day, parsed)
+                    data[f"{name}_at"] = local_datetime(day, parsed, repeated=repeated)
                 except LocalTimeError as problem:  # the hour the clocks skip or repeat
+                    if is_repeated(day, parsed):
+                        self.asks_repeated = True
+                        problem = LocalTimeError(f"{problem} Or say which one you mean below.")
                     self.add_error(name, f"{words.capitalize()} of part {number}: {problem}")
         if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends", f"The end time of part {number} must be after its start time.")
@@ -183,7 +204,11 @@ class PartForm(CleanTextForm):
     def initial_for(part) -> dict[str, Any]:
         starts = part.starts_at.astimezone(london())
         ends = part.ends_at.astimezone(london())
-        return {"day": starts.date(), "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}"}
+        initial = {"day": starts.date(), "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}"}
+        for moment in (starts, ends):
+            if is_repeated(moment.date(), moment.time()):
+                initial["repeated"] = REPEATED_SECOND if moment.fold else REPEATED_FIRST
+        return initial
 
 
 class HoldForm(CleanTextForm):

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
+from django.utils import timezone
 
 from interagency.core.validation import CleanTextForm, SafeDateInputField
 from interagency.people import selectors
@@ -22,6 +23,7 @@ from interagency.people.models import (
     Person,
     Sector,
     Service,
+    current_on,
 )
 
 MANAGER_MATCHES = 20
@@ -309,6 +311,12 @@ class PostForm(CleanTextForm):
         choices=EmploymentType.choices, label="Employment", initial=EmploymentType.PERMANENT
     )
     started_on = _date_field("Start date (optional)")
+    line_manager_email = forms.EmailField(
+        max_length=254,
+        required=False,
+        label="Line manager's work email (optional)",
+        help_text="Who manages them in this post, if not their main line manager.",
+    )
 
     def __init__(
         self,
@@ -316,12 +324,37 @@ class PostForm(CleanTextForm):
         agencies: QuerySet[Agency],
         services: QuerySet[Service],
         roles: QuerySet[Any],
+        managers: QuerySet[Person],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        self.managers = managers
+
+    def clean_line_manager_email(self) -> Person | None:
+        """The current person with this work email among those the member may see, or none."""
+        email = self.cleaned_data["line_manager_email"]
+        if not email:
+            return None
+        manager = (
+            self.managers.filter(current_on(timezone.localdate()))
+            .filter(merged_into__isnull=True, work_email__iexact=email)
+            .order_by("pk")
+            .first()
+        )
+        if manager is None:
+            raise ValidationError(
+                "No one in post that you can see has this work email. Check it, or leave it blank."
+            )
+        return manager
+
+    def post_fields(self) -> dict[str, Any]:
+        """The post's values for ``services.posts``: the line manager found by their email."""
+        fields = dict(self.cleaned_data)
+        fields["line_manager"] = fields.pop("line_manager_email")
+        return fields
 
     @staticmethod
     def initial_for(post: Any) -> dict[str, Any]:
@@ -332,6 +365,7 @@ class PostForm(CleanTextForm):
             "role": post.role_id,
             "employment_type": post.employment_type,
             "started_on": post.started_on,
+            "line_manager_email": post.line_manager.work_email if post.line_manager else "",
         }
 
 

@@ -274,7 +274,9 @@ def test_a_time_the_clocks_skip_is_refused(coordinator_client, partnership, cour
 
 
 @pytest.mark.django_db
-def test_a_time_the_clocks_repeat_is_refused(coordinator_client, partnership, course, venue):
+def test_a_time_the_clocks_repeat_is_refused_until_the_coordinator_says_which(
+    coordinator_client, partnership, course, venue
+):
     data = session_post(
         course,
         venue,
@@ -284,7 +286,7 @@ def test_a_time_the_clocks_repeat_is_refused(coordinator_client, partnership, co
     response = coordinator_client.post(url("session-new", partnership), data)
     assert summary(response) == [
         "End time of part 1: 1:15am on 25 October 2026 happens twice: the clocks go back at "
-        "2am to 1am. Choose a time before 1am or from 2am."
+        "2am to 1am. Choose a time before 1am or from 2am. Or say which one you mean below."
     ]
     assert 'href="#id_part-0-ends"' in response.text
     assert not Session.objects.exists()
@@ -581,3 +583,40 @@ def test_cancel_page_of_a_started_session_sends_back(
     assert url("session-cancel", partnership, session_id=session.pk) not in (
         coordinator_client.get(response["Location"]).text
     )
+
+
+@pytest.mark.django_db
+def test_a_repeated_time_is_kept_once_the_coordinator_says_which_one(
+    coordinator_client, partnership, course, venue
+):
+    data = session_post(
+        course,
+        venue,
+        datetime.date(2026, 10, 25),
+        **{"part-0-starts": "01:30", "part-0-ends": "03:00"},
+    )
+    asked = coordinator_client.post(url("session-new", partnership), data)
+    assert "Or say which one you mean below." in asked.text
+    assert "which one do you mean?" in asked.text
+    assert not Session.objects.exists()
+
+    response = coordinator_client.post(
+        url("session-new", partnership), {**data, "part-0-repeated": "second"}
+    )
+    assert response.status_code == 302
+    part = Session.objects.get().parts.get()
+    # The second 1:30am is in Greenwich Mean Time: 01:30 UTC.
+    assert part.starts_at == datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)
+    assert part.ends_at - part.starts_at == datetime.timedelta(hours=1, minutes=30)
+
+    # Changing the session shows the choice made, and saving it keeps the same instant.
+    session = Session.objects.get()
+    edit = coordinator_client.get(url("session-edit", partnership, session_id=session.pk))
+    assert re.search(r'value="second"[^>]*checked', edit.text)
+    saved = coordinator_client.post(url("session-edit", partnership, session_id=session.pk), data)
+    assert saved.status_code == 200  # without the choice, the form asks again
+    coordinator_client.post(
+        url("session-edit", partnership, session_id=session.pk),
+        {**data, "part-0-repeated": "second"},
+    )
+    assert session.parts.get().starts_at == part.starts_at

@@ -146,6 +146,32 @@ def test_a_service_of_another_agency_is_refused_on_its_field(
     assert not Post.objects.exists()
 
 
+def test_a_posts_line_manager_is_found_by_their_work_email(coordinator_client, partnership, person):
+    manager = PersonFactory.create(
+        agency=person.agency, full_name="Mo Manager", work_email="mo@camden.example"
+    )
+    other_partnership_person = PersonFactory.create(work_email="far@elsewhere.example")
+    new_post = page("post-new", partnership, person_id=person.pk)
+    fields = {"job_title": "Night lead", "agency": person.agency_id, "employment_type": "permanent"}
+
+    refused = coordinator_client.post(
+        new_post, {**fields, "line_manager_email": other_partnership_person.work_email}
+    )
+    assert refused.status_code == 200
+    assert "No one in post that you can see has this work email" in refused.text
+    assert not Post.objects.exists()
+
+    added = coordinator_client.post(new_post, {**fields, "line_manager_email": "MO@camden.example"})
+    assert added.status_code == 302
+    post = Post.objects.get(person=person)
+    assert post.line_manager == manager
+    edit = coordinator_client.get(
+        page("post-edit", partnership, person_id=person.pk, post_id=post.pk)
+    )
+    assert 'value="mo@camden.example"' in edit.text
+    assert events_of(post).get().changes["line_manager_id"] == [None, manager.pk]
+
+
 def test_a_post_is_changed_then_ended_and_each_change_audited(
     coordinator_client, partnership, person, lead_role
 ):

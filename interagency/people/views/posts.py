@@ -23,6 +23,7 @@ from interagency.people.views.agencies import (
     _editable_agencies,
     _editable_person,
     _show_service_errors,
+    _visible,
 )
 from interagency.tenancy.access import partnership_view
 
@@ -35,6 +36,7 @@ def _post_form(request: HttpRequest, **kwargs) -> PostForm:
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
+        managers=_visible(request),
         **kwargs,
     )
 
@@ -62,7 +64,7 @@ def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
     form = _post_form(request, initial={"agency": person.agency_id})
     if request.method == "POST" and form.is_valid():
         try:
-            add_post(person=person, changed_by=request.user, **form.cleaned_data)
+            add_post(person=person, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
@@ -81,7 +83,7 @@ def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpRespons
     form = _post_form(request, initial=PostForm.initial_for(post))
     if request.method == "POST" and form.is_valid():
         try:
-            update_post(post=post, changed_by=request.user, **form.cleaned_data)
+            update_post(post=post, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
