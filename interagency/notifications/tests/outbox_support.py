@@ -42,6 +42,8 @@ class CountingMailServer:
     def __init__(self, port: int) -> None:
         self.port = port
         self.recipients: list[str] = []
+        # Each message as (recipient, subject), in arrival order.
+        self.messages: list[tuple[str, str]] = []
         self.connections: set[tuple[str, int]] = set()
         self.arrived = threading.Event()
         self.hold: threading.Event | None = None
@@ -68,6 +70,7 @@ class CountingMailServer:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.recipients.append(str(message["To"]))
+            self.messages.append((str(message["To"]), str(message["Subject"])))
             self.connections.add(session.peer)
         self.arrived.set()
         while self.hold is not None and not self.hold.is_set():
