@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from interagency.catalogue import interchange, workbook
 from interagency.catalogue.interchange import shipped_document
+from interagency.catalogue.workbook import limits
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_a_file_over_the_size_limit_is_refused_unread():
 
 def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(exported, monkeypatch):
     data = workbook.document_to_workbook(exported)
-    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 10_000)
 
     _, problems = workbook.workbook_to_document(data)
 
