@@ -1,6 +1,8 @@
 """Dates and times as people read them: GOV.UK style, London's clocks, one module."""
 
 import datetime
+import pathlib
+import re
 
 import pytest
 from django.template import Context, Template
@@ -154,3 +156,23 @@ def test_template_filters_show_nothing_for_a_missing_value_so_a_default_can_foll
     assert render('{{ at|govuk_date|default:"Not yet" }}', at=None) == "Not yet"
     source = "[{{ missing|govuk_datetime }}{{ a|govuk_period:b }}{{ a|govuk_day_range:b }}]"
     assert render(source, a=None, b=None) == "[]"
+
+
+# Django's own |date and |time filters write "Dec. 7, 2026" by default and whatever
+# a format string says otherwise: every page goes through the dates filters instead.
+DJANGO_DATE_FILTER = re.compile(r"\|\s*(date|time|naturalday)\b")
+
+
+def test_no_template_formats_a_date_with_djangos_filters():
+    root = pathlib.Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.glob("**/templates/**/*"))
+        if path.suffix in {".html", ".txt", ".ics"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if DJANGO_DATE_FILTER.search(line)
+    ]
+    assert not found, (
+        "Use {% load dates %} and |govuk_date, |govuk_day, |govuk_time, |govuk_datetime "
+        "(interagency/core/dates.py) for dates people read:\n" + "\n".join(found)
+    )
