@@ -17,6 +17,8 @@ import zoneinfo
 
 from django.utils import timezone
 
+from interagency.core.dates import govuk_datetime, govuk_time
+
 ONE_MINUTE = datetime.timedelta(minutes=1)
 # Which of a repeated autumn hour's two readings is meant (datetime's fold 0 and 1).
 REPEATED_FIRST = "first"
@@ -25,21 +27,6 @@ REPEATED_SECOND = "second"
 
 def local_zone() -> datetime.tzinfo:
     return timezone.get_default_timezone()
-
-
-def clock_time(moment: datetime.datetime | datetime.time) -> str:
-    """GOV.UK style: 9am, 9:30am, midday, 4:30pm, midnight."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _change(wall: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
@@ -72,16 +59,16 @@ def wall_time_problem(moment: datetime.datetime) -> str | None:
     if first.utcoffset() == second.utcoffset():
         return None
     change_from, change_to = _change(wall)
-    typed = f"{clock_time(wall)} on {_day(wall.date())}"
+    typed = govuk_datetime(wall)
     if change_to > change_from:  # the clocks go forward: the hour never happens
         return (
-            f"There is no {typed}: the clocks go forward at {clock_time(change_from)}. "
-            f"Choose a time before {clock_time(change_from)} or from {clock_time(change_to)}."
+            f"There is no {typed}: the clocks go forward at {govuk_time(change_from)}. "
+            f"Choose a time before {govuk_time(change_from)} or from {govuk_time(change_to)}."
         )
     return (
         f"{typed[0].upper()}{typed[1:]} happens twice: the clocks go back at "
-        f"{clock_time(change_from)} to {clock_time(change_to)}. Choose a time before "
-        f"{clock_time(change_to)} or from {clock_time(change_from)}."
+        f"{govuk_time(change_from)} to {govuk_time(change_to)}. Choose a time before "
+        f"{govuk_time(change_to)} or from {govuk_time(change_from)}."
     )
 
 

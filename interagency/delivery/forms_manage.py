@@ -8,8 +8,9 @@ from typing import Any
 
 from django import forms
 
+from interagency.core.dates import govuk_datetime
 from interagency.core.validation import MONEY, CleanTextForm
-from interagency.delivery.forms import london, number_input
+from interagency.delivery.forms import number_input
 from interagency.delivery.models import DeliverySettings, Session, Venue, WaitingListMode
 
 # Venues and delivery settings -------------------------------------------------------------
@@ -143,9 +144,10 @@ class CancelSessionForm(CleanTextForm):
 
 
 def _describe(session) -> str:
-    when = session.starts_at.astimezone(london()) if session.starts_at else None
     place = session.venue.name if session.venue_id else "Online"
-    return f"{when:%A %-d %B %Y, %H:%M} – {place}" if when else place
+    if session.starts_at is None:
+        return place
+    return f"{govuk_datetime(session.starts_at, weekday=True)} – {place}"
 
 
 class SessionFilterForm(CleanTextForm):

@@ -12,7 +12,6 @@ instructions go only to confirmed attendees, never to people waiting or
 offered a place. Times are shown in Europe/London.
 """
 
-import datetime
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 
-from interagency.core.local_time import clock_time
+from interagency.core.dates import govuk_datetime, govuk_day, govuk_period
 from interagency.delivery import calendar
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.notifications.models import MessageKind
@@ -101,7 +100,7 @@ def place_offered(booking: Booking) -> None:
         booking,
         MessageKind.PLACE_OFFERED,
         key=f"booking:{booking.pk}:offered:{offered}",
-        extra={"deadline": format_moment(deadline) if deadline else ""},
+        extra={"deadline": govuk_datetime(deadline, weekday=True) if deadline else ""},
     )
 
 
@@ -114,7 +113,7 @@ def offer_expired(booking: Booking) -> None:
         booking,
         MessageKind.OFFER_EXPIRED,
         key=f"booking:{booking.pk}:offer-expired",
-        extra={"deadline": format_moment(deadline) if deadline else ""},
+        extra={"deadline": govuk_datetime(deadline, weekday=True) if deadline else ""},
         link=_absolute(
             [("sessions:detail", {"code": code, "session_id": booking.session_id})],
             fallback=f"/p/{code}/sessions/",
@@ -191,7 +190,7 @@ def context_for(booking: Booking) -> dict[str, str]:
         "course": str(session.course),
         "date": format_date(session),
         "when": "\n".join(
-            format_part(part.starts_at, part.ends_at) for part in calendar.parts_of(session)
+            govuk_period(part.starts_at, part.ends_at) for part in calendar.parts_of(session)
         ),
         "where": calendar.where(session, with_link=False),
         "joining": joining_text(session) if confirmed else "",
@@ -233,30 +232,7 @@ def format_date(session: Session) -> str:
     """The session's first day in London, e.g. ``Tuesday 3 March 2026``."""
     if session.starts_at is None:
         return "a date to be confirmed"
-    return _day(session.starts_at.astimezone(calendar.LONDON))
-
-
-def format_part(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
-    """``Tuesday 3 March 2026, 9:30am to 4:30pm`` in London (both days when they differ)."""
-    start = starts_at.astimezone(calendar.LONDON)
-    end = ends_at.astimezone(calendar.LONDON)
-    if start.date() == end.date():
-        return f"{_day(start)}, {_time(start)} to {_time(end)}"
-    return f"{_day(start)}, {_time(start)} to {_day(end)}, {_time(end)}"
-
-
-def format_moment(moment: datetime.datetime) -> str:
-    """``4:30pm on Tuesday 3 March 2026`` in London."""
-    local = moment.astimezone(calendar.LONDON)
-    return f"{_time(local)} on {_day(local)}"
-
-
-def _day(moment: datetime.datetime) -> str:
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def _time(moment: datetime.datetime) -> str:
-    return clock_time(moment)
+    return govuk_day(session.starts_at)
 
 
 # --- queueing -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Message wording: the partnership's own template for a kind, or the default in code."""
 
+import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 
+from interagency.core.dates import LONDON, govuk_datetime, govuk_day, govuk_period
 from interagency.notifications.models import MessageKind, MessageTemplate
 from interagency.tenancy.models import Partnership
 
@@ -86,20 +88,25 @@ PLACEHOLDERS: dict[str, str] = {
     "partnership": "the partnership's name",
 }
 
+# The sample session's day, written as the real notices write theirs.
+_SAMPLE_START = datetime.datetime(2026, 3, 3, 9, 30, tzinfo=LONDON)
+_SAMPLE_END = datetime.datetime(2026, 3, 3, 16, 30, tzinfo=LONDON)
+_SAMPLE_DEADLINE = datetime.datetime(2026, 2, 26, 16, 30, tzinfo=LONDON)
+
 # Filled in for a preview; every placeholder has a value.
 SAMPLE: dict[str, str] = {
     "name": "Sam Taylor",
     "course": "Working Together to Safeguard Children",
-    "date": "Tuesday 3 March 2026",
-    "when": "Tuesday 3 March 2026, 9:30am to 4:30pm",
+    "date": govuk_day(_SAMPLE_START),
+    "when": govuk_period(_SAMPLE_START, _SAMPLE_END),
     "where": "Training room 1, 5 Pancras Square, London, N1C 4AG",
     "joining": "Please arrive 15 minutes early and bring photo ID.",
     "link": "https://training.example.org/p/camden/sessions/my-bookings/",
     "position": "2",
-    "deadline": "4:30pm on Thursday 26 February 2026",
+    "deadline": govuk_datetime(_SAMPLE_DEADLINE, weekday=True),
     "reason": "The session clashes with a service inspection.",
     "alternatives": "You could book one of these instead:\n"
-    "- Working Together to Safeguard Children on Tuesday 10 March 2026",
+    f"- Working Together to Safeguard Children on {govuk_day(datetime.date(2026, 3, 10))}",
 }
 
 # Plain-text email: no HTML escaping, no tags, no filters: variables only.

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from interagency.core.dates import govuk_datetime
 from interagency.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ def _failed(message: OutboxMessage, error: Exception) -> str:
     next_attempt_at = None if final else timezone.now() + backoff(message.attempts)
     detail = f"{type(error).__name__}: {error}"[:1800]
     last_error = f"Attempt {message.attempts} of {MAX_ATTEMPTS} failed: {detail}" + (
-        "" if final else f" Next attempt after {next_attempt_at:%H:%M} UTC."
+        f" Next attempt after {govuk_datetime(next_attempt_at)}." if next_attempt_at else ""
     )
     # cross-partnership: the worker's own claim.
     OutboxMessage.objects.filter(

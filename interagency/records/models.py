@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from interagency.core.dates import govuk_date
 from interagency.core.validation import HOURS
 from interagency.tenancy.models import PartnershipOwned
 
@@ -44,4 +45,4 @@ class TrainingRecord(PartnershipOwned):
         indexes = [models.Index(fields=["person", "course", "completed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.course} on {self.completed_on}"
+        return f"{self.person}: {self.course} on {govuk_date(self.completed_on)}"

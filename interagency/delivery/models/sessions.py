@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from interagency.core.dates import govuk_date
 from interagency.core.validation import CAPACITY, MONEY, ORDER, PLACES, Bound
 from interagency.people.models import Sector
 from interagency.tenancy.models import PartnershipOwned, PartnershipScopedQuerySet
@@ -209,7 +210,7 @@ class Session(PartnershipOwned):
         ]
 
     def __str__(self) -> str:
-        when = self.starts_at.date().isoformat() if self.starts_at else "undated"
+        when = govuk_date(self.starts_at) if self.starts_at else "undated"
         return f"{self.course} – {when}"
 
     def clean(self) -> None:

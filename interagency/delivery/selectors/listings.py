@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from interagency.catalogue.models import CourseTailoring
 from interagency.catalogue.selectors import catalogue_courses, tiers_of
+from interagency.core.dates import govuk_datetime
 from interagency.delivery.models import (
     LIVE_STATUSES,
     PLACE_HOLDING_STATUSES,
@@ -428,31 +429,18 @@ class BookingWindow:
 def booking_window(session: Session, *, now: datetime.datetime | None = None) -> BookingWindow:
     """Open or closed for booking, from the session's own fields (no query)."""
     now = now or timezone.now()
-    local = timezone.localtime
     if session.status == Session.Status.CANCELLED:
         return BookingWindow(False, "Cancelled")
     if session.status == Session.Status.CLOSED or (session.starts_at and session.starts_at <= now):
         return BookingWindow(False, "Booking closed: the session has started")
     if session.booking_opens_at and session.booking_opens_at > now:
-        opens = local(session.booking_opens_at)
-        return BookingWindow(False, f"Booking opens {opens:%-d %B %Y} at {clock_text(opens)}")
+        return BookingWindow(False, f"Booking opens at {govuk_datetime(session.booking_opens_at)}")
     if session.booking_closes_at and session.booking_closes_at <= now:
         return BookingWindow(False, "Booking closed")
     if session.booking_closes_at:
-        closes = local(session.booking_closes_at)
-        return BookingWindow(True, f"Booking open until {closes:%-d %B %Y} at {clock_text(closes)}")
+        closes = govuk_datetime(session.booking_closes_at)
+        return BookingWindow(True, f"Booking open until {closes}")
     return BookingWindow(True, "Booking open")
-
-
-def clock_text(moment: datetime.datetime) -> str:
-    """GOV.UK style times: 9:30am, 4pm, midday, midnight."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def is_late_cancellation(session: Session, *, now: datetime.datetime | None = None) -> bool:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event
+from interagency.core.dates import govuk_datetime
 from interagency.delivery.models import (
     Attendance,
     AttendanceOutcome,
@@ -59,14 +60,6 @@ class RegisterError(BookingError):
         self.problems = problems
 
 
-def london_time(moment: datetime.datetime) -> str:
-    """``9:30am on 7 December 2026`` in London time, as GOV.UK writes times."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local.minute:02d}{suffix} on {local.day} {local:%B %Y}"
-
-
 def check_register_open(session: Session, *, now: datetime.datetime | None = None) -> None:
     """Raise BookingError unless attendance may be recorded on ``session`` now."""
     if session.status == Session.Status.CANCELLED:
@@ -77,7 +70,7 @@ def check_register_open(session: Session, *, now: datetime.datetime | None = Non
         raise BookingError("This session has no dates yet, so its register cannot open.")
     if (now or timezone.now()) < session.starts_at:
         raise BookingError(
-            f"The register opens when the session starts at {london_time(session.starts_at)}."
+            f"The register opens when the session starts at {govuk_datetime(session.starts_at)}."
         )
 
 

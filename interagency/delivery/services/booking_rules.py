@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.dates import govuk_datetime
 from interagency.delivery.models import PLACE_HOLDING_STATUSES, Booking, Session
 
 # SQLite: IMMEDIATE transactions wait up to the busy timeout for the write
@@ -41,8 +42,7 @@ def _atomic_with_retry[T](work: Callable[[], T]) -> T:
 
 
 def _when(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    return govuk_datetime(moment)
 
 
 def _audit(actor, booking: Booking, changes: dict, *, created: bool = False) -> None:

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
+from interagency.core.dates import govuk_date
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.bookings import delivery_settings_for
@@ -92,10 +93,10 @@ def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
     if session.starts_at <= now:
         raise BookingError("This session has already started, so it can no longer be booked.")
     if session.booking_opens_at and now < session.booking_opens_at:
-        raise BookingError(f"Booking for this session opens on {_when(session.booking_opens_at)}.")
+        raise BookingError(f"Booking for this session opens at {_when(session.booking_opens_at)}.")
     if session.booking_closes_at and now >= session.booking_closes_at:
         raise BookingError(
-            f"Booking for this session closed on {_when(session.booking_closes_at)}."
+            f"Booking for this session closed at {_when(session.booking_closes_at)}."
         )
 
 
@@ -109,12 +110,13 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
     if person.left_on is not None:
         if person.left_on <= timezone.localdate():
             raise BookingError(
-                f"{person} left {person.agency} on {person.left_on:%d %B %Y} and cannot be booked.",
+                f"{person} left {person.agency} on {govuk_date(person.left_on)} "
+                "and cannot be booked.",
                 field="person",
             )
         if session.starts_at and person.left_on < timezone.localdate(session.starts_at):
             raise BookingError(
-                f"{person} leaves {person.agency} on {person.left_on:%d %B %Y}, "
+                f"{person} leaves {person.agency} on {govuk_date(person.left_on)}, "
                 "before this session.",
                 field="person",
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.dates import govuk_date
 from interagency.delivery.models import NoShowCharge
 from interagency.delivery.services.errors import BookingError
 
@@ -36,11 +37,7 @@ def waive_charge(*, charge: NoShowCharge, waived_by, reason: str) -> NoShowCharg
         )
         charge.refresh_from_db()
         if not claimed:
-            when = (
-                timezone.localtime(charge.waived_at).strftime("%-d %B %Y")
-                if charge.waived_at
-                else ""
-            )
+            when = govuk_date(charge.waived_at) if charge.waived_at else ""
             raise BookingError(
                 f"This charge was already waived{f' on {when}' if when else ''}: "
                 f"{charge.waived_reason or 'no reason recorded'}."

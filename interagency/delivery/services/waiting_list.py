@@ -103,7 +103,7 @@ def accept_offer(*, booking: Booking, accepted_by) -> Booking:
             )
         assert current.offer_expires_at is not None  # constraint booking_offer_has_deadline
         if current.offer_expires_at <= now:
-            raise BookingError(f"This offer ended on {_when(current.offer_expires_at)}.")
+            raise BookingError(f"This offer ended at {_when(current.offer_expires_at)}.")
         current.status = BookingStatus.CONFIRMED
         current.confirmed_at = now
         current.save()

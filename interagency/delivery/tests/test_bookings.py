@@ -139,8 +139,8 @@ def test_a_person_may_book_again_after_cancelling(partnership, coordinator):
     [
         ({"status": Session.Status.CANCELLED}, "This session has been cancelled"),
         ({"status": Session.Status.CLOSED}, "register is closed"),
-        ({"booking_opens_at": in_days(2)}, "Booking for this session opens on"),
-        ({"booking_closes_at": in_days(-1)}, "Booking for this session closed on"),
+        ({"booking_opens_at": in_days(2)}, "Booking for this session opens at"),
+        ({"booking_closes_at": in_days(-1)}, "Booking for this session closed at"),
     ],
 )
 def test_a_session_that_is_not_open_is_refused(partnership, coordinator, change, message):

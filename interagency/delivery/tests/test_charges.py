@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
+from interagency.core.dates import govuk_date
 from interagency.core.permissions import Role
 from interagency.delivery.models import AttendanceOutcome, NoShowCharge
 from interagency.delivery.selectors.charges import financial_year
@@ -123,7 +124,7 @@ def test_a_closed_registers_no_show_charge_is_listed_with_the_agency_total(
     assert response.status_code == 200
     text = response.text
     assert "Nora Noshow" in text and "Working Together" in text
-    assert week_ago().strftime("%-d %b %Y") in text
+    assert govuk_date(week_ago()) in text
     totals = text[text.index('id="charge-totals"') : text.index("</table>")]
     camden_row = totals[totals.index("Camden Children") :].split("</tr>")[0]
     # £40 charged for Nora and £25 for Wes, whose charge is waived: £40 due.

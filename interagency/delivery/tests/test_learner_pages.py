@@ -272,7 +272,7 @@ def test_a_refused_booking_shows_the_reason_and_changes_nothing(
     response = client.post(url("book", partnership, session_id=closed.pk))
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "Booking for this session closed on" in response.text
+    assert "Booking for this session closed at" in response.text
     assert not Booking.objects.exists()
     closed.refresh_from_db()
     assert closed.places_taken == 0

@@ -199,7 +199,7 @@ def test_create_a_session_on_a_clock_change_day(
     assert part.starts_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") == f"{day} 09:30"
     assert part.ends_at.astimezone(LONDON).strftime("%H:%M") == "16:30"
     page = coordinator_client.get(response["Location"])
-    assert "09:30 to 16:30" in page.text
+    assert f"Sunday {day.day} {day:%B} 2026, 9:30am to 4:30pm" in page.text
     edit = coordinator_client.get(url("session-edit", partnership, session_id=session.pk))
     assert 'value="09:30"' in edit.text
 

@@ -127,7 +127,7 @@ def test_an_offer_past_its_deadline_cannot_be_accepted(partnership, coordinator)
     _session, confirmed, waiting = full_session(partnership, coordinator)
     services.cancel_booking(booking=confirmed[0], cancelled_by=coordinator)
     Booking.objects.filter(pk=waiting[0].pk).update(offer_expires_at=in_days(-0.01))
-    with pytest.raises(BookingError, match="This offer ended on"):
+    with pytest.raises(BookingError, match="This offer ended at"):
         services.accept_offer(booking=waiting[0], accepted_by=coordinator)
     assert status_of(waiting[0]) == BookingStatus.OFFERED
 

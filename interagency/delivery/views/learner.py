@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interagency.core.dates import govuk_month
 from interagency.core.permissions import Action
 from interagency.delivery.forms_booking import (
     BookPeopleForm,
@@ -167,14 +168,15 @@ def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> d
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     return {
         "month": first,
+        "month_param": f"{first:%Y-%m}",
         "month_error": month_error,
         "weeks": weeks,
         "month_count": len(sessions),
         "regional_count": sum(session.partnership_id != partnership.pk for session in sessions),
         "previous_month": f"{previous:%Y-%m}",
-        "previous_label": f"{previous:%B %Y}",
+        "previous_label": govuk_month(previous),
         "next_month": f"{following:%Y-%m}",
-        "next_label": f"{following:%B %Y}",
+        "next_label": govuk_month(following),
         "day_names": list(calendar.day_name),
     }
 

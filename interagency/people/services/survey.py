@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.dates import govuk_date
 from interagency.people.models import Agency, Headcount, Service, SurveyRequest
 
 SurveyLink = Callable[[str], str]
@@ -141,7 +142,7 @@ def accept_survey(*, survey: SurveyRequest, accepted_by) -> list[Headcount]:
     tiers = {tier.pk: tier for tier in tiers_of(partnership)}
     assert survey.replied_at is not None
     as_of = timezone.localdate(survey.replied_at)
-    source = f"Mapping survey, {as_of:%-d %B %Y}"
+    source = f"Mapping survey, {govuk_date(as_of)}"
     existing = {
         service.name.lower(): service
         for service in Service.objects.for_partnership(partnership).filter(agency=agency)
