@@ -41,10 +41,29 @@ def cronbach_alpha(complete: np.ndarray) -> float | None:
     return k / (k - 1) * (1 - item_variance / total_variance)
 
 
-def correlation(x: np.ndarray, y: np.ndarray) -> float | None:
-    dx, dy = x - x.mean(), y - y.mean()
-    scale = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
-    return float((dx * dy).sum()) / scale if scale > 0 else None
+def _or_none(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def item_statistics(complete: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's corrected item-total correlation and alpha if deleted, NaN where undefined.
+
+    All items at once: the rest of item i is the total less item i, and the
+    alpha without item i uses the other items' variances and the rest's.
+    """
+    k = complete.shape[1]
+    rest = complete.sum(axis=1)[:, None] - complete
+    dx = complete - complete.mean(axis=0)
+    dr = rest - rest.mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (dx * dr).sum(axis=0) / np.sqrt((dx * dx).sum(axis=0) * (dr * dr).sum(axis=0))
+        if k < 3:
+            return r, np.full(k, np.nan)
+        item_variance = complete.var(axis=0, ddof=1)
+        rest_variance = rest.var(axis=0, ddof=1)
+        deleted = (k - 1) / (k - 2) * (1 - (item_variance.sum() - item_variance) / rest_variance)
+    deleted[rest_variance == 0] = np.nan
+    return r, deleted
 
 
 def reliability(
@@ -61,14 +80,12 @@ def reliability(
     n = int(complete.shape[0])
     if n < minimum or n < 2:
         return TooFew(n=n, minimum=minimum)
-    totals = complete.sum(axis=1)
+    correlations, deleted = item_statistics(complete)
     items = tuple(
         ItemReliability(
             key=key,
-            corrected_item_total=correlation(complete[:, i], totals - complete[:, i]),
-            alpha_if_deleted=(
-                cronbach_alpha(np.delete(complete, i, axis=1)) if complete.shape[1] > 2 else None
-            ),
+            corrected_item_total=_or_none(correlations[i]),
+            alpha_if_deleted=_or_none(deleted[i]),
         )
         for i, key in enumerate(keys)
     )

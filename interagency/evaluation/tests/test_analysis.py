@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from interagency.evaluation.analysis.data import (
     ItemSpec,
@@ -207,7 +208,34 @@ def test_any_paired_scores_in_fifths_match_the_long_way(pairs):
     assert_matches_by_hand(result, before, after)
 
 
-def test_signed_rank_p_is_scipys_normal_approximation_of_the_same_z():
+@pytest.mark.parametrize(
+    "differences",
+    [
+        [1.0, -1.0, 2.0, 2.0, 0.0, 3.0, -0.5, 1.0, 2.0],
+        [0.2, 0.2, 0.2, -0.2, 0.4, 0.4, 0.0, 0.0, 1.2, -0.6, 0.2],
+        [5.0, 3.0, -1.0, 2.0, 4.0, 6.0],
+    ],
+)
+def test_the_t_test_and_signed_rank_give_what_scipy_stats_gives(differences):
+    """Our t and Wilcoxon p are SciPy's ttest_rel and wilcoxon(approx, no correction, wilcox)."""
+    before = np.linspace(1.0, 3.0, len(differences))
+    after = before + np.array(differences)
+    result = paired_change(before, after)
+    assert isinstance(result, PairedChange) and result.signed_rank is not None
+    t_test = stats.ttest_rel(after, before)
+    assert close(result.t, float(t_test.statistic)) and close(result.p, float(t_test.pvalue))
+    wilcoxon = stats.wilcoxon(
+        np.round(after - before, 9), zero_method="wilcox", correction=False, method="approx"
+    )
+    assert close(result.signed_rank.p, float(wilcoxon.pvalue))
+    assert min(result.signed_rank.w_plus, result.signed_rank.w_minus) == wilcoxon.statistic
+    interval = stats.t.interval(
+        0.95, result.n - 1, loc=result.mean_difference, scale=result.sd_difference / result.n**0.5
+    )
+    assert close(result.ci_low, interval[0]) and close(result.ci_high, interval[1])
+
+
+def test_signed_rank_p_is_the_normal_approximation_of_the_same_z():
     d = np.array([1.0, -1.0, 2.0, 2.0, 0.0, 3.0, -0.5, 1.0, 2.0])
     result = signed_rank(d)
     expected = by_hand.signed_rank([F(str(x)) for x in d])
