@@ -88,13 +88,18 @@ def evaluation_data(
     the items its own version asked (``ScaleAnswers.required``).
     """
     waves = sorted(plan.waves.all(), key=lambda wave: wave.sort_key)
+    asks: dict[int, int] = {wave.pk: wave.instrument_version_id for wave in waves}
+    if respondent == Respondent.LINE_MANAGER:
+        # Only follow-ups ask the line manager, and ask their own instrument.
+        waves = [wave for wave in waves if wave.line_manager_version_id is not None]
+        asks = {wave.pk: wave.line_manager_version_id or 0 for wave in waves}
     responses = list(
         Response.objects.for_partnership(plan.partnership)
         .filter(wave__plan=plan, respondent=respondent)
         .order_by("id")
         .values_list("id", "wave_id", "instrument_version_id", "response_code_id")
     )
-    version_ids = {row[2] for row in responses} | {wave.instrument_version_id for wave in waves}
+    version_ids = {row[2] for row in responses} | set(asks.values())
     scales = _version_scales(version_ids)
     values: dict[tuple[int, int], float] = {}
     answered: set[int] = set()
@@ -111,19 +116,21 @@ def evaluation_data(
         by_wave[wave_id].append((response_id, version_id, code_id))
     return EvaluationData(
         waves=tuple(
-            _wave_data(wave, by_wave[wave.pk], scales, values, answered, plan.links_waves)
+            _wave_data(
+                wave, asks[wave.pk], by_wave[wave.pk], scales, values, answered, plan.links_waves
+            )
             for wave in waves
         ),
         linked=plan.links_waves,
     )
 
 
-def _wave_data(wave, rows, scales, values, answered, linked) -> WaveData:
+def _wave_data(wave, asked_version, rows, scales, values, answered, linked) -> WaveData:
     participants = np.array(
         [code if linked and code is not None else -response for response, _, code in rows],
         dtype=np.int64,
     )
-    versions = sorted({version for _, version, _ in rows} | {wave.instrument_version_id})
+    versions = sorted({version for _, version, _ in rows} | {asked_version})
     scale_keys: list[str] = []
     for version in versions:
         scale_keys.extend(key for key in scales[version].specs if key not in scale_keys)
@@ -154,4 +161,5 @@ def _wave_data(wave, rows, scales, values, answered, linked) -> WaveData:
         participants=participants,
         present=np.array([response in answered for response, _, _ in rows], dtype=bool),
         scales=answers,
+        response_ids=np.array([response for response, _, _ in rows], dtype=np.int64),
     )

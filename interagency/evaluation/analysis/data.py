@@ -7,7 +7,7 @@ wave, which is how waves are paired; an anonymous response has an id of its
 own, so it pairs with nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -71,6 +71,8 @@ class WaveData:
     # At least one item (any item, free text too) answered.
     present: np.ndarray
     scales: dict[str, ScaleAnswers]
+    # The response behind each row, where the rows came from the database.
+    response_ids: np.ndarray | None = field(default=None)
 
 
 @dataclass(frozen=True)
