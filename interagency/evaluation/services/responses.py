@@ -68,29 +68,22 @@ def submit_response(
         )
         if response_code is not None and codes_used.exists():
             raise _code_used(response_code, wave)
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    partnership=partnership,
-                    wave=wave,
-                    instrument_version=version,
-                    respondent=respondent,
-                    response_code=response_code,
-                    session=session,
-                    consented=consented,
-                    source=source,
-                    idempotency_key=key,
-                    submitted_at=timezone.now(),
-                    entered_by=entered_by,
-                )
-        except IntegrityError:
-            # Another request with this key or code won the race: decide as if it came first.
-            earlier = (
-                Response.objects.for_partnership(partnership).filter(idempotency_key=key).first()
-            )
-            if earlier is not None:
-                return _same_submission(earlier, wave)
-            raise _code_used(response_code, wave) from None
+        response = Response(
+            partnership=partnership,
+            wave=wave,
+            instrument_version=version,
+            respondent=respondent,
+            response_code=response_code,
+            session=session,
+            consented=consented,
+            source=source,
+            idempotency_key=key,
+            submitted_at=timezone.now(),
+            entered_by=entered_by,
+        )
+        saved = _insert(response)
+        if saved is not response:
+            return saved
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
@@ -101,6 +94,24 @@ def submit_response(
             partnership=partnership,
             changes={"wave": wave.key, "answered": len(rows), "source": source},
         )
+    return response
+
+
+def _insert(response: Response) -> Response:
+    """Save ``response``; if a request with its key came first, that request's response."""
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+    except IntegrityError:
+        # Another request with this key or code won the race: decide as if it came first.
+        earlier = (
+            Response.objects.for_partnership(response.partnership)
+            .filter(idempotency_key=response.idempotency_key)
+            .first()
+        )
+        if earlier is not None:
+            return _same_submission(earlier, response.wave)
+        raise _code_used(response.response_code, response.wave) from None
     return response
 
 
