@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "interagency.delivery",
     "interagency.records",
     "interagency.notifications",
+    "interagency.evaluation",
     "interagency.demo",
 ]
 

@@ -28,6 +28,8 @@ DEPENDS_ON: dict[str, set[str]] = {
     # Not delivery: an outbox row keeps nullable keys to delivery's rows (by model label).
     "notifications": {"core", "tenancy", "audit"},
     "delivery": {"core", "tenancy", "audit", "catalogue", "people", "records", "notifications"},
+    # Plans name catalogue courses and delivery sessions; codes name bookings.
+    "evaluation": {"core", "tenancy", "audit", "catalogue", "delivery"},
     # The API's shared helpers (authentication, access, errors, pagination); the
     # routers are assembled in COMPOSITION_MODULES.
     "api": {"core", "tenancy", "accounts"},

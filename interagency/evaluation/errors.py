@@ -1,0 +1,20 @@
+"""The one error the evaluation services raise for a refused request."""
+
+
+class EvaluationError(Exception):
+    """A request refused, with a message a person can act on; nothing was saved.
+
+    ``errors`` maps what was wrong (an item's key, a field's name, a path in an
+    instrument definition) to its message, so a form or the API can show each
+    beside its question.
+    """
+
+    def __init__(self, message: str, *, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+    def __str__(self) -> str:
+        if not self.errors:
+            return self.message
+        return self.message + " " + " ".join(f"{key}: {text}" for key, text in self.errors.items())

@@ -1,0 +1,1 @@
+"""Downloads of one evaluation: long-format CSV, an XLSX workbook with charts, SPSS .sav."""

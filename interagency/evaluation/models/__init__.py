@@ -1,0 +1,53 @@
+from interagency.evaluation.models.instruments import (
+    ANSWERED_PERCENT,
+    DEFAULT_ANSWERED_PERCENT,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    ItemOutcome,
+    OutcomeLevel,
+    Scale,
+    Scoring,
+)
+from interagency.evaluation.models.plans import (
+    FOLLOW_UP_WEEKS,
+    WAVE_ORDER,
+    EvaluationPlan,
+    ResponseMode,
+    Wave,
+    WaveKind,
+)
+from interagency.evaluation.models.responses import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Answer,
+    Respondent,
+    Response,
+    ResponseCode,
+    ResponseSource,
+)
+
+__all__ = [
+    "ANSWERED_PERCENT",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "DEFAULT_ANSWERED_PERCENT",
+    "FOLLOW_UP_WEEKS",
+    "WAVE_ORDER",
+    "Answer",
+    "EvaluationPlan",
+    "Instrument",
+    "InstrumentVersion",
+    "Item",
+    "ItemOutcome",
+    "OutcomeLevel",
+    "Respondent",
+    "Response",
+    "ResponseCode",
+    "ResponseMode",
+    "ResponseSource",
+    "Scale",
+    "Scoring",
+    "Wave",
+    "WaveKind",
+]

@@ -1,0 +1,165 @@
+"""Reads for evaluation: a session's plan, and one plan's answers as arrays for the analysis."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interagency.evaluation.analysis.data import (
+    EvaluationData,
+    ItemSpec,
+    ScaleAnswers,
+    ScaleSpec,
+    WaveData,
+    required_answers,
+)
+from interagency.evaluation.formats import ResponseFormat, answer_range
+from interagency.evaluation.models import (
+    Answer,
+    EvaluationPlan,
+    Item,
+    Respondent,
+    Response,
+    Scale,
+    Scoring,
+)
+
+
+def plan_for_session(session) -> EvaluationPlan | None:
+    """The session's own plan, else its course's plan in the session's partnership."""
+    plans = EvaluationPlan.objects.for_partnership(session.partnership)
+    return plans.filter(session=session).first() or plans.filter(course=session.course_id).first()
+
+
+@dataclass
+class _VersionScales:
+    """Per scale key of one version: its definition and the ids of its items, subscales' too."""
+
+    specs: dict[str, ScaleSpec] = field(default_factory=dict)
+    item_ids: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _version_scales(version_ids: set[int]) -> dict[int, _VersionScales]:
+    scales = list(Scale.objects.filter(version_id__in=version_ids).order_by("order", "id"))
+    items = list(Item.objects.filter(version_id__in=version_ids).order_by("order", "id"))
+    by_id = {scale.pk: scale for scale in scales}
+    members: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        scale_id = item.scale_id
+        while scale_id is not None:  # an item counts in its scale and every scale above it
+            members[scale_id].append(item)
+            scale_id = by_id[scale_id].parent_id
+    found: dict[int, _VersionScales] = defaultdict(_VersionScales)
+    for scale in scales:
+        own = sorted(members[scale.pk], key=lambda item: (item.order, item.pk))
+        found[scale.version_id].specs[scale.key] = ScaleSpec(
+            key=scale.key,
+            name=scale.name,
+            level=scale.level,
+            percent_correct=scale.scoring == Scoring.PERCENT_CORRECT,
+            min_answered_percent=scale.min_answered_percent,
+            items=tuple(_item_spec(item) for item in own),
+        )
+        found[scale.version_id].item_ids[scale.key] = [item.pk for item in own]
+    return found
+
+
+def _item_spec(item: Item) -> ItemSpec:
+    low, high = (
+        (0, 0)
+        if item.response_format == ResponseFormat.FREE_TEXT
+        else answer_range(item.response_format, item.choices)
+    )
+    return ItemSpec(
+        key=item.key,
+        minimum=low,
+        maximum=high,
+        reverse=item.reverse_keyed,
+        correct=item.correct_answer,
+    )
+
+
+def evaluation_data(
+    plan: EvaluationPlan, *, respondent: str = Respondent.LEARNER
+) -> EvaluationData:
+    """Every wave's answers by ``respondent``, in time order, for ``analysis.analyse``.
+
+    Rows of a wave answered under different versions are scored each against
+    the items its own version asked (``ScaleAnswers.required``).
+    """
+    waves = sorted(plan.waves.all(), key=lambda wave: wave.sort_key)
+    asks: dict[int, int] = {wave.pk: wave.instrument_version_id for wave in waves}
+    if respondent == Respondent.LINE_MANAGER:
+        # Only follow-ups ask the line manager, and ask their own instrument.
+        waves = [wave for wave in waves if wave.line_manager_version_id is not None]
+        asks = {wave.pk: wave.line_manager_version_id or 0 for wave in waves}
+    responses = list(
+        Response.objects.for_partnership(plan.partnership)
+        .filter(wave__plan=plan, respondent=respondent)
+        .order_by("id")
+        .values_list("id", "wave_id", "instrument_version_id", "response_code_id")
+    )
+    version_ids = {row[2] for row in responses} | set(asks.values())
+    scales = _version_scales(version_ids)
+    values: dict[tuple[int, int], float] = {}
+    answered: set[int] = set()
+    for response_id, item_id, value in Answer.objects.filter(
+        response__partnership=plan.partnership,
+        response__wave__plan=plan,
+        response__respondent=respondent,
+    ).values_list("response_id", "item_id", "value"):
+        answered.add(response_id)
+        if value is not None:
+            values[(response_id, item_id)] = float(value)
+    by_wave: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
+    for response_id, wave_id, version_id, code_id in responses:
+        by_wave[wave_id].append((response_id, version_id, code_id))
+    return EvaluationData(
+        waves=tuple(
+            _wave_data(
+                wave, asks[wave.pk], by_wave[wave.pk], scales, values, answered, plan.links_waves
+            )
+            for wave in waves
+        ),
+        linked=plan.links_waves,
+    )
+
+
+def _wave_data(wave, asked_version, rows, scales, values, answered, linked) -> WaveData:
+    participants = np.array(
+        [code if linked and code is not None else -response for response, _, code in rows],
+        dtype=np.int64,
+    )
+    versions = sorted({version for _, version, _ in rows} | {asked_version})
+    scale_keys: list[str] = []
+    for version in versions:
+        scale_keys.extend(key for key in scales[version].specs if key not in scale_keys)
+    answers = {}
+    for key in scale_keys:
+        # The newest version that has the scale defines it; older rows fill the items they had.
+        latest = max(v for v in versions if key in scales[v].specs)
+        spec = scales[latest].specs[key]
+        columns = {item.key: column for column, item in enumerate(spec.items)}
+        matrix = np.full((len(rows), len(spec.items)), np.nan)
+        required = np.zeros(len(rows), dtype=np.int64)
+        for row, (response, version, _) in enumerate(rows):
+            own = scales[version]
+            if key not in own.specs:
+                required[row] = 1  # not asked: no answers, so no score
+                continue
+            own_spec = own.specs[key]
+            asked = [item.key for item in own_spec.items if item.key in columns]
+            required[row] = required_answers(len(asked), own_spec.min_answered_percent)
+            for item, item_id in zip(own_spec.items, own.item_ids[key], strict=True):
+                value = values.get((response, item_id))
+                if value is not None and item.key in columns:
+                    matrix[row, columns[item.key]] = value
+        answers[key] = ScaleAnswers(spec=spec, values=matrix, required=required)
+    return WaveData(
+        key=wave.key,
+        label=wave.label,
+        participants=participants,
+        present=np.array([response in answered for response, _, _ in rows], dtype=bool),
+        scales=answers,
+        response_ids=np.array([response for response, _, _ in rows], dtype=np.int64),
+    )
