@@ -69,6 +69,16 @@ class PeopleImport(PartnershipOwned):
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed"
 
+    # What each status allows: code compares through these and Status, never through strings.
+    # The columns may be chosen (again): nothing has been applied or queued.
+    MAPPABLE = (Status.UPLOADED, Status.PREVIEWED, Status.FAILED)
+    # The preview's choices may be saved and the import applied: nothing was written.
+    APPLICABLE = (Status.PREVIEWED, Status.FAILED)
+    # What a run of the worker may claim: queued by apply (or previewed, run by hand).
+    CLAIMABLE_BY_WORKER = (Status.PREVIEWED, Status.QUEUED)
+    # Waiting for, or held by, a run: a page polls its progress.
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
     # None when each row's agency is taken from the file's organisation column.
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="imports"
@@ -104,7 +114,7 @@ class PeopleImport(PartnershipOwned):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written when a run claims the import and with each progress report: a
     # running import whose heartbeat stops was left by a worker that died
-    # (services.import_runs.reap_stale_people_imports). Each run counts one attempt, and
+    # (services.imports.stall.reap_stale_people_imports). Each run counts one attempt, and
     # writes only while the import is still its attempt.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempt = models.PositiveIntegerField(default=0)
@@ -135,3 +145,14 @@ class PeopleImport(PartnershipOwned):
     @property
     def agency_label(self) -> str:
         return str(self.agency) if self.agency_id else "the agencies the file names"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def percent(self) -> int:
+        """How far a run has come, from 0 to 100 (100 once applied)."""
+        if self.status == self.Status.APPLIED:
+            return 100
+        return self.rows_done * 100 // self.rows_total if self.rows_total else 0
