@@ -71,8 +71,11 @@ def main() -> None:
 
     from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory, TierFactory
     from interagency.people.models import PeopleImport, Person
-    from interagency.people.services.import_runs import run_people_import
-    from interagency.people.services.imports import save_import_mapping, start_people_import
+    from interagency.people.services.imports import (
+        run_people_import,
+        save_import_mapping,
+        start_people_import,
+    )
     from interagency.people.tests.factories import AgencyFactory
     from interagency.tenancy.tests.factories import PartnershipFactory
 

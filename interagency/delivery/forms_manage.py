@@ -1,6 +1,6 @@
 """Forms of the coordinator's other session pages: venues, booking settings, cancelling, filters.
 
-The session form itself, with its parts and sector holds, is in ``forms.py``.
+The session form itself, with its parts and sector holds, is in the ``forms`` package.
 """
 
 from collections.abc import Iterable, Sequence

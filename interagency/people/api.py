@@ -37,19 +37,15 @@ from interagency.api.errors import error_responses
 from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action, Role
-from interagency.core.tasks_reaper import stale_after
 from interagency.core.validation import Id, OneLine
 from interagency.people import selectors
 from interagency.people.api_schemas import PostOut
 from interagency.people.importing import checking, mapping, reading, rejecting
 from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency
-from interagency.people.services.import_runs import (
-    apply_people_import,
-    import_looks_stopped,
-    reap_stale_people_imports,
-)
 from interagency.people.services.imports import (
+    apply_people_import,
+    as_polled,
     people_import_rejected_rows,
     upload_people_import,
 )
@@ -660,13 +656,7 @@ def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
     An import whose worker stopped answers ``failed``, with the error saying so;
     nothing was applied, and ``apply`` runs it again."""
     access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    people_import = _import_in(request, access, import_id)
-    if import_looks_stopped(people_import):
-        reap_stale_people_imports(
-            older_than=stale_after(), partnership=access.partnership, import_id=import_id
-        )
-        people_import = _import_in(request, access, import_id)
-    return people_import
+    return as_polled(_import_in(request, access, import_id))
 
 
 @router.post(

@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
         from interagency.core import tasks_reaper
 
         def reap_imports(older_than):
-            from interagency.people.services.import_runs import reap_stale_people_imports
+            from interagency.people.services.imports import reap_stale_people_imports
 
             return reap_stale_people_imports(older_than=older_than)
 

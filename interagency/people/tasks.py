@@ -10,6 +10,6 @@ from django.tasks import task
 @task()
 def apply_people_import_task(import_id: int) -> str:
     """Check and apply one queued people import; returns its final status."""
-    from interagency.people.services.import_runs import run_people_import
+    from interagency.people.services.imports import run_people_import
 
     return run_people_import(import_id=import_id)

@@ -454,13 +454,13 @@ def test_a_change_never_writes_back_a_stale_places_taken(partnership, coordinato
     from interagency.delivery.services import sessions as module
 
     session = make(partnership, coordinator, course, venue)
-    check = module._check_rules
+    check = module.check_rules
 
     def booking_meanwhile(**kwargs):
         Session.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
         return check(**kwargs)
 
-    with mock.patch.object(module, "_check_rules", side_effect=booking_meanwhile):
+    with mock.patch.object(module, "check_rules", side_effect=booking_meanwhile):
         services.update_session(session=session, changed_by=coordinator, notes="Bring lunch")
     session.refresh_from_db()
     assert (session.places_taken, session.notes) == (1, "Bring lunch")

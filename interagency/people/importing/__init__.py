@@ -14,7 +14,7 @@ module each:
    rejected. ``keeping`` keeps that plan from the preview to the apply while
    a fingerprint of what it was made from is unchanged.
 4. ``applying.write_plan`` carries the plan out with bulk operations. The
-   caller (``services.import_runs.run_people_import``) wraps it in one
+   caller (``services.imports.apply.run_people_import``) wraps it in one
    transaction, so an import is applied whole or not at all.
 
 Reading and planning only read the database, so a background worker can
@@ -22,5 +22,5 @@ report progress from them in short transactions of its own; the writing is
 one transaction at the end (on SQLite a long write transaction would hold the
 only write lock, and progress could not be recorded beside it). The uploads,
 previews and runs themselves (``PeopleImport``) are written by
-``people.services.imports`` and ``people.services.import_runs``.
+the steps of ``people.services.imports``.
 """

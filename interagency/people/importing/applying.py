@@ -8,7 +8,7 @@ PostgreSQL), with values prepared by the model's own fields. Rows are
 prepared before the write transaction begins (:func:`prepare_writes`); inside
 it only the ids of new services and new line managers are filled in, so
 SQLite's write lock is held for the SQL alone. The caller owns the
-transaction (``services.import_runs.run_people_import``), so an import is
+transaction (``services.imports.apply.run_people_import``), so an import is
 applied whole or not at all.
 """
 

@@ -15,7 +15,7 @@ from interagency.accounts.services import issue_access_token
 from interagency.core.permissions import Role
 from interagency.people.importing import reading
 from interagency.people.models import ColumnMapping, PeopleImport, Person
-from interagency.people.services import import_runs
+from interagency.people.services.imports import apply as applying_imports
 from interagency.people.tests.factories import AgencyFactory
 
 STAFF = (
@@ -212,7 +212,7 @@ def test_rejected_rows_as_json_and_csv(api, partnership, agency):
 def test_a_large_file_is_queued_and_polled_while_the_worker_runs(
     api, partnership, agency, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(import_runs, "BACKGROUND_ROWS", 2)
+    monkeypatch.setattr(applying_imports, "BACKGROUND_ROWS", 2)
     import_id = upload(api, partnership, agency, STAFF.encode()).json()["id"]
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.post(url("import-apply", partnership, import_id=import_id))

@@ -6,8 +6,7 @@ import pytest
 
 from interagency.people.importing import applying, checking, keeping
 from interagency.people.models import PeopleImport, Person
-from interagency.people.services.import_runs import apply_people_import
-from interagency.people.services.imports import plan_people_import
+from interagency.people.services.imports import apply_people_import, plan_people_import
 from interagency.people.tests.factories import PersonFactory
 from interagency.people.tests.test_importing import (
     COLUMNS,

@@ -13,7 +13,7 @@ from interagency.catalogue.models import Role
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory, TierFactory
 from interagency.core.permissions import Role as MemberRole
 from interagency.people.models import PeopleImport, Person
-from interagency.people.services import import_runs
+from interagency.people.services.imports import apply as applying_imports
 from interagency.people.services.imports import save_import_choices
 from interagency.people.tests.factories import AgencyFactory
 
@@ -144,7 +144,7 @@ def test_a_failed_apply_creates_no_role(coordinator_client, partnership, agency,
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_runs, "remember_agency_aliases", broken)
+    monkeypatch.setattr(applying_imports, "remember_agency_aliases", broken)
     coordinator_client.post(url("import-apply", partnership, import_id=people_import.pk))
     people_import.refresh_from_db()
     assert people_import.status == "failed"

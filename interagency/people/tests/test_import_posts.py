@@ -6,7 +6,7 @@ import pytest
 
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory
 from interagency.people.models import Person, Post
-from interagency.people.services.import_runs import apply_people_import
+from interagency.people.services.imports import apply_people_import
 from interagency.people.tests.factories import PersonFactory, PostFactory
 from interagency.people.tests.test_importing import (
     HEADER,

@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from interagency.people.importing import applying
 from interagency.people.models import PeopleImport, Person
-from interagency.people.services.import_runs import (
+from interagency.people.services.imports import (
     WORKER_STOPPED,
     apply_people_import,
     reap_stale_people_imports,
     run_people_import,
+    save_import_mapping,
+    start_people_import,
 )
-from interagency.people.services.imports import save_import_mapping, start_people_import
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
 pytestmark = pytest.mark.clock
@@ -145,7 +146,8 @@ def test_the_status_page_shows_a_stopped_import_as_failed_with_apply_again(
     assert "Failed" in page
     assert "The worker stopped while applying this import" in page
     assert "Apply the import again" in page
-    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.FAILED
+    # Showing the page wrote nothing: applying again (a POST) records the stop and runs it.
+    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.RUNNING
 
     response = coordinator_client.post(
         reverse(
@@ -155,6 +157,27 @@ def test_the_status_page_shows_a_stopped_import_as_failed_with_apply_again(
     assert response.url == status_url
     assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.APPLIED
     assert Person.objects.count() == 6
+
+
+def test_the_columns_of_a_stopped_import_can_be_chosen_again(
+    coordinator_client, coordinator, partnership, agency, settings
+):
+    """The status page's "Check the columns again" leads to the columns, and saving them
+    records the stop and previews the file again."""
+    settings.TASKS_STALE_AFTER_MINUTES = 10
+    people_import = previewed(agency, coordinator)
+    PeopleImport.objects.filter(pk=people_import.pk).update(status=PeopleImport.Status.RUNNING)
+    age_heartbeat(people_import, 30)
+    kwargs = {"code": partnership.code, "import_id": people_import.pk}
+    mapping_url = reverse("people:import-mapping", kwargs=kwargs)
+
+    assert coordinator_client.get(mapping_url).status_code == 200
+    response = coordinator_client.post(mapping_url, {"full_name": "Name", "work_email": "Email"})
+    assert response.url == reverse("people:import-preview", kwargs=kwargs)
+    people_import.refresh_from_db()
+    assert people_import.status == PeopleImport.Status.PREVIEWED
+    assert people_import.created == 6
+    assert not Person.objects.exists()
 
 
 def test_the_api_poll_answers_failed_for_a_stopped_import(
@@ -175,6 +198,8 @@ def test_the_api_poll_answers_failed_for_a_stopped_import(
     )
     body = client.get(detail).json()
     assert body["status"] == "failed" and "Nothing was applied" in body["error"]
+    # The poll wrote nothing: the apply records the stop before it runs again.
+    assert PeopleImport.objects.get(pk=people_import.pk).status == PeopleImport.Status.RUNNING
     applied = client.post(
         reverse(
             "api:import-apply", kwargs={"code": partnership.code, "import_id": people_import.pk}

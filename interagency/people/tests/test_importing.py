@@ -12,9 +12,12 @@ from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, RoleFactory
 from interagency.people.importing import applying, checking, mapping, reading, rejecting
 from interagency.people.models import ColumnMapping, PeopleImport, Person, Service
-from interagency.people.services import import_runs
-from interagency.people.services.import_runs import apply_people_import
-from interagency.people.services.imports import save_import_mapping, start_people_import
+from interagency.people.services.imports import apply as applying_imports
+from interagency.people.services.imports import (
+    apply_people_import,
+    save_import_mapping,
+    start_people_import,
+)
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -315,7 +318,7 @@ def test_a_failure_half_way_changes_nothing(agency, coordinator, social_worker, 
 # commits for real (a test transaction would be lost with the connection).
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_queued_and_the_worker_applies_it(agency, coordinator, monkeypatch):
-    monkeypatch.setattr(import_runs, "BACKGROUND_ROWS", 3)
+    monkeypatch.setattr(applying_imports, "BACKGROUND_ROWS", 3)
     monkeypatch.setattr(checking, "PROGRESS_EVERY", 2)
     text = "Name,Email\n" + "".join(f"P {n},p{n}@camden.example\n" for n in range(5))
     people_import = preview(

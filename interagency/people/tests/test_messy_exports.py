@@ -16,7 +16,7 @@ import time_machine
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from interagency.people.models import PeopleImport, Person, Post
-from interagency.people.services.import_runs import run_people_import
+from interagency.people.services.imports import run_people_import
 from interagency.people.tests.test_importing import agency as agency  # the fixture
 from interagency.people.tests.test_importing import import_file, social_worker  # noqa: F401
 

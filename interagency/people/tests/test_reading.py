@@ -9,8 +9,11 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from interagency.people.importing import dates, reading
 from interagency.people.models import PeopleImport, Person
-from interagency.people.services.import_runs import apply_people_import
-from interagency.people.services.imports import save_import_mapping, start_people_import
+from interagency.people.services.imports import (
+    apply_people_import,
+    save_import_mapping,
+    start_people_import,
+)
 from interagency.people.tests.factories import AgencyFactory
 
 # --- CSV quoting, anywhere in the file -------------------------------------------------

@@ -13,18 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
-from interagency.core.tasks_reaper import stale_after
 from interagency.people import selectors
 from interagency.people.forms import ImportChoicesForm, ImportSettingsForm
 from interagency.people.importing import mapping, reading, rejecting
 from interagency.people.models import PeopleImport
-from interagency.people.services import import_runs
-from interagency.people.services.import_runs import (
-    apply_people_import,
-    import_looks_stopped,
-    reap_stale_people_imports,
-)
 from interagency.people.services.imports import (
+    applies_in_background,
+    apply_people_import,
+    as_polled,
     save_import_choices,
     save_import_mapping,
     save_import_settings,
@@ -160,8 +156,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     """Confirm which column holds which field; suggested from the headers and the last import."""
     partnership = request.partnership  # type: ignore[attr-defined]
-    people_import = _import_or_404(request, import_id, with_content=True)
-    if people_import.status not in ("uploaded", "previewed", "failed"):
+    people_import = as_polled(_import_or_404(request, import_id, with_content=True))
+    if people_import.status not in PeopleImport.MAPPABLE:
         return redirect("people:import-status", code=partnership.code, import_id=import_id)
     table = reading.read_table(bytes(people_import.content or b""), people_import.file_name)
     agency = people_import.agency
@@ -199,8 +195,10 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     """What applying would do: counts, new services, and every row's problems; the file's
     contract words and unknown roles to confirm (posting them checks the rows again)."""
     partnership = request.partnership  # type: ignore[attr-defined]
-    people_import = _import_or_404(request, import_id, with_content=request.method == "POST")
-    if people_import.status == "uploaded":
+    people_import = as_polled(
+        _import_or_404(request, import_id, with_content=request.method == "POST")
+    )
+    if people_import.status == PeopleImport.Status.UPLOADED:
         return redirect("people:import-mapping", code=partnership.code, import_id=import_id)
     choices_form = ImportChoicesForm(
         request.POST or None,
@@ -210,7 +208,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
         agencies=selectors.import_agencies(partnership, request.user, _roles(request)),
         tiers=_creatable_tiers(request, partnership),
     )
-    can_choose = people_import.status in ("previewed", "failed")
+    can_choose = people_import.status in PeopleImport.APPLICABLE
     if request.method == "POST" and can_choose and choices_form.is_valid():
         try:
             save_import_choices(
@@ -231,7 +229,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
             "page": page,
             "choices_form": choices_form,
             "has_errors": any(p.get("level") == "error" for p in problems),
-            "background": people_import.rows_total >= import_runs.BACKGROUND_ROWS,
+            "background": applies_in_background(people_import),
         },
     )
 
@@ -280,7 +278,7 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("people:import-preview", code=partnership.code, import_id=import_id)
-    if status == "applied":
+    if status == PeopleImport.Status.APPLIED:
         messages.success(request, f"The staff list for {people_import.agency_label} was imported.")
     return redirect("people:import-status", code=partnership.code, import_id=import_id)
 
@@ -290,27 +288,13 @@ def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
     """Where the import is: waiting, checking rows (with progress), applied or failed.
 
     A running import whose worker stopped (no progress for the reaper's time)
-    is shown, and recorded, as failed: nothing was applied, apply it again.
+    is shown as failed, without writing: nothing was applied, apply it again.
     """
-    people_import = _import_or_404(request, import_id)
-    if import_looks_stopped(people_import):
-        reap_stale_people_imports(
-            older_than=stale_after(),
-            partnership=request.partnership,  # type: ignore[attr-defined]
-            import_id=people_import.pk,
-        )
-        people_import = _import_or_404(request, import_id)
-    percent = (
-        100
-        if people_import.status == "applied"
-        else (people_import.rows_done * 100 // people_import.rows_total)
-        if people_import.rows_total
-        else 0
-    )
+    people_import = as_polled(_import_or_404(request, import_id))
     context = {
         "people_import": people_import,
-        "percent": percent,
-        "in_progress": people_import.status in ("queued", "running"),
+        "percent": people_import.percent,
+        "in_progress": people_import.in_progress,
     }
     template = "people/imports/status.html"
     if getattr(request, "htmx", False):

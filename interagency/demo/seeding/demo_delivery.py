@@ -1,0 +1,221 @@
+"""The demo's sessions: a few that show each part of the story, made once.
+
+Upcoming sessions with places, one full with a waiting list (the demo learner
+second in line), a past one with its register closed and the learner's
+certificate, and one that ended yesterday with its register still to take.
+"""
+
+import datetime
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from interagency.delivery.models import AttendanceOutcome, BookingStatus, Session, Venue
+from interagency.demo.seeding.catalogue import london_courses
+from interagency.demo.seeding.delivery_plans import (
+    BookingPlan,
+    DeliveryCounts,
+    SessionPlan,
+    session_parts,
+    weekday,
+)
+from interagency.demo.seeding.delivery_writing import write_sessions
+from interagency.people.models import Person
+from interagency.tenancy.models import Partnership
+
+DEMO_VENUE = "Demo Training Centre"
+DEMO_STAFF = (
+    "Alex Morgan",
+    "Bilal Hussain",
+    "Chloe Bennett",
+    "Dami Adeyemi",
+    "Eleni Popescu",
+    "Farah Khan",
+    "Gavin Reid",
+    "Hannah Lloyd",
+    "Imran Shah",
+    "Jess Turner",
+    "Kemi Owusu",
+    "Liam Byrne",
+    "Maya Patel",
+    "Niall Murphy",
+    "Orla Campbell",
+    "Pete Wilson",
+)
+DEMO_STAFF_DOMAIN = "demo-staff.example"
+
+Attendee = tuple[int, int, str]  # (person id, agency id, full name)
+
+
+def demo_staff(partnership: Partnership, agencies: Sequence[Any]) -> list[Attendee]:
+    """Named staff of the demo agencies (no accounts), to fill the demo sessions; made once."""
+    staff = []
+    for index, full_name in enumerate(DEMO_STAFF):
+        email = f"{full_name.lower().replace(' ', '.')}@{DEMO_STAFF_DOMAIN}"
+        person, _ = Person.objects.for_partnership(partnership).get_or_create(
+            partnership=partnership,
+            work_email=email,
+            defaults={
+                "full_name": full_name,
+                "agency": agencies[index % len(agencies)],
+                "job_title": "Practitioner",
+                "started_on": datetime.date(2021, 4, 1),
+            },
+        )
+        staff.append((person.pk, person.agency_id, person.full_name))
+    return staff
+
+
+def create_demo_venue(partnership: Partnership) -> Venue:
+    return Venue.objects.create(
+        partnership=partnership,
+        name=DEMO_VENUE,
+        address="1 Demo Street\nLondon",
+        postcode="N1C 4AG",
+        access_information="Step-free access from the street; hearing loop in every room.",
+        parking="No parking on site; the nearest car park is on Demo Road.",
+        refreshments="Tea, coffee and lunch provided.",
+    )
+
+
+class DemoStory:
+    """The demo's cast (its courses, venue, trainer, learner and staff) and its dates."""
+
+    def __init__(
+        self,
+        *,
+        courses: list[Any],
+        venue: Venue,
+        trainer: Any,
+        learner: Attendee,
+        staff: list[Attendee],
+        now: datetime.datetime,
+    ) -> None:
+        self.courses, self.venue, self.trainer = courses, venue, trainer
+        self.learner, self.staff, self.now = learner, staff, now
+        self.today = timezone.localtime(now).date()
+
+    def course(self, index: int) -> Any:
+        return self.courses[min(index, len(self.courses) - 1)]
+
+    def days(self, number: int) -> datetime.date:
+        """The weekday ``number`` days from today (or the Monday after)."""
+        return weekday(self.today + datetime.timedelta(days=number))
+
+    def booked(
+        self, person: Attendee, days_ago: float, status=BookingStatus.CONFIRMED, **fields
+    ) -> BookingPlan:
+        return BookingPlan(person, status, self.now - datetime.timedelta(days=days_ago), **fields)
+
+    def upcoming(self) -> list[SessionPlan]:
+        """Places left with the learner booked; full with a waiting list; online; nearly empty."""
+        booked, staff, learner = self.booked, self.staff, self.learner
+        venue, trainer = self.venue, self.trainer
+        scheduled = Session.Status.SCHEDULED
+        return [
+            SessionPlan(
+                self.course(1),
+                session_parts("day", self.days(10)),
+                20,
+                scheduled,
+                venue,
+                trainer,
+                bookings=[booked(learner, 6)]
+                + [booked(p, 5 - i / 2) for i, p in enumerate(staff[:5])],
+            ),
+            SessionPlan(
+                self.course(4),
+                session_parts("day", self.days(17)),
+                6,
+                scheduled,
+                venue,
+                trainer,
+                bookings=[booked(p, 20 - i) for i, p in enumerate(staff[5:11])]
+                + [
+                    booked(staff[11], 4, BookingStatus.WAITING),
+                    booked(learner, 3, BookingStatus.WAITING),
+                    booked(staff[12], 2, BookingStatus.WAITING),
+                ],
+            ),
+            SessionPlan(
+                self.course(8),
+                session_parts("twilight", self.days(24)),
+                16,
+                scheduled,
+                None,
+                trainer,
+                bookings=[booked(p, 3) for p in staff[:3]],
+            ),
+            SessionPlan(
+                self.course(12),
+                session_parts("morning", self.days(45)),
+                24,
+                scheduled,
+                venue,
+                None,
+                bookings=[booked(p, 1) for p in staff[13:15]],
+            ),
+        ]
+
+    def past(self) -> list[SessionPlan]:
+        """A register closed, with records and certificates; one ended yesterday, to take."""
+        booked, staff, learner = self.booked, self.staff, self.learner
+        attended = AttendanceOutcome.ATTENDED
+        return [
+            SessionPlan(
+                self.courses[0],
+                session_parts("two_days", self.days(-28)),
+                12,
+                Session.Status.CLOSED,
+                self.venue,
+                self.trainer,
+                no_show_charge=Decimal("50.00"),
+                bookings=[booked(learner, 60, outcome=attended)]
+                + [booked(p, 59, outcome=attended) for p in staff[:6]]
+                + [
+                    booked(staff[6], 58, outcome=AttendanceOutcome.PARTLY, parts_attended=1),
+                    booked(staff[7], 57, outcome=AttendanceOutcome.NO_SHOW),
+                ],
+            ),
+            SessionPlan(
+                self.course(2),
+                session_parts("day", self.today - datetime.timedelta(days=1)),
+                10,
+                Session.Status.SCHEDULED,
+                self.venue,
+                self.trainer,
+                bookings=[booked(p, 30) for p in staff[8:13]],
+            ),
+        ]
+
+
+def seed_demo_delivery(
+    partnership: Partnership,
+    accounts: dict[str, Any],
+    agencies: Sequence[Any],
+    *,
+    now: datetime.datetime | None = None,
+) -> DeliveryCounts:
+    """The demo's sessions (see the module's docstring), once."""
+    if Venue.objects.for_partnership(partnership).filter(name=DEMO_VENUE).exists():
+        return DeliveryCounts(skipped=True)
+    now = now or timezone.now()
+    rng = random.Random(f"demo:{partnership.code}")
+    courses = london_courses(partnership)
+    if not courses:
+        return DeliveryCounts()
+    staff = demo_staff(partnership, agencies)
+    learner = Person.objects.for_partnership(partnership).filter(user=accounts["learner"]).get()
+    story = DemoStory(
+        courses=courses,
+        venue=create_demo_venue(partnership),
+        trainer=accounts["trainer"],
+        learner=(learner.pk, learner.agency_id, learner.full_name),
+        staff=staff,
+        now=now,
+    )
+    plans = story.upcoming() + story.past()
+    return write_sessions(partnership, plans, coordinator=accounts["coordinator"], rng=rng, now=now)

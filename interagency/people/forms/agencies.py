@@ -1,0 +1,54 @@
+"""Forms for an agency and its services."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from interagency.core.validation import CleanTextForm
+from interagency.people.forms.fields import AgencyChoiceField, LeadChoiceField
+from interagency.people.models import Agency, Sector
+
+
+class AgencyForm(CleanTextForm):
+    name = forms.CharField(max_length=200, label="Agency name")
+    code = forms.CharField(
+        max_length=30,
+        required=False,
+        label="Code (optional)",
+        help_text="A short code staff lists may use for this agency, like an ODS code or URN.",
+    )
+    sector = forms.ChoiceField(choices=Sector.choices, label="Sector")
+    is_statutory_partner = forms.BooleanField(
+        required=False, label="One of the statutory safeguarding partners"
+    )
+    parent = AgencyChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Part of another agency (optional)",
+        empty_label="Not part of another agency",
+    )
+    contact_name = forms.CharField(max_length=150, required=False, label="Contact name")
+    contact_email = forms.EmailField(required=False, label="Contact email address")
+    lead = LeadChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Agency lead (optional)",
+        help_text="A member with the agency lead role: they see and change this agency's people.",
+        empty_label="No agency lead",
+    )
+
+    def __init__(
+        self, *args, agencies: QuerySet[Agency], leads: QuerySet[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+
+
+class ServiceForm(CleanTextForm):
+    name = forms.CharField(
+        max_length=200,
+        label="Service name",
+        help_text="A team or department, such as Emergency department or Early help.",
+    )
