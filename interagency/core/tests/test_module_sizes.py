@@ -22,35 +22,17 @@ MAX_FUNCTION_LINES = 60
 # Still too long: (module, relative to the package).
 LONG_MODULES: set[str] = {
     "delivery/api.py",
-    "delivery/forms.py",
-    "delivery/services/sessions.py",
-    "demo/seeding.py",
-    "demo/seeding_delivery.py",
     "people/api.py",
-    "people/forms.py",
-    "people/models.py",
-    "people/needs.py",
-    "people/services/imports.py",
 }
 
 # Still too long: (module, qualified name of the function).
 LONG_FUNCTIONS: set[tuple[str, str]] = {
     ("delivery/api.py", "_session_fields"),
     ("delivery/services/attendance.py", "close_register"),
-    ("delivery/services/sessions.py", "_check_rules"),
-    ("delivery/services/sessions.py", "update_session"),
-    ("delivery/services/sessions.py", "cancel_session"),
     ("delivery/views/register.py", "register"),
-    ("demo/seeding.py", "seed_workforce"),
-    ("demo/seeding_delivery.py", "write_sessions"),
-    ("demo/seeding_delivery.py", "seed_delivery"),
-    ("demo/seeding_delivery.py", "seed_demo_delivery"),
     ("people/api.py", "import_upload"),
-    ("people/forms.py", "ImportChoicesForm.__init__"),
     ("people/importing/applying.py", "prepare_writes"),
     ("people/importing/checking.py", "plan_import"),
-    ("people/services/import_runs.py", "run_people_import"),
-    ("people/services/imports.py", "upload_people_import"),
     ("records/selectors.py", "training_status"),
 }
 

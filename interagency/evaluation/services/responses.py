@@ -63,11 +63,7 @@ def submit_response(
         _check_timing(wave, session)
         _check_consent(consented, source)
         rows = _checked_answers(version, answers)
-        codes_used = Response.objects.for_partnership(partnership).filter(
-            wave=wave, response_code=response_code, respondent=respondent
-        )
-        if response_code is not None and codes_used.exists():
-            raise _code_used(response_code, wave)
+        _check_code_unused(wave, response_code, respondent)
         response = Response(
             partnership=partnership,
             wave=wave,
@@ -95,6 +91,17 @@ def submit_response(
             changes={"wave": wave.key, "answered": len(rows), "source": source},
         )
     return response
+
+
+def _check_code_unused(wave: Wave, response_code, respondent: str) -> None:
+    """A response code answers each wave once per respondent."""
+    if response_code is None:
+        return
+    codes_used = Response.objects.for_partnership(wave.plan.partnership).filter(
+        wave=wave, response_code=response_code, respondent=respondent
+    )
+    if codes_used.exists():
+        raise _code_used(response_code, wave)
 
 
 def _insert(response: Response) -> Response:
