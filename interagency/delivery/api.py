@@ -26,11 +26,9 @@ from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.pagination import paginate
 
-from interagency.api.access import PartnershipAccess, partnership_for
-from interagency.api.auth import caller
-from interagency.api.errors import error_response, error_responses
-from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import catalogue_courses
+from interagency.core.api_errors import error_response, error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.delivery.api_schemas import (
     BookingFilters,
@@ -63,6 +61,7 @@ from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services import sessions as session_services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.views.certificates import NUMBER_PATTERN, normalise_number
+from interagency.tenancy.access import PartnershipAccess, access_for
 
 router = Router(tags=["sessions"])
 public_router = Router(tags=["certificates"])
@@ -165,7 +164,7 @@ def _session_out(request: HttpRequest, access: PartnershipAccess, session_id: in
     # A coordinator sees the link of their own sessions, not of a regional one elsewhere.
     released = Role.COORDINATOR in access.roles and session.partnership_id == access.partnership.pk
     if not released:
-        booking = listings.viewer_booking(access.partnership, caller(request), session)
+        booking = listings.viewer_booking(access.partnership, access.user, session)
         released = booking is not None and booking.status == BookingStatus.CONFIRMED
     session.link_released = released  # type: ignore[attr-defined]
     return session
@@ -188,7 +187,7 @@ def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
 def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]) -> Any:
     """The partnership's sessions, soonest first, with places left and the waiting count;
     with ``regional=true`` also those other partnerships of the region opened places on."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
     return api_reads.api_sessions(
         access.partnership,
         course_id=filters.course,
@@ -209,10 +208,10 @@ def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]
 )
 def session_create(request: HttpRequest, code: str, payload: SessionIn) -> Any:
     """Coordinators schedule a session of a catalogue course; every problem is listed."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     fields = _session_fields(access, payload.model_dump(exclude_unset=True))
     session = session_services.create_session(
-        partnership=access.partnership, created_by=caller(request), **fields
+        partnership=access.partnership, created_by=access.user, **fields
     )
     return Status(201, _session_out(request, access, session.pk))
 
@@ -228,7 +227,7 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
     places to it (``host`` names who runs it, ``regional_left`` what is left for you); any
     other session is a 404. The joining link shows to the partnership's coordinators and
     to people with a confirmed place."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
     return _session_out(request, access, session_id)
 
 
@@ -240,10 +239,10 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
 )
 def session_update(request: HttpRequest, code: str, session_id: int, payload: SessionPatch) -> Any:
     """Send only what changes; attendees are told when dates, place or link change."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     session = _managed_session(access, session_id)
     fields = _session_fields(access, payload.model_dump(exclude_unset=True))
-    session_services.update_session(session=session, changed_by=caller(request), **fields)
+    session_services.update_session(session=session, changed_by=access.user, **fields)
     return _session_out(request, access, session_id)
 
 
@@ -257,7 +256,7 @@ def session_cancel(
     request: HttpRequest, code: str, session_id: int, payload: CancelSessionIn
 ) -> Any:
     """Every booking is released and everyone booked is told, with the alternatives."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     session = _managed_session(access, session_id)
     sessions = session_reads.sessions_of(access.partnership)
     alternatives = list(sessions.filter(pk__in=payload.alternatives))
@@ -265,7 +264,7 @@ def session_cancel(
         raise DjangoValidationError({"alternatives": "There is no session with that id here."})
     session_services.cancel_session(
         session=session,
-        cancelled_by=caller(request),
+        cancelled_by=access.user,
         reason=payload.reason,
         alternatives=alternatives,
     )
@@ -276,7 +275,7 @@ def session_cancel(
 
 
 def _bookings(request: HttpRequest, access: PartnershipAccess):
-    return api_reads.bookings_visible_to(access.partnership, caller(request), access.roles)
+    return api_reads.bookings_visible_to(access.partnership, access.user, access.roles)
 
 
 def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
@@ -291,7 +290,7 @@ def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
 
 
 def _may_manage(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_cancel(caller(request), access.roles, booking):
+    if not booking_reads.may_cancel(access.user, access.roles, booking):
         raise AuthorizationError(message=NOT_YOURS)
 
 
@@ -307,10 +306,10 @@ def _act_on_booking(
     404/403), the booking if the caller may see it (else 404), ``may_act`` (403), then
     ``act(booking, caller)``, a service whose refusal answers 400 through the
     ``BookingError`` handler; the booking as it now reads."""
-    access = partnership_for(request, code, action)
+    access = access_for(request.user, code, action)
     booking = _booking(request, access, booking_id)
     may_act(request, access, booking)
-    act(booking, caller(request))
+    act(booking, access.user)
     return _booking(request, access, booking_id)
 
 
@@ -325,7 +324,7 @@ def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]
     """Bookings the caller may see, oldest first: a coordinator every booking on the
     partnership's sessions, a line manager their team's, an agency lead their agencies',
     a learner their own (including places on sessions of the region)."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
     bookings = _bookings(request, access)
     if filters.session is not None:
         bookings = bookings.filter(session_id=filters.session)
@@ -346,8 +345,8 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     """Book yourself, or someone you may book for: confirmed, waiting when full, or awaiting
     approval. Someone outside your team answers 403; a refusal (closed, started, already
     booked) 400 with the reason."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    user = caller(request)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
+    user = access.user
     session = _bookable_session(access, payload.session)
     if payload.person is None:
         person = (
@@ -383,8 +382,8 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
 def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any:
     """Managers, agency leads and coordinators book people of their team: each gets a booking
     or the reason they were not booked; one refusal stops nobody else."""
-    access = partnership_for(request, code, Action.BOOK_FOR_OTHERS)
-    user = caller(request)
+    access = access_for(request.user, code, Action.BOOK_FOR_OTHERS)
+    user = access.user
     session = _bookable_session(access, payload.session)
     people = {
         person.pk: person
@@ -424,7 +423,7 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
 )
 def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
     """A booking the caller may see, with its waiting-list position; anyone else's is 404."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
     return _booking(request, access, booking_id)
 
 
@@ -486,7 +485,7 @@ def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
 
 
 def _may_decide(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_approve(caller(request), access.roles, booking):
+    if not booking_reads.may_approve(access.user, access.roles, booking):
         raise AuthorizationError(
             message="Only the person's line manager, agency lead or a coordinator decides."
         )
@@ -539,7 +538,7 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
 @paginate(PageNumberPagination)
 def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
     """Coordinators see the queue in order; ``waiting_position`` counts from 1."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     session = _managed_session(access, session_id)
     return api_reads.waiting_list_with_positions(session)
 
@@ -554,7 +553,7 @@ REGISTER_FIELDS = {"parts": "parts_attended", "late": "arrived_late"}
 def _register_session(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
     """Coordinators any session's register; trainers those they deliver (else 404)."""
     return register_reads.register_session(
-        access.partnership, session_id, caller(request), access.roles
+        access.partnership, session_id, access.user, access.roles
     )
 
 
@@ -576,7 +575,7 @@ def _register(session: Session) -> dict[str, Any]:
 )
 def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
     """The confirmed bookings by name with what was recorded for each."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
     return _register(_register_session(request, access, session_id))
 
 
@@ -590,7 +589,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
     """Record or correct the lines sent (others stay as they are): all of them, or none when
     any is wrong, each problem named as ``entries.<index>.<field>``. Opens when the session
     starts."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
     session = _register_session(request, access, session_id)
     register_services.check_register_open(session)
     lines = {booking.pk: booking for booking in register_reads.register_bookings(session)}
@@ -618,9 +617,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
     if unknown:
         raise DjangoValidationError(unknown)
     try:
-        register_services.record_register(
-            session=session, entries=entries, recorded_by=caller(request)
-        )
+        register_services.record_register(session=session, entries=entries, recorded_by=access.user)
     except register_services.RegisterError as error:
         # The service names lines by booking id and its form's fields; the client sent a list.
         index_of = {entry.booking.pk: index for index, entry in enumerate(entries)}
@@ -643,9 +640,9 @@ def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
     """Creates training records, no-show charges and certificates, once; refused before the
     session starts or while anyone has no outcome (naming them). Closing twice changes
     nothing."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
     session = _register_session(request, access, session_id)
-    register_services.close_register(session=session, closed_by=caller(request))
+    register_services.close_register(session=session, closed_by=access.user)
     return _register(_register_session(request, access, session_id))
 
 

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +34,7 @@ from interagency.people.models import Agency, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency, update_agency
 from interagency.people.services.people import create_person, mark_person_left, update_person
 from interagency.people.visibility import can_edit_person, visible_people
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 50
 
@@ -47,8 +47,8 @@ def _found(lookup: Callable[[], Any]) -> Any:
         raise Http404("Not among this partnership's records you may see.") from None
 
 
-def _visible(request: HttpRequest) -> QuerySet[Person]:
-    return visible_people(request.partnership, request.user, request.partnership_roles)  # type: ignore[attr-defined]
+def _visible(request: PartnershipRequest) -> QuerySet[Person]:
+    return visible_people(request.access.partnership, request.user, request.access.roles)
 
 
 def _show_service_errors(form: Any, error: ValidationError) -> None:
@@ -60,10 +60,10 @@ def _show_service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _editable_agencies(request: HttpRequest) -> QuerySet[Agency]:
+def _editable_agencies(request: PartnershipRequest) -> QuerySet[Agency]:
     """Agencies the member may add people to: all for a coordinator, else those they lead."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    if Role.COORDINATOR in request.partnership_roles:  # type: ignore[attr-defined]
+    partnership = request.access.partnership
+    if Role.COORDINATOR in request.access.roles:
         return selectors.agency_choices(partnership)
     return selectors.agencies_led_by(partnership, request.user)
 
@@ -72,7 +72,7 @@ def _editable_agencies(request: HttpRequest) -> QuerySet[Agency]:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PartnershipRequest) -> HttpResponse:
     """Counts of the people the member may see, by sector and agency, and the ways in."""
     rows = selectors.people_counts_by_agency(_visible(request))
     sector_names = dict(Sector.choices)
@@ -94,20 +94,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: PartnershipRequest) -> HttpResponse:
     """The partnership's agencies with their sector, lead and current people."""
     return render(
         request,
         "people/agencies/agency_list.html",
-        {"agencies": list(selectors.agencies_of(request.partnership))},  # type: ignore[attr-defined]
+        {"agencies": list(selectors.agencies_of(request.access.partnership))},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def agency_new(request: HttpRequest) -> HttpResponse:
+def agency_new(request: PartnershipRequest) -> HttpResponse:
     """Add an agency (coordinators)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = AgencyForm(
         request.POST or None,
         agencies=selectors.agency_choices(partnership),
@@ -127,9 +127,9 @@ def agency_new(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+def agency_detail(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """One agency: contact, lead, services with their current people, counts."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     people = _visible(request).filter(agency=agency)
     by_service = selectors.people_counts_by_service(people)
@@ -144,16 +144,16 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             "services": services_with_counts,
             "without_service": by_service.get(None, 0),
             "current_people": sum(by_service.values()),
-            "may_manage": Action.MANAGE_AGENCIES in request.partnership_actions,  # type: ignore[attr-defined]
+            "may_manage": Action.MANAGE_AGENCIES in request.access.actions,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
+def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Change an agency's details, contact and lead (coordinators; audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     initial = {
         "name": agency.name,
@@ -184,9 +184,9 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
+def service_new(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Add a service (team or department) to an agency (coordinators)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,9 +204,9 @@ def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: PartnershipRequest) -> HttpResponse:
     """The people the member may see, filtered and searched from the address."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = PeopleFilterForm(
         request.GET,
         agencies=selectors.agency_choices(partnership),
@@ -233,20 +233,20 @@ def people_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "may_add": Action.EDIT_PEOPLE in request.partnership_actions,  # type: ignore[attr-defined]
+            "may_add": Action.EDIT_PEOPLE in request.access.actions,
         },
     )
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """One person's record and posts (main first), with change links for those who may."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     person = _found(lambda: selectors.person_detail(_visible(request), person_id))
     may_edit = can_edit_person(
         partnership,
         request.user,
-        request.partnership_roles,  # type: ignore[attr-defined]
+        request.access.roles,
         person,
     )
     context = {
@@ -257,7 +257,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/agencies/person_detail.html", context)
 
 
-def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) -> PersonForm:
+def _person_form(
+    request: PartnershipRequest, *, person: Person | None, **kwargs: Any
+) -> PersonForm:
     """The person form with choices limited to what the member may pick.
 
     A line manager is searched among the people the member may see (all of the
@@ -265,7 +267,7 @@ def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) 
     is only a search, and nothing is validated or saved, when the member
     selected Find (``find_manager``) or htmx asks for matches as they type.
     """
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agencies = _editable_agencies(request)
     if request.method == "POST":
         data = request.POST
@@ -286,13 +288,13 @@ def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) 
     )
 
 
-def _wants_manager_matches(request: HttpRequest) -> bool:
+def _wants_manager_matches(request: PartnershipRequest) -> bool:
     """htmx asking for the line manager matches as the member types."""
-    return bool(request.htmx) and "manager_search" in request.GET  # type: ignore[attr-defined]
+    return bool(request.htmx) and "manager_search" in request.GET
 
 
 def _person_form_page(
-    request: HttpRequest, form: PersonForm, person: Person | None
+    request: PartnershipRequest, form: PersonForm, person: Person | None
 ) -> HttpResponse:
     """The person form page, or only its line manager matches for htmx."""
     context = {"form": form, "person": person, "manager": form.manager_options()}
@@ -303,9 +305,9 @@ def _person_form_page(
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: PartnershipRequest) -> HttpResponse:
     """Add a person (coordinators to any agency; agency leads to the agencies they lead)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     initial = {}
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
@@ -323,20 +325,20 @@ def person_new(request: HttpRequest) -> HttpResponse:
     return _person_form_page(request, form, None)
 
 
-def _editable_person(request: HttpRequest, person_id: int) -> Person:
+def _editable_person(request: PartnershipRequest, person_id: int) -> Person:
     """A person the member may see and change, else a 404 (never a hint that they exist)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     person = _found(lambda: selectors.person_detail(_visible(request), person_id))
-    if not can_edit_person(partnership, request.user, request.partnership_roles, person):  # type: ignore[attr-defined]
+    if not can_edit_person(partnership, request.user, request.access.roles, person):
         raise Http404("Not a person you may change.")
     return person
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Change a person's record (audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     person = _editable_person(request, person_id)
     form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
     if request.method == "POST" and not form.finding_manager and form.is_valid():
@@ -352,9 +354,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_leave(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Record the day a person left (on or after their start date; audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     person = _editable_person(request, person_id)
     form = LeavingForm(request.POST or None, initial={"left_on": person.left_on})
     if request.method == "POST" and form.is_valid():

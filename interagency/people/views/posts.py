@@ -9,7 +9,7 @@ goes through ``services.posts``, which audits it.
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -25,11 +25,11 @@ from interagency.people.views.agencies import (
     _show_service_errors,
     _visible,
 )
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
-def _post_form(request: HttpRequest, **kwargs) -> PostForm:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _post_form(request: PartnershipRequest, **kwargs) -> PostForm:
+    partnership = request.access.partnership
     agencies = _editable_agencies(request)
     return PostForm(
         request.POST if request.method == "POST" else None,
@@ -41,24 +41,24 @@ def _post_form(request: HttpRequest, **kwargs) -> PostForm:
     )
 
 
-def _post_of(request: HttpRequest, person: Person, post_id: int) -> Post:
+def _post_of(request: PartnershipRequest, person: Person, post_id: int) -> Post:
     try:
-        return selectors.post_in(request.partnership, person, post_id)  # type: ignore[attr-defined]
+        return selectors.post_in(request.access.partnership, person, post_id)
     except ObjectDoesNotExist as error:
         raise Http404("No such post.") from error
 
 
-def _back(request: HttpRequest, person: Person) -> HttpResponse:
+def _back(request: PartnershipRequest, person: Person) -> HttpResponse:
     return redirect(
         "people:person",
-        code=request.partnership.code,  # type: ignore[attr-defined]
+        code=request.access.partnership.code,
         person_id=person.pk,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Add a further post to a person (audited)."""
     person = _editable_person(request, person_id)
     form = _post_form(request, initial={"agency": person.agency_id})
@@ -76,7 +76,7 @@ def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Change a further post (audited)."""
     person = _editable_person(request, person_id)
     post = _post_of(request, person, post_id)
@@ -95,7 +95,7 @@ def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_end(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+def post_end(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Record the day a further post ends (on or after it started; audited)."""
     person = _editable_person(request, person_id)
     post = _post_of(request, person, post_id)
