@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthorizationError, HttpError
@@ -56,6 +57,14 @@ from interagency.delivery.selectors import api_reads, listings
 from interagency.delivery.selectors import attendance as register_reads
 from interagency.delivery.selectors import bookings as booking_reads
 from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.selectors.access import (
+    BOOKING_ACTIONS,
+    NOT_YOURS,
+    BookingAct,
+    SessionAct,
+    booking_for,
+    session_for,
+)
 from interagency.delivery.services import attendance as register_services
 from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services import sessions as session_services
@@ -65,8 +74,6 @@ from interagency.tenancy.access import PartnershipAccess, access_for
 
 router = Router(tags=["sessions"])
 public_router = Router(tags=["certificates"])
-
-NOT_YOURS = "You may book, cancel or decide only for yourself and the people you manage."
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -159,8 +166,8 @@ def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str
     return fields
 
 
-def _session_out(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
-    session = api_reads.api_session(access.partnership, session_id)
+def _session_out(access: PartnershipAccess, session_id: int) -> Session:
+    session = session_for(access, session_id, to=SessionAct.VIEW)
     # A coordinator sees the link of their own sessions, not of a regional one elsewhere.
     released = Role.COORDINATOR in access.roles and session.partnership_id == access.partnership.pk
     if not released:
@@ -168,10 +175,6 @@ def _session_out(request: HttpRequest, access: PartnershipAccess, session_id: in
         released = booking is not None and booking.status == BookingStatus.CONFIRMED
     session.link_released = released  # type: ignore[attr-defined]
     return session
-
-
-def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
-    return session_reads.sessions_of(access.partnership).get(pk=session_id)
 
 
 # Sessions.
@@ -213,7 +216,7 @@ def session_create(request: HttpRequest, code: str, payload: SessionIn) -> Any:
     session = session_services.create_session(
         partnership=access.partnership, created_by=access.user, **fields
     )
-    return Status(201, _session_out(request, access, session.pk))
+    return Status(201, _session_out(access, session.pk))
 
 
 @router.get(
@@ -228,7 +231,7 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
     other session is a 404. The joining link shows to the partnership's coordinators and
     to people with a confirmed place."""
     access = access_for(request.user, code, Action.VIEW_SESSIONS)
-    return _session_out(request, access, session_id)
+    return _session_out(access, session_id)
 
 
 @router.patch(
@@ -240,10 +243,10 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
 def session_update(request: HttpRequest, code: str, session_id: int, payload: SessionPatch) -> Any:
     """Send only what changes; attendees are told when dates, place or link change."""
     access = access_for(request.user, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     fields = _session_fields(access, payload.model_dump(exclude_unset=True))
     session_services.update_session(session=session, changed_by=access.user, **fields)
-    return _session_out(request, access, session_id)
+    return _session_out(access, session_id)
 
 
 @router.post(
@@ -257,7 +260,7 @@ def session_cancel(
 ) -> Any:
     """Every booking is released and everyone booked is told, with the alternatives."""
     access = access_for(request.user, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     sessions = session_reads.sessions_of(access.partnership)
     alternatives = list(sessions.filter(pk__in=payload.alternatives))
     if len(alternatives) != len(set(payload.alternatives)):
@@ -268,49 +271,34 @@ def session_cancel(
         reason=payload.reason,
         alternatives=alternatives,
     )
-    return _session_out(request, access, session_id)
+    return _session_out(access, session_id)
 
 
 # Bookings.
 
 
-def _bookings(request: HttpRequest, access: PartnershipAccess):
+def _bookings(access: PartnershipAccess) -> QuerySet[Booking]:
     return api_reads.bookings_visible_to(access.partnership, access.user, access.roles)
 
 
-def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
-    return _bookings(request, access).get(pk=booking_id)
-
-
 def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
+    """The session named in the body: one the member may book on, else a field error."""
     try:
-        return listings.bookable_session(access.partnership, session_id)
-    except Session.DoesNotExist:
+        return session_for(access, session_id, to=SessionAct.BOOK)
+    except Http404:
         raise DjangoValidationError({"session": "There is no session with that id here."}) from None
 
 
-def _may_manage(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_cancel(access.user, access.roles, booking):
-        raise AuthorizationError(message=NOT_YOURS)
-
-
 def _act_on_booking(
-    request: HttpRequest,
-    code: str,
-    booking_id: int,
-    action: Action,
-    may_act: Callable[[HttpRequest, PartnershipAccess, Booking], None],
-    act: Callable[[Booking, Any], object],
+    request: HttpRequest, code: str, booking_id: int, act: BookingAct, service: Callable
 ) -> Booking:
-    """What every action on one booking does: the partnership (``action`` allowed, else
-    404/403), the booking if the caller may see it (else 404), ``may_act`` (403), then
-    ``act(booking, caller)``, a service whose refusal answers 400 through the
-    ``BookingError`` handler; the booking as it now reads."""
-    access = access_for(request.user, code, action)
-    booking = _booking(request, access, booking_id)
-    may_act(request, access, booking)
-    act(booking, access.user)
-    return _booking(request, access, booking_id)
+    """What every action on one booking does: the partnership, then the booking the caller
+    may ``act`` on (404 when they may not see it, 403 when they may not do this), then
+    ``service(booking, caller)``, whose refusal answers 400 through the ``BookingError``
+    handler; the booking as it now reads."""
+    access = access_for(request.user, code, BOOKING_ACTIONS[act])
+    service(booking_for(access, booking_id, to=act), access.user)
+    return booking_for(access, booking_id, to=BookingAct.VIEW)
 
 
 @router.get(
@@ -325,7 +313,7 @@ def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]
     partnership's sessions, a line manager their team's, an agency lead their agencies',
     a learner their own (including places on sessions of the region)."""
     access = access_for(request.user, code, Action.VIEW_SESSIONS)
-    bookings = _bookings(request, access)
+    bookings = _bookings(access)
     if filters.session is not None:
         bookings = bookings.filter(session_id=filters.session)
     if filters.person is not None:
@@ -401,7 +389,7 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
     )
     made = {
         booking.pk: booking
-        for booking in _bookings(request, access).filter(
+        for booking in _bookings(access).filter(
             pk__in=[r.booking.pk for r in results if r.booking is not None]
         )
     }
@@ -424,7 +412,7 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
 def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
     """A booking the caller may see, with its waiting-list position; anyone else's is 404."""
     access = access_for(request.user, code, Action.VIEW_SESSIONS)
-    return _booking(request, access, booking_id)
+    return booking_for(access, booking_id, to=BookingAct.VIEW)
 
 
 @router.post(
@@ -440,8 +428,7 @@ def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: Re
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.CANCEL,
         lambda booking, user: booking_services.cancel_booking(
             booking=booking, cancelled_by=user, reason=payload.reason
         ),
@@ -460,8 +447,7 @@ def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.ANSWER_OFFER,
         lambda booking, user: booking_services.accept_offer(booking=booking, accepted_by=user),
     )
 
@@ -478,17 +464,9 @@ def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.ANSWER_OFFER,
         lambda booking, user: booking_services.decline_offer(booking=booking, declined_by=user),
     )
-
-
-def _may_decide(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_approve(access.user, access.roles, booking):
-        raise AuthorizationError(
-            message="Only the person's line manager, agency lead or a coordinator decides."
-        )
 
 
 @router.post(
@@ -503,8 +481,7 @@ def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.APPROVE_BOOKINGS,
-        _may_decide,
+        BookingAct.DECIDE,
         lambda booking, user: booking_services.approve_booking(booking=booking, approved_by=user),
     )
 
@@ -521,8 +498,7 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
         request,
         code,
         booking_id,
-        Action.APPROVE_BOOKINGS,
-        _may_decide,
+        BookingAct.DECIDE,
         lambda booking, user: booking_services.refuse_booking(
             booking=booking, refused_by=user, reason=payload.reason
         ),
@@ -539,7 +515,7 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
 def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
     """Coordinators see the queue in order; ``waiting_position`` counts from 1."""
     access = access_for(request.user, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     return api_reads.waiting_list_with_positions(session)
 
 
@@ -548,13 +524,6 @@ def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
 
 # The register service's field names, as this API calls them.
 REGISTER_FIELDS = {"parts": "parts_attended", "late": "arrived_late"}
-
-
-def _register_session(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
-    """Coordinators any session's register; trainers those they deliver (else 404)."""
-    return register_reads.register_session(
-        access.partnership, session_id, access.user, access.roles
-    )
 
 
 def _register(session: Session) -> dict[str, Any]:
@@ -576,7 +545,7 @@ def _register(session: Session) -> dict[str, Any]:
 def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
     """The confirmed bookings by name with what was recorded for each."""
     access = access_for(request.user, code, Action.TAKE_REGISTER)
-    return _register(_register_session(request, access, session_id))
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 @router.put(
@@ -590,7 +559,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
     any is wrong, each problem named as ``entries.<index>.<field>``. Opens when the session
     starts."""
     access = access_for(request.user, code, Action.TAKE_REGISTER)
-    session = _register_session(request, access, session_id)
+    session = session_for(access, session_id, to=SessionAct.TAKE_REGISTER)
     register_services.check_register_open(session)
     lines = {booking.pk: booking for booking in register_reads.register_bookings(session)}
     parts = {part.pk: part for part in session.parts.all()}
@@ -627,7 +596,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
                 key = f"entries.{index_of[booking_id]}.{REGISTER_FIELDS.get(name, name)}"
                 named.setdefault(key, []).append(message)
         raise DjangoValidationError(named) from None
-    return _register(_register_session(request, access, session_id))
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 @router.post(
@@ -641,9 +610,9 @@ def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
     session starts or while anyone has no outcome (naming them). Closing twice changes
     nothing."""
     access = access_for(request.user, code, Action.TAKE_REGISTER)
-    session = _register_session(request, access, session_id)
+    session = session_for(access, session_id, to=SessionAct.TAKE_REGISTER)
     register_services.close_register(session=session, closed_by=access.user)
-    return _register(_register_session(request, access, session_id))
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 # Certificates: public.

@@ -1,10 +1,12 @@
 """The learner's side of sessions: find a session, book, manage one's bookings, approve.
 
 Every page needs ``Action.VIEW_SESSIONS`` (or the stronger action it names) in
-the partnership of the address. Sessions are read through
-``delivery.selectors.listings`` (the partnership's own, plus sessions other
-partnerships of the region opened to it); bookings are those of the people the
-member may see, so anyone else's booking is a 404. Every write goes through
+the partnership of the address. One session or booking is read for what the
+member means to do with it through ``delivery.selectors.access`` (as the API
+reads it): sessions are the partnership's own, plus sessions other
+partnerships of the region opened to it; bookings are those of the people the
+member may see, so anyone else's booking is a 404, and one they see but may not
+act on a 403. Lists are read through ``delivery.selectors.listings``. Every write goes through
 ``delivery.services.bookings``; a refusal (``BookingError``) is shown in an
 error summary and changes nothing.
 """
@@ -13,13 +15,11 @@ import calendar
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,12 @@ from interagency.delivery.forms_booking import (
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.delivery.selectors import bookings as booking_selectors
 from interagency.delivery.selectors import listings
+from interagency.delivery.selectors.access import (
+    BookingAct,
+    SessionAct,
+    booking_for,
+    session_for,
+)
 from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -44,14 +50,6 @@ SESSIONS_PER_PAGE = 25
 REGIONAL_PER_PAGE = 10
 PEOPLE_PER_PAGE = 25
 BOOKINGS_PER_PAGE = 50
-
-
-def _found(lookup: Callable[[], Any]) -> Any:
-    """What ``lookup`` finds within what the member may see, or a 404."""
-    try:
-        return lookup()
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404("Not among the sessions and bookings you may see.") from None
 
 
 def _actions(request: PartnershipRequest) -> frozenset[Action]:
@@ -216,8 +214,7 @@ def _session_context(request: PartnershipRequest, session: Session) -> dict[str,
 @partnership_view(Action.VIEW_SESSIONS)
 def session_detail(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """A session as learners see it: course, parts, venue, places and the booking buttons."""
-    partnership = request.access.partnership
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    session = session_for(request.access, session_id, to=SessionAct.VIEW)
     return render(
         request, "delivery/learner/session_detail.html", _session_context(request, session)
     )
@@ -239,7 +236,7 @@ def _booked_message(booking: Booking, *, own: bool) -> str:
 def book(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Book the signed-in learner (their own person record) on a session."""
     partnership = request.access.partnership
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    session = session_for(request.access, session_id, to=SessionAct.BOOK)
     person = listings.people_of_user(partnership, request.user).first()
     try:
         if person is None:
@@ -251,7 +248,8 @@ def book(request: PartnershipRequest, session_id: int) -> HttpResponse:
             session=session, person=person, booked_by=request.user
         )
     except BookingError as error:
-        context = _session_context(request, session)
+        shown = session_for(request.access, session_id, to=SessionAct.VIEW)
+        context = _session_context(request, shown)
         context["booking_error"] = error.message
         return render(request, "delivery/learner/session_detail.html", context)
     messages.success(request, _booked_message(booking, own=True))
@@ -269,7 +267,7 @@ def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """
     partnership = request.access.partnership
     roles = request.access.roles
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    session = session_for(request.access, session_id, to=SessionAct.VIEW)
     bookable = booking_selectors.bookable_people_for(request.user, partnership, roles)
     form = BookPeopleForm(request.POST if request.method == "POST" else None, bookable=bookable)
     results = None
@@ -326,10 +324,14 @@ def my_bookings(request: PartnershipRequest) -> HttpResponse:
     )
 
 
+def _is_own(request: PartnershipRequest, booking: Booking) -> bool:
+    return booking.person.user_id == request.user.pk
+
+
 def _back_to(request: PartnershipRequest, booking: Booking) -> HttpResponse:
     """After a change: the learner's own bookings, or the session for someone else's."""
     partnership = request.access.partnership
-    if booking.person.user_id == request.user.pk:
+    if _is_own(request, booking):
         return redirect("sessions:my-bookings", code=partnership.code)
     return redirect("sessions:detail", code=partnership.code, session_id=booking.session_id)
 
@@ -338,13 +340,7 @@ def _back_to(request: PartnershipRequest, booking: Booking) -> HttpResponse:
 @partnership_view(Action.VIEW_SESSIONS)
 def cancel(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Confirm, then cancel a booking (one's own, or a team member's for a manager)."""
-    partnership = request.access.partnership
-    roles = request.access.roles
-    booking = _found(
-        lambda: listings.managed_booking_in(partnership, request.user, roles, booking_id)
-    )
-    if not booking_selectors.may_cancel(request.user, roles, booking):
-        raise Http404("Not among the bookings you may cancel.")
+    booking = booking_for(request.access, booking_id, to=BookingAct.CANCEL)
     form = CancelForm(request.POST if request.method == "POST" else None)
     error = None
     if not booking.is_live:
@@ -367,16 +363,15 @@ def cancel(request: PartnershipRequest, booking_id: int) -> HttpResponse:
             "form": form,
             "booking_error": error,
             "is_late": listings.is_late_cancellation(booking.session),
-            "is_own": booking.person.user_id == request.user.pk,
+            "is_own": _is_own(request, booking),
         },
     )
 
 
 def _answer_offer(request: PartnershipRequest, booking_id: int, *, accept: bool) -> HttpResponse:
-    partnership = request.access.partnership
-    booking = _found(
-        lambda: listings.bookings_of_user(partnership, request.user).get(pk=booking_id)
-    )
+    """Accept or decline an offered place: the learner's own, or for someone they may book
+    for (decision 0017); then back to where they came from, as after cancelling."""
+    booking = booking_for(request.access, booking_id, to=BookingAct.ANSWER_OFFER)
     try:
         if accept:
             booking_services.accept_offer(booking=booking, accepted_by=request.user)
@@ -385,19 +380,16 @@ def _answer_offer(request: PartnershipRequest, booking_id: int, *, accept: bool)
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            f"You accepted the place on {booking.course_title}."
-            if accept
-            else f"You declined the place on {booking.course_title}.",
-        )
-    return redirect("sessions:my-bookings", code=partnership.code)
+        for_whom = "" if _is_own(request, booking) else f" for {booking.person.full_name}"
+        answer = "accepted" if accept else "declined"
+        messages.success(request, f"You {answer} the place on {booking.course_title}{for_whom}.")
+    return _back_to(request, booking)
 
 
 @require_POST
 @partnership_view(Action.VIEW_SESSIONS)
 def accept_offer(request: PartnershipRequest, booking_id: int) -> HttpResponse:
-    """Accept a place offered from the waiting list (one's own booking only)."""
+    """Accept a place offered from the waiting list, for oneself or someone one may book."""
     return _answer_offer(request, booking_id, accept=True)
 
 
@@ -421,32 +413,21 @@ def approvals(request: PartnershipRequest) -> HttpResponse:
     return render(request, "delivery/learner/approvals.html", {"page": page})
 
 
-def _awaiting(request: PartnershipRequest, booking_id: int) -> Booking:
-    partnership = request.access.partnership
-    roles = request.access.roles
-    booking = _found(
-        lambda: listings.awaiting_approval(partnership, request.user, roles).get(pk=booking_id)
-    )
-    if not booking_selectors.may_approve(request.user, roles, booking):
-        raise Http404("Not among the bookings you may approve.")
-    return booking
-
-
 @require_POST
 @partnership_view(Action.APPROVE_BOOKINGS)
 def approve(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Approve a team member's booking: it is confirmed, or joins the waiting list if full."""
     partnership = request.access.partnership
-    booking = _awaiting(request, booking_id)
+    booking = booking_for(request.access, booking_id, to=BookingAct.DECIDE)
     try:
-        booking = booking_services.approve_booking(booking=booking, approved_by=request.user)
+        approved = booking_services.approve_booking(booking=booking, approved_by=request.user)
     except BookingError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
-            f"Booking of {booking.person.full_name} approved"
-            f" ({booking.get_status_display().lower()}).",
+            f"Booking of {approved.person.full_name} approved"
+            f" ({approved.get_status_display().lower()}).",
         )
     return redirect("sessions:approvals", code=partnership.code)
 
@@ -456,7 +437,7 @@ def approve(request: PartnershipRequest, booking_id: int) -> HttpResponse:
 def refuse(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Refuse a team member's booking, with the reason they are told."""
     partnership = request.access.partnership
-    booking = _awaiting(request, booking_id)
+    booking = booking_for(request.access, booking_id, to=BookingAct.DECIDE)
     form = RefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,6 +31,7 @@ from interagency.delivery.forms_manage import (
 )
 from interagency.delivery.models import BookingStatus, Session
 from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
 from interagency.delivery.services.errors import BookingError
@@ -167,7 +168,9 @@ def session_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     if session.status != Session.Status.SCHEDULED:
         messages.error(request, f"This session is {session.get_status_display().lower()}.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -194,7 +197,9 @@ def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
 def session_page(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Summary, bookings, waiting list, the multi-agency mix and warnings of one session."""
     partnership = request.access.partnership
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     bookings = selectors.session_bookings(session)
     mix = selectors.session_mix(bookings)
     waiting = selectors.waiting_in_order(bookings)
@@ -244,7 +249,9 @@ def _session_charges_url(request: PartnershipRequest, session: Session) -> str |
 def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Confirm the cancellation, with a reason and other dates of the course to offer."""
     partnership = request.access.partnership
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     if session.status != Session.Status.SCHEDULED:
         messages.error(request, f"This session is {session.get_status_display().lower()}.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)

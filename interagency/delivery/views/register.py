@@ -9,7 +9,6 @@ changing a line saves that line at once and says so next to it.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from interagency.core.permissions import Action, Role
 from interagency.delivery.models import AttendanceOutcome, Booking, Session, SessionPart
 from interagency.delivery.selectors import attendance as selectors
+from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services.attendance import (
     AttendanceEntry,
     RegisterError,
@@ -39,15 +39,8 @@ FIELD_IDS = {
 
 
 def _session(request: PartnershipRequest, session_id: int) -> Session:
-    try:
-        return selectors.register_session(
-            request.access.partnership,
-            session_id,
-            request.user,
-            request.access.roles,
-        )
-    except ObjectDoesNotExist:
-        raise Http404("No session with that number whose register you take.") from None
+    """The session whose register the member takes (as the API reads it), else a 404."""
+    return session_for(request.access, session_id, to=SessionAct.TAKE_REGISTER)
 
 
 def _read_line(
