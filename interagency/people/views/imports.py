@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from interagency.core.permissions import Action
 from interagency.core.tasks_reaper import stale_after
 from interagency.people import selectors
+from interagency.people.access import people_import_for
 from interagency.people.forms import ImportChoicesForm, ImportSettingsForm
 from interagency.people.importing import mapping, reading, rejecting
-from interagency.people.models import PeopleImport
 from interagency.people.services import import_runs
 from interagency.people.services.import_runs import (
     apply_people_import,
@@ -107,21 +107,6 @@ def _roles(request: PartnershipRequest):
     return request.access.roles
 
 
-def _import_or_404(
-    request: PartnershipRequest, import_id: int, *, with_content=False
-) -> PeopleImport:
-    try:
-        return selectors.people_import_in(
-            request.access.partnership,
-            request.user,
-            _roles(request),
-            import_id,
-            with_content=with_content,
-        )
-    except PeopleImport.DoesNotExist as missing:
-        raise Http404("No import with that id among yours.") from missing
-
-
 @partnership_view(Action.IMPORT_PEOPLE)
 def import_list(request: PartnershipRequest) -> HttpResponse:
     """The imports the member may see, newest first."""
@@ -162,7 +147,7 @@ def import_new(request: PartnershipRequest) -> HttpResponse:
 def import_mapping(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """Confirm which column holds which field; suggested from the headers and the last import."""
     partnership = request.access.partnership
-    people_import = _import_or_404(request, import_id, with_content=True)
+    people_import = people_import_for(request.access, import_id, with_content=True)
     if people_import.status not in ("uploaded", "previewed", "failed"):
         return redirect("people:import-status", code=partnership.code, import_id=import_id)
     table = reading.read_table(bytes(people_import.content or b""), people_import.file_name)
@@ -201,7 +186,9 @@ def import_preview(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """What applying would do: counts, new services, and every row's problems; the file's
     contract words and unknown roles to confirm (posting them checks the rows again)."""
     partnership = request.access.partnership
-    people_import = _import_or_404(request, import_id, with_content=request.method == "POST")
+    people_import = people_import_for(
+        request.access, import_id, with_content=request.method == "POST"
+    )
     if people_import.status == "uploaded":
         return redirect("people:import-mapping", code=partnership.code, import_id=import_id)
     choices_form = ImportChoicesForm(
@@ -276,7 +263,7 @@ def import_settings(request: PartnershipRequest) -> HttpResponse:
 def import_apply(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """Apply the previewed import now, or queue it when the file is large."""
     partnership = request.access.partnership
-    people_import = _import_or_404(request, import_id, with_content=True)
+    people_import = people_import_for(request.access, import_id, with_content=True)
     try:
         status = apply_people_import(people_import=people_import, applied_by=request.user)
     except ValidationError as error:
@@ -294,14 +281,14 @@ def import_status(request: PartnershipRequest, import_id: int) -> HttpResponse:
     A running import whose worker stopped (no progress for the reaper's time)
     is shown, and recorded, as failed: nothing was applied, apply it again.
     """
-    people_import = _import_or_404(request, import_id)
+    people_import = people_import_for(request.access, import_id)
     if import_looks_stopped(people_import):
         reap_stale_people_imports(
             older_than=stale_after(),
             partnership=request.access.partnership,
             import_id=people_import.pk,
         )
-        people_import = _import_or_404(request, import_id)
+        people_import = people_import_for(request.access, import_id)
     percent = (
         100
         if people_import.status == "applied"
@@ -324,7 +311,7 @@ def import_status(request: PartnershipRequest, import_id: int) -> HttpResponse:
 def import_rejected_csv(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """The rejected rows as they were in the file, with the reasons, to fix and upload again;
     read from what the check kept, so it is there after applying too."""
-    people_import = _import_or_404(request, import_id, with_content=True)
+    people_import = people_import_for(request.access, import_id, with_content=True)
     if not people_import.rejected_rows:
         raise Http404("This import kept no rejected rows.")
     response = HttpResponse(

@@ -16,27 +16,28 @@ from django.views.decorators.http import require_http_methods
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action
 from interagency.people import selectors
+from interagency.people.access import (
+    PersonAct,
+    agencies_to_staff,
+    people_seen_by,
+    person_for,
+)
 from interagency.people.forms import LeavingForm, PostForm
 from interagency.people.models import Person, Post
 from interagency.people.services.posts import add_post, end_post, update_post
-from interagency.people.views.agencies import (
-    _editable_agencies,
-    _editable_person,
-    _show_service_errors,
-    _visible,
-)
+from interagency.people.views.agencies import show_service_errors
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
 def _post_form(request: PartnershipRequest, **kwargs) -> PostForm:
     partnership = request.access.partnership
-    agencies = _editable_agencies(request)
+    agencies = agencies_to_staff(request.access)
     return PostForm(
         request.POST if request.method == "POST" else None,
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
-        managers=_visible(request),
+        managers=people_seen_by(request.access),
         **kwargs,
     )
 
@@ -60,13 +61,13 @@ def _back(request: PartnershipRequest, person: Person) -> HttpResponse:
 @partnership_view(Action.EDIT_PEOPLE)
 def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Add a further post to a person (audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _post_form(request, initial={"agency": person.agency_id})
     if request.method == "POST" and form.is_valid():
         try:
             add_post(person=person, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Post added to {person.full_name}.")
             return _back(request, person)
@@ -78,14 +79,14 @@ def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
 @partnership_view(Action.EDIT_PEOPLE)
 def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Change a further post (audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     post = _post_of(request, person, post_id)
     form = _post_form(request, initial=PostForm.initial_for(post))
     if request.method == "POST" and form.is_valid():
         try:
             update_post(post=post, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post saved.")
             return _back(request, person)
@@ -97,14 +98,14 @@ def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> Http
 @partnership_view(Action.EDIT_PEOPLE)
 def post_end(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Record the day a further post ends (on or after it started; audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     post = _post_of(request, person, post_id)
     form = LeavingForm(request.POST or None, initial={"left_on": post.left_on})
     if request.method == "POST" and form.is_valid():
         try:
             end_post(post=post, left_on=form.cleaned_data["left_on"], changed_by=request.user)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post ended.")
             return _back(request, person)
