@@ -127,6 +127,20 @@ def coordinator_client(client, coordinator):
     return client
 
 
+@pytest.fixture
+def token_client(db):
+    """``token_client(user)``: a client that sends a new personal access token of ``user``."""
+    from django.test import Client
+
+    from interagency.accounts.services import issue_access_token
+
+    def make(user) -> Client:
+        _, text = issue_access_token(user=user, name="Tests")
+        return Client(headers={"Authorization": f"Bearer {text}"})
+
+    return make
+
+
 LOOPBACK = "127.0.0.1"
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from interagency.api.root import api
+from interagency.api import api
 from interagency.core import views as core_views
 from interagency.tenancy import views as tenancy_views
 

@@ -5,9 +5,9 @@ from django_otp import user_has_device
 from ninja import Router, Schema
 from pydantic import field_validator
 
+from interagency.accounts.api_auth import caller
 from interagency.accounts.services import update_profile
-from interagency.api.auth import caller
-from interagency.api.errors import error_responses
+from interagency.core.api_errors import error_responses
 from interagency.tenancy.api import RoleInPartnership, partnerships_with_roles
 
 router = Router(tags=["account"])

@@ -7,12 +7,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from interagency.api.access import partnership_for
-from interagency.api.errors import error_responses
-from interagency.api.pagination import PageNumberPagination
 from interagency.audit import selectors
 from interagency.audit.models import AuditEvent
+from interagency.core.api_errors import error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action
+from interagency.tenancy.access import access_for
 
 router = Router(tags=["audit"])
 
@@ -42,7 +42,7 @@ class AuditEventOut(Schema):
 @paginate(PageNumberPagination)
 def audit_event_list(request: HttpRequest, code: str):
     """Changes to personal data in the partnership, newest first."""
-    access = partnership_for(request, code, Action.VIEW_AUDIT)
+    access = access_for(request.user, code, Action.VIEW_AUDIT)
     return selectors.audit_events_for(access.partnership)
 
 
@@ -54,5 +54,5 @@ def audit_event_list(request: HttpRequest, code: str):
 )
 def audit_event_detail(request: HttpRequest, code: str, event_id: int):
     """One entry of the partnership's trail; another partnership's entry answers 404."""
-    access = partnership_for(request, code, Action.VIEW_AUDIT)
+    access = access_for(request.user, code, Action.VIEW_AUDIT)
     return selectors.audit_event_in(access.partnership, event_id)

@@ -20,13 +20,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from interagency.api.access import partnership_for
-from interagency.api.errors import error_responses
-from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue import selectors, services
 from interagency.catalogue.models import CompetenceFramework, Course, DeliveryMode, PathwayItem
+from interagency.core.api_errors import error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action
 from interagency.core.validation import CourseHours, FreeText, Id, OneLine
+from interagency.tenancy.access import access_for
 
 router = Router(tags=["catalogue"])
 
@@ -235,7 +235,7 @@ class LocalCourseIn(Schema):
 @paginate(PageNumberPagination)
 def framework_list(request: HttpRequest, code: str) -> QuerySet:
     """The framework versions the partnership runs its programme on, by name."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     return selectors.adopted_frameworks(access.partnership)
 
 
@@ -247,7 +247,7 @@ def framework_list(request: HttpRequest, code: str) -> QuerySet:
 )
 def framework_detail(request: HttpRequest, code: str, framework_id: int) -> Any:
     """A framework the partnership adopted or may adopt (national, its region's or its own)."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     framework = selectors.framework_in(access.partnership, framework_id)
     adopted = selectors.adopted_frameworks(access.partnership).filter(pk=framework.pk).exists()
     framework.adopted = adopted  # type: ignore[attr-defined]
@@ -263,7 +263,7 @@ def framework_detail(request: HttpRequest, code: str, framework_id: int) -> Any:
 @paginate(PageNumberPagination)
 def tier_list(request: HttpRequest, code: str) -> QuerySet:
     """The tiers of every adopted framework, in each framework's order."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     return selectors.tiers_of(access.partnership)
 
 
@@ -280,7 +280,7 @@ def course_list(request: HttpRequest, code: str, filters: Query[CourseFilters]) 
     ``q`` matches courses holding every word in the title, aims or topics;
     ``role`` keeps the courses on that role's pathway.
     """
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     role = None
     if filters.role is not None:
         role = selectors.roles_of(access.partnership).filter(pk=filters.role).first()
@@ -314,7 +314,7 @@ def course_list(request: HttpRequest, code: str, filters: Query[CourseFilters]) 
 )
 def course_detail(request: HttpRequest, code: str, course_id: int) -> Any:
     """A course of the partnership's catalogue; hidden and other partnerships' answer 404."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     return selectors.course_in(access.partnership, course_id)
 
 
@@ -327,7 +327,7 @@ def course_detail(request: HttpRequest, code: str, course_id: int) -> Any:
 @paginate(PageNumberPagination)
 def role_list(request: HttpRequest, code: str) -> QuerySet:
     """Roles of the adopted frameworks and the partnership's own, by tier."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     return selectors.roles_of(access.partnership)
 
 
@@ -339,7 +339,7 @@ def role_list(request: HttpRequest, code: str) -> QuerySet:
 )
 def role_detail(request: HttpRequest, code: str, role_id: int) -> Any:
     """A role and what its pathway requires and recommends, and how often."""
-    access = partnership_for(request, code, Action.VIEW_CATALOGUE)
+    access = access_for(request.user, code, Action.VIEW_CATALOGUE)
     return selectors.role_in(access.partnership, role_id)
 
 
@@ -359,7 +359,7 @@ def course_tailoring(request: HttpRequest, code: str, course_id: int, payload: T
     shows it. A course a pathway requires cannot be hidden; a local course is
     changed as a course, not tailored.
     """
-    access = partnership_for(request, code, Action.MANAGE_CATALOGUE)
+    access = access_for(request.user, code, Action.MANAGE_CATALOGUE)
     course = selectors.course_in(access.partnership, course_id, include_hidden=True)
     changes = payload.model_dump(exclude_unset=True)
     if changes.get("hidden", False) is None:
@@ -381,7 +381,7 @@ def local_course_create(request: HttpRequest, code: str, payload: LocalCourseIn)
     course needs its Level 1 course (found by title), a prerequisite, or a
     ``prerequisite_note`` naming an equivalent.
     """
-    access = partnership_for(request, code, Action.MANAGE_CATALOGUE)
+    access = access_for(request.user, code, Action.MANAGE_CATALOGUE)
     partnership = access.partnership
     framework = selectors.frameworks_available_to(partnership).filter(pk=payload.framework).first()
     tier = selectors.tiers_of(partnership).filter(pk=payload.tier).first()

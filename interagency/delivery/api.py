@@ -20,17 +20,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.pagination import paginate
 
-from interagency.api.access import PartnershipAccess, partnership_for
-from interagency.api.auth import caller
-from interagency.api.errors import error_response, error_responses
-from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import catalogue_courses
+from interagency.core.api_errors import error_response, error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.delivery.api_schemas import (
     BookingFilters,
@@ -58,16 +57,23 @@ from interagency.delivery.selectors import api_reads, listings
 from interagency.delivery.selectors import attendance as register_reads
 from interagency.delivery.selectors import bookings as booking_reads
 from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.selectors.access import (
+    BOOKING_ACTIONS,
+    NOT_YOURS,
+    BookingAct,
+    SessionAct,
+    booking_for,
+    session_for,
+)
 from interagency.delivery.services import attendance as register_services
 from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services import sessions as session_services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.views.certificates import NUMBER_PATTERN, normalise_number
+from interagency.tenancy.access import PartnershipAccess, access_for
 
 router = Router(tags=["sessions"])
 public_router = Router(tags=["certificates"])
-
-NOT_YOURS = "You may book, cancel or decide only for yourself and the people you manage."
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -160,19 +166,15 @@ def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str
     return fields
 
 
-def _session_out(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
-    session = api_reads.api_session(access.partnership, session_id)
+def _session_out(access: PartnershipAccess, session_id: int) -> Session:
+    session = session_for(access, session_id, to=SessionAct.VIEW)
     # A coordinator sees the link of their own sessions, not of a regional one elsewhere.
     released = Role.COORDINATOR in access.roles and session.partnership_id == access.partnership.pk
     if not released:
-        booking = listings.viewer_booking(access.partnership, caller(request), session)
+        booking = listings.viewer_booking(access.partnership, access.user, session)
         released = booking is not None and booking.status == BookingStatus.CONFIRMED
     session.link_released = released  # type: ignore[attr-defined]
     return session
-
-
-def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
-    return session_reads.sessions_of(access.partnership).get(pk=session_id)
 
 
 # Sessions.
@@ -188,7 +190,7 @@ def _managed_session(access: PartnershipAccess, session_id: int) -> Session:
 def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]) -> Any:
     """The partnership's sessions, soonest first, with places left and the waiting count;
     with ``regional=true`` also those other partnerships of the region opened places on."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
     return api_reads.api_sessions(
         access.partnership,
         course_id=filters.course,
@@ -209,12 +211,12 @@ def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]
 )
 def session_create(request: HttpRequest, code: str, payload: SessionIn) -> Any:
     """Coordinators schedule a session of a catalogue course; every problem is listed."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     fields = _session_fields(access, payload.model_dump(exclude_unset=True))
     session = session_services.create_session(
-        partnership=access.partnership, created_by=caller(request), **fields
+        partnership=access.partnership, created_by=access.user, **fields
     )
-    return Status(201, _session_out(request, access, session.pk))
+    return Status(201, _session_out(access, session.pk))
 
 
 @router.get(
@@ -228,8 +230,8 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
     places to it (``host`` names who runs it, ``regional_left`` what is left for you); any
     other session is a 404. The joining link shows to the partnership's coordinators and
     to people with a confirmed place."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    return _session_out(request, access, session_id)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
+    return _session_out(access, session_id)
 
 
 @router.patch(
@@ -240,11 +242,11 @@ def session_detail(request: HttpRequest, code: str, session_id: int) -> Any:
 )
 def session_update(request: HttpRequest, code: str, session_id: int, payload: SessionPatch) -> Any:
     """Send only what changes; attendees are told when dates, place or link change."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     fields = _session_fields(access, payload.model_dump(exclude_unset=True))
-    session_services.update_session(session=session, changed_by=caller(request), **fields)
-    return _session_out(request, access, session_id)
+    session_services.update_session(session=session, changed_by=access.user, **fields)
+    return _session_out(access, session_id)
 
 
 @router.post(
@@ -257,61 +259,46 @@ def session_cancel(
     request: HttpRequest, code: str, session_id: int, payload: CancelSessionIn
 ) -> Any:
     """Every booking is released and everyone booked is told, with the alternatives."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     sessions = session_reads.sessions_of(access.partnership)
     alternatives = list(sessions.filter(pk__in=payload.alternatives))
     if len(alternatives) != len(set(payload.alternatives)):
         raise DjangoValidationError({"alternatives": "There is no session with that id here."})
     session_services.cancel_session(
         session=session,
-        cancelled_by=caller(request),
+        cancelled_by=access.user,
         reason=payload.reason,
         alternatives=alternatives,
     )
-    return _session_out(request, access, session_id)
+    return _session_out(access, session_id)
 
 
 # Bookings.
 
 
-def _bookings(request: HttpRequest, access: PartnershipAccess):
-    return api_reads.bookings_visible_to(access.partnership, caller(request), access.roles)
-
-
-def _booking(request: HttpRequest, access: PartnershipAccess, booking_id: int) -> Booking:
-    return _bookings(request, access).get(pk=booking_id)
+def _bookings(access: PartnershipAccess) -> QuerySet[Booking]:
+    return api_reads.bookings_visible_to(access.partnership, access.user, access.roles)
 
 
 def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
+    """The session named in the body: one the member may book on, else a field error."""
     try:
-        return listings.bookable_session(access.partnership, session_id)
-    except Session.DoesNotExist:
+        return session_for(access, session_id, to=SessionAct.BOOK)
+    except Http404:
         raise DjangoValidationError({"session": "There is no session with that id here."}) from None
 
 
-def _may_manage(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_cancel(caller(request), access.roles, booking):
-        raise AuthorizationError(message=NOT_YOURS)
-
-
 def _act_on_booking(
-    request: HttpRequest,
-    code: str,
-    booking_id: int,
-    action: Action,
-    may_act: Callable[[HttpRequest, PartnershipAccess, Booking], None],
-    act: Callable[[Booking, Any], object],
+    request: HttpRequest, code: str, booking_id: int, act: BookingAct, service: Callable
 ) -> Booking:
-    """What every action on one booking does: the partnership (``action`` allowed, else
-    404/403), the booking if the caller may see it (else 404), ``may_act`` (403), then
-    ``act(booking, caller)``, a service whose refusal answers 400 through the
-    ``BookingError`` handler; the booking as it now reads."""
-    access = partnership_for(request, code, action)
-    booking = _booking(request, access, booking_id)
-    may_act(request, access, booking)
-    act(booking, caller(request))
-    return _booking(request, access, booking_id)
+    """What every action on one booking does: the partnership, then the booking the caller
+    may ``act`` on (404 when they may not see it, 403 when they may not do this), then
+    ``service(booking, caller)``, whose refusal answers 400 through the ``BookingError``
+    handler; the booking as it now reads."""
+    access = access_for(request.user, code, BOOKING_ACTIONS[act])
+    service(booking_for(access, booking_id, to=act), access.user)
+    return booking_for(access, booking_id, to=BookingAct.VIEW)
 
 
 @router.get(
@@ -325,8 +312,8 @@ def booking_list(request: HttpRequest, code: str, filters: Query[BookingFilters]
     """Bookings the caller may see, oldest first: a coordinator every booking on the
     partnership's sessions, a line manager their team's, an agency lead their agencies',
     a learner their own (including places on sessions of the region)."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    bookings = _bookings(request, access)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
+    bookings = _bookings(access)
     if filters.session is not None:
         bookings = bookings.filter(session_id=filters.session)
     if filters.person is not None:
@@ -346,8 +333,8 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     """Book yourself, or someone you may book for: confirmed, waiting when full, or awaiting
     approval. Someone outside your team answers 403; a refusal (closed, started, already
     booked) 400 with the reason."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    user = caller(request)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
+    user = access.user
     session = _bookable_session(access, payload.session)
     if payload.person is None:
         person = (
@@ -383,8 +370,8 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
 def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any:
     """Managers, agency leads and coordinators book people of their team: each gets a booking
     or the reason they were not booked; one refusal stops nobody else."""
-    access = partnership_for(request, code, Action.BOOK_FOR_OTHERS)
-    user = caller(request)
+    access = access_for(request.user, code, Action.BOOK_FOR_OTHERS)
+    user = access.user
     session = _bookable_session(access, payload.session)
     people = {
         person.pk: person
@@ -402,7 +389,7 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
     )
     made = {
         booking.pk: booking
-        for booking in _bookings(request, access).filter(
+        for booking in _bookings(access).filter(
             pk__in=[r.booking.pk for r in results if r.booking is not None]
         )
     }
@@ -424,8 +411,8 @@ def booking_bulk(request: HttpRequest, code: str, payload: BulkBookingIn) -> Any
 )
 def booking_detail(request: HttpRequest, code: str, booking_id: int) -> Any:
     """A booking the caller may see, with its waiting-list position; anyone else's is 404."""
-    access = partnership_for(request, code, Action.VIEW_SESSIONS)
-    return _booking(request, access, booking_id)
+    access = access_for(request.user, code, Action.VIEW_SESSIONS)
+    return booking_for(access, booking_id, to=BookingAct.VIEW)
 
 
 @router.post(
@@ -441,8 +428,7 @@ def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: Re
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.CANCEL,
         lambda booking, user: booking_services.cancel_booking(
             booking=booking, cancelled_by=user, reason=payload.reason
         ),
@@ -461,8 +447,7 @@ def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.ANSWER_OFFER,
         lambda booking, user: booking_services.accept_offer(booking=booking, accepted_by=user),
     )
 
@@ -479,17 +464,9 @@ def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.VIEW_SESSIONS,
-        _may_manage,
+        BookingAct.ANSWER_OFFER,
         lambda booking, user: booking_services.decline_offer(booking=booking, declined_by=user),
     )
-
-
-def _may_decide(request: HttpRequest, access: PartnershipAccess, booking: Booking) -> None:
-    if not booking_reads.may_approve(caller(request), access.roles, booking):
-        raise AuthorizationError(
-            message="Only the person's line manager, agency lead or a coordinator decides."
-        )
 
 
 @router.post(
@@ -504,8 +481,7 @@ def booking_approve(request: HttpRequest, code: str, booking_id: int) -> Any:
         request,
         code,
         booking_id,
-        Action.APPROVE_BOOKINGS,
-        _may_decide,
+        BookingAct.DECIDE,
         lambda booking, user: booking_services.approve_booking(booking=booking, approved_by=user),
     )
 
@@ -522,8 +498,7 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
         request,
         code,
         booking_id,
-        Action.APPROVE_BOOKINGS,
-        _may_decide,
+        BookingAct.DECIDE,
         lambda booking, user: booking_services.refuse_booking(
             booking=booking, refused_by=user, reason=payload.reason
         ),
@@ -539,8 +514,8 @@ def booking_refuse(request: HttpRequest, code: str, booking_id: int, payload: Re
 @paginate(PageNumberPagination)
 def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
     """Coordinators see the queue in order; ``waiting_position`` counts from 1."""
-    access = partnership_for(request, code, Action.MANAGE_SESSIONS)
-    session = _managed_session(access, session_id)
+    access = access_for(request.user, code, Action.MANAGE_SESSIONS)
+    session = session_for(access, session_id, to=SessionAct.MANAGE)
     return api_reads.waiting_list_with_positions(session)
 
 
@@ -549,13 +524,6 @@ def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
 
 # The register service's field names, as this API calls them.
 REGISTER_FIELDS = {"parts": "parts_attended", "late": "arrived_late"}
-
-
-def _register_session(request: HttpRequest, access: PartnershipAccess, session_id: int) -> Session:
-    """Coordinators any session's register; trainers those they deliver (else 404)."""
-    return register_reads.register_session(
-        access.partnership, session_id, caller(request), access.roles
-    )
 
 
 def _register(session: Session) -> dict[str, Any]:
@@ -576,8 +544,8 @@ def _register(session: Session) -> dict[str, Any]:
 )
 def register_read(request: HttpRequest, code: str, session_id: int) -> Any:
     """The confirmed bookings by name with what was recorded for each."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
-    return _register(_register_session(request, access, session_id))
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 @router.put(
@@ -590,8 +558,8 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
     """Record or correct the lines sent (others stay as they are): all of them, or none when
     any is wrong, each problem named as ``entries.<index>.<field>``. Opens when the session
     starts."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
-    session = _register_session(request, access, session_id)
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
+    session = session_for(access, session_id, to=SessionAct.TAKE_REGISTER)
     register_services.check_register_open(session)
     lines = {booking.pk: booking for booking in register_reads.register_bookings(session)}
     parts = {part.pk: part for part in session.parts.all()}
@@ -618,9 +586,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
     if unknown:
         raise DjangoValidationError(unknown)
     try:
-        register_services.record_register(
-            session=session, entries=entries, recorded_by=caller(request)
-        )
+        register_services.record_register(session=session, entries=entries, recorded_by=access.user)
     except register_services.RegisterError as error:
         # The service names lines by booking id and its form's fields; the client sent a list.
         index_of = {entry.booking.pk: index for index, entry in enumerate(entries)}
@@ -630,7 +596,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
                 key = f"entries.{index_of[booking_id]}.{REGISTER_FIELDS.get(name, name)}"
                 named.setdefault(key, []).append(message)
         raise DjangoValidationError(named) from None
-    return _register(_register_session(request, access, session_id))
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 @router.post(
@@ -643,10 +609,10 @@ def register_close(request: HttpRequest, code: str, session_id: int) -> Any:
     """Creates training records, no-show charges and certificates, once; refused before the
     session starts or while anyone has no outcome (naming them). Closing twice changes
     nothing."""
-    access = partnership_for(request, code, Action.TAKE_REGISTER)
-    session = _register_session(request, access, session_id)
-    register_services.close_register(session=session, closed_by=caller(request))
-    return _register(_register_session(request, access, session_id))
+    access = access_for(request.user, code, Action.TAKE_REGISTER)
+    session = session_for(access, session_id, to=SessionAct.TAKE_REGISTER)
+    register_services.close_register(session=session, closed_by=access.user)
+    return _register(session_for(access, session_id, to=SessionAct.TAKE_REGISTER))
 
 
 # Certificates: public.

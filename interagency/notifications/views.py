@@ -7,7 +7,7 @@ MANAGE_SESSIONS. Another partnership's message answers 404.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
@@ -17,13 +17,13 @@ from interagency.notifications import selectors, services
 from interagency.notifications.forms import MessageTemplateForm, OutboxFilterForm
 from interagency.notifications.models import OutboxMessage
 from interagency.notifications.rendering import PLACEHOLDERS, SAMPLE, render_source
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
 @partnership_view(Action.MANAGE_SESSIONS)
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: PartnershipRequest) -> HttpResponse:
     """The partnership's emails, newest first, by status and kind; failed ones stand out."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = OutboxFilterForm(request.GET or None)
     status = kind = ""
     if form.is_valid():
@@ -46,9 +46,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @partnership_view(Action.MANAGE_SESSIONS)
-def retry(request: HttpRequest, message_id: int) -> HttpResponse:
+def retry(request: PartnershipRequest, message_id: int) -> HttpResponse:
     """Send a failed email again (its attempts start again)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         message = selectors.outbox_message(partnership, message_id)
     except OutboxMessage.DoesNotExist as missing:
@@ -71,9 +71,9 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(Action.MANAGE_SESSIONS)
-def retry_failed(request: HttpRequest) -> HttpResponse:
+def retry_failed(request: PartnershipRequest) -> HttpResponse:
     """Send every failed email again, after the mail server was down for a while."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     count = services.retry_failed_messages(partnership=partnership, retried_by=request.user)
     if count:
         messages.success(request, f"{count} failed email{pluralize(count)} will be sent again.")
@@ -83,9 +83,9 @@ def retry_failed(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.MANAGE_SESSIONS)
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: PartnershipRequest) -> HttpResponse:
     """Every kind of email with the subject in use, the partnership's own or the default."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     return render(
         request,
         "notifications/templates.html",
@@ -94,9 +94,9 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.MANAGE_SESSIONS)
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def template_edit(request: PartnershipRequest, kind: str) -> HttpResponse:
     """Change the wording of one kind of email, with a preview on sample values."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         row = selectors.message_template(partnership, kind)
     except KeyError as missing:
@@ -134,9 +134,9 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_POST
 @partnership_view(Action.MANAGE_SESSIONS)
-def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
+def template_reset(request: PartnershipRequest, kind: str) -> HttpResponse:
     """Go back to the default wording of one kind of email."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         row = selectors.message_template(partnership, kind)
     except KeyError as missing:

@@ -24,24 +24,29 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
-from interagency.api.access import FORBIDDEN, PartnershipAccess, partnership_for
-from interagency.api.auth import caller
-from interagency.api.errors import error_responses
-from interagency.api.pagination import PageNumberPagination
 from interagency.catalogue.selectors import roles_of
+from interagency.core.api_errors import error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.core.validation import Id, OneLine
 from interagency.people import selectors
+from interagency.people.access import (
+    PersonAct,
+    may_staff,
+    people_import_for,
+    people_seen_by,
+    person_for,
+)
 from interagency.people.api_schemas import PostOut
 from interagency.people.importing import checking, mapping, reading, rejecting
-from interagency.people.models import Agency, EmploymentType, PeopleImport, Person, Sector
+from interagency.people.models import Agency, EmploymentType, PeopleImport, Sector
 from interagency.people.services.agencies import add_service, create_agency
 from interagency.people.services.imports import (
     apply_people_import,
@@ -50,7 +55,8 @@ from interagency.people.services.imports import (
     upload_people_import,
 )
 from interagency.people.services.people import create_person, mark_person_left, update_person
-from interagency.people.visibility import can_add_people, can_edit_person, visible_people
+from interagency.people.visibility import can_add_people, visible_people
+from interagency.tenancy.access import FORBIDDEN, PartnershipAccess, access_for
 
 router = Router(tags=["people"])
 
@@ -192,11 +198,7 @@ class HeadcountOut(Schema):
 # Helpers: the rows a request may name, else the same 404 as a missing one.
 
 
-def _visible(request: HttpRequest, access: PartnershipAccess) -> QuerySet[Person]:
-    return visible_people(access.partnership, caller(request), access.roles)
-
-
-def _references(access: PartnershipAccess, fields: dict[str, Any]) -> dict[str, Any]:
+def references(access: PartnershipAccess, fields: dict[str, Any]) -> dict[str, Any]:
     """Ids in ``fields`` turned into the partnership's rows; an unknown id is a field error."""
     partnership = access.partnership
     lookups = {
@@ -222,19 +224,10 @@ def _references(access: PartnershipAccess, fields: dict[str, Any]) -> dict[str, 
     return resolved
 
 
-def _may_use_agency(request: HttpRequest, access: PartnershipAccess, agency: Agency) -> None:
+def check_agency(access: PartnershipAccess, agency: Agency) -> None:
     """Agency leads add and move people only within the agencies they lead."""
-    if Role.COORDINATOR in access.roles:
-        return
-    if agency.lead_id != caller(request).pk:
+    if not may_staff(access, agency):
         raise DjangoValidationError({"agency": "Choose an agency you lead."})
-
-
-def _editable(request: HttpRequest, access: PartnershipAccess, person_id: int) -> Person:
-    person = selectors.person_detail(_visible(request, access), person_id)
-    if not can_edit_person(access.partnership, caller(request), access.roles, person):
-        raise Http404("Not a person you may change.")
-    return person
 
 
 # Agencies and services.
@@ -249,7 +242,7 @@ def _editable(request: HttpRequest, access: PartnershipAccess, person_id: int) -
 @paginate(PageNumberPagination)
 def agency_list(request: HttpRequest, code: str) -> QuerySet:
     """The partnership's agencies by name, with how many current people each has."""
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
     return selectors.agencies_of(access.partnership)
 
 
@@ -261,9 +254,9 @@ def agency_list(request: HttpRequest, code: str) -> QuerySet:
 )
 def agency_create(request: HttpRequest, code: str, payload: AgencyIn) -> Any:
     """Coordinators add an agency; its contact details are audited."""
-    access = partnership_for(request, code, Action.MANAGE_AGENCIES)
-    fields = _references(access, payload.model_dump())
-    agency = create_agency(partnership=access.partnership, created_by=caller(request), **fields)
+    access = access_for(request.user, code, Action.MANAGE_AGENCIES)
+    fields = references(access, payload.model_dump())
+    agency = create_agency(partnership=access.partnership, created_by=access.user, **fields)
     return Status(201, selectors.agencies_of(access.partnership).get(pk=agency.pk))
 
 
@@ -275,7 +268,7 @@ def agency_create(request: HttpRequest, code: str, payload: AgencyIn) -> Any:
 )
 def agency_detail(request: HttpRequest, code: str, agency_id: int) -> Any:
     """An agency of the partnership; another partnership's answers 404."""
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
     return selectors.agencies_of(access.partnership).prefetch_related("services").get(pk=agency_id)
 
 
@@ -288,7 +281,7 @@ def agency_detail(request: HttpRequest, code: str, agency_id: int) -> Any:
 @paginate(PageNumberPagination)
 def service_list(request: HttpRequest, code: str, agency_id: int) -> QuerySet:
     """The agency's teams and departments, by name."""
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
     agency = selectors.agency_in(access.partnership, agency_id)
     return selectors.services_of(access.partnership).filter(agency=agency).order_by("name")
 
@@ -301,7 +294,7 @@ def service_list(request: HttpRequest, code: str, agency_id: int) -> QuerySet:
 )
 def service_create(request: HttpRequest, code: str, agency_id: int, payload: ServiceIn) -> Any:
     """Coordinators add a team or department; names are unique within the agency."""
-    access = partnership_for(request, code, Action.MANAGE_AGENCIES)
+    access = access_for(request.user, code, Action.MANAGE_AGENCIES)
     agency = selectors.agency_in(access.partnership, agency_id)
     return Status(201, add_service(agency=agency, name=payload.name))
 
@@ -321,8 +314,8 @@ def person_list(request: HttpRequest, code: str, filters: Query[PeopleFilters]) 
 
     An agency, service or role id the caller cannot use gives an empty list.
     """
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
-    people = _visible(request, access)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
+    people = people_seen_by(access)
     if filters.agency is not None:
         people = people.filter(agency_id=filters.agency)
     if filters.service is not None:
@@ -341,14 +334,14 @@ def person_list(request: HttpRequest, code: str, filters: Query[PeopleFilters]) 
 )
 def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
     """Coordinators add people to any agency; agency leads to the agencies they lead."""
-    access = partnership_for(request, code, Action.EDIT_PEOPLE)
-    user = caller(request)
+    access = access_for(request.user, code, Action.EDIT_PEOPLE)
+    user = access.user
     if not can_add_people(access.partnership, user, access.roles):
         raise AuthorizationError(message=FORBIDDEN)
-    fields = _references(access, payload.model_dump())
-    _may_use_agency(request, access, fields["agency"])
+    fields = references(access, payload.model_dump())
+    check_agency(access, fields["agency"])
     person = create_person(partnership=access.partnership, changed_by=user, **fields)
-    return Status(201, selectors.person_detail(_visible(request, access), person.pk))
+    return Status(201, selectors.person_detail(people_seen_by(access), person.pk))
 
 
 @router.get(
@@ -359,8 +352,8 @@ def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
 )
 def person_detail(request: HttpRequest, code: str, person_id: int) -> Any:
     """A person the caller may see, with their further posts; anyone else answers 404."""
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
-    person = selectors.person_detail(_visible(request, access), person_id)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
+    person = person_for(access, person_id, to=PersonAct.VIEW)
     person.further_posts = list(selectors.posts_of(access.partnership, person))  # type: ignore[attr-defined]
     return person
 
@@ -376,17 +369,17 @@ CLEARABLE_TEXT = ("work_email", "job_title", "external_id", "registration_number
 )
 def person_update(request: HttpRequest, code: str, person_id: int, payload: PersonPatch) -> Any:
     """Send only the fields to change; the change is audited. Leaving has its own endpoint."""
-    access = partnership_for(request, code, Action.EDIT_PEOPLE)
-    person = _editable(request, access, person_id)
-    fields = _references(access, payload.model_dump(exclude_unset=True))
+    access = access_for(request.user, code, Action.EDIT_PEOPLE)
+    person = person_for(access, person_id, to=PersonAct.EDIT)
+    fields = references(access, payload.model_dump(exclude_unset=True))
     if fields.get("agency") is not None:
-        _may_use_agency(request, access, fields["agency"])
+        check_agency(access, fields["agency"])
     for name in CLEARABLE_TEXT:
         # null clears the text, as an emptied box on the page does.
         if name in fields and fields[name] is None:
             fields[name] = ""
-    update_person(person=person, changed_by=caller(request), **fields)
-    return selectors.person_detail(_visible(request, access), person_id)
+    update_person(person=person, changed_by=access.user, **fields)
+    return selectors.person_detail(people_seen_by(access), person_id)
 
 
 @router.post(
@@ -397,10 +390,10 @@ def person_update(request: HttpRequest, code: str, person_id: int, payload: Pers
 )
 def person_leave(request: HttpRequest, code: str, person_id: int, payload: LeaveIn) -> Any:
     """Record the day the person left their agency (audited)."""
-    access = partnership_for(request, code, Action.EDIT_PEOPLE)
-    person = _editable(request, access, person_id)
-    mark_person_left(person=person, left_on=payload.left_on, changed_by=caller(request))
-    return selectors.person_detail(_visible(request, access), person_id)
+    access = access_for(request.user, code, Action.EDIT_PEOPLE)
+    person = person_for(access, person_id, to=PersonAct.EDIT)
+    mark_person_left(person=person, left_on=payload.left_on, changed_by=access.user)
+    return selectors.person_detail(people_seen_by(access), person_id)
 
 
 # Headcounts.
@@ -418,7 +411,7 @@ def headcount_list(request: HttpRequest, code: str, agency: int | None = None) -
 
     Agencies that give numbers rather than names; ``agency`` narrows to one.
     """
-    access = partnership_for(request, code, Action.VIEW_PEOPLE)
+    access = access_for(request.user, code, Action.VIEW_PEOPLE)
     headcounts = selectors.latest_headcounts(access.partnership)
     if agency is not None:
         headcounts = headcounts.filter(agency_id=agency)
@@ -515,13 +508,6 @@ class RejectedRowsOut(Schema):
     rows: list[RejectedRowOut]
 
 
-def _import_in(request: HttpRequest, access: PartnershipAccess, import_id: int, **kwargs: Any):
-    """An import the caller may see; any other, or another agency's, is a 404."""
-    return selectors.people_import_in(
-        access.partnership, caller(request), access.roles, import_id, **kwargs
-    )
-
-
 def _file_error(message: str) -> DjangoValidationError:
     return DjangoValidationError({"file": message})
 
@@ -538,8 +524,8 @@ UPLOAD_FILE = File(None, description="A CSV or Excel (.xlsx) file, 20 MB at most
 @paginate(PageNumberPagination)
 def import_list(request: HttpRequest, code: str, agency: int | None = None) -> QuerySet:
     """Staff-list imports of the agencies the caller imports for, newest first."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    imports = selectors.people_imports(access.partnership, caller(request), access.roles)
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    imports = selectors.people_imports(access.partnership, access.user, access.roles)
     if agency is not None:
         imports = imports.filter(agency_id=agency)
     return imports
@@ -581,8 +567,8 @@ def import_upload(
 ) -> Any:
     """Send ``multipart/form-data``. The file is read and every row checked; nothing about
     people is written until ``apply``. A file that cannot be read answers 400 naming why."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    user = caller(request)
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    user = access.user
     errors: dict[str, str] = {}
     chosen = None
     target = None
@@ -641,7 +627,7 @@ def import_upload(
         )
     except reading.ImportFileError as error:
         raise _file_error(str(error)) from error
-    return Status(201, _import_in(request, access, people_import.pk))
+    return Status(201, people_import_for(access, people_import.pk))
 
 
 @router.get(
@@ -655,8 +641,8 @@ def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
 
     An import whose worker stopped answers ``failed``, with the error saying so;
     nothing was applied, and ``apply`` runs it again."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    return as_polled(_import_in(request, access, import_id))
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    return as_polled(people_import_for(access, import_id))
 
 
 @router.post(
@@ -668,11 +654,11 @@ def import_detail(request: HttpRequest, code: str, import_id: int) -> Any:
 def import_apply(request: HttpRequest, code: str, import_id: int) -> Any:
     """Write the previewed import: at once (200) for small files, else queued for the
     background worker (202; poll the import). All rows or none; applying twice does nothing."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    people_import = _import_in(request, access, import_id, with_content=True)
-    status = apply_people_import(people_import=people_import, applied_by=caller(request))
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    people_import = people_import_for(access, import_id, with_content=True)
+    status = apply_people_import(people_import=people_import, applied_by=access.user)
     done = status in (PeopleImport.Status.APPLIED, PeopleImport.Status.FAILED)
-    return Status(200 if done else 202, _import_in(request, access, import_id))
+    return Status(200 if done else 202, people_import_for(access, import_id))
 
 
 @router.get(
@@ -683,8 +669,8 @@ def import_apply(request: HttpRequest, code: str, import_id: int) -> Any:
 )
 def import_rejected_rows(request: HttpRequest, code: str, import_id: int) -> Any:
     """Every rejected row while the file is kept; after applying, those the preview recorded."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    people_import = _import_in(request, access, import_id, with_content=True)
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    people_import = people_import_for(access, import_id, with_content=True)
     rows, complete = people_import_rejected_rows(people_import)
     return {
         "import_id": people_import.pk,
@@ -705,8 +691,8 @@ def import_rejected_rows_csv(request: HttpRequest, code: str, import_id: int) ->
     and upload again (the Row and Problems columns are then left unmapped). Read from what
     the check found, also after applying. Cells that could run as formulas are neutralised.
     410 for an import previewed before rejected rows were kept."""
-    access = partnership_for(request, code, Action.IMPORT_PEOPLE)
-    people_import = _import_in(request, access, import_id, with_content=True)
+    access = access_for(request.user, code, Action.IMPORT_PEOPLE)
+    people_import = people_import_for(access, import_id, with_content=True)
     if not people_import.rejected_rows:
         raise HttpError(410, "This import kept no rejected rows: use rejected-rows.")
     response = HttpResponse(

@@ -11,14 +11,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from interagency.api.access import partnership_for
-from interagency.api.auth import caller
-from interagency.api.errors import error_responses
+from interagency.core.api_errors import error_responses
 from interagency.core.permissions import Action
 from interagency.people import selectors
-from interagency.people.api import _editable, _may_use_agency, _references
+from interagency.people.access import PersonAct, person_for
+from interagency.people.api import check_agency, references
 from interagency.people.api_schemas import PostIn, PostOut, PostPatch
 from interagency.people.services.posts import add_post, update_post
+from interagency.tenancy.access import access_for
 
 router = Router(tags=["people"])
 
@@ -31,13 +31,13 @@ router = Router(tags=["people"])
 )
 def post_create(request: HttpRequest, code: str, person_id: int, payload: PostIn) -> Any:
     """A further post (another service, role or job title) of the person; audited."""
-    access = partnership_for(request, code, Action.EDIT_PEOPLE)
-    person = _editable(request, access, person_id)
-    fields = _references(access, payload.model_dump())
+    access = access_for(request.user, code, Action.EDIT_PEOPLE)
+    person = person_for(access, person_id, to=PersonAct.EDIT)
+    fields = references(access, payload.model_dump())
     if fields["agency"] is None:
         fields["agency"] = person.agency
-    _may_use_agency(request, access, fields["agency"])
-    post = add_post(person=person, changed_by=caller(request), **fields)
+    check_agency(access, fields["agency"])
+    post = add_post(person=person, changed_by=access.user, **fields)
     return Status(201, selectors.post_in(access.partnership, person, post.pk))
 
 
@@ -51,15 +51,15 @@ def post_update(
     request: HttpRequest, code: str, person_id: int, post_id: int, payload: PostPatch
 ) -> Any:
     """Send only the fields to change; ``left_on`` ends the post. The change is audited."""
-    access = partnership_for(request, code, Action.EDIT_PEOPLE)
-    person = _editable(request, access, person_id)
+    access = access_for(request.user, code, Action.EDIT_PEOPLE)
+    person = person_for(access, person_id, to=PersonAct.EDIT)
     post = selectors.post_in(access.partnership, person, post_id)
-    fields = _references(access, payload.model_dump(exclude_unset=True))
+    fields = references(access, payload.model_dump(exclude_unset=True))
     if fields.get("agency") is not None:
-        _may_use_agency(request, access, fields["agency"])
+        check_agency(access, fields["agency"])
     if "agency" in fields and fields["agency"] is None:
         del fields["agency"]  # every post has an agency
     if "job_title" in fields and fields["job_title"] is None:
         fields["job_title"] = ""
-    update_post(post=post, changed_by=caller(request), **fields)
+    update_post(post=post, changed_by=access.user, **fields)
     return selectors.post_in(access.partnership, person, post_id)

@@ -7,7 +7,7 @@ CSV read the same filtered list.
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,14 +19,14 @@ from interagency.people.visibility import visible_people
 from interagency.records import selectors
 from interagency.records.forms import StatusFilterForm
 from interagency.records.selectors import PersonStatus, Status
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 25
 
 
-def _filtered(request: HttpRequest) -> tuple[StatusFilterForm, list[PersonStatus]]:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    roles = request.partnership_roles  # type: ignore[attr-defined]
+def _filtered(request: PartnershipRequest) -> tuple[StatusFilterForm, list[PersonStatus]]:
+    partnership = request.access.partnership
+    roles = request.access.roles
     people = visible_people(partnership, request.user, roles)
     is_coordinator = Role.COORDINATOR in roles
     services = people_selectors.services_of(partnership)
@@ -56,7 +56,7 @@ def _filtered(request: HttpRequest) -> tuple[StatusFilterForm, list[PersonStatus
 
 @require_GET
 @partnership_view(Action.VIEW_PEOPLE)
-def training_status(request: HttpRequest) -> HttpResponse:
+def training_status(request: PartnershipRequest) -> HttpResponse:
     """Summary counts, then each person's required courses, worst first, a page at a time."""
     form, found = _filtered(request)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
@@ -76,9 +76,9 @@ def training_status(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @partnership_view(Action.VIEW_PEOPLE)
-def training_status_csv(request: HttpRequest) -> HttpResponse:
+def training_status_csv(request: PartnershipRequest) -> HttpResponse:
     """The same filtered list, one row per person and course; formula-like cells neutralised."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     _form, found = _filtered(request)
     return csv_download(
         f"training-status-{partnership.code}.csv",

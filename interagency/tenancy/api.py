@@ -9,11 +9,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from interagency.api.access import partnership_for
-from interagency.api.auth import caller
-from interagency.api.errors import error_responses
-from interagency.api.pagination import PageNumberPagination
+from interagency.core.api_errors import error_responses
+from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
+from interagency.tenancy.access import access_for
 from interagency.tenancy.selectors import members_of, partnerships_of
 
 router = Router(tags=["partnerships"])
@@ -82,7 +81,7 @@ def partnerships_with_roles(user) -> QuerySet:
 @paginate(PageNumberPagination)
 def partnership_list(request: HttpRequest) -> QuerySet:
     """The partnerships where you hold a role, by name, with your roles in each."""
-    return partnerships_with_roles(caller(request))
+    return partnerships_with_roles(request.user)
 
 
 @router.get(
@@ -93,7 +92,7 @@ def partnership_list(request: HttpRequest) -> QuerySet:
 )
 def partnership_detail(request: HttpRequest, code: str):
     """A partnership you belong to; any other code answers 404."""
-    access = partnership_for(request, code, Action.VIEW_DASHBOARD)
+    access = access_for(request.user, code, Action.VIEW_DASHBOARD)
     partnership = access.partnership
     partnership.role_list = ",".join(access.roles)  # type: ignore[attr-defined]
     return partnership
@@ -111,7 +110,7 @@ def member_list(request: HttpRequest, code: str):
 
     Needs a role that may view members (a coordinator).
     """
-    access = partnership_for(request, code, Action.VIEW_MEMBERS)
+    access = access_for(request.user, code, Action.VIEW_MEMBERS)
     return (
         members_of(access.partnership)
         .order_by("user__full_name", "user__email", "user_id")

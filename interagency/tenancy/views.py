@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from interagency.core.permissions import Action, role_allows
 from interagency.tenancy import selectors, services
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 from interagency.tenancy.forms import MemberRolesForm
 from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
 
@@ -31,30 +31,30 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_DASHBOARD)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    actions = request.partnership_actions  # type: ignore[attr-defined]
+def dashboard(request: PartnershipRequest) -> HttpResponse:
+    actions = request.access.actions
     return render(
         request,
         "tenancy/dashboard.html",
         {
             "areas": [area for area in AREAS if area.action in actions],
-            "roles": sorted(request.partnership_roles),  # type: ignore[attr-defined]
+            "roles": sorted(request.access.roles),
         },
     )
 
 
 @partnership_view(Action.VIEW_DASHBOARD)
-def area(request: HttpRequest, area: str) -> HttpResponse:
+def area(request: PartnershipRequest, area: str) -> HttpResponse:
     """An area's landing page; each area's own app fills it in."""
     found = AREAS_BY_SLUG.get(area)
     if found is None:
         raise Http404("No such area.")
-    if not role_allows(request.partnership_roles, found.action):  # type: ignore[attr-defined]
+    if not role_allows(request.access.roles, found.action):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
     show_members = found.slug == "people" and role_allows(
-        request.partnership_roles,  # type: ignore[attr-defined]
+        request.access.roles,
         Action.VIEW_MEMBERS,
     )
     return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
@@ -64,13 +64,13 @@ MEMBERS_PER_PAGE = 50
 
 
 @partnership_view(Action.VIEW_MEMBERS)
-def members(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def members(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     search = request.GET.get("q", "").strip()[:100]
     users = selectors.member_users(partnership, search=search)
     page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     # An htmx search swaps in just the results; everything else gets the page.
-    template = "tenancy/members.html#results" if request.htmx else "tenancy/members.html"  # type: ignore[attr-defined]
+    template = "tenancy/members.html#results" if request.htmx else "tenancy/members.html"
     return render(
         request,
         template,
@@ -83,8 +83,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.MANAGE_MEMBERS)
-def member_roles(request: HttpRequest, user_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def member_roles(request: PartnershipRequest, user_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     member = selectors.member_in(partnership, user_id)
     if member is None:
         raise Http404("No such member in this partnership.")

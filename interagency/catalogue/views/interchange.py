@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
@@ -20,14 +20,14 @@ from interagency.catalogue import interchange, selectors, services, workbook
 from interagency.catalogue.interchange import Problem
 from interagency.catalogue.models import CompetenceFramework
 from interagency.core.permissions import Action
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _framework(request: HttpRequest, framework_id: int) -> CompetenceFramework:
+def _framework(request: PartnershipRequest, framework_id: int) -> CompetenceFramework:
     try:
-        return selectors.framework_in(request.partnership, framework_id)  # type: ignore[attr-defined]
+        return selectors.framework_in(request.access.partnership, framework_id)
     except CompetenceFramework.DoesNotExist:
         raise Http404("No such framework for this partnership.") from None
 
@@ -39,15 +39,15 @@ def _download(content: bytes | str, *, framework: CompetenceFramework, suffix: s
     return response
 
 
-def _exported(request: HttpRequest, framework: CompetenceFramework) -> dict:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _exported(request: PartnershipRequest, framework: CompetenceFramework) -> dict:
+    partnership = request.access.partnership
     return workbook.declare_unmatched(
         interchange.export_document(framework, partnership=partnership)
     )
 
 
 @partnership_view(Action.MANAGE_CATALOGUE)
-def export_json(request: HttpRequest, framework_id: int) -> HttpResponse:
+def export_json(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """The framework as the partnership runs it, as JSON (the shape of ``catalogue/data``)."""
     framework = _framework(request, framework_id)
     document = _exported(request, framework)
@@ -60,7 +60,7 @@ def export_json(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.MANAGE_CATALOGUE)
-def export_xlsx(request: HttpRequest, framework_id: int) -> HttpResponse:
+def export_xlsx(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """The framework as the partnership runs it, as an XLSX workbook."""
     framework = _framework(request, framework_id)
     document = _exported(request, framework)
@@ -135,9 +135,9 @@ def _already_owned(partnership, document: dict) -> bool:
 
 
 @partnership_view(Action.MANAGE_CATALOGUE)
-def import_framework(request: HttpRequest) -> HttpResponse:
+def import_framework(request: PartnershipRequest) -> HttpResponse:
     """Upload a framework file; a file with any problem is refused whole, with every problem."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     problems: list[Problem] = []
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from interagency.catalogue import selectors, services
@@ -27,7 +27,7 @@ from interagency.catalogue.forms import (
     show_service_errors,
 )
 from interagency.core.permissions import Action
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 manage_view = partnership_view(Action.MANAGE_CATALOGUE)
 
@@ -40,12 +40,12 @@ def _found(lookup: Callable[[], Any]) -> Any:
         raise Http404("Not in this partnership's catalogue.") from None
 
 
-def _done(request: HttpRequest, message: str, route: str, **kwargs) -> HttpResponse:
+def _done(request: PartnershipRequest, message: str, route: str, **kwargs) -> HttpResponse:
     messages.success(request, message)
-    return redirect(f"catalogue:{route}", code=request.partnership.code, **kwargs)  # type: ignore[attr-defined]
+    return redirect(f"catalogue:{route}", code=request.access.partnership.code, **kwargs)
 
 
-def _submit(form, request: HttpRequest, write: Callable[[], Any]) -> bool:
+def _submit(form, request: PartnershipRequest, write: Callable[[], Any]) -> bool:
     """Run ``write`` for a valid POSTed form; False (errors on the form) if refused."""
     if request.method != "POST" or not form.is_valid():
         return False
@@ -61,9 +61,9 @@ def _submit(form, request: HttpRequest, write: Callable[[], Any]) -> bool:
 
 
 @manage_view
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PartnershipRequest) -> HttpResponse:
     """Adopted frameworks, frameworks to adopt, and the ways into tailoring and editing."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     adopted = list(selectors.adopted_frameworks(partnership))
     adopted_ids = {framework.pk for framework in adopted}
     available = [
@@ -83,8 +83,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def adopt(request: HttpRequest, framework_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def adopt(request: PartnershipRequest, framework_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     framework = _found(lambda: selectors.framework_in(partnership, framework_id))
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -99,9 +99,9 @@ def adopt(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @manage_view
-def stop_adopting(request: HttpRequest, framework_id: int) -> HttpResponse:
+def stop_adopting(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Confirm, then stop using a framework: its courses leave the catalogue."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     framework = _found(lambda: selectors.adopted_frameworks(partnership).get(pk=framework_id))
     if request.method == "POST":
         services.stop_adopting(partnership=partnership, framework=framework)
@@ -113,9 +113,9 @@ def stop_adopting(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @manage_view
-def courses(request: HttpRequest) -> HttpResponse:
+def courses(request: PartnershipRequest) -> HttpResponse:
     """Every course of the adopted frameworks, hidden ones too, with the local changes."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     return render(
         request,
         "catalogue/manage/courses.html",
@@ -124,8 +124,8 @@ def courses(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def tailor_course(request: HttpRequest, course_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def tailor_course(request: PartnershipRequest, course_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     course = _found(
         lambda: (
             selectors.catalogue_courses(partnership, include_hidden=True)
@@ -157,8 +157,8 @@ def tailor_course(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @manage_view
-def local_courses(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def local_courses(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     return render(
         request,
         "catalogue/manage/local_courses.html",
@@ -166,8 +166,8 @@ def local_courses(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _local_course_form(request: HttpRequest, initial: dict | None = None) -> LocalCourseForm:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _local_course_form(request: PartnershipRequest, initial: dict | None = None) -> LocalCourseForm:
+    partnership = request.access.partnership
     return LocalCourseForm(
         request.POST or None,
         initial=initial,
@@ -177,8 +177,8 @@ def _local_course_form(request: HttpRequest, initial: dict | None = None) -> Loc
 
 
 @manage_view
-def local_course_new(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def local_course_new(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     form = _local_course_form(request)
 
     def add() -> None:
@@ -193,8 +193,8 @@ def local_course_new(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def local_course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def local_course_edit(request: PartnershipRequest, course_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     course = _found(lambda: selectors.local_course_in(partnership, course_id))
     form = _local_course_form(request, LocalCourseForm.initial_for(course))
     if _submit(
@@ -209,8 +209,8 @@ def local_course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @manage_view
-def local_course_delete(request: HttpRequest, course_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def local_course_delete(request: PartnershipRequest, course_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     course = _found(lambda: selectors.local_course_in(partnership, course_id))
     refusal = ""
     if request.method == "POST":
@@ -229,8 +229,8 @@ def local_course_delete(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @manage_view
-def roles(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def roles(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     return render(
         request,
         "catalogue/manage/roles.html",
@@ -239,8 +239,8 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def role_new(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def role_new(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     form = LocalRoleForm(request.POST or None, tiers=selectors.tiers_of(partnership))
     created: dict[str, Any] = {}
 
@@ -265,9 +265,9 @@ def role_new(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def pathway(request: HttpRequest, role_id: int) -> HttpResponse:
+def pathway(request: PartnershipRequest, role_id: int) -> HttpResponse:
     """Choose a role's required and recommended courses, tier by tier."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     role = _found(lambda: selectors.role_in(partnership, role_id))
     if not services.role_is_editable(partnership, role):
         raise Http404("This role's pathway belongs to its framework.")
@@ -297,9 +297,9 @@ def pathway(request: HttpRequest, role_id: int) -> HttpResponse:
 
 
 @manage_view
-def framework(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Edit a framework the partnership owns; list its tiers."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = FrameworkForm(
         request.POST or None,
@@ -321,8 +321,8 @@ def framework(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @manage_view
-def tier_new(request: HttpRequest, framework_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def tier_new(request: PartnershipRequest, framework_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = TierForm(request.POST or None)
     if _submit(
@@ -342,8 +342,8 @@ def tier_new(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @manage_view
-def tier_edit(request: HttpRequest, tier_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def tier_edit(request: PartnershipRequest, tier_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     tier = _found(lambda: selectors.owned_tier_in(partnership, tier_id))
     form = TierForm(
         request.POST or None,
@@ -377,9 +377,9 @@ def tier_edit(request: HttpRequest, tier_id: int) -> HttpResponse:
 
 
 @manage_view
-def framework_version(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework_version(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Copy an owned framework into a new version; the coordinator adopts it separately."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = NewVersionForm(request.POST or None)
     made: dict[str, Any] = {}

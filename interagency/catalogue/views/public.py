@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -30,16 +30,16 @@ from interagency.catalogue.models import (
     Tier,
 )
 from interagency.core.permissions import Action
-from interagency.tenancy.access import public_partnership_view
+from interagency.tenancy.access import PublicPartnershipRequest, public_partnership_view
 
 COURSES_PER_PAGE = 50
 
 
-def _manage_link(request: HttpRequest) -> str | None:
+def _manage_link(request: PublicPartnershipRequest) -> str | None:
     """The coordinator's way into the manage pages, for those allowed to manage."""
-    if Action.MANAGE_CATALOGUE not in request.partnership_actions:  # type: ignore[attr-defined]
+    if Action.MANAGE_CATALOGUE not in request.partnership_actions:
         return None
-    code = request.partnership.code  # type: ignore[attr-defined]
+    code = request.partnership.code
     try:
         return reverse("catalogue:manage", kwargs={"code": code})
     except NoReverseMatch:
@@ -47,9 +47,9 @@ def _manage_link(request: HttpRequest) -> str | None:
 
 
 @public_partnership_view
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: PublicPartnershipRequest) -> HttpResponse:
     """Browse and search the partnership's courses with GET filters."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.partnership
     form = CourseFilterForm(
         request.GET,
         tiers=selectors.tiers_of(partnership),
@@ -78,9 +78,9 @@ def _adjoining_sentence(tiers: list[Tier]) -> str:
 
 
 @public_partnership_view
-def course(request: HttpRequest, course_id: int) -> HttpResponse:
+def course(request: PublicPartnershipRequest, course_id: int) -> HttpResponse:
     """One course: what it is for, who it is for, what comes before it and who needs it."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.partnership
     try:
         found = selectors.course_in(partnership, course_id)
     except Course.DoesNotExist:
@@ -135,9 +135,9 @@ def _by_framework_and_tier(roles: list[Role]) -> list[tuple[Any, list[tuple[Tier
 
 
 @public_partnership_view
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: PublicPartnershipRequest) -> HttpResponse:
     """Every role of the partnership's frameworks, by framework and tier."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.partnership
     found = list(selectors.roles_of(partnership))
     return render(
         request,
@@ -161,9 +161,9 @@ def _hours_rule(role: Role, pathway: Any) -> dict | None:
 
 
 @public_partnership_view
-def role(request: HttpRequest, role_id: int) -> HttpResponse:
+def role(request: PublicPartnershipRequest, role_id: int) -> HttpResponse:
     """A role's tier and pathway: what to complete, by when, and how often to refresh."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.partnership
     try:
         found = selectors.role_in(partnership, role_id)
     except Role.DoesNotExist:
@@ -223,9 +223,9 @@ def _tier_result(partnership: Any, framework: CompetenceFramework, codes: list[s
 
 
 @public_partnership_view
-def which_training(request: HttpRequest) -> HttpResponse:
+def which_training(request: PublicPartnershipRequest) -> HttpResponse:
     """Find your tier and pathway: pick your role, or answer the framework's questions."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.partnership
     all_roles = list(selectors.roles_of(partnership))
     role_form = PickRoleForm(request.GET if "role" in request.GET else None, roles=all_roles)
     if role_form.is_bound and role_form.is_valid():

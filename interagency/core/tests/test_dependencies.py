@@ -7,6 +7,10 @@ that depends on it. Every ``import`` and ``from ... import`` of
 migrations do not. An app that must reach upwards does it through an extension
 point owned by the app below (the catalogue's course page panels, delivery's
 ``register_closed`` signal), never by importing it.
+
+Two modules put every app together and so sit above them all, outside any app:
+``interagency/urls.py`` (the pages) and ``interagency/api.py`` (the API's
+routers). No app imports either.
 """
 
 import ast
@@ -30,9 +34,6 @@ DEPENDS_ON: dict[str, set[str]] = {
     "delivery": {"core", "tenancy", "audit", "catalogue", "people", "records", "notifications"},
     # Plans name catalogue courses and delivery sessions; codes name bookings.
     "evaluation": {"core", "tenancy", "audit", "catalogue", "delivery"},
-    # The API's shared helpers (authentication, access, errors, pagination); the
-    # routers are assembled in COMPOSITION_MODULES.
-    "api": {"core", "tenancy", "accounts"},
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",
@@ -56,21 +57,13 @@ MUTUAL: dict[frozenset[str], str] = {
     frozenset({"audit", "tenancy"}): "audit's trail pages use tenancy's partnership_view",
 }
 
-# Modules that put every app together, as interagency/urls.py does for pages:
-# the API's root adds each app's router.
-COMPOSITION_MODULES = {"api/root.py"}
-
-# An app's router (its api.py, and api_*.py modules it is split into) is built on
-# the API's shared helpers, which sit above accounts and tenancy; the router is
-# not imported by them.
-ROUTER_MODULE = "api.py"
-ROUTER_PARTS = "api_"
-ROUTER_HELPERS = "api"
+# The modules above every app that put them together; no app imports them.
+COMPOSITION_MODULES = {"interagency.urls", "interagency.api"}
 
 
-def imported_apps(path: Path) -> list[tuple[str, int]]:
-    """``[(app, line), ...]`` for every ``interagency.<app>`` the module imports."""
-    found = []
+def imported_modules(path: Path) -> list[tuple[str, int]]:
+    """``[(module, line), ...]`` for every ``interagency...`` module the module imports."""
+    found: list[tuple[str, int]] = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -80,11 +73,17 @@ def imported_apps(path: Path) -> list[tuple[str, int]]:
                 names = [f"interagency.{alias.name}" for alias in node.names]
         else:
             continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "interagency" and len(parts) > 1 and parts[1] in DEPENDS_ON:
-                found.append((parts[1], node.lineno))
+        found.extend((name, node.lineno) for name in names if name.startswith("interagency."))
     return found
+
+
+def imported_apps(path: Path) -> list[tuple[str, int]]:
+    """``[(app, line), ...]`` for every ``interagency.<app>`` the module imports."""
+    return [
+        (parts[1], line)
+        for name, line in imported_modules(path)
+        if (parts := name.split("."))[1] in DEPENDS_ON
+    ]
 
 
 def app_modules(app: str) -> list[Path]:
@@ -92,14 +91,7 @@ def app_modules(app: str) -> list[Path]:
         path
         for path in (PACKAGE / app).rglob("*.py")
         if not {"tests", "migrations"} & set(path.relative_to(PACKAGE).parts)
-        and path.relative_to(PACKAGE / app).as_posix() not in _composition(app)
     )
-
-
-def _composition(app: str) -> set[str]:
-    return {
-        module.split("/", 1)[1] for module in COMPOSITION_MODULES if module.startswith(f"{app}/")
-    }
 
 
 def depends_on_transitively(app: str) -> set[str]:
@@ -114,7 +106,7 @@ def depends_on_transitively(app: str) -> set[str]:
 
 
 def test_every_app_is_in_the_table():
-    apps = {path.parent.name for path in PACKAGE.glob("*/apps.py")} | {"api"}
+    apps = {path.parent.name for path in PACKAGE.glob("*/apps.py")}
     assert apps == set(DEPENDS_ON)
 
 
@@ -122,16 +114,28 @@ def test_apps_import_only_the_apps_they_depend_on():
     wrong = []
     for app, allowed in DEPENDS_ON.items():
         for path in app_modules(app):
-            is_router = path.parent == PACKAGE / app and (
-                path.name == ROUTER_MODULE or path.name.startswith(ROUTER_PARTS)
-            )
             for other, line in imported_apps(path):
-                if other == app or other in allowed:
-                    continue
-                if is_router and other == ROUTER_HELPERS:
-                    continue
-                wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {other}")
+                if other != app and other not in allowed:
+                    wrong.append(f"{path.relative_to(PACKAGE)}:{line} imports {other}")
     assert wrong == []
+
+
+def test_no_app_imports_the_modules_that_put_the_apps_together():
+    wrong = [
+        f"{path.relative_to(PACKAGE)}:{line} imports {module}"
+        for app in DEPENDS_ON
+        for path in app_modules(app)
+        for module, line in imported_modules(path)
+        if any(module == top or module.startswith(f"{top}.") for top in COMPOSITION_MODULES)
+    ]
+    assert wrong == []
+
+
+def test_the_composition_modules_sit_outside_the_apps():
+    for module in COMPOSITION_MODULES:
+        path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+        assert path.is_file(), module
+        assert path.parent == PACKAGE, module
 
 
 def test_no_app_depends_on_an_app_that_depends_on_it():
@@ -153,6 +157,6 @@ def test_the_table_matches_docs_architecture():
             rows[name.group(1)] = set(re.findall(r"`(\w+)`", cells[2].split("(")[0]))
     assert set(rows) == set(DEPENDS_ON)
     for app, named in rows.items():
-        if app in ("demo", "api"):  # in words: "all domain apps", "all of the above"
+        if app == "demo":  # in words: "all domain apps"
             continue
         assert named == DEPENDS_ON[app], app

@@ -10,7 +10,7 @@ on a regional session, and say so.
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,10 +18,7 @@ from interagency.core.permissions import Role
 from interagency.delivery.models import (
     Booking,
     BookingStatus,
-    SectorHold,
     Session,
-    SessionPart,
-    SessionTrainer,
 )
 from interagency.delivery.selectors.listings import (
     _shown_course_title,
@@ -92,27 +89,6 @@ def api_sessions(
     return sessions
 
 
-def api_session(partnership: Partnership, session_id: int) -> Session:
-    """One session of the partnership, or of another partnership of the region that opened
-    places to it (the session page's rule), with parts, trainers and holds; DoesNotExist
-    for any other, so it reads as a session that does not exist.
-
-    ``regional_left`` is the places this partnership's people may still take on another's
-    session, and None on its own (where ``places_left`` says it).
-    """
-    # cross-partnership: regional places (a session the host opened to its region).
-    sessions = Session.objects.filter(Q(partnership=partnership) | open_to_region(partnership))
-    return (
-        _with_regional_left(_with_counts(sessions), caller=partnership)
-        .prefetch_related(
-            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
-            Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
-            Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
-        )
-        .get(pk=session_id)
-    )
-
-
 def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     return bookings.select_related("person", "agency", "session").annotate(
         people_ahead=Coalesce(_waiting_position(), Value(0))
@@ -120,6 +96,11 @@ def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 
 def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """:func:`visible_bookings`, oldest first, with what the API lists of each."""
+    return _booking_rows(visible_bookings(partnership, user, roles)).order_by("booked_at", "id")
+
+
+def visible_bookings(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
     """The bookings a member may read: a coordinator every booking on the partnership's
     sessions and every booking of its people; others those of the people they may see
     (learners themselves, line managers their team, agency leads their agencies) and
@@ -141,7 +122,7 @@ def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> Quer
         people = visible_people(partnership, user, roles) | people_of_user(partnership, user)
         condition = Q(person_id__in=list(people.values_list("pk", flat=True)))
     # cross-partnership: a person of this partnership may hold a place on a regional session.
-    return _booking_rows(Booking.objects.filter(condition)).order_by("booked_at", "id")
+    return Booking.objects.filter(condition)
 
 
 def booking_as_read(booking: Booking) -> Booking:

@@ -38,6 +38,7 @@ from interagency.delivery.models import (
     Booking,
     BookingStatus,
     Certificate,
+    SectorHold,
     Session,
     SessionFormat,
     SessionPart,
@@ -46,9 +47,9 @@ from interagency.delivery.models import (
 )
 from interagency.delivery.selectors.attendance import certificates_of_user
 from interagency.delivery.selectors.bookings import awaiting_approval_for
+from interagency.delivery.selectors.sessions import bookings_counted
 from interagency.people.models import Person
 from interagency.people.selectors import people_matching
-from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
 
 UPCOMING_ON_COURSE_PAGE = 5
@@ -267,27 +268,35 @@ def session_formats() -> list[tuple[str, str]]:
 # One session ------------------------------------------------------------------------
 
 
-def _with_detail(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return _listed(sessions).prefetch_related(
-        Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
-        Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
+def session_seen_by(partnership: Partnership, session_id: int) -> Session:
+    """A session of the partnership (any status), or one the region's other partnerships
+    opened to it; DoesNotExist for any other, so another partnership's session reads as one
+    that does not exist.
+
+    With what the session page and the API show of it: parts, trainers and sector holds,
+    the waiting and awaiting-approval counts, and ``regional_left``, the places this
+    partnership's people may still take on another's session (None on its own, where
+    ``places_left`` says it).
+    """
+    # cross-partnership: regional places (a session the host opened to its region).
+    sessions = Session.objects.filter(Q(partnership=partnership) | open_to_region(partnership))
+    return (
+        _with_regional_left(_listed(sessions), caller=partnership)
+        .annotate(
+            waiting_count=bookings_counted(BookingStatus.WAITING),
+            awaiting_count=bookings_counted(BookingStatus.AWAITING_APPROVAL),
+        )
+        .prefetch_related(
+            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
+            Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
+            Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
+        )
+        .get(pk=session_id)
     )
 
 
-def session_for_viewer(partnership: Partnership, session_id: int) -> Session:
-    """A session of the partnership (any status), or a regional one it may book; else
-    DoesNotExist, so another partnership's session reads as one that does not exist."""
-    own = Session.objects.for_partnership(partnership).filter(pk=session_id)
-    found = _with_detail(own).first()
-    if found is not None:
-        return found
-    # cross-partnership: regional places (a session the host opened to its region).
-    regional = Session.objects.filter(open_to_region(partnership), pk=session_id)
-    return _with_regional_left(_with_detail(regional)).get()
-
-
 def bookable_session(partnership: Partnership, session_id: int) -> Session:
-    """The session ``session_for_viewer`` finds (the same rule), with only its host joined:
+    """The session ``session_seen_by`` finds (the same rule), with only its host joined:
     what booking needs, the booking service reading and locking the current row itself."""
     found = (
         Session.objects.for_partnership(partnership)
@@ -354,9 +363,16 @@ def _waiting_position() -> Subquery:
     return Subquery(ahead, output_field=IntegerField())
 
 
-def _booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+def booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """What pages and the API show of each booking: its session with course, venue and host,
+    the person and both agencies (theirs now, and the booking's), the course title as the
+    host shows it, and ``people_ahead`` on the waiting list."""
     return bookings.select_related(
-        "session__course__tier", "session__venue", "session__partnership", "person__agency"
+        "session__course__tier",
+        "session__venue",
+        "session__partnership",
+        "person__agency",
+        "agency",
     ).annotate(
         course_title=Coalesce(
             NullIf(
@@ -379,7 +395,7 @@ def bookings_of_user(partnership: Partnership, user: Any) -> QuerySet[Booking]:
     """Every booking of the user's person records in the partnership, wherever hosted."""
     # cross-partnership: the learner's own bookings on regional sessions are hosted elsewhere.
     bookings = Booking.objects.filter(person__in=people_of_user(partnership, user))
-    return _booking_rows(bookings).order_by("session__starts_at", "pk")
+    return booking_rows(bookings).order_by("session__starts_at", "pk")
 
 
 def split_bookings(
@@ -396,21 +412,10 @@ def split_bookings(
     return upcoming, past
 
 
-def managed_booking_in(partnership: Partnership, user: Any, roles: Any, booking_id: int) -> Booking:
-    """A booking of a person the member may see (themselves, their team, their agencies,
-    everyone for a coordinator); DoesNotExist for anyone else's."""
-    people = visible_people(partnership, user, roles)
-    # cross-partnership: a person of this partnership may hold a regional booking elsewhere.
-    bookings = Booking.objects.filter(pk=booking_id, person__in=people)
-    return _booking_rows(bookings).get()
-
-
 def awaiting_approval(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
     """Bookings awaiting approval of the people the member manages (not their own), with
     what the approvals page shows."""
-    return _booking_rows(awaiting_approval_for(partnership, user, roles)).order_by(
-        "booked_at", "pk"
-    )
+    return booking_rows(awaiting_approval_for(partnership, user, roles)).order_by("booked_at", "pk")
 
 
 def certificates_for(partnership: Partnership, user: Any) -> list[Certificate]:

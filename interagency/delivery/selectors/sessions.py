@@ -11,7 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -99,17 +108,20 @@ def session_list(
 
 
 def session_in(partnership: Partnership, pk: int) -> Session:
-    """One session of the partnership with its parts, trainers and holds; DoesNotExist if not."""
-    return (
-        sessions_of(partnership)
-        .select_related("course", "course__tier", "venue")
-        .prefetch_related(
-            Prefetch("parts", queryset=SessionPart.objects.order_by("order", "starts_at")),
-            Prefetch("trainers", queryset=SessionTrainer.objects.select_related("user")),
-            Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
-        )
-        .get(pk=pk)
+    """One session of the partnership with its course and venue; DoesNotExist if not."""
+    return sessions_of(partnership).select_related("course", "course__tier", "venue").get(pk=pk)
+
+
+def with_arrangements(session: Session) -> Session:
+    """``session`` with its parts, trainers and sector holds read (three queries), for the
+    pages that show or change them all."""
+    prefetch_related_objects(
+        [session],
+        Prefetch("parts", queryset=SessionPart.objects.order_by("order", "starts_at")),
+        Prefetch("trainers", queryset=SessionTrainer.objects.select_related("user")),
+        Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
     )
+    return session
 
 
 def session_bookings(session: Session) -> list[Booking]:

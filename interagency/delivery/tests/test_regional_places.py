@@ -13,6 +13,7 @@ from interagency.accounts.services import issue_access_token
 from interagency.catalogue.tests.factories import AdoptionFactory, CourseFactory
 from interagency.core.permissions import Role
 from interagency.delivery.models import Booking, BookingStatus, Session, SessionFormat
+from interagency.delivery.services.bookings import book_place
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import PersonFactory
 from interagency.tenancy.tests.factories import PartnershipFactory, RegionFactory
@@ -252,3 +253,30 @@ def test_the_api_list_adds_the_regions_open_sessions_when_asked(
     assert body["count"] == 2 + len(more)
     # Without the filter, only the partnership's own.
     assert [s["id"] for s in client.get(address).json()["results"]] == [own.pk]
+
+
+# Cancelling a regional attendee ----------------------------------------------------------------
+
+
+def test_the_host_coordinator_cancels_a_regional_attendees_booking_from_the_session_page(
+    partnership, course, neighbour, client, sign_in, coordinator
+):
+    """The session page links every booking to Cancel; a regional attendee's link works too,
+    as the API's cancel does (decision 0018)."""
+    start = timezone.localdate() + datetime.timedelta(days=14)
+    session = session_of(partnership, course, start, regional_places=2)
+    visitor = PersonFactory.create(agency__partnership=neighbour)
+    booking = book_place(session=session, person=visitor, booked_by=None)
+    assert booking.is_regional
+    sign_in(coordinator)
+    page = client.get(
+        reverse("sessions:manage", kwargs={"code": partnership.code, "session_id": session.pk})
+    )
+    cancel = reverse(
+        "sessions:booking-cancel", kwargs={"code": partnership.code, "booking_id": booking.pk}
+    )
+    assert cancel in page.text
+    assert client.get(cancel).status_code == 200
+    client.post(cancel, {"reason": "Place needed locally"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED

@@ -23,7 +23,7 @@ from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
 from interagency.delivery.selectors import attendance as selectors
 from interagency.delivery.services.certificates import render_certificate_pdf, revoke_certificate
 from interagency.delivery.services.errors import BookingError
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 _GROUP = rf"[{CERTIFICATE_ALPHABET}]{{4}}"
 NUMBER_PATTERN = re.compile(rf"^{_GROUP}-{_GROUP}-{_GROUP}$")
@@ -35,13 +35,13 @@ def verify_url() -> str:
 
 
 @partnership_view(Action.VIEW_SESSIONS)
-def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
     """Download a certificate as a PDF (its learner, or a coordinator)."""
     try:
         certificate = selectors.certificate_for_download(
-            request.partnership,  # type: ignore[attr-defined]
+            request.access.partnership,
             request.user,
-            request.partnership_roles,  # type: ignore[attr-defined]
+            request.access.roles,
             number,
         )
     except ObjectDoesNotExist:
@@ -55,9 +55,9 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_SESSIONS)
-def certificate_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_withdraw(request: PartnershipRequest, number: str) -> HttpResponse:
     """Withdraw a certificate issued in error (coordinators; audited, with the reason)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         certificate = selectors.issued_certificate(partnership, number)
     except ObjectDoesNotExist:

@@ -8,7 +8,7 @@ another partnership's charge is a 404; waiving goes through
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,16 +21,16 @@ from interagency.delivery.models import NoShowCharge
 from interagency.delivery.selectors import charges as selectors
 from interagency.delivery.services.charges import waive_charge
 from interagency.delivery.services.errors import BookingError
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 CHARGES_PER_PAGE = 50
 LIST_PARAMETERS = ("agency", "session_from", "session_to", "page")
 charges_view = partnership_view(Action.MANAGE_CHARGES)
 
 
-def _filtered(request: HttpRequest) -> tuple[ChargeFilterForm, dict]:
+def _filtered(request: PartnershipRequest) -> tuple[ChargeFilterForm, dict]:
     """The filter form and the filters it gives (the current financial year by default)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = ChargeFilterForm(
         request.GET or None,
         agencies=selectors.charged_agencies(partnership),
@@ -41,9 +41,9 @@ def _filtered(request: HttpRequest) -> tuple[ChargeFilterForm, dict]:
 
 @require_GET
 @charges_view
-def charges(request: HttpRequest) -> HttpResponse:
+def charges(request: PartnershipRequest) -> HttpResponse:
     """Charges by agency within the chosen session dates, with totals charged, waived, due."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form, filters = _filtered(request)
     found = selectors.charges_of(partnership, **filters)
     page = Paginator(found, CHARGES_PER_PAGE).get_page(request.GET.get("page"))
@@ -69,9 +69,9 @@ def charges(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @charges_view
-def charges_csv(request: HttpRequest) -> HttpResponse:
+def charges_csv(request: PartnershipRequest) -> HttpResponse:
     """The filtered charges as CSV for the agencies' invoices; formula-like cells neutralised."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     _, filters = _filtered(request)
     start, end = filters["session_from"], filters["session_to"]
     span = f"{start:%Y-%m-%d}" if start else "start"
@@ -101,9 +101,9 @@ def _session_day(session) -> str:
 
 
 @charges_view
-def charge_waive(request: HttpRequest, charge_id: int) -> HttpResponse:
+def charge_waive(request: PartnershipRequest, charge_id: int) -> HttpResponse:
     """Waive one charge with a reason; a charge already waived says when and why."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         charge = selectors.charge_in(partnership, charge_id)
     except NoShowCharge.DoesNotExist:
@@ -128,9 +128,9 @@ def charge_waive(request: HttpRequest, charge_id: int) -> HttpResponse:
     )
 
 
-def _list_url(request: HttpRequest) -> str:
+def _list_url(request: PartnershipRequest) -> str:
     """The charges list as the coordinator left it: the waive link carries its filters."""
-    url = reverse("sessions:charges", kwargs={"code": request.partnership.code})  # type: ignore[attr-defined]
+    url = reverse("sessions:charges", kwargs={"code": request.access.partnership.code})
     kept = QueryDict(mutable=True)
     for key in LIST_PARAMETERS:
         if request.GET.get(key):

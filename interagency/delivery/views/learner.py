@@ -1,10 +1,12 @@
 """The learner's side of sessions: find a session, book, manage one's bookings, approve.
 
 Every page needs ``Action.VIEW_SESSIONS`` (or the stronger action it names) in
-the partnership of the address. Sessions are read through
-``delivery.selectors.listings`` (the partnership's own, plus sessions other
-partnerships of the region opened to it); bookings are those of the people the
-member may see, so anyone else's booking is a 404. Every write goes through
+the partnership of the address. One session or booking is read for what the
+member means to do with it through ``delivery.selectors.access`` (as the API
+reads it): sessions are the partnership's own, plus sessions other
+partnerships of the region opened to it; bookings are those of the people the
+member may see, so anyone else's booking is a 404, and one they see but may not
+act on a 403. Lists are read through ``delivery.selectors.listings``. Every write goes through
 ``delivery.services.bookings``; a refusal (``BookingError``) is shown in an
 error summary and changes nothing.
 """
@@ -13,13 +15,11 @@ import calendar
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,9 +37,15 @@ from interagency.delivery.forms_booking import (
 from interagency.delivery.models import Booking, BookingStatus, Session
 from interagency.delivery.selectors import bookings as booking_selectors
 from interagency.delivery.selectors import listings
+from interagency.delivery.selectors.access import (
+    BookingAct,
+    SessionAct,
+    booking_for,
+    session_for,
+)
 from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services.errors import BookingError
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 SESSIONS_PER_PAGE = 25
 REGIONAL_PER_PAGE = 10
@@ -47,21 +53,13 @@ PEOPLE_PER_PAGE = 25
 BOOKINGS_PER_PAGE = 50
 
 
-def _found(lookup: Callable[[], Any]) -> Any:
-    """What ``lookup`` finds within what the member may see, or a 404."""
-    try:
-        return lookup()
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404("Not among the sessions and bookings you may see.") from None
+def _actions(request: PartnershipRequest) -> frozenset[Action]:
+    return request.access.actions
 
 
-def _actions(request: HttpRequest) -> frozenset[Action]:
-    return request.partnership_actions  # type: ignore[attr-defined]
-
-
-def _manage_link(request: HttpRequest, session: Session) -> str | None:
+def _manage_link(request: PartnershipRequest, session: Session) -> str | None:
     """The coordinator's page of the session, for those who manage this partnership's sessions."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     if Action.MANAGE_SESSIONS not in _actions(request) or session.partnership_id != partnership.pk:
         return None
     return reverse("sessions:manage", kwargs={"code": partnership.code, "session_id": session.pk})
@@ -71,13 +69,13 @@ def _manage_link(request: HttpRequest, session: Session) -> str | None:
 
 
 @partnership_view(Action.VIEW_SESSIONS)
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: PartnershipRequest) -> HttpResponse:
     """Upcoming sessions as a filtered list (paginated) or a month's calendar.
 
     The filters are a GET form, so the page works without JavaScript; with
     htmx the form swaps in only the results.
     """
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = SessionFilterForm(
         request.GET,
         courses=listings.courses_with_upcoming_sessions(partnership),
@@ -117,13 +115,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
                 "regional_rows": _rows(regional.object_list, now, mine),
             }
         )
-    if request.htmx and form.errors:  # type: ignore[attr-defined]
+    if request.htmx and form.errors:
         # The error summary sits outside the results: load the whole page to show it.
         response = HttpResponse(status=204)
         response["HX-Redirect"] = request.get_full_path()
         return response
     template = "delivery/learner/session_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(request, template, context)
 
@@ -138,7 +136,9 @@ def _rows(
     ]
 
 
-def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> dict[str, Any]:
+def _calendar_context(
+    request: PartnershipRequest, partnership: Any, filters: Any
+) -> dict[str, Any]:
     """A month as weeks of days (Monday first), each day with its sessions (the region's
     open ones too, marked as another partnership's)."""
     today = timezone.localdate()
@@ -184,8 +184,8 @@ def _calendar_context(request: HttpRequest, partnership: Any, filters: Any) -> d
 # One session -------------------------------------------------------------------------
 
 
-def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _session_context(request: PartnershipRequest, session: Session) -> dict[str, Any]:
+    partnership = request.access.partnership
     now = timezone.now()
     window = listings.booking_window(session, now=now)
     own_people = list(listings.people_of_user(partnership, request.user)[:1])
@@ -214,10 +214,9 @@ def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
 
 
 @partnership_view(Action.VIEW_SESSIONS)
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """A session as learners see it: course, parts, venue, places and the booking buttons."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    session = session_for(request.access, session_id, to=SessionAct.VIEW)
     return render(
         request, "delivery/learner/session_detail.html", _session_context(request, session)
     )
@@ -236,10 +235,10 @@ def _booked_message(booking: Booking, *, own: bool) -> str:
 
 @require_POST
 @partnership_view(Action.VIEW_SESSIONS)
-def book(request: HttpRequest, session_id: int) -> HttpResponse:
+def book(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Book the signed-in learner (their own person record) on a session."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    partnership = request.access.partnership
+    session = session_for(request.access, session_id, to=SessionAct.BOOK)
     person = listings.people_of_user(partnership, request.user).first()
     try:
         if person is None:
@@ -251,7 +250,8 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
             session=session, person=person, booked_by=request.user
         )
     except BookingError as error:
-        context = _session_context(request, session)
+        shown = session_for(request.access, session_id, to=SessionAct.VIEW)
+        context = _session_context(request, shown)
         context["booking_error"] = error.message
         return render(request, "delivery/learner/session_detail.html", context)
     messages.success(request, _booked_message(booking, own=True))
@@ -260,16 +260,16 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.BOOK_FOR_OTHERS)
-def book_people(request: HttpRequest, session_id: int) -> HttpResponse:
+def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Book people of the member's team (their agencies, for a lead) on a session, in bulk.
 
     The people are found by a search and paginated, so a lead of a large agency
     never gets a list of thousands; the ticked ones are checked against those
     the member may book, and each gets an outcome or the reason it failed.
     """
-    partnership = request.partnership  # type: ignore[attr-defined]
-    roles = request.partnership_roles  # type: ignore[attr-defined]
-    session = _found(lambda: listings.session_for_viewer(partnership, session_id))
+    partnership = request.access.partnership
+    roles = request.access.roles
+    session = session_for(request.access, session_id, to=SessionAct.VIEW)
     bookable = booking_selectors.bookable_people_for(request.user, partnership, roles)
     form = BookPeopleForm(request.POST if request.method == "POST" else None, bookable=bookable)
     results = None
@@ -305,9 +305,9 @@ def book_people(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_SESSIONS)
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: PartnershipRequest) -> HttpResponse:
     """The learner's bookings (upcoming and past), offers to answer, and certificates."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     now = timezone.now()
     upcoming, past = listings.split_bookings(
         listings.bookings_of_user(partnership, request.user), now=now
@@ -326,25 +326,23 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back_to(request: HttpRequest, booking: Booking) -> HttpResponse:
+def _is_own(request: PartnershipRequest, booking: Booking) -> bool:
+    return booking.person.user_id == request.user.pk
+
+
+def _back_to(request: PartnershipRequest, booking: Booking) -> HttpResponse:
     """After a change: the learner's own bookings, or the session for someone else's."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    if booking.person.user_id == request.user.pk:
+    partnership = request.access.partnership
+    if _is_own(request, booking):
         return redirect("sessions:my-bookings", code=partnership.code)
     return redirect("sessions:detail", code=partnership.code, session_id=booking.session_id)
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.VIEW_SESSIONS)
-def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def cancel(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Confirm, then cancel a booking (one's own, or a team member's for a manager)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    roles = request.partnership_roles  # type: ignore[attr-defined]
-    booking = _found(
-        lambda: listings.managed_booking_in(partnership, request.user, roles, booking_id)
-    )
-    if not booking_selectors.may_cancel(request.user, roles, booking):
-        raise Http404("Not among the bookings you may cancel.")
+    booking = booking_for(request.access, booking_id, to=BookingAct.CANCEL)
     form = CancelForm(request.POST if request.method == "POST" else None)
     error = None
     if not booking.is_live:
@@ -367,16 +365,15 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             "form": form,
             "booking_error": error,
             "is_late": listings.is_late_cancellation(booking.session),
-            "is_own": booking.person.user_id == request.user.pk,
+            "is_own": _is_own(request, booking),
         },
     )
 
 
-def _answer_offer(request: HttpRequest, booking_id: int, *, accept: bool) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    booking = _found(
-        lambda: listings.bookings_of_user(partnership, request.user).get(pk=booking_id)
-    )
+def _answer_offer(request: PartnershipRequest, booking_id: int, *, accept: bool) -> HttpResponse:
+    """Accept or decline an offered place: the learner's own, or for someone they may book
+    for (decision 0018); then back to where they came from, as after cancelling."""
+    booking = booking_for(request.access, booking_id, to=BookingAct.ANSWER_OFFER)
     try:
         if accept:
             booking_services.accept_offer(booking=booking, accepted_by=request.user)
@@ -385,25 +382,22 @@ def _answer_offer(request: HttpRequest, booking_id: int, *, accept: bool) -> Htt
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            f"You accepted the place on {booking.course_title}."
-            if accept
-            else f"You declined the place on {booking.course_title}.",
-        )
-    return redirect("sessions:my-bookings", code=partnership.code)
+        for_whom = "" if _is_own(request, booking) else f" for {booking.person.full_name}"
+        answer = "accepted" if accept else "declined"
+        messages.success(request, f"You {answer} the place on {booking.course_title}{for_whom}.")
+    return _back_to(request, booking)
 
 
 @require_POST
 @partnership_view(Action.VIEW_SESSIONS)
-def accept_offer(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """Accept a place offered from the waiting list (one's own booking only)."""
+def accept_offer(request: PartnershipRequest, booking_id: int) -> HttpResponse:
+    """Accept a place offered from the waiting list, for oneself or someone one may book."""
     return _answer_offer(request, booking_id, accept=True)
 
 
 @require_POST
 @partnership_view(Action.VIEW_SESSIONS)
-def decline_offer(request: HttpRequest, booking_id: int) -> HttpResponse:
+def decline_offer(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Decline a place offered from the waiting list; it goes to the next person."""
     return _answer_offer(request, booking_id, accept=False)
 
@@ -412,51 +406,40 @@ def decline_offer(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.APPROVE_BOOKINGS)
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: PartnershipRequest) -> HttpResponse:
     """Bookings awaiting approval of the people the member manages, oldest first."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    roles = request.partnership_roles  # type: ignore[attr-defined]
+    partnership = request.access.partnership
+    roles = request.access.roles
     waiting = listings.awaiting_approval(partnership, request.user, roles)
     page = Paginator(waiting, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "delivery/learner/approvals.html", {"page": page})
 
 
-def _awaiting(request: HttpRequest, booking_id: int) -> Booking:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    roles = request.partnership_roles  # type: ignore[attr-defined]
-    booking = _found(
-        lambda: listings.awaiting_approval(partnership, request.user, roles).get(pk=booking_id)
-    )
-    if not booking_selectors.may_approve(request.user, roles, booking):
-        raise Http404("Not among the bookings you may approve.")
-    return booking
-
-
 @require_POST
 @partnership_view(Action.APPROVE_BOOKINGS)
-def approve(request: HttpRequest, booking_id: int) -> HttpResponse:
+def approve(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Approve a team member's booking: it is confirmed, or joins the waiting list if full."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    booking = _awaiting(request, booking_id)
+    partnership = request.access.partnership
+    booking = booking_for(request.access, booking_id, to=BookingAct.DECIDE)
     try:
-        booking = booking_services.approve_booking(booking=booking, approved_by=request.user)
+        approved = booking_services.approve_booking(booking=booking, approved_by=request.user)
     except BookingError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
-            f"Booking of {booking.person.full_name} approved"
-            f" ({booking.get_status_display().lower()}).",
+            f"Booking of {approved.person.full_name} approved"
+            f" ({approved.get_status_display().lower()}).",
         )
     return redirect("sessions:approvals", code=partnership.code)
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.APPROVE_BOOKINGS)
-def refuse(request: HttpRequest, booking_id: int) -> HttpResponse:
+def refuse(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     """Refuse a team member's booking, with the reason they are told."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    booking = _awaiting(request, booking_id)
+    partnership = request.access.partnership
+    booking = booking_for(request.access, booking_id, to=BookingAct.DECIDE)
     form = RefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,11 +31,12 @@ from interagency.delivery.forms_manage import (
 )
 from interagency.delivery.models import BookingStatus, Session
 from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.sessions import SessionInvalid
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 SESSIONS_PER_PAGE = 25
 manage_view = partnership_view(Action.MANAGE_SESSIONS)
@@ -57,19 +58,19 @@ def _url_or_none(name: str, **kwargs) -> str | None:
         return None
 
 
-def _code(request: HttpRequest) -> str:
-    return request.partnership.code  # type: ignore[attr-defined]
+def _code(request: PartnershipRequest) -> str:
+    return request.access.partnership.code
 
 
 # The Sessions area --------------------------------------------------------------------------
 
 
 @partnership_view(Action.VIEW_SESSIONS)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PartnershipRequest) -> HttpResponse:
     """The Sessions area: the coordinator's table of sessions, or the learner's ways in."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     code = partnership.code
-    actions = request.partnership_actions  # type: ignore[attr-defined]
+    actions = request.access.actions
     links = {
         "list": _url_or_none("sessions:list", code=code),
         "my_bookings": _url_or_none("sessions:my-bookings", code=code),
@@ -111,8 +112,8 @@ def index(request: HttpRequest) -> HttpResponse:
 # Creating and changing a session ------------------------------------------------------------
 
 
-def _session_forms(request: HttpRequest, session: Session | None = None) -> SessionForms:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _session_forms(request: PartnershipRequest, session: Session | None = None) -> SessionForms:
+    partnership = request.access.partnership
     courses = catalogue.catalogue_courses(partnership)
     if session is not None:
         # A session keeps its course even if the course was hidden since.
@@ -128,7 +129,7 @@ def _session_forms(request: HttpRequest, session: Session | None = None) -> Sess
 
 
 def _render_session_form(
-    request: HttpRequest, forms: SessionForms, session: Session | None
+    request: PartnershipRequest, forms: SessionForms, session: Session | None
 ) -> HttpResponse:
     errors = forms.errors()
     return render(
@@ -146,8 +147,8 @@ def _render_session_form(
 
 
 @manage_view
-def session_new(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def session_new(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     forms = _session_forms(request)
     if request.method == "POST" and forms.is_valid():
         try:
@@ -165,9 +166,11 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
+    partnership = request.access.partnership
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     if session.status != Session.Status.SCHEDULED:
         messages.error(request, f"This session is {session.get_status_display().lower()}.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -191,10 +194,12 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @manage_view
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Summary, bookings, waiting list, the multi-agency mix and warnings of one session."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+    partnership = request.access.partnership
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     bookings = selectors.session_bookings(session)
     mix = selectors.session_mix(bookings)
     waiting = selectors.waiting_in_order(bookings)
@@ -227,10 +232,10 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-def _session_charges_url(request: HttpRequest, session: Session) -> str | None:
+def _session_charges_url(request: PartnershipRequest, session: Session) -> str | None:
     """The no-show charges of the session's day, once its register is closed and for those
     who may see charges."""
-    actions = request.partnership_actions  # type: ignore[attr-defined]
+    actions = request.access.actions
     if session.status != Session.Status.CLOSED or Action.MANAGE_CHARGES not in actions:
         return None
     url = _url_or_none("sessions:charges", code=_code(request))
@@ -241,10 +246,12 @@ def _session_charges_url(request: HttpRequest, session: Session) -> str | None:
 
 
 @manage_view
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Confirm the cancellation, with a reason and other dates of the course to offer."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    session = _found(lambda: selectors.session_in(partnership, session_id))
+    partnership = request.access.partnership
+    session = selectors.with_arrangements(
+        session_for(request.access, session_id, to=SessionAct.MANAGE)
+    )
     if session.status != Session.Status.SCHEDULED:
         messages.error(request, f"This session is {session.get_status_display().lower()}.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -281,8 +288,8 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @manage_view
-def venues(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def venues(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     return render(
         request, "delivery/manage/venues.html", {"venues": selectors.venues_of(partnership)}
     )
@@ -301,8 +308,8 @@ def _save_venue(form: VenueForm, write: Callable[[], Any]) -> bool:
 
 
 @manage_view
-def venue_new(request: HttpRequest) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def venue_new(request: PartnershipRequest) -> HttpResponse:
+    partnership = request.access.partnership
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _save_venue(
         form,
@@ -316,8 +323,8 @@ def venue_new(request: HttpRequest) -> HttpResponse:
 
 
 @manage_view
-def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def venue_edit(request: PartnershipRequest, venue_id: int) -> HttpResponse:
+    partnership = request.access.partnership
     venue = _found(lambda: selectors.venue_in(partnership, venue_id))
     form = VenueForm(
         request.POST if request.method == "POST" else None, initial=VenueForm.initial_for(venue)
@@ -337,9 +344,9 @@ def venue_edit(request: HttpRequest, venue_id: int) -> HttpResponse:
 
 
 @manage_view
-def delivery_settings(request: HttpRequest) -> HttpResponse:
+def delivery_settings(request: PartnershipRequest) -> HttpResponse:
     """How the partnership runs bookings: approval, the waiting list, reminders, charges."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     current = selectors.delivery_settings_of(partnership)
     form = DeliverySettingsForm(
         request.POST if request.method == "POST" else None,

@@ -9,8 +9,7 @@ changing a line saves that line at once and says so next to it.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from interagency.core.permissions import Action, Role
 from interagency.delivery.models import AttendanceOutcome, Booking, Session, SessionPart
 from interagency.delivery.selectors import attendance as selectors
+from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services.attendance import (
     AttendanceEntry,
     RegisterError,
@@ -27,7 +27,7 @@ from interagency.delivery.services.attendance import (
     register_problems,
 )
 from interagency.delivery.services.errors import BookingError
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 # The fields of one line, by the name the service gives a problem.
 FIELD_IDS = {
@@ -38,16 +38,9 @@ FIELD_IDS = {
 }
 
 
-def _session(request: HttpRequest, session_id: int) -> Session:
-    try:
-        return selectors.register_session(
-            request.partnership,  # type: ignore[attr-defined]
-            session_id,
-            request.user,
-            request.partnership_roles,  # type: ignore[attr-defined]
-        )
-    except ObjectDoesNotExist:
-        raise Http404("No session with that number whose register you take.") from None
+def _session(request: PartnershipRequest, session_id: int) -> Session:
+    """The session whose register the member takes (as the API reads it), else a 404."""
+    return session_for(request.access, session_id, to=SessionAct.TAKE_REGISTER)
 
 
 def _read_line(
@@ -118,14 +111,14 @@ def _error_links(lines: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 @partnership_view(Action.TAKE_REGISTER)
-def registers(request: HttpRequest) -> HttpResponse:
+def registers(request: PartnershipRequest) -> HttpResponse:
     """The registers the member takes: open now, coming up, recently closed."""
     found = selectors.registers_for(
-        request.partnership,  # type: ignore[attr-defined]
+        request.access.partnership,
         request.user,
-        request.partnership_roles,  # type: ignore[attr-defined]
+        request.access.roles,
     )
-    is_coordinator = Role.COORDINATOR in request.partnership_roles  # type: ignore[attr-defined]
+    is_coordinator = Role.COORDINATOR in request.access.roles
     return render(
         request,
         "delivery/register/registers.html",
@@ -135,7 +128,7 @@ def registers(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.TAKE_REGISTER)
-def register(request: HttpRequest, session_id: int) -> HttpResponse:
+def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Take the register: one outcome per confirmed booking; save, or save and close."""
     session = _session(request, session_id)
     bookings = list(selectors.register_bookings(session))
@@ -144,7 +137,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
     form_error = ""
     data = None
     if request.method == "POST":
-        if request.htmx and request.POST.get("row"):  # type: ignore[attr-defined]
+        if request.htmx and request.POST.get("row"):
             return _save_one_line(request, session, bookings, parts)
         data = request.POST
         entries = []
@@ -171,7 +164,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
                         request,
                         f"Register saved: {len(entries)} of {len(bookings)} have an outcome.",
                     )
-                code = request.partnership.code  # type: ignore[attr-defined]
+                code = request.access.partnership.code
                 return redirect("sessions:register", code=code, session_id=session.pk)
             except RegisterError as error:
                 problems = error.problems
@@ -198,7 +191,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             "form_error": form_error,
             "opens_problem": opens_problem,
             "recorded": recorded,
-            "is_coordinator": Role.COORDINATOR in request.partnership_roles,  # type: ignore[attr-defined]
+            "is_coordinator": Role.COORDINATOR in request.access.roles,
             "outcomes": AttendanceOutcome.choices,
             "certificates": (
                 list(selectors.certificates_of_session(session))
@@ -210,7 +203,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _save_one_line(
-    request: HttpRequest, session: Session, bookings: list[Booking], parts: list[SessionPart]
+    request: PartnershipRequest, session: Session, bookings: list[Booking], parts: list[SessionPart]
 ) -> HttpResponse:
     """htmx: save the line named by ``row`` and answer with its status message only."""
     booking = next((b for b in bookings if str(b.pk) == request.POST.get("row")), None)
@@ -238,7 +231,7 @@ def _save_one_line(
 
 
 @partnership_view(Action.TAKE_REGISTER)
-def register_print(request: HttpRequest, session_id: int) -> HttpResponse:
+def register_print(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """The register as a clean table to print, with a column for signatures."""
     session = _session(request, session_id)
     return render(

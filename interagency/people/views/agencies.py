@@ -15,14 +15,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
-from interagency.core.permissions import Action, Role
+from interagency.core.permissions import Action
 from interagency.people import selectors
+from interagency.people.access import (
+    PersonAct,
+    agencies_to_staff,
+    people_seen_by,
+    person_for,
+)
 from interagency.people.forms import (
     AgencyForm,
     LeavingForm,
@@ -30,11 +35,11 @@ from interagency.people.forms import (
     PersonForm,
     ServiceForm,
 )
-from interagency.people.models import Agency, Person, Sector
+from interagency.people.models import Person, Sector
 from interagency.people.services.agencies import add_service, create_agency, update_agency
 from interagency.people.services.people import create_person, mark_person_left, update_person
-from interagency.people.visibility import can_edit_person, visible_people
-from interagency.tenancy.access import partnership_view
+from interagency.people.visibility import can_edit_person
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 50
 
@@ -47,11 +52,7 @@ def _found(lookup: Callable[[], Any]) -> Any:
         raise Http404("Not among this partnership's records you may see.") from None
 
 
-def _visible(request: HttpRequest) -> QuerySet[Person]:
-    return visible_people(request.partnership, request.user, request.partnership_roles)  # type: ignore[attr-defined]
-
-
-def _show_service_errors(form: Any, error: ValidationError) -> None:
+def show_service_errors(form: Any, error: ValidationError) -> None:
     """Put a service's refusal on the form: on the field it names, or on the whole form."""
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
@@ -60,21 +61,13 @@ def _show_service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _editable_agencies(request: HttpRequest) -> QuerySet[Agency]:
-    """Agencies the member may add people to: all for a coordinator, else those they lead."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    if Role.COORDINATOR in request.partnership_roles:  # type: ignore[attr-defined]
-        return selectors.agency_choices(partnership)
-    return selectors.agencies_led_by(partnership, request.user)
-
-
 # Index and agencies ------------------------------------------------------------------
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PartnershipRequest) -> HttpResponse:
     """Counts of the people the member may see, by sector and agency, and the ways in."""
-    rows = selectors.people_counts_by_agency(_visible(request))
+    rows = selectors.people_counts_by_agency(people_seen_by(request.access))
     sector_names = dict(Sector.choices)
     by_sector: dict[str, dict[str, Any]] = defaultdict(lambda: {"current": 0, "left": 0})
     for row in rows:
@@ -94,20 +87,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: PartnershipRequest) -> HttpResponse:
     """The partnership's agencies with their sector, lead and current people."""
     return render(
         request,
         "people/agencies/agency_list.html",
-        {"agencies": list(selectors.agencies_of(request.partnership))},  # type: ignore[attr-defined]
+        {"agencies": list(selectors.agencies_of(request.access.partnership))},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def agency_new(request: HttpRequest) -> HttpResponse:
+def agency_new(request: PartnershipRequest) -> HttpResponse:
     """Add an agency (coordinators)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = AgencyForm(
         request.POST or None,
         agencies=selectors.agency_choices(partnership),
@@ -119,7 +112,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
                 partnership=partnership, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{agency.name} added.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -127,11 +120,11 @@ def agency_new(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+def agency_detail(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """One agency: contact, lead, services with their current people, counts."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
-    people = _visible(request).filter(agency=agency)
+    people = people_seen_by(request.access).filter(agency=agency)
     by_service = selectors.people_counts_by_service(people)
     services_with_counts = [
         (service, by_service.get(service.pk, 0)) for service in agency.services.all()
@@ -144,16 +137,16 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             "services": services_with_counts,
             "without_service": by_service.get(None, 0),
             "current_people": sum(by_service.values()),
-            "may_manage": Action.MANAGE_AGENCIES in request.partnership_actions,  # type: ignore[attr-defined]
+            "may_manage": Action.MANAGE_AGENCIES in request.access.actions,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
+def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Change an agency's details, contact and lead (coordinators; audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     initial = {
         "name": agency.name,
@@ -175,7 +168,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
         try:
             update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{agency.name} saved.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -184,16 +177,16 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.MANAGE_AGENCIES)
-def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
+def service_new(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Add a service (team or department) to an agency (coordinators)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agency = _found(lambda: selectors.agency_in(partnership, agency_id))
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service = add_service(agency=agency, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{service.name} added to {agency.name}.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -204,9 +197,9 @@ def service_new(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: PartnershipRequest) -> HttpResponse:
     """The people the member may see, filtered and searched from the address."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     form = PeopleFilterForm(
         request.GET,
         agencies=selectors.agency_choices(partnership),
@@ -224,7 +217,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "status": data["status"] or "current",
             "search": data["q"],
         }
-    people = selectors.search_people(_visible(request), **filters)
+    people = selectors.search_people(people_seen_by(request.access), **filters)
     paginator = Paginator(people, PEOPLE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -233,20 +226,20 @@ def people_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "may_add": Action.EDIT_PEOPLE in request.partnership_actions,  # type: ignore[attr-defined]
+            "may_add": Action.EDIT_PEOPLE in request.access.actions,
         },
     )
 
 
 @partnership_view(Action.VIEW_PEOPLE)
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """One person's record and posts (main first), with change links for those who may."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    person = _found(lambda: selectors.person_detail(_visible(request), person_id))
+    partnership = request.access.partnership
+    person = person_for(request.access, person_id, to=PersonAct.VIEW)
     may_edit = can_edit_person(
         partnership,
         request.user,
-        request.partnership_roles,  # type: ignore[attr-defined]
+        request.access.roles,
         person,
     )
     context = {
@@ -257,7 +250,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/agencies/person_detail.html", context)
 
 
-def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) -> PersonForm:
+def _person_form(
+    request: PartnershipRequest, *, person: Person | None, **kwargs: Any
+) -> PersonForm:
     """The person form with choices limited to what the member may pick.
 
     A line manager is searched among the people the member may see (all of the
@@ -265,8 +260,8 @@ def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) 
     is only a search, and nothing is validated or saved, when the member
     selected Find (``find_manager``) or htmx asks for matches as they type.
     """
-    partnership = request.partnership  # type: ignore[attr-defined]
-    agencies = _editable_agencies(request)
+    partnership = request.access.partnership
+    agencies = agencies_to_staff(request.access)
     if request.method == "POST":
         data = request.POST
         finding = "find_manager" in request.POST
@@ -279,20 +274,20 @@ def _person_form(request: HttpRequest, *, person: Person | None, **kwargs: Any) 
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
-        managers=_visible(request),
+        managers=people_seen_by(request.access),
         person=person,
         finding_manager=finding,
         **kwargs,
     )
 
 
-def _wants_manager_matches(request: HttpRequest) -> bool:
+def _wants_manager_matches(request: PartnershipRequest) -> bool:
     """htmx asking for the line manager matches as the member types."""
-    return bool(request.htmx) and "manager_search" in request.GET  # type: ignore[attr-defined]
+    return bool(request.htmx) and "manager_search" in request.GET
 
 
 def _person_form_page(
-    request: HttpRequest, form: PersonForm, person: Person | None
+    request: PartnershipRequest, form: PersonForm, person: Person | None
 ) -> HttpResponse:
     """The person form page, or only its line manager matches for htmx."""
     context = {"form": form, "person": person, "manager": form.manager_options()}
@@ -303,9 +298,9 @@ def _person_form_page(
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: PartnershipRequest) -> HttpResponse:
     """Add a person (coordinators to any agency; agency leads to the agencies they lead)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     initial = {}
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
@@ -316,34 +311,25 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} added.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
     return _person_form_page(request, form, None)
 
 
-def _editable_person(request: HttpRequest, person_id: int) -> Person:
-    """A person the member may see and change, else a 404 (never a hint that they exist)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    person = _found(lambda: selectors.person_detail(_visible(request), person_id))
-    if not can_edit_person(partnership, request.user, request.partnership_roles, person):  # type: ignore[attr-defined]
-        raise Http404("Not a person you may change.")
-    return person
-
-
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Change a person's record (audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    person = _editable_person(request, person_id)
+    partnership = request.access.partnership
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
     if request.method == "POST" and not form.finding_manager and form.is_valid():
         try:
             update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} saved.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
@@ -352,10 +338,10 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_leave(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Record the day a person left (on or after their start date; audited)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    person = _editable_person(request, person_id)
+    partnership = request.access.partnership
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = LeavingForm(request.POST or None, initial={"left_on": person.left_on})
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,7 +349,7 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
                 person=person, left_on=form.cleaned_data["left_on"], changed_by=request.user
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} marked as left.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)

@@ -11,22 +11,22 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.models import Person
 from interagency.people.services.merging import merge_people
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 GROUPS_PER_PAGE = 25
 
 
 @partnership_view(Action.MANAGE_AGENCIES)
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: PartnershipRequest) -> HttpResponse:
     """Groups of people sharing a work email or a registration number, a page at a time."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     page = Paginator(selectors.duplicate_keys(partnership), GROUPS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -50,9 +50,9 @@ class MergeForm(forms.Form):
 
 
 @partnership_view(Action.MANAGE_AGENCIES)
-def merge(request: HttpRequest, person_id: int) -> HttpResponse:
+def merge(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Choose which of a person's records to keep; the others are merged into it."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     try:
         people = selectors.duplicates_of(partnership, person_id)
     except Person.DoesNotExist:

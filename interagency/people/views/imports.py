@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interagency.core.permissions import Action
 from interagency.people import selectors
+from interagency.people.access import people_import_for
 from interagency.people.forms import ImportChoicesForm, ImportSettingsForm
 from interagency.people.importing import mapping, reading, rejecting
 from interagency.people.models import PeopleImport
@@ -26,7 +27,7 @@ from interagency.people.services.imports import (
     save_import_settings,
     start_people_import,
 )
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 # The upload's agency choice for a list across agencies: each row's from its organisation column.
 FROM_FILE = "file"
@@ -99,36 +100,23 @@ class MappingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
 
 
-def _roles(request: HttpRequest):
-    return request.partnership_roles  # type: ignore[attr-defined]
-
-
-def _import_or_404(request: HttpRequest, import_id: int, *, with_content=False) -> PeopleImport:
-    try:
-        return selectors.people_import_in(
-            request.partnership,  # type: ignore[attr-defined]
-            request.user,
-            _roles(request),
-            import_id,
-            with_content=with_content,
-        )
-    except PeopleImport.DoesNotExist as missing:
-        raise Http404("No import with that id among yours.") from missing
+def _roles(request: PartnershipRequest):
+    return request.access.roles
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: PartnershipRequest) -> HttpResponse:
     """The imports the member may see, newest first."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     imports = selectors.people_imports(partnership, request.user, _roles(request))
     page = Paginator(imports, 25).get_page(request.GET.get("page"))
     return render(request, "people/imports/list.html", {"page": page})
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: PartnershipRequest) -> HttpResponse:
     """Upload a staff list for one agency; an unreadable file is refused with the reason."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     agencies = selectors.import_agencies(partnership, request.user, _roles(request))
     form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -153,10 +141,10 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_mapping(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """Confirm which column holds which field; suggested from the headers and the last import."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    people_import = as_polled(_import_or_404(request, import_id, with_content=True))
+    partnership = request.access.partnership
+    people_import = as_polled(people_import_for(request.access, import_id, with_content=True))
     if people_import.status not in PeopleImport.MAPPABLE:
         return redirect("people:import-status", code=partnership.code, import_id=import_id)
     table = reading.read_table(bytes(people_import.content or b""), people_import.file_name)
@@ -191,12 +179,12 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_preview(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """What applying would do: counts, new services, and every row's problems; the file's
     contract words and unknown roles to confirm (posting them checks the rows again)."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     people_import = as_polled(
-        _import_or_404(request, import_id, with_content=request.method == "POST")
+        people_import_for(request.access, import_id, with_content=request.method == "POST")
     )
     if people_import.status == PeopleImport.Status.UPLOADED:
         return redirect("people:import-mapping", code=partnership.code, import_id=import_id)
@@ -234,7 +222,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     )
 
 
-def _creatable_tiers(request: HttpRequest, partnership) -> list:
+def _creatable_tiers(request: PartnershipRequest, partnership) -> list:
     """The tiers a coordinator may create an unknown role in; none for anyone else."""
     from interagency.catalogue.selectors import tiers_of
     from interagency.core.permissions import role_allows
@@ -251,9 +239,9 @@ def _roles_of(partnership):
 
 
 @partnership_view(Action.MANAGE_AGENCIES)
-def import_settings(request: HttpRequest) -> HttpResponse:
+def import_settings(request: PartnershipRequest) -> HttpResponse:
     """What every row of the partnership's staff lists must have; rows without it are rejected."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     required = selectors.import_required_fields(partnership)
     form = ImportSettingsForm(request.POST or None, initial={"required_fields": sorted(required)})
     if request.method == "POST" and form.is_valid():
@@ -269,10 +257,10 @@ def import_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_apply(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """Apply the previewed import now, or queue it when the file is large."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    people_import = _import_or_404(request, import_id, with_content=True)
+    partnership = request.access.partnership
+    people_import = people_import_for(request.access, import_id, with_content=True)
     try:
         status = apply_people_import(people_import=people_import, applied_by=request.user)
     except ValidationError as error:
@@ -284,13 +272,13 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_status(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """Where the import is: waiting, checking rows (with progress), applied or failed.
 
     A running import whose worker stopped (no progress for the reaper's time)
     is shown as failed, without writing: nothing was applied, apply it again.
     """
-    people_import = as_polled(_import_or_404(request, import_id))
+    people_import = as_polled(people_import_for(request.access, import_id))
     context = {
         "people_import": people_import,
         "percent": people_import.percent,
@@ -303,10 +291,10 @@ def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @partnership_view(Action.IMPORT_PEOPLE)
-def import_rejected_csv(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_rejected_csv(request: PartnershipRequest, import_id: int) -> HttpResponse:
     """The rejected rows as they were in the file, with the reasons, to fix and upload again;
     read from what the check kept, so it is there after applying too."""
-    people_import = _import_or_404(request, import_id, with_content=True)
+    people_import = people_import_for(request.access, import_id, with_content=True)
     if not people_import.rejected_rows:
         raise Http404("This import kept no rejected rows.")
     response = HttpResponse(

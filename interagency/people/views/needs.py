@@ -11,7 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -21,7 +21,7 @@ from interagency.core.validation import CleanTextForm
 from interagency.people import needs
 from interagency.people.models import Sector
 from interagency.people.services.headcounts import set_planned_places
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -68,16 +68,16 @@ class PlannedPlacesForm(CleanTextForm):
         cast(forms.ChoiceField, self.fields["course"]).choices = [("", "Choose a course"), *courses]
 
 
-def _scope(request: HttpRequest) -> frozenset[int] | None:
+def _scope(request: PartnershipRequest) -> frozenset[int] | None:
     """None for the whole partnership; an agency lead's own agencies otherwise."""
-    roles = request.partnership_roles  # type: ignore[attr-defined]
+    roles = request.access.roles
     if Role.COORDINATOR in roles or Role.BOARD_MEMBER in roles:
         return None
-    return needs.led_agency_ids(request.partnership, request.user)  # type: ignore[attr-defined]
+    return needs.led_agency_ids(request.access.partnership, request.user)
 
 
-def _analysis(request: HttpRequest) -> tuple[NeedsFilterForm, needs.NeedsFilter, list]:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _analysis(request: PartnershipRequest) -> tuple[NeedsFilterForm, needs.NeedsFilter, list]:
+    partnership = request.access.partnership
     agency_ids = _scope(request)
     form = NeedsFilterForm(
         request.GET or None, choices=needs.filter_choices(partnership, agency_ids)
@@ -94,16 +94,16 @@ def _analysis(request: HttpRequest) -> tuple[NeedsFilterForm, needs.NeedsFilter,
     return form, filters, needs.analyse(partnership, filters)
 
 
-def _course_choices(request: HttpRequest) -> list[tuple[int, str]]:
-    courses = catalogue_courses(request.partnership)  # type: ignore[attr-defined]
+def _course_choices(request: PartnershipRequest) -> list[tuple[int, str]]:
+    courses = catalogue_courses(request.access.partnership)
     return [(course.pk, f"{course.shown_title} ({course.tier})") for course in courses]
 
 
 @partnership_view(Action.VIEW_REPORTS)
-def needs_map(request: HttpRequest) -> HttpResponse:
+def needs_map(request: PartnershipRequest) -> HttpResponse:
     """The needs table and chart; a coordinator's POST records planned places."""
-    partnership = request.partnership  # type: ignore[attr-defined]
-    is_coordinator = Role.COORDINATOR in request.partnership_roles  # type: ignore[attr-defined]
+    partnership = request.access.partnership
+    is_coordinator = Role.COORDINATOR in request.access.roles
     planned_form = None
     if is_coordinator:
         planned_form = PlannedPlacesForm(
@@ -145,9 +145,9 @@ def needs_map(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(Action.VIEW_REPORTS)
-def needs_xlsx(request: HttpRequest) -> HttpResponse:
+def needs_xlsx(request: PartnershipRequest) -> HttpResponse:
     """The same table as an XLSX workbook with a native bar chart."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     _form, filters, rows = _analysis(request)
     content = needs.workbook(rows, heading=f"Training needs for {partnership.name}, {filters.year}")
     response = HttpResponse(content, content_type=needs.XLSX_TYPE)

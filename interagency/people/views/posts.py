@@ -9,64 +9,65 @@ goes through ``services.posts``, which audits it.
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
 from interagency.core.permissions import Action
 from interagency.people import selectors
+from interagency.people.access import (
+    PersonAct,
+    agencies_to_staff,
+    people_seen_by,
+    person_for,
+)
 from interagency.people.forms import LeavingForm, PostForm
 from interagency.people.models import Person, Post
 from interagency.people.services.posts import add_post, end_post, update_post
-from interagency.people.views.agencies import (
-    _editable_agencies,
-    _editable_person,
-    _show_service_errors,
-    _visible,
-)
-from interagency.tenancy.access import partnership_view
+from interagency.people.views.agencies import show_service_errors
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
-def _post_form(request: HttpRequest, **kwargs) -> PostForm:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    agencies = _editable_agencies(request)
+def _post_form(request: PartnershipRequest, **kwargs) -> PostForm:
+    partnership = request.access.partnership
+    agencies = agencies_to_staff(request.access)
     return PostForm(
         request.POST if request.method == "POST" else None,
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
-        managers=_visible(request),
+        managers=people_seen_by(request.access),
         **kwargs,
     )
 
 
-def _post_of(request: HttpRequest, person: Person, post_id: int) -> Post:
+def _post_of(request: PartnershipRequest, person: Person, post_id: int) -> Post:
     try:
-        return selectors.post_in(request.partnership, person, post_id)  # type: ignore[attr-defined]
+        return selectors.post_in(request.access.partnership, person, post_id)
     except ObjectDoesNotExist as error:
         raise Http404("No such post.") from error
 
 
-def _back(request: HttpRequest, person: Person) -> HttpResponse:
+def _back(request: PartnershipRequest, person: Person) -> HttpResponse:
     return redirect(
         "people:person",
-        code=request.partnership.code,  # type: ignore[attr-defined]
+        code=request.access.partnership.code,
         person_id=person.pk,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Add a further post to a person (audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _post_form(request, initial={"agency": person.agency_id})
     if request.method == "POST" and form.is_valid():
         try:
             add_post(person=person, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Post added to {person.full_name}.")
             return _back(request, person)
@@ -76,16 +77,16 @@ def post_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Change a further post (audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     post = _post_of(request, person, post_id)
     form = _post_form(request, initial=PostForm.initial_for(post))
     if request.method == "POST" and form.is_valid():
         try:
             update_post(post=post, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post saved.")
             return _back(request, person)
@@ -95,16 +96,16 @@ def post_edit(request: HttpRequest, person_id: int, post_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @partnership_view(Action.EDIT_PEOPLE)
-def post_end(request: HttpRequest, person_id: int, post_id: int) -> HttpResponse:
+def post_end(request: PartnershipRequest, person_id: int, post_id: int) -> HttpResponse:
     """Record the day a further post ends (on or after it started; audited)."""
-    person = _editable_person(request, person_id)
+    person = person_for(request.access, person_id, to=PersonAct.EDIT)
     post = _post_of(request, person, post_id)
     form = LeavingForm(request.POST or None, initial={"left_on": post.left_on})
     if request.method == "POST" and form.is_valid():
         try:
             end_post(post=post, left_on=form.cleaned_data["left_on"], changed_by=request.user)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post ended.")
             return _back(request, person)

@@ -34,7 +34,7 @@ from interagency.people.services.survey import (
     send_survey,
 )
 from interagency.people.survey import HeadcountForm, SurveyReplyForm
-from interagency.tenancy.access import partnership_view
+from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 manage_view = partnership_view(Action.MANAGE_AGENCIES)
 
@@ -58,17 +58,17 @@ def _show_errors(form, error: ValidationError) -> None:
 
 
 @manage_view
-def headcounts(request: HttpRequest) -> HttpResponse:
+def headcounts(request: PartnershipRequest) -> HttpResponse:
     """The newest figure per agency, service and role or tier, with its date and source."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     by_agency: dict[Any, list] = {}
     for headcount in selectors.latest_headcounts(partnership):
         by_agency.setdefault(headcount.agency, []).append(headcount)
     return render(request, "people/survey/headcounts.html", {"by_agency": by_agency})
 
 
-def _headcount_form(request: HttpRequest, headcount=None) -> HeadcountForm:
-    partnership = request.partnership  # type: ignore[attr-defined]
+def _headcount_form(request: PartnershipRequest, headcount=None) -> HeadcountForm:
+    partnership = request.access.partnership
     initial = HeadcountForm.initial_for(headcount) if headcount else {}
     return HeadcountForm(
         request.POST if request.method == "POST" else None,
@@ -80,12 +80,12 @@ def _headcount_form(request: HttpRequest, headcount=None) -> HeadcountForm:
     )
 
 
-def _save_headcount(request: HttpRequest, headcount=None) -> HttpResponse:
+def _save_headcount(request: PartnershipRequest, headcount=None) -> HttpResponse:
     form = _headcount_form(request, headcount)
     if request.method == "POST" and form.is_valid():
         try:
             save_headcount(
-                partnership=request.partnership,  # type: ignore[attr-defined]
+                partnership=request.access.partnership,
                 headcount=headcount,
                 **form.cleaned_data,
             )
@@ -93,27 +93,27 @@ def _save_headcount(request: HttpRequest, headcount=None) -> HttpResponse:
             _show_errors(form, error)
         else:
             messages.success(request, "Headcount saved")
-            return redirect("people:headcounts", code=request.partnership.code)  # type: ignore[attr-defined]
+            return redirect("people:headcounts", code=request.access.partnership.code)
     return render(
         request, "people/survey/headcount_form.html", {"form": form, "headcount": headcount}
     )
 
 
 @manage_view
-def headcount_new(request: HttpRequest) -> HttpResponse:
+def headcount_new(request: PartnershipRequest) -> HttpResponse:
     return _save_headcount(request)
 
 
 @manage_view
-def headcount_edit(request: HttpRequest, headcount_id: int) -> HttpResponse:
-    headcount = _found(lambda: selectors.headcount_in(request.partnership, headcount_id))  # type: ignore[attr-defined]
+def headcount_edit(request: PartnershipRequest, headcount_id: int) -> HttpResponse:
+    headcount = _found(lambda: selectors.headcount_in(request.access.partnership, headcount_id))
     return _save_headcount(request, headcount)
 
 
 # The survey, coordinator's side -----------------------------------------------------
 
 
-def _link_for(request: HttpRequest) -> Callable[[str], str]:
+def _link_for(request: PartnershipRequest) -> Callable[[str], str]:
     """Absolute survey links on this site's address (https behind the proxy)."""
     return lambda token: request.build_absolute_uri(
         reverse("people:survey-respond", kwargs={"token": token})
@@ -121,14 +121,16 @@ def _link_for(request: HttpRequest) -> Callable[[str], str]:
 
 
 @manage_view
-def survey(request: HttpRequest) -> HttpResponse:
+def survey(request: PartnershipRequest) -> HttpResponse:
     """Every agency with its latest survey's status, when it was sent and chased."""
-    agencies = list(selectors.survey_agencies(request.partnership))  # type: ignore[attr-defined]
+    agencies = list(selectors.survey_agencies(request.access.partnership))
     rows = [(agency, agency.surveys[0] if agency.surveys else None) for agency in agencies]
     return render(request, "people/survey/index.html", {"rows": rows})
 
 
-def _done_or_refused(request: HttpRequest, write: Callable[[], Any], done: str) -> HttpResponse:
+def _done_or_refused(
+    request: PartnershipRequest, write: Callable[[], Any], done: str
+) -> HttpResponse:
     try:
         write()
     except ValidationError as error:
@@ -136,13 +138,13 @@ def _done_or_refused(request: HttpRequest, write: Callable[[], Any], done: str) 
             messages.error(request, problem)
     else:
         messages.success(request, done)
-    return redirect("people:survey", code=request.partnership.code)  # type: ignore[attr-defined]
+    return redirect("people:survey", code=request.access.partnership.code)
 
 
 @manage_view
 @require_POST
-def survey_send(request: HttpRequest, agency_id: int) -> HttpResponse:
-    agency = _found(lambda: selectors.agency_in(request.partnership, agency_id))  # type: ignore[attr-defined]
+def survey_send(request: PartnershipRequest, agency_id: int) -> HttpResponse:
+    agency = _found(lambda: selectors.agency_in(request.access.partnership, agency_id))
     return _done_or_refused(
         request,
         lambda: send_survey(agency=agency, sent_by=request.user, link_for=_link_for(request)),
@@ -152,8 +154,8 @@ def survey_send(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @manage_view
 @require_POST
-def survey_chase(request: HttpRequest, survey_id: int) -> HttpResponse:
-    request_ = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
+def survey_chase(request: PartnershipRequest, survey_id: int) -> HttpResponse:
+    request_ = _found(lambda: selectors.survey_in(request.access.partnership, survey_id))
     return _done_or_refused(
         request,
         lambda: chase_survey(survey=request_, chased_by=request.user, link_for=_link_for(request)),
@@ -162,9 +164,9 @@ def survey_chase(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @manage_view
-def survey_reply(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_reply(request: PartnershipRequest, survey_id: int) -> HttpResponse:
     """The agency's return as a table of services by training level, to check and accept."""
-    partnership = request.partnership  # type: ignore[attr-defined]
+    partnership = request.access.partnership
     survey_request = _found(lambda: selectors.survey_in(partnership, survey_id))
     tiers = list(tiers_of(partnership))
     form = SurveyReplyForm(
@@ -186,8 +188,8 @@ def survey_reply(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @manage_view
 @require_POST
-def survey_accept(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey_request = _found(lambda: selectors.survey_in(request.partnership, survey_id))  # type: ignore[attr-defined]
+def survey_accept(request: PartnershipRequest, survey_id: int) -> HttpResponse:
+    survey_request = _found(lambda: selectors.survey_in(request.access.partnership, survey_id))
     return _done_or_refused(
         request,
         lambda: accept_survey(survey=survey_request, accepted_by=request.user),

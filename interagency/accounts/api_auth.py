@@ -1,4 +1,4 @@
-"""Who is calling: a personal access token, or the website's signed-in session.
+"""Who is calling the API: a personal access token, or the website's signed-in session.
 
 A request with an ``Authorization: Bearer`` header is judged on its token
 alone: a revoked or unknown token is a 401 even if a session cookie came too,
@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from interagency.accounts import two_factor
+from interagency.accounts.models import User
 from interagency.accounts.selectors import access_token_for
 from interagency.accounts.services import note_token_use
 
@@ -67,6 +68,13 @@ class SessionAuth(APIKeyCookie):
         return user
 
 
-def caller(request: HttpRequest) -> Any:
-    """The authenticated user, whichever way they authenticated."""
-    return request.auth  # type: ignore[attr-defined]
+def caller(request: HttpRequest) -> User:
+    """The authenticated user, whichever way they authenticated.
+
+    Both ways answer the user, and ninja keeps what they answered as
+    ``request.auth``; an operation with ``auth=None`` has no caller.
+    """
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user

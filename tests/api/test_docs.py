@@ -108,7 +108,7 @@ def test_no_two_schemas_share_a_name_in_the_document(db):
     one name would leave one operation documented with the other's schema."""
     from pydantic import TypeAdapter
 
-    from interagency.api.root import api
+    from interagency.api import api
 
     found: dict[tuple[str, str], tuple[dict, str]] = {}
     for _, router in api._routers:

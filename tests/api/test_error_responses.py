@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from interagency.api.errors import ErrorOut
+from interagency.core.api_errors import ErrorOut
 from interagency.core.permissions import Role
 
 ERROR_SCHEMA = "#/components/schemas/ErrorOut"

@@ -12,16 +12,16 @@ from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import ValidationError, ValidationErrorContext
 
 from interagency.accounts.api import router as accounts_router
-from interagency.api.auth import SessionAuth, TokenAuth
-from interagency.api.errors import (
+from interagency.accounts.api_auth import SessionAuth, TokenAuth
+from interagency.audit.api import router as audit_router
+from interagency.catalogue.api import router as catalogue_router
+from interagency.core.api_errors import (
     ERROR_MEANINGS,
     JSONParser,
     install_error_handlers,
     json_not_allowed,
     unknown_path,
 )
-from interagency.audit.api import router as audit_router
-from interagency.catalogue.api import router as catalogue_router
 from interagency.delivery import api as delivery_api
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
