@@ -1,14 +1,17 @@
 """Sessions, bookings, the waiting list, the register and certificate checks.
 
-The same rules as the pages. Every member reads the partnership's sessions;
-coordinators create, change and cancel them. A member books themselves, and
-with BOOK_FOR_OTHERS the people they may see (line managers their team,
-agency leads their agencies, coordinators everyone); anyone else answers 403.
-Bookings are listed to the members who may see their person (coordinators
-also every booking on their sessions); any other booking answers 404, like one
-that does not exist. Trainers take the register of the sessions they deliver,
-coordinators of any. Checking a certificate number needs no sign-in and shows
-exactly what the certificate prints.
+The same rules as the pages, decided by the same functions
+(``delivery.selectors.access``: ``session_for`` and ``booking_for``). Every
+member reads the partnership's sessions; coordinators create, change and
+cancel them. A member books themselves, and with BOOK_FOR_OTHERS the people
+they may see (line managers their team, agency leads their agencies,
+coordinators everyone); anyone else answers 403. Bookings are listed to the
+members who may see their person (coordinators also every booking on their
+sessions); any other booking answers 404, like one that does not exist, and one
+the caller sees but may not act on 403. The person, or anyone who may book for
+them, cancels a booking and answers an offer. Trainers take the register of
+the sessions they deliver, coordinators of any. Checking a certificate number
+needs no sign-in and shows exactly what the certificate prints.
 
 A refusal by the booking engine (full, closed, already booked, a register not
 open yet) answers 400 ``{"detail": message}``, with ``errors`` naming the
@@ -442,7 +445,8 @@ def booking_cancel(request: HttpRequest, code: str, booking_id: int, payload: Re
     summary="Accept a waiting-list offer",
 )
 def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
-    """Take the offered place before the offer's deadline."""
+    """Take the offered place before the offer's deadline: the person, or someone who may
+    book for them (their line manager, agency lead or a coordinator)."""
     return _act_on_booking(
         request,
         code,
@@ -459,7 +463,8 @@ def offer_accept(request: HttpRequest, code: str, booking_id: int) -> Any:
     summary="Decline a waiting-list offer",
 )
 def offer_decline(request: HttpRequest, code: str, booking_id: int) -> Any:
-    """Give the offered place up: it goes to the next person waiting."""
+    """Give the offered place up (the person, or someone who may book for them): it goes to
+    the next person waiting."""
     return _act_on_booking(
         request,
         code,

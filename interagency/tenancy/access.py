@@ -116,8 +116,10 @@ def partnership_view(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A page of the partnership in the address, for members whose roles allow ``action``.
 
-    Not signed in: the sign-in page. Otherwise :func:`access_for` decides (404
-    or 403), and the view gets ``request.access``.
+    Not signed in: the sign-in page. Otherwise the steps of :func:`access_for`
+    (:func:`resolve_access`, then ``require``: 404, then 403), with
+    ``request.access`` set between them, so the 403 page shows the member's
+    navigation too.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -128,7 +130,6 @@ def partnership_view(
             access = resolve_access(request.user, code)
             if access is None:
                 raise Http404(NOT_A_MEMBER)
-            # Set before the check: the 403 page shows the member's navigation too.
             request.access = access
             request.partnership = access.partnership
             request.partnership_roles = access.roles

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from interagency.core.permissions import Action, role_allows
+from interagency.core.permissions import Action
 from interagency.tenancy import selectors, services
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 from interagency.tenancy.forms import MemberRolesForm
@@ -49,14 +49,11 @@ def area(request: PartnershipRequest, area: str) -> HttpResponse:
     found = AREAS_BY_SLUG.get(area)
     if found is None:
         raise Http404("No such area.")
-    if not role_allows(request.access.roles, found.action):
+    if not request.access.allows(found.action):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    show_members = found.slug == "people" and role_allows(
-        request.access.roles,
-        Action.VIEW_MEMBERS,
-    )
+    show_members = found.slug == "people" and request.access.allows(Action.VIEW_MEMBERS)
     return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
 
 

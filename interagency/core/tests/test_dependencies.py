@@ -52,8 +52,8 @@ DEPENDS_ON: dict[str, set[str]] = {
 MUTUAL: dict[frozenset[str], str] = {
     # Every app's writes (tenancy's role changes included) call audit's record_event,
     # and audit's own trail pages are partnership pages behind tenancy's access
-    # check, like every other page. The model and record_event import nothing of
-    # tenancy's; only audit/views.py does.
+    # check, like every other page (and its API behind the same access_for). The model
+    # and record_event import nothing of tenancy's; only audit/views.py and api.py do.
     frozenset({"audit", "tenancy"}): "audit's trail pages use tenancy's partnership_view",
 }
 
