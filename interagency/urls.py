@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("interagency.records.urls")),
     path("", include("interagency.notifications.urls")),
     path("", include("interagency.delivery.urls")),
+    path("", include("interagency.evaluation.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]
