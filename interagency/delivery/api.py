@@ -56,10 +56,11 @@ from interagency.delivery.models import (
     BookingStatus,
     Session,
 )
-from interagency.delivery.selectors import api_reads, listings
-from interagency.delivery.selectors import attendance as register_reads
 from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import certificates as certificate_reads
+from interagency.delivery.selectors import registers as register_reads
 from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.selectors import venues as venue_reads
 from interagency.delivery.selectors.access import (
     BOOKING_ACTIONS,
     NOT_YOURS,
@@ -121,7 +122,7 @@ def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str
             unknown["course"] = "There is no course with that id in the catalogue."
         fields["course"] = course
     if fields.get("venue") is not None:
-        venue = session_reads.venues_of(partnership).filter(pk=fields["venue"]).first()
+        venue = venue_reads.venues_of(partnership).filter(pk=fields["venue"]).first()
         if venue is None:
             unknown["venue"] = "There is no venue with that id here."
         fields["venue"] = venue
@@ -174,7 +175,7 @@ def _session_out(access: PartnershipAccess, session_id: int) -> Session:
     # A coordinator sees the link of their own sessions, not of a regional one elsewhere.
     released = Role.COORDINATOR in access.roles and session.partnership_id == access.partnership.pk
     if not released:
-        booking = listings.viewer_booking(access.partnership, access.user, session)
+        booking = booking_reads.viewer_booking(access.partnership, access.user, session)
         released = booking is not None and booking.status == BookingStatus.CONFIRMED
     session.link_released = released  # type: ignore[attr-defined]
     return session
@@ -194,7 +195,7 @@ def session_list(request: HttpRequest, code: str, filters: Query[SessionFilters]
     """The partnership's sessions, soonest first, with places left and the waiting count;
     with ``regional=true`` also those other partnerships of the region opened places on."""
     access = access_for(request.user, code, Action.VIEW_SESSIONS)
-    return api_reads.api_sessions(
+    return session_reads.session_list(
         access.partnership,
         course_id=filters.course,
         tier_id=filters.tier,
@@ -281,7 +282,7 @@ def session_cancel(
 
 
 def _bookings(access: PartnershipAccess) -> QuerySet[Booking]:
-    return api_reads.bookings_visible_to(access.partnership, access.user, access.roles)
+    return booking_reads.bookings_visible_to(access.partnership, access.user, access.roles)
 
 
 def _bookable_session(access: PartnershipAccess, session_id: int) -> Session:
@@ -341,7 +342,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     session = _bookable_session(access, payload.session)
     if payload.person is None:
         person = (
-            listings.people_of_user(access.partnership, user)
+            booking_reads.people_of_user(access.partnership, user)
             .select_related("partnership", "agency")
             .first()
         )
@@ -361,7 +362,7 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     ):
         raise AuthorizationError(message=NOT_YOURS)
     booking = booking_services.book_place(session=session, person=person, booked_by=user)
-    return Status(201, api_reads.booking_as_read(booking))
+    return Status(201, booking_reads.booking_as_read(booking))
 
 
 @router.post(
@@ -521,7 +522,7 @@ def waiting_list(request: HttpRequest, code: str, session_id: int) -> Any:
     """Coordinators see the queue in order; ``waiting_position`` counts from 1."""
     access = access_for(request.user, code, Action.MANAGE_SESSIONS)
     session = session_for(access, session_id, to=SessionAct.MANAGE)
-    return api_reads.waiting_list_with_positions(session)
+    return booking_reads.waiting_list_with_positions(session)
 
 
 # The register.
@@ -635,7 +636,7 @@ def certificate_verify(request: HttpRequest, number: str) -> Any:
     one 410; a number that was never issued 404, the same as a mistyped one."""
     printed = normalise_number(number)
     certificate = (
-        register_reads.certificate_by_number(printed) if NUMBER_PATTERN.match(printed) else None
+        certificate_reads.certificate_by_number(printed) if NUMBER_PATTERN.match(printed) else None
     )
     if certificate is None:
         raise HttpError(404, "No certificate has that number: check it against the certificate.")

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from interagency.core.validation import CleanTextForm, SafeDateInputField
 from interagency.delivery.models import SessionFormat
-from interagency.delivery.selectors.listings import SessionFilters
+from interagency.delivery.selectors.sessions import SessionFilters
 from interagency.people.models import Person
 
 REASON_MAX = 300

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from interagency.catalogue.models import Course
 from interagency.catalogue.panels import Panel
-from interagency.delivery.selectors.listings import upcoming_for_course
+from interagency.delivery.selectors.sessions import upcoming_for_course
 from interagency.tenancy.models import Partnership
 
 

@@ -18,13 +18,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from interagency.core.permissions import Action
 from interagency.delivery.models import Booking, Session
-from interagency.delivery.selectors import api_reads, listings
-from interagency.delivery.selectors import attendance as register_reads
 from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import registers as register_reads
 from interagency.delivery.selectors import sessions as session_reads
 from interagency.tenancy.access import PartnershipAccess
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class BookingShown(TypedDict):
-    """What :func:`listings.booking_rows` adds to each booking it reads."""
+    """What :func:`bookings.booking_rows` adds to each booking it reads."""
 
     course_title: str
     people_ahead: int
@@ -84,18 +84,26 @@ BOOKING_ACTIONS = {
 }
 
 
+def _sessions_for(access: PartnershipAccess, to: SessionAct) -> QuerySet[Session]:
+    """The sessions the member may ``to``, with what the pages and API of that act show."""
+    partnership = access.partnership
+    if to is SessionAct.VIEW:
+        seen = session_reads.sessions_seen_from(partnership)
+        return session_reads.with_page_details(seen, caller=partnership)
+    if to is SessionAct.BOOK:
+        # Only the host: the booking service reads and locks the current row itself.
+        return session_reads.sessions_seen_from(partnership).select_related("partnership")
+    if to is SessionAct.MANAGE:
+        return session_reads.with_course(session_reads.sessions_of(partnership))
+    taken = register_reads.registers_taken_by(partnership, access.user, access.roles)
+    return register_reads.with_register_details(taken)
+
+
 def session_for(access: PartnershipAccess, session_id: int, *, to: SessionAct) -> Session:
     """The session with ``session_id`` that the member may ``to``; else 404 (or 403)."""
     access.require(SESSION_ACTIONS[to])
-    partnership = access.partnership
     try:
-        if to is SessionAct.VIEW:
-            return listings.session_seen_by(partnership, session_id)
-        if to is SessionAct.BOOK:
-            return listings.bookable_session(partnership, session_id)
-        if to is SessionAct.MANAGE:
-            return session_reads.session_in(partnership, session_id)
-        return register_reads.register_session(partnership, session_id, access.user, access.roles)
+        return _sessions_for(access, to).get(pk=session_id)
     except ObjectDoesNotExist:
         raise Http404(NOT_FOUND) from None
 
@@ -108,8 +116,8 @@ def booking_for(
     Not one they may see: 404. One they see but may not ``to``: 403.
     """
     access.require(BOOKING_ACTIONS[to])
-    visible = api_reads.visible_bookings(access.partnership, access.user, access.roles)
-    booking = listings.booking_rows(visible.filter(pk=booking_id)).first()
+    visible = booking_reads.visible_bookings(access.partnership, access.user, access.roles)
+    booking = booking_reads.booking_rows(visible.filter(pk=booking_id)).first()
     if booking is None:
         raise Http404(NOT_FOUND)
     acts_for = to in (BookingAct.CANCEL, BookingAct.ANSWER_OFFER)

@@ -1,76 +1,130 @@
-"""Reads of bookings and the waiting list, and who may book, cancel or approve for whom.
+"""Reads of bookings, and who may book, cancel or approve for whom.
+
+Every read starts from the partnership in the address. Bookings reach beyond
+it only where a person of this partnership holds a place on another
+partnership's regional session (the booking belongs to the host), and say so.
+What a page or the API shows of each booking is :func:`booking_rows`, written
+once.
 
 The permission helpers answer about people (is this person in my team?); the
 caller has already checked the action with ``role_allows`` and read the
 booking or person through a partnership-scoped selector.
 """
 
+import datetime
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interagency.core.permissions import Action, Role, role_allows
-from interagency.delivery.models import (
-    LIVE_STATUSES,
-    Booking,
-    BookingStatus,
-    DeliverySettings,
-    Session,
-)
+from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
+from interagency.delivery.selectors.sessions import shown_course_title
+from interagency.delivery.selectors.waiting_list import people_ahead, waiting_list
 from interagency.people.models import Person
+from interagency.people.selectors import people_matching
 from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
 
 
-def delivery_settings_for(partnership: Partnership) -> DeliverySettings:
-    """The partnership's delivery settings, created with the defaults on first use."""
-    settings, _ = DeliverySettings.objects.for_partnership(partnership).get_or_create(
-        partnership=partnership
-    )
-    return settings
-
-
-def bookings_of_session(session: Session) -> QuerySet[Booking]:
-    """Every booking of ``session`` with the person and agency, oldest first."""
-    return (
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session)
-        .select_related("person", "agency")
-        .order_by("booked_at", "id")
+def booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """What pages and the API show of each booking: its session with course, venue and host,
+    the person and both agencies (theirs now, and the booking's), the course title as the
+    host shows it, and ``people_ahead`` on the waiting list."""
+    return bookings.select_related(
+        "session__course__tier",
+        "session__venue",
+        "session__partnership",
+        "person__agency",
+        "agency",
+    ).annotate(
+        course_title=shown_course_title("session__"),
+        people_ahead=Coalesce(people_ahead(), Value(0)),
     )
 
 
-def waiting_list(session: Session) -> QuerySet[Booking]:
-    """The people waiting for a place on ``session``, in queue order (waiting_since, then id)."""
-    return (
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session, status=BookingStatus.WAITING)
-        .select_related("person", "agency")
-        .order_by("waiting_since", "id")
-    )
+def people_of_user(partnership: Partnership, user: Any) -> QuerySet[Person]:
+    """The user's own person records in the partnership (usually one; none for some members)."""
+    if user is None or not user.is_authenticated:
+        return Person.objects.none()
+    return Person.objects.for_partnership(partnership).filter(user=user, merged_into__isnull=True)
 
 
-def waiting_position(booking: Booking) -> int | None:
-    """The 1-based place of a waiting booking in its queue; None when it is not waiting."""
-    if booking.status != BookingStatus.WAITING or booking.waiting_since is None:
-        return None
-    ahead = (
-        Booking.objects.for_partnership(booking.partnership)
-        .filter(session_id=booking.session_id, status=BookingStatus.WAITING)
-        .filter(
-            Q(waiting_since__lt=booking.waiting_since)
-            | Q(waiting_since=booking.waiting_since, id__lt=booking.pk)
+# Bookings a member may read -----------------------------------------------------------------
+
+
+def visible_bookings(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """The bookings a member may read: a coordinator every booking on the partnership's
+    sessions and every booking of its people; others those of the people they may see
+    (learners themselves, line managers their team, agency leads their agencies) and
+    their own.
+
+    The people (or, for a coordinator, the few bookings its people hold on other
+    partnerships' sessions) are read first, so the bookings are found by index on
+    SQLite and PostgreSQL alike, never by reading the whole region's table.
+    """
+    if Role.COORDINATOR in set(roles):
+        # cross-partnership: this partnership's people on regional sessions elsewhere.
+        elsewhere = Booking.objects.filter(
+            person__in=visible_people(partnership, user, roles).values("pk")
+        ).exclude(partnership=partnership)
+        condition = Q(partnership=partnership) | Q(
+            pk__in=list(elsewhere.values_list("pk", flat=True))
         )
-        .count()
-    )
-    return ahead + 1
+    else:
+        people = visible_people(partnership, user, roles) | people_of_user(partnership, user)
+        condition = Q(person_id__in=list(people.values_list("pk", flat=True)))
+    # cross-partnership: a person of this partnership may hold a place on a regional session.
+    return Booking.objects.filter(condition)
+
+
+def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """:func:`visible_bookings` as :func:`booking_rows`, oldest first (the API's list)."""
+    return booking_rows(visible_bookings(partnership, user, roles)).order_by("booked_at", "id")
+
+
+def booking_as_read(booking: Booking) -> Booking:
+    """``booking`` as :func:`bookings_visible_to` reads it, for the caller that has just made
+    it: they booked someone they may book for, so they may read it, and its host's
+    partnership is its own or, for a regional place, the region's."""
+    # cross-partnership: the booking was just written for this caller (see above).
+    return booking_rows(Booking.objects.filter(pk=booking.pk)).get()
+
+
+def bookings_of_user(partnership: Partnership, user: Any) -> QuerySet[Booking]:
+    """Every booking of the user's person records in the partnership, wherever hosted."""
+    # cross-partnership: the learner's own bookings on regional sessions are hosted elsewhere.
+    bookings = Booking.objects.filter(person__in=people_of_user(partnership, user))
+    return booking_rows(bookings).order_by("session__starts_at", "pk")
+
+
+def split_bookings(
+    bookings: QuerySet[Booking], *, now: datetime.datetime | None = None
+) -> tuple[list[Booking], list[Booking]]:
+    """``(upcoming, past)``: upcoming soonest first, past most recent first."""
+    now = now or timezone.now()
+    upcoming: list[Booking] = []
+    past: list[Booking] = []
+    for booking in bookings:
+        ends = booking.session.ends_at or booking.session.starts_at
+        (upcoming if ends is None or ends > now else past).append(booking)
+    past.reverse()
+    return upcoming, past
+
+
+def awaiting_approval(partnership: Partnership, user: Any, roles: Any) -> QuerySet[Booking]:
+    """Bookings of the partnership's people awaiting approval that ``user`` may decide (not
+    their own), as :func:`booking_rows`, oldest first."""
+    people = visible_people(partnership, user, roles).exclude(user=user)
+    # cross-partnership: the person's home partnership decides, wherever the session is.
+    waiting = Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL, person__in=people)
+    return booking_rows(waiting).order_by("booked_at", "pk")
 
 
 def bookings_of_person(person: Person) -> QuerySet[Booking]:
     """The person's bookings, newest session first, including regional ones hosted elsewhere."""
-    # A person's own bookings include places on sessions of other partnerships
-    # of the region; the person is the scope.
     return (
         # cross-partnership: the person's own bookings, wherever hosted.
         Booking.objects.filter(person=person)
@@ -79,26 +133,66 @@ def bookings_of_person(person: Person) -> QuerySet[Booking]:
     )
 
 
-def live_booking_of(session: Session, person: Person) -> Booking | None:
-    """The person's live booking (awaiting, confirmed, waiting or offered) on ``session``."""
-    return (
+# One session's bookings -----------------------------------------------------------------------
+
+
+def session_bookings(session: Session) -> list[Booking]:
+    """Every booking of the session (any status) with person and agency, in booking order."""
+    return list(
         Booking.objects.for_partnership(session.partnership)
-        .filter(session=session, person=person, status__in=LIVE_STATUSES)
-        .first()
-    )
-
-
-def awaiting_approval_for(
-    partnership: Partnership, user, roles: Iterable[str]
-) -> QuerySet[Booking]:
-    """Bookings of the partnership's people awaiting approval that ``user`` may decide."""
-    people = visible_people(partnership, user, roles).exclude(user=user)
-    return (
-        # cross-partnership: the person's home partnership decides, wherever the session is.
-        Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL, person__in=people)
-        .select_related("person", "agency", "session", "session__course")
+        .filter(session=session)
+        .select_related("person", "agency")
         .order_by("booked_at", "id")
     )
+
+
+def live_booking_count(session: Session) -> int:
+    """How many people are booked, waiting or awaiting approval: those a cancellation reaches."""
+    return (
+        Booking.objects.for_partnership(session.partnership)
+        .filter(session=session, status__in=LIVE_STATUSES)
+        .count()
+    )
+
+
+def waiting_list_with_positions(session: Session) -> QuerySet[Booking]:
+    """The session's waiting list in queue order as :func:`booking_rows` (the API's queue)."""
+    return booking_rows(waiting_list(session))
+
+
+def viewer_booking(partnership: Partnership, user: Any, session: Session) -> Booking | None:
+    """The viewer's live booking on ``session`` (else their latest one), if any."""
+    # cross-partnership: the user's own bookings on a regional session are hosted by it.
+    bookings = Booking.objects.filter(
+        session=session, person__in=people_of_user(partnership, user)
+    ).order_by("-booked_at", "-pk")
+    live = [booking for booking in bookings if booking.is_live]
+    return live[0] if live else (bookings[0] if bookings else None)
+
+
+def live_bookings_of_user_on(
+    partnership: Partnership, user: Any, session_ids: list[int]
+) -> dict[int, Booking]:
+    """The user's own live bookings on the given sessions, by session id (one query)."""
+    # cross-partnership: the user's own bookings, on regional sessions too.
+    bookings = Booking.objects.filter(
+        session_id__in=session_ids,
+        person__in=people_of_user(partnership, user),
+        status__in=LIVE_STATUSES,
+    )
+    return {booking.session_id: booking for booking in bookings}
+
+
+def live_bookings_by_person(session: Session, person_ids: list[int]) -> dict[int, Booking]:
+    """The live bookings on ``session`` of the given people, by person id (one query)."""
+    # cross-partnership: the bookings of people a member may book, on a regional session too.
+    bookings = Booking.objects.filter(
+        session=session, person_id__in=person_ids, status__in=LIVE_STATUSES
+    )
+    return {booking.person_id: booking for booking in bookings}
+
+
+# Who may book, cancel or approve for whom ---------------------------------------------------
 
 
 def _is_current(person: Person) -> bool:
@@ -113,14 +207,22 @@ def bookable_people_for(user, partnership: Partnership, roles: Iterable[str]) ->
     held = frozenset(roles)
     if role_allows(held, Action.BOOK_FOR_OTHERS):
         people = visible_people(partnership, user, held)
-    elif held and user is not None and user.is_authenticated:
-        people = Person.objects.for_partnership(partnership).filter(
-            user=user, merged_into__isnull=True
-        )
+    elif held:
+        people = people_of_user(partnership, user)
     else:
         people = Person.objects.none()
     today = timezone.localdate()
     return people.filter(Q(left_on__isnull=True) | Q(left_on__gt=today)).select_related("agency")
+
+
+def search_people(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """``people`` (already narrowed to those the member may book) matching every word typed
+    (``people.selectors.people_matching``)."""
+    return (
+        people_matching(people, text)
+        .select_related("agency", "service")
+        .order_by("full_name", "pk")
+    )
 
 
 def may_book_for(user, partnership: Partnership, roles: Iterable[str], person: Person) -> bool:

@@ -1,53 +1,133 @@
-"""Reads for the coordinator's session pages: lists, one session with its bookings, the mix.
+"""Reads of sessions: the partnership's own and those the region opened to it.
 
-Every read starts from ``for_partnership``; one session's page costs the same
-few queries whatever the number of bookings (the mix and warnings are worked
-out in Python from the one bookings query).
+Every read starts from one of two querysets: :func:`sessions_of` (the
+partnership's own) or :func:`sessions_seen_from` (its own and the sessions of
+the region's other partnerships that opened places to it, the one rule for
+regional places). What a page needs on top is added by a function named for
+what it adds (:func:`with_course`, :func:`listed`, :func:`with_page_details`,
+:func:`with_regional_left`). The course title is always the host partnership's
+(:func:`shown_course_title`). One session for an act is fetched through
+``selectors.access.session_for``.
 """
 
 import datetime
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
+    When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
+from interagency.catalogue.models import CourseTailoring
+from interagency.catalogue.selectors import catalogue_courses, tiers_of
+from interagency.core.dates import govuk_datetime
 from interagency.core.permissions import Role
 from interagency.delivery.models import (
-    LIVE_STATUSES,
     PLACE_HOLDING_STATUSES,
     Booking,
     BookingStatus,
-    DeliverySettings,
     SectorHold,
     Session,
+    SessionFormat,
     SessionPart,
     SessionTrainer,
-    Venue,
 )
-from interagency.people.models import Sector
 from interagency.tenancy.models import Membership, Partnership
 
-# Within this long of the start, fewer bookings than the minimum is a warning.
-AT_RISK_WINDOW = datetime.timedelta(days=7)
-# One sector holding more than this share of the booked places is a warning.
-SECTOR_DOMINANCE = 0.5
+UPCOMING_ON_COURSE_PAGE = 5
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """The learner's list filters, as read from the address (all optional)."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    course_id: int | None = None
+    tier_id: int | None = None
+    venue_id: int | None = None
+    format: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return any(
+            value not in (None, "")
+            for value in (
+                self.date_from,
+                self.date_to,
+                self.course_id,
+                self.tier_id,
+                self.venue_id,
+                self.format,
+            )
+        )
+
+
+def london_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of ``day`` in Europe/London, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
+
+
+# The two starting points ----------------------------------------------------------------
 
 
 def sessions_of(partnership: Partnership) -> QuerySet[Session]:
+    """The partnership's own sessions, any status."""
     return Session.objects.for_partnership(partnership)
+
+
+def open_to_region(partnership: Partnership) -> Q:
+    """Scheduled sessions of the region's other partnerships that opened places to it: the
+    one rule for which regional sessions the list, calendar, session page and API show."""
+    return Q(
+        partnership__region_id=partnership.region_id,
+        status=Session.Status.SCHEDULED,
+        regional_places__gt=0,
+    ) & ~Q(partnership=partnership)
+
+
+def sessions_seen_from(partnership: Partnership) -> QuerySet[Session]:
+    """The partnership's own sessions (any status) and those :func:`open_to_region`; another
+    partnership's session is not among them, so it reads as one that does not exist."""
+    # cross-partnership: regional places (a session the host opened to its region).
+    return Session.objects.filter(Q(partnership=partnership) | open_to_region(partnership))
+
+
+# What pages add ---------------------------------------------------------------------------
+
+
+def shown_course_title(through: str = "") -> Coalesce:
+    """The course title as the host partnership shows it (its local title, if any), for the
+    session at ``through`` (``""`` for a session, ``"session__"`` for a booking)."""
+    # cross-partnership: each session's own (host) partnership's tailoring, never another's.
+    tailoring = CourseTailoring.objects.filter(
+        partnership_id=OuterRef(f"{through}partnership_id"),
+        course_id=OuterRef(f"{through}course_id"),
+    )
+    return Coalesce(
+        NullIf(Subquery(tailoring.values("local_title")[:1]), Value("")),
+        f"{through}course__title",
+    )
+
+
+def course_title_shown(session: Session) -> str:
+    """:func:`shown_course_title` of one session (one query)."""
+    titles = sessions_of(session.partnership).filter(pk=session.pk)
+    return titles.annotate(shown=shown_course_title()).values_list("shown", flat=True).get()
 
 
 def bookings_counted(status: str) -> Coalesce:
@@ -65,56 +145,87 @@ def bookings_counted(status: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def session_list(
-    partnership: Partnership,
-    *,
-    course_id: int | None = None,
-    tier_id: int | None = None,
-    starts_from: datetime.date | None = None,
-    starts_to: datetime.date | None = None,
-    status: str = "",
-    upcoming_only: bool = True,
-) -> QuerySet[Session]:
-    """Sessions for the coordinator's table, with course, venue and the waiting count."""
-    sessions = (
-        sessions_of(partnership)
-        .select_related("course", "course__tier", "venue")
-        .annotate(
-            waiting_count=bookings_counted(BookingStatus.WAITING),
-            awaiting_count=bookings_counted(BookingStatus.AWAITING_APPROVAL),
-        )
-        .order_by("starts_at", "id")
+def with_course(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """``sessions`` with their course, tier and venue joined."""
+    return sessions.select_related("course", "course__tier", "venue")
+
+
+def with_queue_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """``waiting_count`` and ``awaiting_count``: who waits for a place or for approval."""
+    return sessions.annotate(
+        waiting_count=bookings_counted(BookingStatus.WAITING),
+        awaiting_count=bookings_counted(BookingStatus.AWAITING_APPROVAL),
     )
-    if course_id is not None:
-        sessions = sessions.filter(course_id=course_id)
-    if tier_id is not None:
-        sessions = sessions.filter(course__tier_id=tier_id)
-    london = timezone.get_default_timezone()
-    if starts_from is not None:
-        sessions = sessions.filter(
-            starts_at__gte=datetime.datetime.combine(starts_from, datetime.time(), tzinfo=london)
-        )
-    elif upcoming_only and not status:
-        sessions = sessions.filter(ends_at__gte=timezone.now())
-    if starts_to is not None:
-        sessions = sessions.filter(
-            starts_at__lt=datetime.datetime.combine(
-                starts_to + datetime.timedelta(days=1), datetime.time(), tzinfo=london
-            )
-        )
-    if status:
-        sessions = sessions.filter(status=status)
-    return sessions
 
 
-def session_in(partnership: Partnership, pk: int) -> Session:
-    """One session of the partnership with its course and venue; DoesNotExist if not."""
-    return sessions_of(partnership).select_related("course", "course__tier", "venue").get(pk=pk)
+def listed(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """What a row of a list needs, in one query: course, tier, venue, host, the course title
+    the host shows, the parts count; soonest first."""
+    return (
+        sessions.select_related("course__tier", "venue", "partnership")
+        .annotate(
+            course_title=shown_course_title(),
+            part_count=Coalesce(
+                Subquery(
+                    SessionPart.objects.filter(session=OuterRef("pk"))
+                    .values("session")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def with_regional_left(
+    sessions: QuerySet[Session], *, caller: Partnership | None = None
+) -> QuerySet[Session]:
+    """``regional_left``: the places a person of another partnership may still take; None
+    on ``caller``'s own sessions when given (where ``places_left`` says it)."""
+    taken = (
+        # cross-partnership: the regional bookings on each (host's) session, counted in SQL.
+        Booking.objects.filter(
+            session_id=OuterRef("pk"), is_regional=True, status__in=PLACE_HOLDING_STATUSES
+        )
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    regional_left: Any = Greatest(
+        Value(0),
+        Least(
+            F("regional_places") - Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+            F("capacity") - F("places_taken"),
+        ),
+        output_field=IntegerField(),
+    )
+    if caller is not None:
+        regional_left = Case(
+            When(partnership=caller, then=Value(None)),
+            default=regional_left,
+            output_field=IntegerField(),
+        )
+    return sessions.annotate(regional_left=regional_left)
+
+
+def with_page_details(sessions: QuerySet[Session], *, caller: Partnership) -> QuerySet[Session]:
+    """What the session page and the API show of one session: :func:`listed`, the queue
+    counts, ``regional_left`` as ``caller`` sees it, and its parts, trainers and sector
+    holds."""
+    sessions = with_queue_counts(with_regional_left(listed(sessions), caller=caller))
+    return sessions.prefetch_related(
+        Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at")),
+        Prefetch("trainers", queryset=SessionTrainer.objects.order_by("name")),
+        Prefetch("sector_holds", queryset=SectorHold.objects.order_by("sector")),
+    )
 
 
 def with_arrangements(session: Session) -> Session:
     """``session`` with its parts, trainers and sector holds read (three queries), for the
-    pages that show or change them all."""
+    coordinator's pages that show or change them all."""
     prefetch_related_objects(
         [session],
         Prefetch("parts", queryset=SessionPart.objects.order_by("order", "starts_at")),
@@ -124,139 +235,145 @@ def with_arrangements(session: Session) -> Session:
     return session
 
 
-def session_bookings(session: Session) -> list[Booking]:
-    """Every booking of the session (any status) with person and agency, in booking order."""
-    return list(
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session)
-        .select_related("person", "agency")
-        .order_by("booked_at", "id")
-    )
+# Lists --------------------------------------------------------------------------------------
 
 
-def live_booking_count(session: Session) -> int:
-    """How many people are booked, waiting or awaiting approval: those a cancellation reaches."""
-    return (
-        Booking.objects.for_partnership(session.partnership)
-        .filter(session=session, status__in=LIVE_STATUSES)
-        .count()
-    )
+def _filtered(sessions: QuerySet[Session], filters: SessionFilters) -> QuerySet[Session]:
+    if filters.date_from:
+        sessions = sessions.filter(starts_at__gte=london_midnight(filters.date_from))
+    if filters.date_to:
+        end = london_midnight(filters.date_to + datetime.timedelta(days=1))
+        sessions = sessions.filter(starts_at__lt=end)
+    if filters.course_id:
+        sessions = sessions.filter(course_id=filters.course_id)
+    if filters.tier_id:
+        sessions = sessions.filter(course__tier_id=filters.tier_id)
+    if filters.venue_id:
+        sessions = sessions.filter(venue_id=filters.venue_id)
+    if filters.format:
+        sessions = sessions.filter(format=filters.format)
+    return sessions
 
 
-def waiting_in_order(bookings: Iterable[Booking]) -> list[Booking]:
-    """The waiting list, first in line first (joined earliest, then booked first)."""
-    waiting = [b for b in bookings if b.status == BookingStatus.WAITING]
-    return sorted(waiting, key=lambda b: (b.waiting_since, b.pk))
-
-
-@dataclass(frozen=True)
-class Share:
-    label: str
-    count: int
-    percent: int
-
-
-@dataclass
-class Mix:
-    """Who holds the places: agencies and sectors with counts and shares of the booked places."""
-
-    total: int
-    agencies: list[Share] = field(default_factory=list)
-    sectors: list[Share] = field(default_factory=list)
-
-    @property
-    def largest_agency(self) -> Share | None:
-        return self.agencies[0] if self.agencies else None
-
-    @property
-    def largest_sector(self) -> Share | None:
-        return self.sectors[0] if self.sectors else None
-
-
-def _shares(counter: Counter, total: int) -> list[Share]:
-    return [
-        Share(label, count, round(100 * count / total))
-        for label, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-    ]
-
-
-def session_mix(bookings: Iterable[Booking]) -> Mix:
-    """The multi-agency mix of the bookings that hold a place."""
-    holding = [b for b in bookings if b.status in PLACE_HOLDING_STATUSES]
-    total = len(holding)
-    if not total:
-        return Mix(total=0)
-    agencies = Counter(b.agency.name for b in holding)
-    sectors = Counter(Sector(b.agency.sector).label for b in holding)
-    return Mix(total=total, agencies=_shares(agencies, total), sectors=_shares(sectors, total))
-
-
-def session_warnings(
-    session: Session, mix: Mix, *, now: datetime.datetime | None = None
-) -> list[str]:
-    """What the coordinator should act on: too few bookings soon, or a room of one agency."""
-    now = now or timezone.now()
-    warnings: list[str] = []
-    if session.status != Session.Status.SCHEDULED:
-        return warnings
-    if (
-        session.starts_at is not None
-        and now <= session.starts_at <= now + AT_RISK_WINDOW
-        and mix.total < session.minimum_numbers
-    ):
-        warnings.append(
-            f"Only {mix.total} of the minimum {session.minimum_numbers} places are booked "
-            "and the session starts within a week."
-        )
-    largest_sector = mix.largest_sector
-    if largest_sector and mix.total > 1 and largest_sector.count > session.capacity / 2:
-        warnings.append(
-            f"{largest_sector.label} holds {largest_sector.count} of the {session.capacity} "
-            "places: more than half of the room is one sector."
-        )
-    share = session.max_agency_share
-    if share:
-        limit = session.capacity * share / 100
-        for agency in mix.agencies:
-            if agency.count > limit:
-                warnings.append(
-                    f"{agency.label} holds {agency.count} places, more than its "
-                    f"{share}% share of the {session.capacity} places."
-                )
-    return warnings
-
-
-def list_warnings(
+def upcoming_sessions(
     partnership: Partnership,
-    sessions: Sequence[Session],
+    filters: SessionFilters = SessionFilters(),
     *,
     now: datetime.datetime | None = None,
-) -> dict[int, list[str]]:
-    """Warnings for a page of sessions, in one query over their bookings."""
-    if not sessions:
-        return {}
-    rows = (
-        Booking.objects.for_partnership(partnership)
-        .filter(session__in=[s.pk for s in sessions], status__in=PLACE_HOLDING_STATUSES)
-        .values_list("session_id", "agency__name", "agency__sector")
-        # Counted, not listed: the default ordering would join every row's session to sort.
-        .order_by()
+) -> QuerySet[Session]:
+    """The partnership's scheduled sessions that have not started, filtered, soonest first."""
+    sessions = sessions_of(partnership).filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now or timezone.now()
     )
-    agencies: dict[int, Counter] = {s.pk: Counter() for s in sessions}
-    sectors: dict[int, Counter] = {s.pk: Counter() for s in sessions}
-    for session_id, agency_name, sector in rows:
-        agencies[session_id][agency_name] += 1
-        sectors[session_id][Sector(sector).label] += 1
-    result = {}
-    for session in sessions:
-        total = sum(agencies[session.pk].values())
-        mix = Mix(
-            total=total,
-            agencies=_shares(agencies[session.pk], total) if total else [],
-            sectors=_shares(sectors[session.pk], total) if total else [],
+    return listed(_filtered(sessions, filters))
+
+
+def regional_sessions(
+    partnership: Partnership,
+    filters: SessionFilters = SessionFilters(),
+    *,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Session]:
+    """Upcoming sessions of the region's other partnerships that open places to the region."""
+    # cross-partnership: regional places (other partnerships of the same region share them).
+    sessions = Session.objects.filter(
+        open_to_region(partnership), starts_at__gt=now or timezone.now()
+    )
+    return with_regional_left(listed(_filtered(sessions, filters)))
+
+
+def sessions_in_month(
+    partnership: Partnership,
+    year: int,
+    month: int,
+    filters: SessionFilters = SessionFilters(),
+    *,
+    now: datetime.datetime | None = None,
+) -> list[Session]:
+    """The partnership's scheduled sessions starting in a month (London time), with their
+    parts, for the calendar, and the upcoming ones the region's other partnerships opened
+    to it (with ``regional_left``), as the list shows them. Past days of the month keep
+    the partnership's own sessions, so it reads as a month; a regional session that has
+    started is no longer a place on offer.
+    """
+    first = datetime.date(year, month, 1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    own = Q(partnership=partnership, status=Session.Status.SCHEDULED)
+    regional = open_to_region(partnership) & Q(starts_at__gt=now or timezone.now())
+    # cross-partnership: regional places, in the same query as the partnership's own.
+    sessions = Session.objects.filter(own | regional).filter(
+        starts_at__gte=london_midnight(first), starts_at__lt=london_midnight(following)
+    )
+    parts = Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at"))
+    return list(with_regional_left(listed(_filtered(sessions, filters))).prefetch_related(parts))
+
+
+def session_list(
+    partnership: Partnership,
+    *,
+    course_id: int | None = None,
+    tier_id: int | None = None,
+    starts_from: datetime.date | None = None,
+    starts_to: datetime.date | None = None,
+    session_format: str = "",
+    status: str = "",
+    upcoming_only: bool = True,
+    include_regional: bool = False,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Session]:
+    """The coordinator's table and the API's list: the partnership's sessions, soonest first,
+    with course, venue, host, the course title it shows and the queue counts. With
+    ``upcoming_only`` and neither ``starts_from`` nor ``status``, only those not yet ended;
+    dates are London days.
+
+    With ``include_regional``, also the sessions not yet started that other partnerships of
+    the region opened places on (the learner's list rule), with ``regional_left``.
+    """
+    now = now or timezone.now()
+    sessions: QuerySet[Session]
+    if include_regional:
+        # cross-partnership: regional places (sessions their hosts opened to the region).
+        sessions = Session.objects.filter(
+            Q(partnership=partnership) | (open_to_region(partnership) & Q(starts_at__gte=now))
         )
-        result[session.pk] = session_warnings(session, mix, now=now)
-    return result
+        sessions = with_regional_left(sessions, caller=partnership)
+    else:
+        sessions = sessions_of(partnership)
+    sessions = with_queue_counts(
+        with_course(sessions)
+        .select_related("partnership")
+        .annotate(course_title=shown_course_title())
+    ).order_by("starts_at", "id")
+    if course_id is not None:
+        sessions = sessions.filter(course_id=course_id)
+    if tier_id is not None:
+        sessions = sessions.filter(course__tier_id=tier_id)
+    if starts_from is not None:
+        sessions = sessions.filter(starts_at__gte=london_midnight(starts_from))
+    elif upcoming_only and not status:
+        sessions = sessions.filter(ends_at__gte=now)
+    if starts_to is not None:
+        sessions = sessions.filter(
+            starts_at__lt=london_midnight(starts_to + datetime.timedelta(days=1))
+        )
+    if session_format:
+        sessions = sessions.filter(format=session_format)
+    if status:
+        sessions = sessions.filter(status=status)
+    return sessions
+
+
+def upcoming_for_course(
+    partnership: Partnership, course_id: int, *, limit: int = UPCOMING_ON_COURSE_PAGE
+) -> list[Session]:
+    """The next few scheduled sessions of one course in the partnership (the course page)."""
+    sessions = (
+        sessions_of(partnership)
+        .filter(status=Session.Status.SCHEDULED, course_id=course_id, starts_at__gt=timezone.now())
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
+    return list(sessions[:limit])
 
 
 def alternative_sessions(session: Session) -> QuerySet[Session]:
@@ -274,12 +391,23 @@ def alternative_sessions(session: Session) -> QuerySet[Session]:
     )
 
 
-def venues_of(partnership: Partnership) -> QuerySet[Venue]:
-    return Venue.objects.for_partnership(partnership).order_by("name")
+# Filter and form choices ------------------------------------------------------------------
 
 
-def venue_in(partnership: Partnership, pk: int) -> Venue:
-    return venues_of(partnership).get(pk=pk)
+def courses_with_upcoming_sessions(partnership: Partnership) -> QuerySet[Any]:
+    """The catalogue's courses that have an upcoming scheduled session (the course filter)."""
+    upcoming = sessions_of(partnership).filter(
+        course=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+    )
+    return catalogue_courses(partnership).filter(Exists(upcoming))
+
+
+def session_tiers(partnership: Partnership) -> QuerySet[Any]:
+    return tiers_of(partnership)
+
+
+def session_formats() -> list[tuple[str, str]]:
+    return list(SessionFormat.choices)
 
 
 def trainer_members(partnership: Partnership) -> list[Any]:
@@ -293,7 +421,35 @@ def trainer_members(partnership: Partnership) -> list[Any]:
     return [membership.user for membership in memberships]
 
 
-def delivery_settings_of(partnership: Partnership) -> DeliverySettings:
-    """The partnership's delivery settings, or the defaults (unsaved) when none were saved."""
-    found = DeliverySettings.objects.for_partnership(partnership).first()
-    return found or DeliverySettings(partnership=partnership)
+# What a session's own fields say (no query) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """Whether a session takes bookings now, and the sentence that says so."""
+
+    is_open: bool
+    text: str
+
+
+def booking_window(session: Session, *, now: datetime.datetime | None = None) -> BookingWindow:
+    """Open or closed for booking, from the session's own fields (no query)."""
+    now = now or timezone.now()
+    if session.status == Session.Status.CANCELLED:
+        return BookingWindow(False, "Cancelled")
+    if session.status == Session.Status.CLOSED or (session.starts_at and session.starts_at <= now):
+        return BookingWindow(False, "Booking closed: the session has started")
+    if session.booking_opens_at and session.booking_opens_at > now:
+        return BookingWindow(False, f"Booking opens at {govuk_datetime(session.booking_opens_at)}")
+    if session.booking_closes_at and session.booking_closes_at <= now:
+        return BookingWindow(False, "Booking closed")
+    if session.booking_closes_at:
+        closes = govuk_datetime(session.booking_closes_at)
+        return BookingWindow(True, f"Booking open until {closes}")
+    return BookingWindow(True, "Booking open")
+
+
+def is_late_cancellation(session: Session, *, now: datetime.datetime | None = None) -> bool:
+    """Would cancelling now be a late cancellation (after the session's cut-off)?"""
+    now = now or timezone.now()
+    return bool(session.cancellation_cutoff and session.cancellation_cutoff < now)

@@ -30,7 +30,7 @@ from interagency.delivery.models import (
     Session,
     SessionPart,
 )
-from interagency.delivery.selectors.attendance import bookings_without_outcome
+from interagency.delivery.selectors.registers import bookings_without_outcome
 from interagency.delivery.services.certificates import issue_certificate
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.signals import register_closed

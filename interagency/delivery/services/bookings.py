@@ -39,7 +39,7 @@ from interagency.audit.services import record_events
 from interagency.core.dates import govuk_date
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
-from interagency.delivery.selectors.bookings import delivery_settings_for
+from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
     LOCKED_ATTEMPTS,
     REASON_MAX,
@@ -165,7 +165,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
     """
     self_booking = booked_by is not None and person.user_id == getattr(booked_by, "pk", None)
     needs_approval = (
-        self_booking and delivery_settings_for(person.partnership).requires_manager_approval
+        self_booking and delivery_settings_of(person.partnership).requires_manager_approval
     )
 
     def work() -> Booking:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.delivery.models import Booking, Certificate
-from interagency.delivery.selectors.attendance import course_title_shown
+from interagency.delivery.selectors.sessions import course_title_shown
 from interagency.delivery.services.errors import BookingError
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
-from interagency.delivery.selectors.bookings import delivery_settings_for
+from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
     _atomic_with_retry,
     _audit,
@@ -33,7 +33,7 @@ def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
         session.starts_at is not None and session.starts_at <= now
     ):
         return []
-    settings = delivery_settings_for(session.partnership)
+    settings = delivery_settings_of(session.partnership)
     moved: list[Booking] = []
     waiting = (
         Booking.objects.for_partnership(session.partnership)

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
-from interagency.delivery.models import Booking, BookingStatus, Session
+from interagency.delivery.models import Booking, BookingStatus, DeliverySettings, Session
 from interagency.delivery.selectors import bookings as selectors
+from interagency.delivery.selectors import settings as settings_reads
+from interagency.delivery.selectors import waiting_list as waiting_reads
 from interagency.delivery.services import bookings as services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (
@@ -79,8 +81,8 @@ def test_a_full_session_puts_people_on_the_waiting_list_in_order(partnership, co
     ]
     assert bookings[2].waiting_since and bookings[3].waiting_since
     assert bookings[2].waiting_since <= bookings[3].waiting_since
-    assert list(selectors.waiting_list(session)) == bookings[2:]
-    assert [selectors.waiting_position(b) for b in bookings] == [None, None, 1, 2]
+    assert list(waiting_reads.waiting_list(session)) == bookings[2:]
+    assert [waiting_reads.waiting_position(b) for b in bookings] == [None, None, 1, 2]
     session.refresh_from_db()
     assert session.places_taken == 2
     assert [name for name, *_ in sent] == ["booking_confirmed"] * 2 + ["booking_waiting"] * 2
@@ -514,10 +516,15 @@ def test_may_cancel_and_may_approve(partnership, team, coordinator):
     assert selectors.may_approve(coordinator, [Role.COORDINATOR], other)
 
 
-def test_delivery_settings_are_created_once(partnership):
-    first = selectors.delivery_settings_for(partnership)
-    assert selectors.delivery_settings_for(partnership) == first
-    assert first.offer_hours == 48 and not first.requires_manager_approval
+def test_bookings_follow_the_default_settings_until_a_coordinator_saves_some(partnership):
+    defaults = settings_reads.delivery_settings_of(partnership)
+    assert defaults.offer_hours == 48 and not defaults.requires_manager_approval
+    person = make_person(partnership, with_user=True)
+    booking = services.book_place(
+        session=make_session(partnership, capacity=2), person=person, booked_by=person.user
+    )
+    assert booking.status == BookingStatus.CONFIRMED  # no approval asked by default
+    assert not DeliverySettings.objects.filter(partnership=partnership).exists()
 
 
 def test_bookings_of_person_include_regional_ones(partnership, neighbour, coordinator):

@@ -13,7 +13,7 @@ from interagency.accounts.tests.factories import UserFactory
 from interagency.audit.models import AuditEvent
 from interagency.core.permissions import Role
 from interagency.delivery.models import AttendanceOutcome, Certificate
-from interagency.delivery.selectors.attendance import certificates_of_user
+from interagency.delivery.selectors.certificates import certificates_of_user
 from interagency.delivery.services.attendance import close_register, record_attendance
 from interagency.delivery.services.certificates import revoke_certificate
 from interagency.delivery.services.errors import BookingError

@@ -18,7 +18,9 @@ from interagency.delivery.models import (
     SessionFormat,
     SessionPart,
 )
-from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import mix as selectors
+from interagency.delivery.selectors import settings as settings_reads
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
 from interagency.delivery.services.errors import BookingError
@@ -368,7 +370,7 @@ def test_moving_a_venue_updates_its_upcoming_sessions(partnership, coordinator, 
 
 @pytest.mark.django_db
 def test_update_delivery_settings_creates_then_changes(partnership, coordinator):
-    assert selectors.delivery_settings_of(partnership).pk is None
+    assert settings_reads.delivery_settings_of(partnership).pk is None
     settings = arrangements.update_delivery_settings(
         partnership=partnership,
         changed_by=coordinator,
@@ -412,7 +414,7 @@ def test_mix_and_warnings(partnership, coordinator, course, venue):
         status=BookingStatus.WAITING,
         waiting_since=start,
     )
-    bookings = selectors.session_bookings(session)
+    bookings = booking_reads.session_bookings(session)
     mix = selectors.session_mix(bookings)
     assert mix.total == 5
     assert mix.largest_agency == selectors.Share("Met Police", 4, 80)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
-from interagency.delivery.selectors import bookings as selectors
+from interagency.delivery.selectors import waiting_list as selectors
 from interagency.delivery.services import bookings as services
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (

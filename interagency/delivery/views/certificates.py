@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from interagency.core.permissions import Action
 from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
-from interagency.delivery.selectors import attendance as selectors
+from interagency.delivery.selectors import certificates as certificate_reads
 from interagency.delivery.services.certificates import render_certificate_pdf, revoke_certificate
 from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -38,7 +38,7 @@ def verify_url() -> str:
 def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
     """Download a certificate as a PDF (its learner, or a coordinator)."""
     try:
-        certificate = selectors.certificate_for_download(
+        certificate = certificate_reads.certificate_for_download(
             request.access.partnership,
             request.user,
             request.access.roles,
@@ -59,7 +59,7 @@ def certificate_withdraw(request: PartnershipRequest, number: str) -> HttpRespon
     """Withdraw a certificate issued in error (coordinators; audited, with the reason)."""
     partnership = request.access.partnership
     try:
-        certificate = selectors.issued_certificate(partnership, number)
+        certificate = certificate_reads.issued_certificate(partnership, number)
     except ObjectDoesNotExist:
         raise Http404("No certificate with that number issued here.") from None
     error = ""
@@ -102,7 +102,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         elif not NUMBER_PATTERN.match(number):
             error = "Enter the certificate number as it is printed, like ABCD-EFGH-JKMN"
         else:
-            certificate = selectors.certificate_by_number(number)
+            certificate = certificate_reads.certificate_by_number(number)
             if certificate is None:
                 result = "unknown"
             elif certificate.revoked_at is not None:

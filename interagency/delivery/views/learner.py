@@ -6,7 +6,8 @@ member means to do with it through ``delivery.selectors.access`` (as the API
 reads it): sessions are the partnership's own, plus sessions other
 partnerships of the region opened to it; bookings are those of the people the
 member may see, so anyone else's booking is a 404, and one they see but may not
-act on a 403. Lists are read through ``delivery.selectors.listings``. Every write goes through
+act on a 403. Lists are read through the selector of what they list (``sessions``,
+``bookings``, ``venues``, ``certificates``). Every write goes through
 ``delivery.services.bookings``; a refusal (``BookingError``) is shown in an
 error summary and changes nothing.
 """
@@ -35,8 +36,10 @@ from interagency.delivery.forms_booking import (
     parse_month,
 )
 from interagency.delivery.models import Booking, BookingStatus, Session
-from interagency.delivery.selectors import bookings as booking_selectors
-from interagency.delivery.selectors import listings
+from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import certificates as certificate_reads
+from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.selectors import venues as venue_reads
 from interagency.delivery.selectors.access import (
     BookingAct,
     SessionAct,
@@ -78,9 +81,9 @@ def session_list(request: PartnershipRequest) -> HttpResponse:
     partnership = request.access.partnership
     form = SessionFilterForm(
         request.GET,
-        courses=listings.courses_with_upcoming_sessions(partnership),
-        tiers=listings.session_tiers(partnership),
-        venues=listings.venues_of(partnership),
+        courses=session_reads.courses_with_upcoming_sessions(partnership),
+        tiers=session_reads.session_tiers(partnership),
+        venues=venue_reads.venues_of(partnership),
     )
     filters = form.filters()
     now = timezone.now()
@@ -98,14 +101,14 @@ def session_list(request: PartnershipRequest) -> HttpResponse:
         context["view"] = "calendar"
     else:
         page = Paginator(
-            listings.upcoming_sessions(partnership, filters, now=now), SESSIONS_PER_PAGE
+            session_reads.upcoming_sessions(partnership, filters, now=now), SESSIONS_PER_PAGE
         )
         page_obj = page.get_page(request.GET.get("page"))
         regional = Paginator(
-            listings.regional_sessions(partnership, filters, now=now), REGIONAL_PER_PAGE
+            session_reads.regional_sessions(partnership, filters, now=now), REGIONAL_PER_PAGE
         ).get_page(request.GET.get("regional_page"))
         ids = [session.pk for session in [*page_obj.object_list, *regional.object_list]]
-        mine = listings.live_bookings_of_user_on(partnership, request.user, ids)
+        mine = booking_reads.live_bookings_of_user_on(partnership, request.user, ids)
         context.update(
             {
                 "view": "list",
@@ -128,10 +131,10 @@ def session_list(request: PartnershipRequest) -> HttpResponse:
 
 def _rows(
     sessions: Any, now: datetime.datetime, mine: dict[int, Booking]
-) -> list[tuple[Session, listings.BookingWindow, Booking | None]]:
+) -> list[tuple[Session, session_reads.BookingWindow, Booking | None]]:
     """Each session with whether it takes bookings now and the viewer's own live booking."""
     return [
-        (session, listings.booking_window(session, now=now), mine.get(session.pk))
+        (session, session_reads.booking_window(session, now=now), mine.get(session.pk))
         for session in sessions
     ]
 
@@ -143,7 +146,7 @@ def _calendar_context(
     open ones too, marked as another partnership's)."""
     today = timezone.localdate()
     first, month_error = parse_month(request.GET.get("month"), today=today)
-    sessions = listings.sessions_in_month(partnership, first.year, first.month, filters)
+    sessions = session_reads.sessions_in_month(partnership, first.year, first.month, filters)
     # Each part on its own day (a modular course shows on every day it meets).
     by_day: dict[datetime.date, list[tuple[Session, int | None]]] = defaultdict(list)
     for session in sessions:
@@ -187,9 +190,9 @@ def _calendar_context(
 def _session_context(request: PartnershipRequest, session: Session) -> dict[str, Any]:
     partnership = request.access.partnership
     now = timezone.now()
-    window = listings.booking_window(session, now=now)
-    own_people = list(listings.people_of_user(partnership, request.user)[:1])
-    booking = listings.viewer_booking(partnership, request.user, session)
+    window = session_reads.booking_window(session, now=now)
+    own_people = list(booking_reads.people_of_user(partnership, request.user)[:1])
+    booking = booking_reads.viewer_booking(partnership, request.user, session)
     has_live_booking = booking is not None and booking.is_live
     may_book_others = Action.BOOK_FOR_OTHERS in _actions(request)
     return {
@@ -239,7 +242,7 @@ def book(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Book the signed-in learner (their own person record) on a session."""
     partnership = request.access.partnership
     session = session_for(request.access, session_id, to=SessionAct.BOOK)
-    person = listings.people_of_user(partnership, request.user).first()
+    person = booking_reads.people_of_user(partnership, request.user).first()
     try:
         if person is None:
             raise BookingError(
@@ -270,7 +273,7 @@ def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
     partnership = request.access.partnership
     roles = request.access.roles
     session = session_for(request.access, session_id, to=SessionAct.VIEW)
-    bookable = booking_selectors.bookable_people_for(request.user, partnership, roles)
+    bookable = booking_reads.bookable_people_for(request.user, partnership, roles)
     form = BookPeopleForm(request.POST if request.method == "POST" else None, bookable=bookable)
     results = None
     if request.method == "POST" and form.is_valid():
@@ -281,16 +284,16 @@ def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
         except BookingError as error:
             form.add_error(None, error.message)
     search = request.GET.get("q", "").strip()[:100]
-    found = listings.search_people(bookable, search)
+    found = booking_reads.search_people(bookable, search)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     people = list(page.object_list)
-    booked = listings.live_bookings_by_person(session, [person.pk for person in people])
+    booked = booking_reads.live_bookings_by_person(session, [person.pk for person in people])
     return render(
         request,
         "delivery/learner/book_people.html",
         {
             "session": session,
-            "window": listings.booking_window(session),
+            "window": session_reads.booking_window(session),
             "form": form,
             "search": search,
             "page": page,
@@ -309,8 +312,8 @@ def my_bookings(request: PartnershipRequest) -> HttpResponse:
     """The learner's bookings (upcoming and past), offers to answer, and certificates."""
     partnership = request.access.partnership
     now = timezone.now()
-    upcoming, past = listings.split_bookings(
-        listings.bookings_of_user(partnership, request.user), now=now
+    upcoming, past = booking_reads.split_bookings(
+        booking_reads.bookings_of_user(partnership, request.user), now=now
     )
     return render(
         request,
@@ -319,8 +322,8 @@ def my_bookings(request: PartnershipRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past[:BOOKINGS_PER_PAGE],
             "past_count": len(past),
-            "has_person_record": listings.people_of_user(partnership, request.user).exists(),
-            "certificates": listings.certificates_for(partnership, request.user),
+            "has_person_record": booking_reads.people_of_user(partnership, request.user).exists(),
+            "certificates": list(certificate_reads.certificates_of_user(request.user, partnership)),
             "now": now,
         },
     )
@@ -364,7 +367,7 @@ def cancel(request: PartnershipRequest, booking_id: int) -> HttpResponse:
             "booking": booking,
             "form": form,
             "booking_error": error,
-            "is_late": listings.is_late_cancellation(booking.session),
+            "is_late": session_reads.is_late_cancellation(booking.session),
             "is_own": _is_own(request, booking),
         },
     )
@@ -410,7 +413,7 @@ def approvals(request: PartnershipRequest) -> HttpResponse:
     """Bookings awaiting approval of the people the member manages, oldest first."""
     partnership = request.access.partnership
     roles = request.access.roles
-    waiting = listings.awaiting_approval(partnership, request.user, roles)
+    waiting = booking_reads.awaiting_approval(partnership, request.user, roles)
     page = Paginator(waiting, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "delivery/learner/approvals.html", {"page": page})
 

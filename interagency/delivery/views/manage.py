@@ -3,7 +3,7 @@
 The Sessions landing page needs ``Action.VIEW_SESSIONS`` and shows the
 coordinator's table only to those who may ``MANAGE_SESSIONS``; everything else
 here needs ``MANAGE_SESSIONS``. Sessions and venues are found through
-``delivery.selectors.sessions`` scoped to the partnership of the address, so
+``delivery.selectors.sessions`` and ``venues`` scoped to the partnership of the address, so
 another partnership's session or venue is a 404. Writes go through
 ``delivery.services.sessions``; a refusal (``BookingError``) is shown in the
 GOV.UK error summary and changes nothing.
@@ -30,7 +30,12 @@ from interagency.delivery.forms_manage import (
     VenueForm,
 )
 from interagency.delivery.models import BookingStatus, Session
-from interagency.delivery.selectors import sessions as selectors
+from interagency.delivery.selectors import bookings as booking_reads
+from interagency.delivery.selectors import mix as mix_reads
+from interagency.delivery.selectors import sessions as session_reads
+from interagency.delivery.selectors import settings as settings_reads
+from interagency.delivery.selectors import venues as venue_reads
+from interagency.delivery.selectors import waiting_list as waiting_reads
 from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
@@ -91,9 +96,9 @@ def index(request: PartnershipRequest) -> HttpResponse:
     tiers = list(catalogue.tiers_of(partnership))
     filter_form = SessionFilterForm(request.GET or None, courses=courses, tiers=tiers)
     filters = filter_form.filters() if request.GET else {}
-    sessions = selectors.session_list(partnership, **filters)
+    sessions = session_reads.session_list(partnership, **filters)
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    warnings = selectors.list_warnings(partnership, list(page.object_list))
+    warnings = mix_reads.list_warnings(partnership, list(page.object_list))
     rows = [(session, warnings.get(session.pk, [])) for session in page.object_list]
     return render(
         request,
@@ -121,10 +126,10 @@ def _session_forms(request: PartnershipRequest, session: Session | None = None) 
     return SessionForms(
         request.POST if request.method == "POST" else None,
         courses=courses,
-        venues=selectors.venues_of(partnership),
-        trainers=selectors.trainer_members(partnership),
+        venues=venue_reads.venues_of(partnership),
+        trainers=session_reads.trainer_members(partnership),
         session=session,
-        default_charge=selectors.delivery_settings_of(partnership).default_no_show_charge,
+        default_charge=settings_reads.delivery_settings_of(partnership).default_no_show_charge,
     )
 
 
@@ -168,7 +173,7 @@ def session_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    session = selectors.with_arrangements(
+    session = session_reads.with_arrangements(
         session_for(request.access, session_id, to=SessionAct.MANAGE)
     )
     if session.status != Session.Status.SCHEDULED:
@@ -197,12 +202,12 @@ def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
 def session_page(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Summary, bookings, waiting list, the multi-agency mix and warnings of one session."""
     partnership = request.access.partnership
-    session = selectors.with_arrangements(
+    session = session_reads.with_arrangements(
         session_for(request.access, session_id, to=SessionAct.MANAGE)
     )
-    bookings = selectors.session_bookings(session)
-    mix = selectors.session_mix(bookings)
-    waiting = selectors.waiting_in_order(bookings)
+    bookings = booking_reads.session_bookings(session)
+    mix = mix_reads.session_mix(bookings)
+    waiting = waiting_reads.waiting_in_order(bookings)
     listed = [b for b in bookings if b.status != BookingStatus.WAITING]
     return render(
         request,
@@ -215,7 +220,7 @@ def session_page(request: PartnershipRequest, session_id: int) -> HttpResponse:
             "bookings": listed,
             "waiting": list(enumerate(waiting, start=1)),
             "mix": mix,
-            "warnings": selectors.session_warnings(session, mix),
+            "warnings": mix_reads.session_warnings(session, mix),
             "register_url": _url_or_none(
                 "sessions:register", code=partnership.code, session_id=session.pk
             ),
@@ -249,7 +254,7 @@ def _session_charges_url(request: PartnershipRequest, session: Session) -> str |
 def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Confirm the cancellation, with a reason and other dates of the course to offer."""
     partnership = request.access.partnership
-    session = selectors.with_arrangements(
+    session = session_reads.with_arrangements(
         session_for(request.access, session_id, to=SessionAct.MANAGE)
     )
     if session.status != Session.Status.SCHEDULED:
@@ -258,7 +263,7 @@ def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse
     if session.starts_at and session.starts_at <= timezone.now():
         messages.error(request, "This session has started: close its register instead.")
         return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
-    alternatives = list(selectors.alternative_sessions(session))
+    alternatives = list(session_reads.alternative_sessions(session))
     form = CancelSessionForm(
         request.POST if request.method == "POST" else None, alternatives=alternatives
     )
@@ -276,7 +281,7 @@ def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse
         else:
             messages.success(request, "Session cancelled. Everyone booked is being told by email.")
             return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
-    booked = selectors.live_booking_count(session)
+    booked = booking_reads.live_booking_count(session)
     return render(
         request,
         "delivery/manage/cancel.html",
@@ -291,7 +296,7 @@ def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse
 def venues(request: PartnershipRequest) -> HttpResponse:
     partnership = request.access.partnership
     return render(
-        request, "delivery/manage/venues.html", {"venues": selectors.venues_of(partnership)}
+        request, "delivery/manage/venues.html", {"venues": venue_reads.venues_of(partnership)}
     )
 
 
@@ -325,7 +330,7 @@ def venue_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def venue_edit(request: PartnershipRequest, venue_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    venue = _found(lambda: selectors.venue_in(partnership, venue_id))
+    venue = _found(lambda: venue_reads.venue_in(partnership, venue_id))
     form = VenueForm(
         request.POST if request.method == "POST" else None, initial=VenueForm.initial_for(venue)
     )
@@ -347,7 +352,7 @@ def venue_edit(request: PartnershipRequest, venue_id: int) -> HttpResponse:
 def delivery_settings(request: PartnershipRequest) -> HttpResponse:
     """How the partnership runs bookings: approval, the waiting list, reminders, charges."""
     partnership = request.access.partnership
-    current = selectors.delivery_settings_of(partnership)
+    current = settings_reads.delivery_settings_of(partnership)
     form = DeliverySettingsForm(
         request.POST if request.method == "POST" else None,
         initial=DeliverySettingsForm.initial_for(current),

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from interagency.core.permissions import Action, Role
 from interagency.delivery.models import AttendanceOutcome, Booking, Session, SessionPart
-from interagency.delivery.selectors import attendance as selectors
+from interagency.delivery.selectors import certificates as certificate_reads
+from interagency.delivery.selectors import registers as register_reads
+from interagency.delivery.selectors import sessions as session_reads
 from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services.attendance import (
     AttendanceEntry,
@@ -113,7 +115,7 @@ def _error_links(lines: list[dict[str, Any]]) -> list[tuple[str, str]]:
 @partnership_view(Action.TAKE_REGISTER)
 def registers(request: PartnershipRequest) -> HttpResponse:
     """The registers the member takes: open now, coming up, recently closed."""
-    found = selectors.registers_for(
+    found = register_reads.registers_for(
         request.access.partnership,
         request.user,
         request.access.roles,
@@ -131,7 +133,7 @@ def registers(request: PartnershipRequest) -> HttpResponse:
 def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
     """Take the register: one outcome per confirmed booking; save, or save and close."""
     session = _session(request, session_id)
-    bookings = list(selectors.register_bookings(session))
+    bookings = list(register_reads.register_bookings(session))
     parts = list(session.parts.all())
     problems: dict[int, list[tuple[str, str]]] = {}
     form_error = ""
@@ -183,7 +185,7 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
         "delivery/register/register.html",
         {
             "session": session,
-            "course_title": selectors.course_title_shown(session),
+            "course_title": session_reads.course_title_shown(session),
             "parts": parts,
             "multi_part": len(parts) > 1,
             "lines": lines,
@@ -194,7 +196,7 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
             "is_coordinator": Role.COORDINATOR in request.access.roles,
             "outcomes": AttendanceOutcome.choices,
             "certificates": (
-                list(selectors.certificates_of_session(session))
+                list(certificate_reads.certificates_of_session(session))
                 if session.status == Session.Status.CLOSED
                 else []
             ),
@@ -239,9 +241,9 @@ def register_print(request: PartnershipRequest, session_id: int) -> HttpResponse
         "delivery/register/register_print.html",
         {
             "session": session,
-            "course_title": selectors.course_title_shown(session),
+            "course_title": session_reads.course_title_shown(session),
             "parts": list(session.parts.all()),
-            "bookings": list(selectors.register_bookings(session)),
+            "bookings": list(register_reads.register_bookings(session)),
             "printed_at": timezone.now(),
         },
     )
