@@ -29,7 +29,7 @@ def waiting_in_order(bookings: Iterable[Booking]) -> list[Booking]:
 
 def people_ahead() -> Subquery:
     """The number of people ahead of a booking on its session's waiting list (position - 1),
-    as an annotation; NULL when none are."""
+    as an annotation (NULL when none are): the one count of a place in the queue."""
     ahead = (
         # cross-partnership: the queue of the outer booking's own session (its host's).
         Booking.objects.filter(session_id=OuterRef("session_id"), status=BookingStatus.WAITING)
@@ -50,11 +50,9 @@ def waiting_position(booking: Booking) -> int | None:
         return None
     ahead = (
         Booking.objects.for_partnership(booking.partnership)
-        .filter(session_id=booking.session_id, status=BookingStatus.WAITING)
-        .filter(
-            Q(waiting_since__lt=booking.waiting_since)
-            | Q(waiting_since=booking.waiting_since, id__lt=booking.pk)
-        )
-        .count()
+        .filter(pk=booking.pk)
+        .annotate(ahead=people_ahead())
+        .values_list("ahead", flat=True)
+        .get()
     )
-    return ahead + 1
+    return (ahead or 0) + 1
