@@ -48,7 +48,7 @@ def allowed_agency_ids(people_import: PeopleImport) -> set[int] | None:
     return set(import_agencies(people_import.partnership, user, roles).values_list("pk", flat=True))
 
 
-def creatable_tiers(people_import: Any) -> list[Tier]:  # a PeopleImport, memoised on
+def creatable_tiers(people_import: Any) -> list["Tier"]:  # a PeopleImport, memoised on
     """The tiers the importer may create an unknown role in: each tier of a framework the
     partnership has adopted, for one who may manage the catalogue (a coordinator); else none.
     Read only when a choice is to create a role."""
