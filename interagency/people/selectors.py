@@ -11,14 +11,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from interagency.people.models import Agency, Person, Post, Service, current_on
+from interagency.people.models import Agency, PeopleImport, Person, Post, Service, current_on
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _AnyUser, _User
-
-    from interagency.people.models import PeopleImport
-
 # Agencies and people ------------------------------------------------------------------
 #
 # Lookups by id raise DoesNotExist for another partnership's rows, so views
@@ -469,7 +466,7 @@ def people_import_in(
     pk: int,
     *,
     with_content: bool = False,
-) -> "PeopleImport":
+) -> PeopleImport:
     """One import ``user`` may see; raises DoesNotExist for any other (so views answer 404)."""
     imports = people_imports(partnership, user, roles)
     if with_content:
