@@ -1,11 +1,14 @@
 """The caller's own account: ``/me``."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django_otp import user_has_device
 from ninja import Router, Schema
 from pydantic import field_validator
 
 from interagency.accounts.api_auth import caller
+from interagency.accounts.models import User
 from interagency.accounts.services import update_profile
 from interagency.core.api_errors import error_responses
 from interagency.tenancy.api import RoleInPartnership, partnerships_with_roles
@@ -39,7 +42,7 @@ class ProfileIn(Schema):
         return value
 
 
-def _me(user) -> dict:
+def _me(user: User) -> dict[str, Any]:
     return {
         "id": user.pk,
         "email": user.email,

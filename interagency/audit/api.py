@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from interagency.audit import selectors
-from interagency.audit.models import AuditEvent
+from interagency.audit.models import AuditEvent, AuditQuerySet
 from interagency.core.api_errors import error_responses
 from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action
@@ -28,7 +28,7 @@ class AuditEventOut(Schema):
     changes: dict[str, Any]
 
     @staticmethod
-    def resolve_actor(obj) -> str:
+    def resolve_actor(obj: AuditEvent) -> str:
         # The label stays when the actor's account is gone.
         return obj.actor_label
 
@@ -40,7 +40,7 @@ class AuditEventOut(Schema):
     summary="Audit trail",
 )
 @paginate(PageNumberPagination)
-def audit_event_list(request: HttpRequest, code: str):
+def audit_event_list(request: HttpRequest, code: str) -> AuditQuerySet:
     """Changes to personal data in the partnership, newest first."""
     access = access_for(request.user, code, Action.VIEW_AUDIT)
     return selectors.audit_events_for(access.partnership)
@@ -52,7 +52,7 @@ def audit_event_list(request: HttpRequest, code: str):
     url_name="audit-event-detail",
     summary="One audit entry",
 )
-def audit_event_detail(request: HttpRequest, code: str, event_id: int):
+def audit_event_detail(request: HttpRequest, code: str, event_id: int) -> AuditEvent:
     """One entry of the partnership's trail; another partnership's entry answers 404."""
     access = access_for(request.user, code, Action.VIEW_AUDIT)
     return selectors.audit_event_in(access.partnership, event_id)

@@ -1,11 +1,16 @@
 """Write audit entries. Every service that changes personal data calls one of these."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from interagency.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser
+
+    from interagency.tenancy.models import Partnership
 
 # Free-text fields may mention children: the trail records that they changed,
 # never what they said.
@@ -21,9 +26,11 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return values
 
 
-def diff(before: dict[str, Any], after: dict[str, Any], *, redact: frozenset[str] = frozenset()):
+def diff(
+    before: dict[str, Any], after: dict[str, Any], *, redact: frozenset[str] = frozenset()
+) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value changed."""
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
         if old != new:
@@ -31,7 +38,14 @@ def diff(before: dict[str, Any], after: dict[str, Any], *, redact: frozenset[str
     return changes
 
 
-def _event(*, actor, action: AuditEvent.Action, subject: models.Model, changes, partnership):
+def _event(
+    *,
+    actor: "_AnyUser | None",
+    action: AuditEvent.Action,
+    subject: models.Model,
+    changes: dict[str, Any] | None,
+    partnership: "Partnership | None",
+) -> AuditEvent:
     return AuditEvent(
         partnership=partnership,
         actor_user_id=actor.pk if actor is not None and actor.is_authenticated else None,
@@ -46,11 +60,11 @@ def _event(*, actor, action: AuditEvent.Action, subject: models.Model, changes, 
 
 def record_event(
     *,
-    actor,
+    actor: "_AnyUser | None",
     action: AuditEvent.Action,
     subject: models.Model,
     changes: dict[str, Any] | None = None,
-    partnership=None,
+    partnership: "Partnership | None" = None,
 ) -> AuditEvent:
     """Append one entry: ``actor`` did ``action`` to ``subject``."""
     event = _event(
@@ -62,10 +76,10 @@ def record_event(
 
 def record_events(
     *,
-    actor,
+    actor: "_AnyUser | None",
     action: AuditEvent.Action,
     changes: Iterable[tuple[models.Model, dict[str, Any] | None]],
-    partnership=None,
+    partnership: "Partnership | None" = None,
 ) -> list[AuditEvent]:
     """Append one entry per ``(subject, changes)`` in one insert: one act on many subjects.
 

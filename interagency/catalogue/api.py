@@ -21,7 +21,16 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from interagency.catalogue import selectors, services
-from interagency.catalogue.models import CompetenceFramework, Course, DeliveryMode, PathwayItem
+from interagency.catalogue.models import (
+    CompetenceFramework,
+    Course,
+    DeliveryMode,
+    Pathway,
+    PathwayItem,
+    Role,
+    Tier,
+    Topic,
+)
 from interagency.core.api_errors import error_responses
 from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action
@@ -79,7 +88,7 @@ class FrameworkDetailOut(FrameworkOut):
     tiers: list[TierOut]
 
     @staticmethod
-    def resolve_tiers(obj) -> list:
+    def resolve_tiers(obj: CompetenceFramework) -> list[Tier]:
         return list(obj.tiers.all())
 
 
@@ -106,27 +115,27 @@ class CourseOut(Schema):
     hidden: bool = Field(description="Tailored away by the partnership (never in lists).")
 
     @staticmethod
-    def resolve_title(obj) -> str:
+    def resolve_title(obj: Any) -> str:  # a catalogue course, with its shown_ fields
         return obj.shown_title
 
     @staticmethod
-    def resolve_duration_hours(obj) -> Decimal:
+    def resolve_duration_hours(obj: Any) -> Decimal:
         return obj.shown_hours
 
     @staticmethod
-    def resolve_topics(obj) -> list:
+    def resolve_topics(obj: Course) -> list[Topic]:
         return list(obj.topics.all())
 
     @staticmethod
-    def resolve_prerequisites(obj) -> list[int]:
+    def resolve_prerequisites(obj: Course) -> list[int]:
         return [course.pk for course in obj.prerequisites.all()]
 
     @staticmethod
-    def resolve_local(obj) -> bool:
+    def resolve_local(obj: Course) -> bool:
         return obj.local_to_id is not None
 
     @staticmethod
-    def resolve_hidden(obj) -> bool:
+    def resolve_hidden(obj: Any) -> bool:
         return bool(obj.is_hidden)
 
 
@@ -139,7 +148,7 @@ class RoleOut(Schema):
     local: bool = Field(description="Added by this partnership, not part of the framework.")
 
     @staticmethod
-    def resolve_local(obj) -> bool:
+    def resolve_local(obj: Role) -> bool:
         return obj.local_to_id is not None
 
 
@@ -161,7 +170,7 @@ class PathwayOut(Schema):
     items: list[PathwayItemOut]
 
     @staticmethod
-    def resolve_items(obj) -> list:
+    def resolve_items(obj: Pathway) -> list[PathwayItem]:
         return list(obj.items.all())
 
 
@@ -169,7 +178,7 @@ class RoleDetailOut(RoleOut):
     pathway: PathwayOut | None
 
     @staticmethod
-    def resolve_pathway(obj) -> Any:
+    def resolve_pathway(obj: Role) -> Pathway | None:
         # A role whose framework sets no pathway has none.
         return getattr(obj, "pathway", None)
 

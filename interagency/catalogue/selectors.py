@@ -6,6 +6,7 @@ its local titles and durations in place of the framework's.
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -98,7 +99,7 @@ def search_courses(
     category: str = "",
     topic: str = "",
     text: str = "",
-    max_hours=None,
+    max_hours: Decimal | None = None,
     role: Role | None = None,
 ) -> QuerySet[Any]:
     """Filter the catalogue; ``text`` matches every word in title, aims or topics.

@@ -25,6 +25,7 @@ from interagency.core.validation import (
 )
 from interagency.delivery.models import (
     AttendanceOutcome,
+    Booking,
     BookingStatus,
     Session,
     SessionFormat,
@@ -111,11 +112,11 @@ class SessionOut(Schema):
     )
 
     @staticmethod
-    def resolve_course(obj) -> dict:
+    def resolve_course(obj: Any) -> dict:  # a Session with its course_title
         return {"id": obj.course_id, "title": obj.course_title, "tier": obj.course.tier}
 
     @staticmethod
-    def resolve_host(obj) -> Any:
+    def resolve_host(obj: Session) -> Any:
         return obj.partnership
 
 
@@ -129,23 +130,23 @@ class SessionDetailOut(SessionOut):
     joining_instructions: str | None
 
     @staticmethod
-    def resolve_parts(obj) -> list:
+    def resolve_parts(obj: Session) -> list:
         return list(obj.parts.all())
 
     @staticmethod
-    def resolve_trainers(obj) -> list:
+    def resolve_trainers(obj: Session) -> list:
         return list(obj.trainers.all())
 
     @staticmethod
-    def resolve_sector_holds(obj) -> list:
+    def resolve_sector_holds(obj: Session) -> list:
         return list(obj.sector_holds.all())
 
     @staticmethod
-    def resolve_joining_link(obj) -> str | None:
+    def resolve_joining_link(obj: Session) -> str | None:
         return obj.joining_link if getattr(obj, "link_released", False) else None
 
     @staticmethod
-    def resolve_joining_instructions(obj) -> str | None:
+    def resolve_joining_instructions(obj: Session) -> str | None:
         return obj.joining_instructions if getattr(obj, "link_released", False) else None
 
 
@@ -252,7 +253,7 @@ class BookingOut(Schema):
     reason: str = Field(description="Why it was refused or cancelled, when given.")
 
     @staticmethod
-    def resolve_waiting_position(obj) -> int | None:
+    def resolve_waiting_position(obj: Any) -> int | None:  # a Booking with people_ahead
         if obj.status != BookingStatus.WAITING:
             return None
         return obj.people_ahead + 1
@@ -296,30 +297,30 @@ class RegisterLineOut(Schema):
     late_minutes: int | None
 
     @staticmethod
-    def _attendance(obj) -> Any:
+    def _attendance(obj: Booking) -> Any:
         return getattr(obj, "attendance", None)
 
     @staticmethod
-    def resolve_booking_id(obj) -> int:
+    def resolve_booking_id(obj: Booking) -> int:
         return obj.pk
 
     @staticmethod
-    def resolve_outcome(obj) -> str | None:
+    def resolve_outcome(obj: Booking) -> str | None:
         attendance = RegisterLineOut._attendance(obj)
         return attendance.outcome if attendance else None
 
     @staticmethod
-    def resolve_parts_attended(obj) -> list[int]:
+    def resolve_parts_attended(obj: Booking) -> list[int]:
         attendance = RegisterLineOut._attendance(obj)
         return sorted(p.pk for p in attendance.parts_attended.all()) if attendance else []
 
     @staticmethod
-    def resolve_arrived_late(obj) -> bool:
+    def resolve_arrived_late(obj: Booking) -> bool:
         attendance = RegisterLineOut._attendance(obj)
         return bool(attendance and attendance.arrived_late)
 
     @staticmethod
-    def resolve_late_minutes(obj) -> int | None:
+    def resolve_late_minutes(obj: Booking) -> int | None:
         attendance = RegisterLineOut._attendance(obj)
         return attendance.late_minutes if attendance else None
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,10 +23,14 @@ from interagency.evaluation.models import (
     Response,
     Scale,
     Scoring,
+    Wave,
 )
 
+if TYPE_CHECKING:
+    from interagency.delivery.models import Session
 
-def plan_for_session(session) -> EvaluationPlan | None:
+
+def plan_for_session(session: "Session") -> EvaluationPlan | None:
     """The session's own plan, else its course's plan in the session's partnership."""
     plans = EvaluationPlan.objects.for_partnership(session.partnership)
     return plans.filter(session=session).first() or plans.filter(course=session.course_id).first()
@@ -125,7 +130,15 @@ def evaluation_data(
     )
 
 
-def _wave_data(wave, asked_version, rows, scales, values, answered, linked) -> WaveData:
+def _wave_data(
+    wave: Wave,
+    asked_version: int,
+    rows: list[tuple[int, int, int | None]],
+    scales: dict[int, _VersionScales],
+    values: dict[tuple[int, int], float],
+    answered: set[int],
+    linked: bool,
+) -> WaveData:
     participants = np.array(
         [code if linked and code is not None else -response for response, _, code in rows],
         dtype=np.int64,

@@ -46,7 +46,15 @@ from interagency.people.access import (
 )
 from interagency.people.api_schemas import PostOut
 from interagency.people.importing import checking, mapping, reading, rejecting
-from interagency.people.models import Agency, EmploymentType, PeopleImport, Sector
+from interagency.people.models import (
+    Agency,
+    EmploymentType,
+    PeopleImport,
+    Person,
+    Post,
+    Sector,
+    Service,
+)
 from interagency.people.services.agencies import add_service, create_agency
 from interagency.people.services.imports import (
     apply_people_import,
@@ -86,7 +94,7 @@ class AgencyDetailOut(AgencyOut):
     services: list[ServiceOut]
 
     @staticmethod
-    def resolve_services(obj) -> list:
+    def resolve_services(obj: Agency) -> list[Service]:
         return list(obj.services.all())
 
 
@@ -126,7 +134,7 @@ class PersonOut(Schema):
     has_account: bool = Field(description="Whether the person signs in to Interagency.")
 
     @staticmethod
-    def resolve_has_account(obj) -> bool:
+    def resolve_has_account(obj: Person) -> bool:
         return obj.user_id is not None
 
 
@@ -136,7 +144,7 @@ class PersonDetailOut(PersonOut):
     )
 
     @staticmethod
-    def resolve_posts(obj) -> list:
+    def resolve_posts(obj: Any) -> list[Post]:  # a Person with its further_posts
         return obj.further_posts
 
 
@@ -469,7 +477,7 @@ class PeopleImportOut(Schema):
     finished_at: datetime.datetime | None
 
     @staticmethod
-    def resolve_percent(obj) -> int:
+    def resolve_percent(obj: PeopleImport) -> int:
         if obj.status == PeopleImport.Status.APPLIED:
             return 100
         return obj.rows_done * 100 // obj.rows_total if obj.rows_total else 0

@@ -5,7 +5,7 @@ import datetime
 from ninja import Field, Schema
 
 from interagency.core.validation import Id, OneLine
-from interagency.people.models import EmploymentType
+from interagency.people.models import EmploymentType, Post
 
 
 class PostOut(Schema):
@@ -23,8 +23,8 @@ class PostOut(Schema):
     left_on: datetime.date | None
 
     @staticmethod
-    def resolve_role_name(obj) -> str:
-        return obj.role.name if obj.role_id else ""
+    def resolve_role_name(obj: Post) -> str:
+        return obj.role.name if obj.role is not None else ""
 
 
 class PostIn(Schema):

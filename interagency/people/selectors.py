@@ -4,14 +4,18 @@ Sections belong to topics (agencies and people, imports, the mapping survey,
 training needs). Lists of named people start from visibility.visible_people.
 """
 
-from typing import Any
+from collections.abc import Collection
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from interagency.people.models import Agency, Person, Post, Service, current_on
+from interagency.people.models import Agency, PeopleImport, Person, Post, Service, current_on
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser, _User
 # Agencies and people ------------------------------------------------------------------
 #
 # Lookups by id raise DoesNotExist for another partnership's rows, so views
@@ -52,7 +56,7 @@ def agency_in(partnership: Partnership, pk: int) -> Agency:
     )
 
 
-def agencies_led_by(partnership: Partnership, user) -> QuerySet[Agency]:
+def agencies_led_by(partnership: Partnership, user: "_User") -> QuerySet[Agency]:
     """The agencies of the partnership whose lead is ``user``."""
     return Agency.objects.for_partnership(partnership).filter(lead=user).order_by("name")
 
@@ -182,7 +186,7 @@ def post_in(partnership: Partnership, person: Person, pk: int) -> Post:
 
 
 def current_post_roles(
-    partnership: Partnership, people: QuerySet[Person], day
+    partnership: Partnership, people: QuerySet[Person], day: date
 ) -> dict[int, list[dict[str, Any]]]:
     """The roles of each person's further posts current on ``day`` (one query).
 
@@ -419,7 +423,9 @@ def survey_for_token(token: str) -> Any:
 # the agencies they lead. Another agency's import raises DoesNotExist (404).
 
 
-def import_agencies(partnership: Partnership, user, roles) -> QuerySet[Agency]:
+def import_agencies(
+    partnership: Partnership, user: "_AnyUser | None", roles: Collection[str]
+) -> QuerySet[Agency]:
     """The agencies whose staff lists ``user`` holding ``roles`` may import."""
     from interagency.core.permissions import Role
 
@@ -431,7 +437,9 @@ def import_agencies(partnership: Partnership, user, roles) -> QuerySet[Agency]:
     return agencies.none()
 
 
-def people_imports(partnership: Partnership, user, roles) -> QuerySet[Any]:
+def people_imports(
+    partnership: Partnership, user: "_AnyUser | None", roles: Collection[str]
+) -> QuerySet[Any]:
     """Imports of the agencies ``user`` may import for, and those across agencies they started
     (a coordinator sees every one), newest first (the file deferred)."""
     from django.db.models import Q
@@ -451,7 +459,14 @@ def people_imports(partnership: Partnership, user, roles) -> QuerySet[Any]:
     )
 
 
-def people_import_in(partnership: Partnership, user, roles, pk: int, *, with_content=False):
+def people_import_in(
+    partnership: Partnership,
+    user: "_AnyUser | None",
+    roles: Collection[str],
+    pk: int,
+    *,
+    with_content: bool = False,
+) -> PeopleImport:
     """One import ``user`` may see; raises DoesNotExist for any other (so views answer 404)."""
     imports = people_imports(partnership, user, roles)
     if with_content:

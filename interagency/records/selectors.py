@@ -4,6 +4,7 @@ import calendar
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Max, QuerySet
@@ -16,7 +17,7 @@ from interagency.records.models import TrainingRecord
 from interagency.tenancy.models import Partnership
 
 
-def records_of_person(partnership: Partnership, person) -> QuerySet[TrainingRecord]:
+def records_of_person(partnership: Partnership, person: Person) -> QuerySet[TrainingRecord]:
     """The person's training records, newest first, with their course and tier."""
     return (
         TrainingRecord.objects.for_partnership(partnership)
@@ -26,7 +27,7 @@ def records_of_person(partnership: Partnership, person) -> QuerySet[TrainingReco
     )
 
 
-def records_of_session(partnership: Partnership, session) -> QuerySet[TrainingRecord]:
+def records_of_session(partnership: Partnership, session: Any) -> QuerySet[TrainingRecord]:
     """The records a closed register created, whoever's partnership holds them."""
     # Learners from the region keep their records in their own partnership; the host
     # reaches them only through the bookings of its own session.

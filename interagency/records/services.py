@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -9,14 +10,17 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.records.models import TrainingRecord
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 
 def record_session_completion(
     *,
-    booking,
+    booking: Any,  # delivery's Booking: delivery sits above records
     completed_on: date,
     hours: Decimal,
     partly_completed: bool,
-    recorded_by,
+    recorded_by: "_User",
 ) -> TrainingRecord:
     """The training record of one booking whose attendance was taken (once per booking).
 

@@ -91,6 +91,7 @@ class PartnershipRequest(HttpRequest):
     """
 
     access: PartnershipAccess
+    user: "_User"  # signed in: partnership_view sends anyone else to sign in
     partnership: Partnership
     partnership_roles: frozenset[str]
     partnership_actions: frozenset[Action]

@@ -4,6 +4,8 @@ Lists aggregate roles in the database (one row per partnership or member with
 its roles joined), so a page costs the same queries whatever its length.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet, StringAgg, Value
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -13,7 +15,11 @@ from interagency.core.api_errors import error_responses
 from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.tenancy.access import access_for
+from interagency.tenancy.models import Membership, Partnership
 from interagency.tenancy.selectors import members_of, partnerships_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser
 
 router = Router(tags=["partnerships"])
 
@@ -28,7 +34,7 @@ class RoleInPartnership(Schema):
     roles: list[Role]
 
     @staticmethod
-    def resolve_roles(obj) -> list[str]:
+    def resolve_roles(obj: Any) -> list[str]:  # a Partnership with its role_list
         return _split(obj.role_list)
 
 
@@ -37,7 +43,7 @@ class PartnershipOut(RoleInPartnership):
     local_authority_codes: list[str]
 
     @staticmethod
-    def resolve_region(obj) -> str:
+    def resolve_region(obj: Partnership) -> str:
         return obj.region.name
 
 
@@ -48,23 +54,23 @@ class MemberOut(Schema):
     roles: list[Role]
 
     @staticmethod
-    def resolve_id(obj) -> int:
+    def resolve_id(obj: dict[str, Any]) -> int:
         return obj["user_id"]
 
     @staticmethod
-    def resolve_email(obj) -> str:
+    def resolve_email(obj: dict[str, Any]) -> str:
         return obj["user__email"]
 
     @staticmethod
-    def resolve_full_name(obj) -> str:
+    def resolve_full_name(obj: dict[str, Any]) -> str:
         return obj["user__full_name"]
 
     @staticmethod
-    def resolve_roles(obj) -> list[str]:
+    def resolve_roles(obj: dict[str, Any]) -> list[str]:
         return _split(obj["role_list"])
 
 
-def partnerships_with_roles(user) -> QuerySet:
+def partnerships_with_roles(user: "_AnyUser") -> QuerySet[Partnership]:
     """The user's partnerships, each with ``role_list``: their roles there, comma-joined."""
     # partnerships_of joins the user's memberships; the aggregate reuses that join.
     return partnerships_of(user).annotate(
@@ -90,7 +96,7 @@ def partnership_list(request: HttpRequest) -> QuerySet:
     url_name="partnership-detail",
     summary="One of your partnerships",
 )
-def partnership_detail(request: HttpRequest, code: str):
+def partnership_detail(request: HttpRequest, code: str) -> Partnership:
     """A partnership you belong to; any other code answers 404."""
     access = access_for(request.user, code, Action.VIEW_DASHBOARD)
     partnership = access.partnership
@@ -105,7 +111,7 @@ def partnership_detail(request: HttpRequest, code: str):
     summary="Members of a partnership",
 )
 @paginate(PageNumberPagination)
-def member_list(request: HttpRequest, code: str):
+def member_list(request: HttpRequest, code: str) -> QuerySet[Membership, Any]:
     """Everyone holding a role in the partnership, by name, with their roles.
 
     Needs a role that may view members (a coordinator).

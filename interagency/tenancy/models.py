@@ -67,7 +67,7 @@ class Partnership(models.Model):
 
 
 class PartnershipScopedQuerySet(models.QuerySet):
-    def for_partnership(self, partnership: Partnership) -> "PartnershipScopedQuerySet":
+    def for_partnership(self, partnership: Partnership | int) -> "PartnershipScopedQuerySet":
         return self.filter(partnership=partnership)
 
 

@@ -1,11 +1,17 @@
 """Read partnerships and memberships. The current partnership is always resolved here."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from interagency.tenancy.models import Membership, Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser, _User
 
-def partnerships_of(user) -> QuerySet[Partnership]:
+
+def partnerships_of(user: "_AnyUser") -> QuerySet[Partnership]:
     """Partnerships where ``user`` holds at least one role, by name."""
     if not user.is_authenticated:
         return Partnership.objects.none()
@@ -17,7 +23,7 @@ def partnerships_of(user) -> QuerySet[Partnership]:
     )
 
 
-def roles_in(user, partnership: Partnership) -> frozenset[str]:
+def roles_in(user: "_AnyUser", partnership: Partnership) -> frozenset[str]:
     """The roles ``user`` holds in ``partnership`` (empty when not a member)."""
     if not user.is_authenticated:
         return frozenset()
@@ -28,7 +34,7 @@ def roles_in(user, partnership: Partnership) -> frozenset[str]:
     )
 
 
-def membership_context(user, code: str) -> tuple[Partnership, frozenset[str]] | None:
+def membership_context(user: "_AnyUser", code: str) -> tuple[Partnership, frozenset[str]] | None:
     """The partnership with ``code`` and the user's roles there, or None.
 
     None covers both an unknown code and a partnership the user does not
@@ -56,7 +62,7 @@ def members_of(partnership: Partnership) -> QuerySet[Membership]:
     )
 
 
-def user_is_admin_anywhere(user) -> bool:
+def user_is_admin_anywhere(user: "_User") -> bool:
     from interagency.core.permissions import ADMIN_ROLES
 
     # cross-partnership: an admin of any partnership must use two-factor everywhere
@@ -76,7 +82,9 @@ def member_users(partnership: Partnership, *, search: str = "") -> QuerySet:
     return users.order_by("full_name", "email", "pk")
 
 
-def roles_by_user(partnership: Partnership, users) -> list[tuple]:
+def roles_by_user(
+    partnership: Partnership, users: Iterable["_User"]
+) -> list[tuple["_User", list[str]]]:
     """``[(user, [role labels])]`` for ``users`` (one page of them), in their order."""
     labels: dict[int, list[str]] = {user.pk: [] for user in users}
     memberships = Membership.objects.for_partnership(partnership).filter(user_id__in=list(labels))
@@ -85,7 +93,7 @@ def roles_by_user(partnership: Partnership, users) -> list[tuple]:
     return [(user, labels[user.pk]) for user in users]
 
 
-def member_in(partnership: Partnership, user_id: int):
+def member_in(partnership: Partnership, user_id: int) -> tuple["_User", frozenset[str]] | None:
     """``(user, roles)`` for a member of ``partnership``, or None when not a member there."""
     rows = list(members_of(partnership).filter(user_id=user_id))
     if not rows:

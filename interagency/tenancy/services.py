@@ -1,6 +1,7 @@
 """Change memberships. Every change is audited: roles decide who sees personal data."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -9,9 +10,14 @@ from interagency.audit.services import record_event
 from interagency.core.permissions import Role
 from interagency.tenancy.models import Membership, Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 
 @transaction.atomic
-def set_member_roles(*, partnership: Partnership, user, roles: Iterable[str], changed_by) -> None:
+def set_member_roles(
+    *, partnership: Partnership, user: "_User", roles: Iterable[str], changed_by: "_User"
+) -> None:
     """Give ``user`` exactly ``roles`` in ``partnership``, auditing what changed.
 
     Removing every role ends the membership.

@@ -1,5 +1,7 @@
 """A partnership adopting a framework: running its programme on it, or no longer."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -7,8 +9,13 @@ from interagency.catalogue import selectors
 from interagency.catalogue.models import Adoption, CompetenceFramework
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
-def adopt_framework(*, partnership: Partnership, framework: CompetenceFramework, adopted_by=None):
+
+def adopt_framework(
+    *, partnership: Partnership, framework: CompetenceFramework, adopted_by: "_User | None" = None
+) -> Adoption:
     """Run the partnership's programme on ``framework``; adopting twice changes nothing."""
     if not selectors.frameworks_available_to(partnership).filter(pk=framework.pk).exists():
         raise ValidationError({"framework": f"{framework} is not available to {partnership.name}."})

@@ -196,7 +196,9 @@ def _check_course_fields(
     return hours, is_minimum
 
 
-def _level_one_of(partnership: Partnership, framework: CompetenceFramework, title: str):
+def _level_one_of(
+    partnership: Partnership, framework: CompetenceFramework, title: str
+) -> Course | None:
     """The framework's Level 1 course with this title, if the partnership runs it."""
     return (
         selectors.catalogue_courses(partnership)

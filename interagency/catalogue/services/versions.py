@@ -1,5 +1,7 @@
 """A new version of a framework: a copy, so records made under the old one keep their rows."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,13 +17,16 @@ from interagency.catalogue.models import (
 from interagency.catalogue.services.frameworks import require_owned
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 
 @transaction.atomic
 def new_framework_version(
     *,
     framework: CompetenceFramework,
     version: str,
-    created_by=None,
+    created_by: "_User | None" = None,
     partnership: Partnership | None = None,
 ) -> CompetenceFramework:
     """Copy ``framework`` (tiers, courses, roles, pathways) into a new version.

@@ -6,7 +6,7 @@ problem, like the session services.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from interagency.delivery import notices
 from interagency.delivery.models import DeliverySettings, Session, Venue, WaitingListMode
 from interagency.delivery.services.sessions import Problems, SessionInvalid
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 # Venues --------------------------------------------------------------------------------
 
@@ -47,7 +50,7 @@ def _clean_venue_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def create_venue(*, partnership: Partnership, created_by, **fields) -> Venue:
+def create_venue(*, partnership: Partnership, created_by: "_User", **fields: Any) -> Venue:
     """Add a venue the partnership runs sessions in."""
     venue = Venue(partnership=partnership, **_clean_venue_fields(fields))
     _check_venue(venue)
@@ -63,7 +66,7 @@ def create_venue(*, partnership: Partnership, created_by, **fields) -> Venue:
     return venue
 
 
-def update_venue(*, venue: Venue, changed_by, **fields) -> Venue:
+def update_venue(*, venue: Venue, changed_by: "_User", **fields: Any) -> Venue:
     """Change a venue; attendees of its upcoming sessions get the new details."""
     before = snapshot(venue, VENUE_FIELDS)
     for name, value in _clean_venue_fields(fields).items():
@@ -103,7 +106,9 @@ SETTINGS_FIELDS = [
 ]
 
 
-def update_delivery_settings(*, partnership: Partnership, changed_by, **fields) -> DeliverySettings:
+def update_delivery_settings(
+    *, partnership: Partnership, changed_by: "_User", **fields: Any
+) -> DeliverySettings:
     """Change how the partnership runs bookings (approval, waiting list, reminders, charges)."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:

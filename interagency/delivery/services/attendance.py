@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +35,9 @@ from interagency.delivery.services.certificates import issue_certificate
 from interagency.delivery.services.errors import BookingError
 from interagency.delivery.signals import register_closed
 from interagency.records.services import record_session_completion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 MAX_LATE_MINUTES = 600
 
@@ -110,7 +113,9 @@ def _entry_problems(entry: AttendanceEntry, parts: list[SessionPart]) -> list[tu
     return problems
 
 
-def _save_entry(entry: AttendanceEntry, parts: list[SessionPart], recorded_by) -> Attendance:
+def _save_entry(
+    entry: AttendanceEntry, parts: list[SessionPart], recorded_by: "_User"
+) -> Attendance:
     booking = entry.booking
     before = _attendance_snapshot(getattr(booking, "attendance", None))
     attendance, created = Attendance.objects.update_or_create(
@@ -157,7 +162,7 @@ def record_attendance(
     parts_attended: Iterable[SessionPart] = (),
     arrived_late: bool = False,
     late_minutes: int | None = None,
-    recorded_by,
+    recorded_by: "_User",
     now: datetime.datetime | None = None,
 ) -> Attendance:
     """Record (or correct) what happened to one confirmed booking; audited."""
@@ -191,7 +196,7 @@ def record_register(
     *,
     session: Session,
     entries: Sequence[AttendanceEntry],
-    recorded_by,
+    recorded_by: "_User",
     now: datetime.datetime | None = None,
 ) -> int:
     """Save many lines of the register at once: all of them, or none when any is wrong.
@@ -214,7 +219,9 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def close_register(*, session: Session, closed_by, now: datetime.datetime | None = None) -> Session:
+def close_register(
+    *, session: Session, closed_by: "_User", now: datetime.datetime | None = None
+) -> Session:
     """Close the register: records, no-show charges and certificates, once.
 
     Refuses before the session starts and while any confirmed booking has no

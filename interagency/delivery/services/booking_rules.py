@@ -4,15 +4,21 @@ session lock, the places counter and the quotas (see ``bookings.py`` for the rul
 import datetime
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.core.dates import govuk_datetime
 from interagency.delivery.models import PLACE_HOLDING_STATUSES, Booking, Session
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.people.models import Agency
 
 # SQLite: IMMEDIATE transactions wait up to the busy timeout for the write
 # lock, but under heavy contention a writer can still get "database is
@@ -45,7 +51,9 @@ def _when(moment: datetime.datetime) -> str:
     return govuk_datetime(moment)
 
 
-def _audit(actor, booking: Booking, changes: dict, *, created: bool = False) -> None:
+def _audit(
+    actor: "_User | None", booking: Booking, changes: dict, *, created: bool = False
+) -> None:
     record_event(
         actor=actor,
         action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
@@ -98,14 +106,18 @@ def _free_place(session: Session) -> None:
     session.places_taken = max(session.places_taken - 1, 0)
 
 
-def _place_holders(session: Session):
+def _place_holders(session: Session) -> QuerySet[Booking]:
     return Booking.objects.for_partnership(session.partnership).filter(
         session=session, status__in=PLACE_HOLDING_STATUSES
     )
 
 
 def quota_problem(
-    session: Session, *, agency, is_regional: bool, now: datetime.datetime | None = None
+    session: Session,
+    *,
+    agency: "Agency",
+    is_regional: bool,
+    now: datetime.datetime | None = None,
 ) -> str | None:
     """Why a person of ``agency`` may not take a free place now (quotas), or None.
 

@@ -30,6 +30,7 @@ The waiting-list services are in ``waiting_list.py`` and the shared pieces
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -61,6 +62,9 @@ from interagency.delivery.services.waiting_list import (
     fill_from_waiting_list,
 )
 from interagency.people.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 # The waiting-list services live in waiting_list.py; they are part of this interface.
 __all__ = [
@@ -157,7 +161,7 @@ def _announce(booking: Booking) -> None:
         notices.approval_requested(booking)
 
 
-def book_place(*, session: Session, person: Person, booked_by) -> Booking:
+def book_place(*, session: Session, person: Person, booked_by: "_User | None") -> Booking:
     """Book ``person`` on ``session``: confirmed, waiting, or awaiting their manager's approval.
 
     A learner booking themselves waits for approval when their partnership
@@ -235,7 +239,9 @@ class BookingResult:
         }.get(BookingStatus(self.booking.status), f"{self.person}: {self.booking.status}.")
 
 
-def book_people(*, session: Session, people: Iterable[Person], booked_by) -> list[BookingResult]:
+def book_people(
+    *, session: Session, people: Iterable[Person], booked_by: "_User"
+) -> list[BookingResult]:
     """Book several people, each in their own transaction: one refusal stops nobody else."""
     results = []
     seen: set[int] = set()
@@ -262,7 +268,7 @@ def _check_awaiting(booking: Booking) -> None:
         )
 
 
-def approve_booking(*, booking: Booking, approved_by) -> Booking:
+def approve_booking(*, booking: Booking, approved_by: "_User") -> Booking:
     """Approve a booking awaiting approval: it then books like any other (confirmed or waiting)."""
 
     def work() -> Booking:
@@ -285,7 +291,7 @@ def approve_booking(*, booking: Booking, approved_by) -> Booking:
     return _atomic_with_retry(work)
 
 
-def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
+def refuse_booking(*, booking: Booking, refused_by: "_User", reason: str) -> Booking:
     """Refuse a booking awaiting approval, with a reason the person is told."""
     reason = (reason or "").strip()
     if not reason:
@@ -315,7 +321,7 @@ def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
 # Cancelling --------------------------------------------------------------------------
 
 
-def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booking:
+def cancel_booking(*, booking: Booking, cancelled_by: "_User", reason: str = "") -> Booking:
     """Cancel a live booking; after the cancellation cut-off it is flagged late.
 
     A freed place goes to the waiting list in the same transaction.
@@ -366,7 +372,10 @@ def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booki
 
 
 def release_session_bookings(
-    *, session: Session, status: BookingStatus = BookingStatus.SESSION_CANCELLED, released_by=None
+    *,
+    session: Session,
+    status: BookingStatus = BookingStatus.SESSION_CANCELLED,
+    released_by: "_User | None" = None,
 ) -> int:
     """End every live booking of ``session`` (it was cancelled) and free all its places.
 

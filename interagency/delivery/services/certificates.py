@@ -8,6 +8,7 @@ reveals exactly what is printed and nothing more.
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,9 +20,12 @@ from interagency.delivery.models import Booking, Certificate
 from interagency.delivery.selectors.sessions import course_title_shown
 from interagency.delivery.services.errors import BookingError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 
 def issue_certificate(
-    *, booking: Booking, attended_on: datetime.date, hours: Decimal, issued_by
+    *, booking: Booking, attended_on: datetime.date, hours: Decimal, issued_by: "_User"
 ) -> Certificate:
     """The certificate of a booking that attended in full; the existing one if issued."""
     session = booking.session
@@ -53,7 +57,9 @@ def issue_certificate(
         return certificate
 
 
-def revoke_certificate(*, certificate: Certificate, revoked_by, reason: str) -> Certificate:
+def revoke_certificate(
+    *, certificate: Certificate, revoked_by: "_User", reason: str
+) -> Certificate:
     """Withdraw a certificate issued in error; verification then says it was withdrawn."""
     if not reason.strip():
         raise BookingError("Enter why the certificate is withdrawn.", field="reason")

@@ -7,6 +7,8 @@ it is claimed by a conditional UPDATE, so two coordinators waiving the same
 charge at the same moment make one waiver and one audit entry.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,10 +18,13 @@ from interagency.core.dates import govuk_date
 from interagency.delivery.models import NoShowCharge
 from interagency.delivery.services.errors import BookingError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 REASON_MAX_LENGTH = NoShowCharge._meta.get_field("waived_reason").max_length or 300
 
 
-def waive_charge(*, charge: NoShowCharge, waived_by, reason: str) -> NoShowCharge:
+def waive_charge(*, charge: NoShowCharge, waived_by: "_User", reason: str) -> NoShowCharge:
     """Waive ``charge`` with the coordinator's reason; audited. Refuses a second waiver."""
     reason = reason.strip()
     if not reason:

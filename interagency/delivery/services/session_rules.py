@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from interagency.catalogue.models import Course
 from interagency.core.local_time import wall_time_problem
 from interagency.core.permissions import Role
 from interagency.delivery.models import Session, SessionFormat
@@ -100,7 +101,7 @@ def refuse_finished(session: Session) -> None:
         raise BookingError("The register of this session is closed: it can no longer be changed.")
 
 
-def course_allowed(partnership: Partnership, course) -> bool:
+def course_allowed(partnership: Partnership, course: Course) -> bool:
     """Whether ``course`` is in the partnership's catalogue."""
     from interagency.catalogue.selectors import catalogue_courses
 

@@ -12,13 +12,14 @@ and times); ``Session.starts_at``/``ends_at`` are always copied from the parts
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event
+from interagency.catalogue.models import Course
 from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus, Session, SessionFormat
 from interagency.delivery.services import bookings
@@ -48,6 +49,9 @@ from interagency.delivery.services.session_rules import (
 )
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 # What update_session writes: never places_taken, which only bookings move.
 SESSION_SAVED_FIELDS = [
     *sorted(SESSION_FIELDS),
@@ -62,12 +66,12 @@ SESSION_SAVED_FIELDS = [
 def create_session(
     *,
     partnership: Partnership,
-    created_by,
-    course,
+    created_by: "_User",
+    course: Course,
     parts: Sequence[Period],
     trainers: Sequence[TrainerEntry] = (),
     sector_holds: Sequence[SectorHoldEntry] = (),
-    **fields,
+    **fields: Any,
 ) -> Session:
     """Schedule a session of one of the partnership's courses, with its parts and rules."""
     refuse_unknown_fields(fields)
@@ -107,7 +111,7 @@ def _update_problems(
     partnership: Partnership,
     current: Session,
     *,
-    course,
+    course: Course | None,
     parts: Sequence[Period] | None,
     trainers: Sequence[TrainerEntry] | None,
     sector_holds: Sequence[SectorHoldEntry] | None,
@@ -144,7 +148,7 @@ def _update_problems(
 def _change(
     current: Session,
     *,
-    course,
+    course: Course | None,
     parts: Sequence[Period] | None,
     trainers: Sequence[TrainerEntry] | None,
     sector_holds: Sequence[SectorHoldEntry] | None,
@@ -178,12 +182,12 @@ def _change(
 def update_session(
     *,
     session: Session,
-    changed_by,
+    changed_by: "_User",
     parts: Sequence[Period] | None = None,
     trainers: Sequence[TrainerEntry] | None = None,
     sector_holds: Sequence[SectorHoldEntry] | None = None,
-    course=None,
-    **fields,
+    course: Course | None = None,
+    **fields: Any,
 ) -> Session:
     """Change a scheduled session; attendees get new details when dates, place or link change.
 
@@ -193,7 +197,12 @@ def update_session(
     refuse_unknown_fields(fields)
     refuse_finished(session)
     partnership = session.partnership
-    asked = {"course": course, "parts": parts, "trainers": trainers, "sector_holds": sector_holds}
+    asked: dict[str, Any] = {
+        "course": course,
+        "parts": parts,
+        "trainers": trainers,
+        "sector_holds": sector_holds,
+    }
     with transaction.atomic():
         # Re-read and lock the row (PostgreSQL; SQLite write transactions are
         # exclusive), so places_taken is current while the capacity is checked.
@@ -252,7 +261,7 @@ def _check_cancelling(session: Session, reason: str, alternatives: Sequence[Sess
 
 
 def cancel_session(
-    *, session: Session, cancelled_by, reason: str, alternatives: Sequence[Session] = ()
+    *, session: Session, cancelled_by: "_User", reason: str, alternatives: Sequence[Session] = ()
 ) -> Session:
     """Cancel a scheduled session: every booking is released and everyone booked is told.
 

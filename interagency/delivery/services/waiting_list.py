@@ -7,6 +7,7 @@ function runs in one transaction under the session lock, like the bookings.
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +26,9 @@ from interagency.delivery.services.booking_rules import (
     quota_problem,
 )
 from interagency.delivery.services.errors import BookingError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 
 def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
@@ -89,7 +93,7 @@ def fill_from_waiting_list(*, session: Session) -> list[Booking]:
     return _atomic_with_retry(work)
 
 
-def accept_offer(*, booking: Booking, accepted_by) -> Booking:
+def accept_offer(*, booking: Booking, accepted_by: "_User") -> Booking:
     """Accept a waiting-list offer before its deadline: the place is confirmed."""
 
     def work() -> Booking:
@@ -114,7 +118,7 @@ def accept_offer(*, booking: Booking, accepted_by) -> Booking:
     return _atomic_with_retry(work)
 
 
-def decline_offer(*, booking: Booking, declined_by) -> Booking:
+def decline_offer(*, booking: Booking, declined_by: "_User") -> Booking:
     """Decline a waiting-list offer: the place goes to the next eligible person at once."""
 
     def work() -> Booking:

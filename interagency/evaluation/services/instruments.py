@@ -6,13 +6,14 @@ data, so these writes are not audited (responses are).
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
 from interagency.core.validation import control_character_problem
 from interagency.evaluation.definitions import (
     InstrumentDefinition,
+    ItemDefinition,
     ScaleDefinition,
     combine,
     parse_definition,
@@ -27,15 +28,21 @@ from interagency.evaluation.models import (
     Scale,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.catalogue.models import Course, Tier
+    from interagency.tenancy.models import Partnership
+
 NAME_LENGTH = 200
 
 
 def create_instrument(
     *,
-    partnership,
+    partnership: "Partnership",
     name: str,
     definition: InstrumentDefinition | dict[str, Any],
-    created_by,
+    created_by: "_User | None",
     description: str = "",
     templates: Sequence[str] = (),
 ) -> Instrument:
@@ -67,7 +74,11 @@ def create_instrument(
 
 
 def create_instrument_from_templates(
-    *, partnership, name: str, template_keys: Sequence[str], created_by
+    *,
+    partnership: "Partnership",
+    name: str,
+    template_keys: Sequence[str],
+    created_by: "_User | None",
 ) -> Instrument:
     """An instrument asking the shipped templates' questions, in the order given."""
     if not template_keys:
@@ -87,7 +98,7 @@ def revise_instrument(
     *,
     instrument: Instrument,
     definition: InstrumentDefinition | dict[str, Any],
-    created_by,
+    created_by: "_User | None",
     change_note: str = "",
 ) -> InstrumentVersion:
     """The instrument's next version; earlier versions and their answers stay as they were."""
@@ -118,7 +129,7 @@ def write_version(
     instrument: Instrument,
     number: int,
     definition: InstrumentDefinition,
-    created_by,
+    created_by: "_User | None",
     change_note: str = "",
 ) -> InstrumentVersion:
     """Insert one version with its scales and items (inside the caller's transaction)."""
@@ -141,7 +152,14 @@ def write_version(
     return version
 
 
-def _write_scale(version, definition: ScaleDefinition, parent, scale_order, items, order) -> int:
+def _write_scale(
+    version: InstrumentVersion,
+    definition: ScaleDefinition,
+    parent: Scale | None,
+    scale_order: int,
+    items: list[Item],
+    order: int,
+) -> int:
     scale = Scale.objects.create(
         version=version,
         parent=parent,
@@ -161,7 +179,9 @@ def _write_scale(version, definition: ScaleDefinition, parent, scale_order, item
     return order
 
 
-def _item(version, scale, definition, order) -> Item:
+def _item(
+    version: InstrumentVersion, scale: Scale | None, definition: ItemDefinition, order: int
+) -> Item:
     return Item(
         version=version,
         scale=scale,
@@ -175,14 +195,17 @@ def _item(version, scale, definition, order) -> Item:
     )
 
 
-def link_item_to_outcome(*, item: Item, outcome: str, course=None, tier=None) -> ItemOutcome:
+def link_item_to_outcome(
+    *, item: Item, outcome: str, course: "Course | None" = None, tier: "Tier | None" = None
+) -> ItemOutcome:
     """Record that ``item`` measures one of a course's outcomes (or a tier's competences)."""
     if (course is None) == (tier is None):
         raise EvaluationError("Link the item to a course's outcome or a tier's competence.")
     partnership = item.version.partnership
     if course is not None and course.local_to_id not in (None, partnership.pk):
         raise EvaluationError("That course is another partnership's.", errors={"course": ""})
-    listed = (course or tier).outcomes or []
+    owner: Course | Tier | None = course or tier
+    listed = (owner.outcomes if owner is not None else None) or []
     if outcome not in listed:
         raise EvaluationError(
             f"{outcome!r} is not one of the outcomes of {course or tier}.",

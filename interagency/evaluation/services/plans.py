@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -22,6 +23,13 @@ from interagency.evaluation.models import (
     WaveKind,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.catalogue.models import Course
+    from interagency.delivery.models import Booking, Session
+    from interagency.tenancy.models import Partnership
+
 TEXT_LENGTH = 10_000
 
 
@@ -37,14 +45,14 @@ class WavePlan:
 
 def attach_plan(
     *,
-    partnership,
+    partnership: "Partnership",
     response_mode: str,
     consent_text: str,
     privacy_text: str,
     waves: Sequence[WavePlan],
-    created_by,
-    course=None,
-    session=None,
+    created_by: "_User | None",
+    course: "Course | None" = None,
+    session: "Session | None" = None,
 ) -> EvaluationPlan:
     """A plan for ``course`` (all its sessions) or for one ``session``, with its waves."""
     errors = _plan_errors(partnership, course, session, response_mode, consent_text, privacy_text)
@@ -82,7 +90,14 @@ def attach_plan(
     return plan
 
 
-def _plan_errors(partnership, course, session, response_mode, consent_text, privacy_text):
+def _plan_errors(
+    partnership: "Partnership",
+    course: "Course | None",
+    session: "Session | None",
+    response_mode: str,
+    consent_text: str,
+    privacy_text: str,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if (course is None) == (session is None):
         errors["plan"] = "attach the plan to a course or to one session."
@@ -103,7 +118,7 @@ def _plan_errors(partnership, course, session, response_mode, consent_text, priv
     return errors
 
 
-def _wave_errors(partnership, waves: Sequence[WavePlan]) -> dict[str, str]:
+def _wave_errors(partnership: "Partnership", waves: Sequence[WavePlan]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not waves:
         return {"waves": "a plan needs at least one wave."}
@@ -136,7 +151,10 @@ def _wave_errors(partnership, waves: Sequence[WavePlan]) -> dict[str, str]:
 
 
 def set_wave_version(
-    *, wave: Wave, instrument_version: InstrumentVersion, line_manager_version=None
+    *,
+    wave: Wave,
+    instrument_version: InstrumentVersion,
+    line_manager_version: InstrumentVersion | None = None,
 ) -> Wave:
     """Ask ``instrument_version`` from now on; responses already made keep the version they had."""
     if instrument_version.partnership_id != wave.plan.partnership_id or (
@@ -152,7 +170,9 @@ def set_wave_version(
     return wave
 
 
-def issue_response_code(*, plan: EvaluationPlan, booking, issued_by) -> ResponseCode:
+def issue_response_code(
+    *, plan: EvaluationPlan, booking: "Booking", issued_by: "_User | None"
+) -> ResponseCode:
     """The booking's response code for ``plan``, made the first time it is asked for."""
     if not plan.links_waves:
         raise EvaluationError("An anonymous evaluation gives no response codes.")

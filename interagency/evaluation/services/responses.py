@@ -6,7 +6,7 @@ written; each refusal names its item. Sending the same idempotency key again
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +28,12 @@ from interagency.evaluation.models import (
 )
 from interagency.evaluation.services.plans import normalise_code
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.delivery.models import Session
+    from interagency.evaluation.models import EvaluationPlan, InstrumentVersion
+
 KEY_LENGTH = 64
 FREE_TEXT_LENGTH = 5_000
 NOTHING_SAVED = "Some answers could not be accepted; nothing was saved."
@@ -41,9 +47,9 @@ def submit_response(
     consented: bool,
     respondent: str = Respondent.LEARNER,
     code: str | None = None,
-    session=None,
+    session: "Session | None" = None,
     source: str = ResponseSource.ONLINE,
-    entered_by=None,
+    entered_by: "_User | None" = None,
 ) -> Response:
     """Save ``answers`` (item key to number or text; None or "" is unanswered) for ``wave``."""
     plan = wave.plan
@@ -93,7 +99,7 @@ def submit_response(
     return response
 
 
-def _check_code_unused(wave: Wave, response_code, respondent: str) -> None:
+def _check_code_unused(wave: Wave, response_code: ResponseCode | None, respondent: str) -> None:
     """A response code answers each wave once per respondent."""
     if response_code is None:
         return
@@ -128,15 +134,15 @@ def _same_submission(earlier: Response, wave: Wave) -> Response:
     return earlier
 
 
-def _version_for(wave: Wave, respondent: str):
+def _version_for(wave: Wave, respondent: str) -> "InstrumentVersion":
     if respondent == Respondent.LEARNER:
         return wave.instrument_version
-    if respondent == Respondent.LINE_MANAGER and wave.line_manager_version_id is not None:
+    if respondent == Respondent.LINE_MANAGER and wave.line_manager_version is not None:
         return wave.line_manager_version
     raise EvaluationError(f"{wave.label} does not ask the line manager.")
 
 
-def _response_code(plan, code: str | None) -> ResponseCode | None:
+def _response_code(plan: "EvaluationPlan", code: str | None) -> ResponseCode | None:
     typed = normalise_code(code or "")
     if not plan.links_waves:
         if typed:
@@ -161,7 +167,9 @@ def _response_code(plan, code: str | None) -> ResponseCode | None:
     return found
 
 
-def _session(plan, response_code: ResponseCode | None, session):
+def _session(
+    plan: "EvaluationPlan", response_code: ResponseCode | None, session: "Session | None"
+) -> "Session | None":
     if plan.session_id is not None:
         return plan.session
     if response_code is not None and response_code.booking is not None:
@@ -173,7 +181,7 @@ def _session(plan, response_code: ResponseCode | None, session):
     return session
 
 
-def _check_timing(wave: Wave, session) -> None:
+def _check_timing(wave: Wave, session: "Session | None") -> None:
     """A follow-up is refused until the end-of-course wave has opened: the course has ended."""
     if wave.kind != WaveKind.FOLLOW_UP:
         return
@@ -197,7 +205,7 @@ def _check_consent(consented: bool, source: str) -> None:
         raise EvaluationError(f"Unknown source {source!r}.")
 
 
-def _checked_answers(version, answers: Mapping[str, Any]) -> list[Answer]:
+def _checked_answers(version: "InstrumentVersion", answers: Mapping[str, Any]) -> list[Answer]:
     items = {item.key: item for item in Item.objects.filter(version=version)}
     errors: dict[str, str] = {}
     rows: list[Answer] = []
@@ -249,7 +257,7 @@ def _whole_number(value: Any) -> int | None:
     return None
 
 
-def _code_used(response_code, wave: Wave) -> EvaluationError:
+def _code_used(response_code: ResponseCode | None, wave: Wave) -> EvaluationError:
     return EvaluationError(
         f"Response code {response_code} has already answered {wave.label.lower()}.",
         errors={"code": "already used for this questionnaire."},

@@ -109,7 +109,7 @@ def make_plan(
 
 def code_for(plan: EvaluationPlan) -> str:
     """A new booking on the plan's session and its response code."""
-    booking = BookingFactory(session=plan.session)
+    booking = BookingFactory.create(session=plan.session)
     return issue_response_code(plan=plan, booking=booking, issued_by=None).code
 
 

@@ -168,7 +168,9 @@ def test_the_database_refuses_an_answer_key_on_a_rating(partnership):
 
 
 def test_an_item_links_to_one_of_its_courses_learning_outcomes(partnership):
-    course = CourseFactory(outcomes=["Know when to share information", "Know how to escalate"])
+    course = CourseFactory.create(
+        outcomes=["Know when to share information", "Know how to escalate"]
+    )
     item = make_instrument(partnership).versions.get().items.get(key="c2")
     link = link_item_to_outcome(item=item, course=course, outcome="Know when to share information")
     assert list(item.outcomes.all()) == [link]

@@ -136,7 +136,7 @@ def test_a_plan_cannot_be_attached_to_another_partnerships_session(partnership, 
     with pytest.raises(EvaluationError) as refused:
         attach_plan(
             partnership=partnership,
-            session=SessionFactory(partnership=other_partnership),
+            session=SessionFactory.create(partnership=other_partnership),
             response_mode=ResponseMode.NAMED,
             consent_text=CONSENT,
             privacy_text=PRIVACY,
@@ -188,12 +188,14 @@ def test_a_booking_gets_one_response_code_and_its_issue_is_audited(partnership):
 def test_an_anonymous_evaluation_gives_no_codes(partnership):
     plan = make_plan(partnership, mode=ResponseMode.ANONYMOUS)
     with pytest.raises(EvaluationError, match="anonymous"):
-        issue_response_code(plan=plan, booking=BookingFactory(session=plan.session), issued_by=None)
+        issue_response_code(
+            plan=plan, booking=BookingFactory.create(session=plan.session), issued_by=None
+        )
     assert not ResponseCode.objects.exists()
 
 
 def test_a_booking_on_another_session_gets_no_code(partnership):
     plan = make_plan(partnership)
-    elsewhere = BookingFactory(session=SessionFactory(partnership=partnership))
+    elsewhere = BookingFactory.create(session=SessionFactory(partnership=partnership))
     with pytest.raises(EvaluationError, match="not on a session this plan evaluates"):
         issue_response_code(plan=plan, booking=elsewhere, issued_by=None)

@@ -132,6 +132,7 @@ def exact_score(row):
 @pytest.mark.django_db
 def test_a_plans_responses_are_scored_paired_by_code_and_tested(partnership):
     plan = make_plan(partnership)
+    assert plan.session is not None
     assert plan_for_session(plan.session) == plan
     codes = [code_for(plan) for _ in range(6)]
     for kind, rows in (

@@ -6,6 +6,8 @@ Callers check permission first (Action.MANAGE_AGENCIES); the services check
 that every row they join belongs to the same partnership.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -13,6 +15,9 @@ from interagency.audit.services import snapshot
 from interagency.people.models import Agency, Service
 from interagency.people.services.audited import _refuse_unknown, _save_audited
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 AGENCY_AUDITED_FIELDS = [
     "name",
@@ -66,7 +71,7 @@ def _validate_agency(agency: Agency) -> None:
 
 
 def create_agency(
-    *, partnership: Partnership, created_by, name: str, sector: str, **fields
+    *, partnership: Partnership, created_by: "_User", name: str, sector: str, **fields: Any
 ) -> Agency:
     """Add an agency to the partnership; its contact details are audited."""
     _refuse_unknown(fields, AGENCY_FIELDS, "agency")
@@ -84,7 +89,7 @@ def create_agency(
     return agency
 
 
-def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
+def update_agency(*, agency: Agency, changed_by: "_User", **fields: Any) -> Agency:
     """Change an agency's details; a change of contact or lead is audited."""
     _refuse_unknown(fields, AGENCY_FIELDS, "agency")
     before = snapshot(agency, AGENCY_AUDITED_FIELDS)

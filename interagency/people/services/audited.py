@@ -4,10 +4,17 @@ The shared steps of ``agencies`` and ``people``: refuse fields a service does
 not take, and save a record with a before/after diff in the audit trail.
 """
 
-from django.db import transaction
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.tenancy.models import Partnership
 
 
 def _refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
@@ -16,7 +23,14 @@ def _refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str)
         raise TypeError(f"Unknown {noun} fields: {sorted(unknown)}")
 
 
-def _save_audited(instance, *, actor, audited_fields, before: dict, partnership) -> None:
+def _save_audited(
+    instance: models.Model,
+    *,
+    actor: "_User",
+    audited_fields: list[str],
+    before: dict,
+    partnership: "Partnership",
+) -> None:
     """Save ``instance`` and audit what changed in ``audited_fields`` (created or changed).
 
     An existing record whose audited fields did not change is not saved again.

@@ -6,11 +6,16 @@ selectors; these services check that everything they join is the same
 partnership's.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.people.models import Headcount
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from interagency.people.models import PlannedPlaces
 
 
 def _validate_headcount(headcount: Headcount) -> None:
@@ -39,7 +44,7 @@ HEADCOUNT_FIELDS = frozenset({"agency", "service", "role", "tier", "count", "as_
 
 
 def save_headcount(
-    *, partnership: Partnership, headcount: Headcount | None = None, **fields
+    *, partnership: Partnership, headcount: Headcount | None = None, **fields: Any
 ) -> Headcount:
     """Record a staff figure for an agency (or one of its services), by role or by tier.
 
@@ -61,7 +66,9 @@ def save_headcount(
     return headcount
 
 
-def set_planned_places(*, partnership: Partnership, course_id: int, year: int, places: int):
+def set_planned_places(
+    *, partnership: Partnership, course_id: int, year: int, places: int
+) -> "PlannedPlaces":
     """Record (or replace) the places the partnership plans on a course in a year."""
     from interagency.catalogue.selectors import catalogue_courses
     from interagency.people.models import PlannedPlaces

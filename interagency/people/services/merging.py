@@ -7,6 +7,8 @@ Further posts of the records merged move to the one kept, so their roles'
 training still counts. Each changed record is audited.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -16,8 +18,13 @@ from interagency.people.models import Person, Post
 from interagency.people.services.people import PERSON_AUDITED_FIELDS
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
-def merge_people(*, partnership: Partnership, keep: Person, others: list[Person], merged_by):
+
+def merge_people(
+    *, partnership: Partnership, keep: Person, others: list[Person], merged_by: "_User"
+) -> Person:
     """Merge ``others`` into ``keep``: they get ``merged_into``; a sign-in link moves over.
 
     ``left_on`` is left as it is. When ``keep`` has no sign-in account and one of

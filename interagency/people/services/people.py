@@ -7,6 +7,7 @@ to the same partnership.
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +16,9 @@ from interagency.audit.services import snapshot
 from interagency.people.models import Agency, Person
 from interagency.people.services.audited import _refuse_unknown, _save_audited
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 PERSON_AUDITED_FIELDS = [
     "full_name",
@@ -80,7 +84,7 @@ def _validate_person(person: Person) -> None:
 
 
 def create_person(
-    *, partnership: Partnership, changed_by, full_name: str, agency: Agency, **fields
+    *, partnership: Partnership, changed_by: "_User", full_name: str, agency: Agency, **fields: Any
 ) -> Person:
     """Add a person to an agency of the partnership; the new record is audited."""
     _refuse_unknown(fields, PERSON_FIELDS, "person")
@@ -97,7 +101,7 @@ def create_person(
     return person
 
 
-def update_person(*, person: Person, changed_by, **fields) -> Person:
+def update_person(*, person: Person, changed_by: "_User", **fields: Any) -> Person:
     """Change a person's record; the before/after difference is audited."""
     _refuse_unknown(fields, PERSON_FIELDS, "person")
     before = snapshot(person, PERSON_AUDITED_FIELDS)
@@ -115,7 +119,7 @@ def update_person(*, person: Person, changed_by, **fields) -> Person:
     return person
 
 
-def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> Person:
+def mark_person_left(*, person: Person, left_on: datetime.date, changed_by: "_User") -> Person:
     """Record the day a person left their agency (on or after they started); audited.
 
     A day still to come keeps them current until then: ``mark_due_leavers``

@@ -8,12 +8,16 @@ partnership, and that a service belongs to the post's agency.
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
 from interagency.audit.services import snapshot
 from interagency.people.models import Person, Post
 from interagency.people.services.audited import _refuse_unknown, _save_audited
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 POST_AUDITED_FIELDS = [
     "person_id",
@@ -61,7 +65,7 @@ def _validate_post(post: Post) -> None:
         raise ValidationError(errors)
 
 
-def add_post(*, person: Person, changed_by, **fields) -> Post:
+def add_post(*, person: Person, changed_by: "_User", **fields: Any) -> Post:
     """Give ``person`` a further post (in their own agency unless ``agency`` says); audited."""
     _refuse_unknown(fields, POST_FIELDS, "post")
     if person.merged_into_id is not None:
@@ -80,7 +84,7 @@ def add_post(*, person: Person, changed_by, **fields) -> Post:
     return post
 
 
-def update_post(*, post: Post, changed_by, **fields) -> Post:
+def update_post(*, post: Post, changed_by: "_User", **fields: Any) -> Post:
     """Change a further post; the before/after difference is audited."""
     _refuse_unknown(fields, POST_FIELDS, "post")
     before = snapshot(post, POST_AUDITED_FIELDS)
@@ -100,6 +104,6 @@ def update_post(*, post: Post, changed_by, **fields) -> Post:
     return post
 
 
-def end_post(*, post: Post, left_on: datetime.date, changed_by) -> Post:
+def end_post(*, post: Post, left_on: datetime.date, changed_by: "_User") -> Post:
     """Record the day a further post ends (on or after it started); audited."""
     return update_post(post=post, changed_by=changed_by, left_on=left_on)

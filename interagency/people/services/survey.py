@@ -8,6 +8,7 @@ and hashed in ``people.survey``.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.core.dates import govuk_date
 from interagency.people.models import Agency, Headcount, Service, SurveyRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 SurveyLink = Callable[[str], str]
 
@@ -49,7 +53,7 @@ def _open_survey(agency: Agency) -> SurveyRequest | None:
     )
 
 
-def send_survey(*, agency: Agency, sent_by, link_for: SurveyLink) -> SurveyRequest:
+def send_survey(*, agency: Agency, sent_by: "_User | None", link_for: SurveyLink) -> SurveyRequest:
     """Send the mapping survey to the agency's contact: a private link to the reply form.
 
     ``link_for(token)`` makes the absolute address of the form; the token is
@@ -82,7 +86,9 @@ def send_survey(*, agency: Agency, sent_by, link_for: SurveyLink) -> SurveyReque
     return survey
 
 
-def chase_survey(*, survey: SurveyRequest, chased_by, link_for: SurveyLink) -> SurveyRequest:
+def chase_survey(
+    *, survey: SurveyRequest, chased_by: "_User", link_for: SurveyLink
+) -> SurveyRequest:
     """Remind the agency contact: a fresh link (the old one stops working), chased_at set.
 
     Only the hash of the first token was kept, so the reminder cannot repeat it.
@@ -128,7 +134,7 @@ def reply_to_survey(
     return survey
 
 
-def accept_survey(*, survey: SurveyRequest, accepted_by) -> list[Headcount]:
+def accept_survey(*, survey: SurveyRequest, accepted_by: "_User") -> list[Headcount]:
     """Take a reply into the records: its services (new ones added) and a headcount each.
 
     The headcounts describe the day of the reply; their source names the survey.

@@ -9,16 +9,19 @@ copied into the trail. A run whose worker died is found by its heartbeat
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.people.importing import applying
-from interagency.people.models import AgencyAlias, PeopleImport
+from interagency.people.importing.checking import Plan
+from interagency.people.importing.reading import Table
+from interagency.people.models import Agency, AgencyAlias, PeopleImport
 from interagency.people.services.imports.plan import (
     import_columns,
     kept_plan,
@@ -27,6 +30,9 @@ from interagency.people.services.imports.plan import (
     record_counts,
 )
 from interagency.people.services.imports.stall import settle_stalled
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,7 @@ def applies_in_background(people_import: PeopleImport) -> bool:
     return people_import.rows_total >= BACKGROUND_ROWS
 
 
-def apply_people_import(*, people_import, applied_by) -> str:
+def apply_people_import(*, people_import: PeopleImport, applied_by: "_User") -> str:
     """Apply a previewed import now (small files) or queue it for the worker (large ones).
 
     Returns the import's status afterwards. Applying twice does nothing the
@@ -69,7 +75,7 @@ def apply_people_import(*, people_import, applied_by) -> str:
     return queue_people_import(people_import)
 
 
-def queue_people_import(people_import) -> str:
+def queue_people_import(people_import: PeopleImport) -> str:
     """Queue the import for the worker, once (after commit); its status afterwards."""
     from interagency.people.tasks import apply_people_import_task
 
@@ -95,7 +101,7 @@ def queue_people_import(people_import) -> str:
 def run_people_import(
     *,
     import_id: int,
-    people_import=None,
+    people_import: PeopleImport | None = None,
     raise_errors: bool = True,
     claim_from: tuple[str, ...] = PeopleImport.CLAIMABLE_BY_WORKER,
 ) -> str:
@@ -143,7 +149,9 @@ def run_people_import(
     return people_import.status
 
 
-def claim_run(people_import, claim_from: tuple[str, ...]):
+def claim_run(
+    people_import: PeopleImport, claim_from: tuple[str, ...]
+) -> QuerySet[PeopleImport] | None:
     """Claim the import for this run as a new attempt; the run's own import (a queryset that
     finds it only while it is still this attempt and running), or None if not claimed."""
     Status = PeopleImport.Status
@@ -164,7 +172,7 @@ def claim_run(people_import, claim_from: tuple[str, ...]):
     return imports.filter(pk=people_import.pk, status=Status.RUNNING, attempt=people_import.attempt)
 
 
-def check_and_write(people_import, this_run) -> None:
+def check_and_write(people_import: PeopleImport, this_run: QuerySet[PeopleImport]) -> None:
     """Check the rows (or take the preview's kept plan), then write them in one transaction;
     ImportSuperseded if the run lost its import meanwhile."""
     from interagency.catalogue.selectors import roles_of
@@ -201,7 +209,7 @@ def check_and_write(people_import, this_run) -> None:
         record_applied(people_import, plan, table)
 
 
-def prepare(plan, agency) -> list:
+def prepare(plan: Plan, agency: Agency | None) -> list[tuple[Agency, Any]]:
     """``[(agency, writes)]``: the import's agency, or each agency the file names."""
     if agency is None:
         return [
@@ -211,7 +219,7 @@ def prepare(plan, agency) -> list:
     return [(agency, applying.prepare_writes(plan, agency=agency))]
 
 
-def record_applied(people_import, plan, table) -> None:
+def record_applied(people_import: PeopleImport, plan: Plan, table: Table | None) -> None:
     """The import applied, with its counts, its file let go; audited once with the counts."""
     record_counts(people_import, plan, table)
     people_import.status = PeopleImport.Status.APPLIED
@@ -242,7 +250,7 @@ def record_applied(people_import, plan, table) -> None:
     )
 
 
-def remember_agency_aliases(people_import) -> None:
+def remember_agency_aliases(people_import: PeopleImport) -> None:
     """Remember the agencies chosen on the preview for the file's unknown organisations, so the
     next import matches them; audited. Call inside the apply's transaction."""
     from interagency.people.importing.organisations import REJECT

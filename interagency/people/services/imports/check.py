@@ -4,15 +4,24 @@ Who may do what is read here too: the agencies an importer may import into,
 the tiers they may create a role in, what every row of the partnership must have.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.people.importing import confirming, mapping, organisations
-from interagency.people.models import Agency, EmploymentType, ImportSettings
+from interagency.people.importing.reading import Table
+from interagency.people.models import Agency, EmploymentType, ImportSettings, PeopleImport
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
-def required_of(people_import) -> frozenset[str]:
+    from interagency.catalogue.models import Tier
+
+
+def required_of(people_import: Any) -> frozenset[str]:  # a PeopleImport, memoised on
     """What every row must have, read once per import object (every check and fingerprint)."""
     from interagency.people.selectors import import_required_fields
 
@@ -21,12 +30,12 @@ def required_of(people_import) -> frozenset[str]:
     return people_import._required_fields
 
 
-def remember_required(people_import, required: frozenset[str]) -> None:
+def remember_required(people_import: Any, required: frozenset[str]) -> None:
     """Keep on the import object what every row must have, read already (see required_of)."""
     people_import._required_fields = required
 
 
-def allowed_agency_ids(people_import) -> set[int] | None:
+def allowed_agency_ids(people_import: PeopleImport) -> set[int] | None:
     """The agencies the importer may import into: None for a coordinator (every agency)."""
     from interagency.core.permissions import Role
     from interagency.people.selectors import import_agencies
@@ -39,7 +48,7 @@ def allowed_agency_ids(people_import) -> set[int] | None:
     return set(import_agencies(people_import.partnership, user, roles).values_list("pk", flat=True))
 
 
-def creatable_tiers(people_import) -> list:
+def creatable_tiers(people_import: Any) -> list["Tier"]:  # a PeopleImport, memoised on
     """The tiers the importer may create an unknown role in: each tier of a framework the
     partnership has adopted, for one who may manage the catalogue (a coordinator); else none.
     Read only when a choice is to create a role."""
@@ -62,7 +71,12 @@ def creatable_tiers(people_import) -> list:
 
 
 def check_columns(
-    table, columns: dict[str, str], *, required, agency: Agency | None, prefix: str = ""
+    table: Table,
+    columns: dict[str, str],
+    *,
+    required: frozenset[str],
+    agency: Agency | None,
+    prefix: str = "",
 ) -> None:
     """ValidationError naming each field whose column is missing from the file or chosen twice,
     and each the partnership requires of every row (``required``) that no column holds; an
@@ -93,7 +107,7 @@ def check_columns(
         raise ValidationError(errors)
 
 
-def valid_choices(people_import, choices: dict, *, prefix: str = "") -> dict:
+def valid_choices(people_import: PeopleImport, choices: dict, *, prefix: str = "") -> dict:
     """``choices`` checked: employment types from the list, roles of the partnership or none,
     agencies the importer may import into, or to reject the organisation's rows."""
     from interagency.catalogue.selectors import roles_of
@@ -127,7 +141,9 @@ def valid_choices(people_import, choices: dict, *, prefix: str = "") -> dict:
     }
 
 
-def organisation_choice_errors(people_import, chosen: dict, prefix: str) -> dict[str, str]:
+def organisation_choice_errors(
+    people_import: PeopleImport, chosen: dict, prefix: str
+) -> dict[str, str]:
     """Errors for organisations given an agency the importer may not import into."""
     from interagency.core.permissions import Role
     from interagency.people.selectors import import_agencies
@@ -149,7 +165,9 @@ def organisation_choice_errors(people_import, chosen: dict, prefix: str) -> dict
     }
 
 
-def save_import_settings(*, partnership: Partnership, required_fields, changed_by):
+def save_import_settings(
+    *, partnership: Partnership, required_fields: Iterable[str], changed_by: "_User"
+) -> ImportSettings:
     """Choose what every row of the partnership's imports must have; audited."""
     from interagency.audit.models import AuditEvent
     from interagency.audit.services import record_event

@@ -7,6 +7,7 @@ of what it was made from is unchanged.
 
 import zlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,9 @@ from interagency.people.services.imports.check import (
 )
 from interagency.people.services.imports.stall import settle_stalled
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 # What a preview records on the import.
 PREVIEW_FIELDS = [
     "plan",
@@ -52,28 +56,31 @@ PREVIEW_FIELDS = [
 ]
 
 
-def kept_table(people_import):
+def kept_table(people_import: PeopleImport) -> reading.Table:
     """The import's kept file, read again."""
     return reading.read_table(bytes(people_import.content or b""), people_import.file_name)
 
 
-def import_columns(people_import) -> dict[str, str]:
+def import_columns(people_import: PeopleImport) -> dict[str, str]:
     """The columns chosen: the import's own across agencies, else the agency's remembered."""
     from interagency.people.selectors import column_mapping_of
 
-    if people_import.agency_id is None:
+    if people_import.agency is None:
         return dict(people_import.columns or {})
     return column_mapping_of(people_import.agency)
 
 
 def plan_people_import(
-    people_import, *, on_progress: Callable[[int], None] | None = None, table=None
-):
+    people_import: PeopleImport,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    table: reading.Table | None = None,
+) -> tuple[reading.Table, checking.Plan]:
     """The import's table and plan with the agency's remembered columns (reads only)."""
     from interagency.catalogue.selectors import roles_of
 
     table = table or kept_table(people_import)
-    if people_import.agency_id is None:
+    if people_import.agency is None:
         plan = organisations.plan_by_organisation(
             partnership=people_import.partnership,
             table=table,
@@ -100,9 +107,9 @@ def plan_people_import(
     return table, plan
 
 
-def plan_fingerprint(people_import, roles: list, columns: dict[str, str]) -> str:
+def plan_fingerprint(people_import: PeopleImport, roles: list, columns: dict[str, str]) -> str:
     """What the plan was made from, in one digest; empty for a plan that is never kept."""
-    if people_import.agency_id is None:
+    if people_import.agency is None:
         return ""  # a plan across agencies is not kept: applying checks the rows again
     return keeping.plan_fingerprint(
         agency=people_import.agency,
@@ -118,7 +125,7 @@ def plan_fingerprint(people_import, roles: list, columns: dict[str, str]) -> str
     )
 
 
-def kept_plan(people_import, fingerprint: str):
+def kept_plan(people_import: PeopleImport, fingerprint: str) -> checking.Plan | None:
     """The preview's plan when nothing it was made from has changed since, else None."""
     if not people_import.plan or people_import.plan_fingerprint != fingerprint:
         return None
@@ -128,7 +135,9 @@ def kept_plan(people_import, fingerprint: str):
         return None  # kept by another version, or damaged: check the rows again
 
 
-def record_counts(people_import, plan, table=None) -> None:
+def record_counts(
+    people_import: PeopleImport, plan: checking.Plan, table: reading.Table | None = None
+) -> None:
     """The plan's counts and problems; with the file (``table``), what to review and the
     rejected rows too (a kept plan has neither: the preview recorded them)."""
     if table is not None:
@@ -142,7 +151,9 @@ def record_counts(people_import, plan, table=None) -> None:
     ]
 
 
-def preview(people_import, table, columns: dict[str, str]):
+def preview(
+    people_import: PeopleImport, table: reading.Table, columns: dict[str, str]
+) -> checking.Plan:
     """Check every row with the kept columns and choices; record the counts and keep the plan."""
     from interagency.catalogue.selectors import roles_of
 
@@ -162,7 +173,13 @@ def preview(people_import, table, columns: dict[str, str]):
     return plan
 
 
-def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, table=None):
+def save_import_mapping(
+    *,
+    people_import: PeopleImport,
+    columns: dict[str, str],
+    changed_by: "_User",
+    table: reading.Table | None = None,
+) -> checking.Plan:
     """Remember the agency's columns and record the preview's counts and problems.
 
     Nothing about people is written: the preview says what applying would do.
@@ -190,7 +207,9 @@ def save_import_mapping(*, people_import, columns: dict[str, str], changed_by, t
     return preview(people_import, table, chosen)
 
 
-def save_import_choices(*, people_import, choices: dict, changed_by):
+def save_import_choices(
+    *, people_import: PeopleImport, choices: dict, changed_by: "_User | None"
+) -> checking.Plan:
     """Keep the importer's answers for contract words and unknown roles, and check again.
 
     ``choices`` is ``{"contract_words": {word: employment type}, "roles": {name: role id,
@@ -204,7 +223,7 @@ def save_import_choices(*, people_import, choices: dict, changed_by):
     return preview(people_import, kept_table(people_import), import_columns(people_import))
 
 
-def people_import_rejected_rows(people_import) -> tuple[list[dict], bool]:
+def people_import_rejected_rows(people_import: PeopleImport) -> tuple[list[dict], bool]:
     """The import's rejected rows as ``{row, column, value, reason}``, and whether all are listed.
 
     Read from what the check kept (never by checking the file again). Imports

@@ -5,6 +5,7 @@ unreadable file leaves no import behind.
 """
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,9 @@ from interagency.people.services.imports.check import (
 )
 from interagency.people.services.imports.plan import save_import_mapping
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 
 def check_agency(partnership: Partnership, agency: Agency | None, full_staff_list: bool) -> None:
@@ -37,11 +41,11 @@ def start_people_import(
     *,
     partnership: Partnership,
     agency: Agency | None,
-    uploaded_by,
+    uploaded_by: "_User",
     file_name: str,
     content: bytes,
     is_full_staff_list: bool,
-    table=None,
+    table: reading.Table | None = None,
 ) -> PeopleImport:
     """Read an uploaded staff list and keep it for mapping; ImportFileError if unreadable.
 
@@ -65,7 +69,9 @@ def start_people_import(
         )
 
 
-def upload_columns(table, agency: Agency | None, columns: dict[str, str] | None) -> dict[str, str]:
+def upload_columns(
+    table: reading.Table, agency: Agency | None, columns: dict[str, str] | None
+) -> dict[str, str]:
     """The columns an upload sends, else those remembered for the agency that the file has;
     ValidationError naming ``columns`` (or ``columns.<field>``) when they cannot be used."""
     from interagency.people.selectors import column_mapping_of
@@ -104,7 +110,7 @@ def upload_people_import(
     *,
     partnership: Partnership,
     agency: Agency | None,
-    uploaded_by,
+    uploaded_by: "_User",
     file_name: str,
     content: bytes,
     is_full_staff_list: bool,
