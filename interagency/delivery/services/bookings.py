@@ -37,6 +37,7 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
 from interagency.core.dates import govuk_date
+from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.bookings import delivery_settings_for
@@ -52,7 +53,6 @@ from interagency.delivery.services.booking_rules import (
     _when,
     quota_problem,
 )
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.waiting_list import (
     _fill,
     accept_offer,
@@ -85,17 +85,17 @@ __all__ = [
 
 def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
     if session.status == Session.Status.CANCELLED:
-        raise BookingError("This session has been cancelled: choose another date.")
+        raise ServiceError("This session has been cancelled: choose another date.")
     if session.status == Session.Status.CLOSED:
-        raise BookingError("This session has finished and its register is closed.")
+        raise ServiceError("This session has finished and its register is closed.")
     if session.starts_at is None:
-        raise BookingError("This session has no dates yet, so it cannot be booked.")
+        raise ServiceError("This session has no dates yet, so it cannot be booked.")
     if session.starts_at <= now:
-        raise BookingError("This session has already started, so it can no longer be booked.")
+        raise ServiceError("This session has already started, so it can no longer be booked.")
     if session.booking_opens_at and now < session.booking_opens_at:
-        raise BookingError(f"Booking for this session opens at {_when(session.booking_opens_at)}.")
+        raise ServiceError(f"Booking for this session opens at {_when(session.booking_opens_at)}.")
     if session.booking_closes_at and now >= session.booking_closes_at:
-        raise BookingError(
+        raise ServiceError(
             f"Booking for this session closed at {_when(session.booking_closes_at)}."
         )
 
@@ -103,19 +103,19 @@ def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
 def _check_person_bookable(session: Session, person: Person) -> bool:
     """Refuse people who left, merged records and other regions; True when regional."""
     if person.merged_into_id is not None:
-        raise BookingError(
+        raise ServiceError(
             f"{person}'s record was merged into another one: book that record instead.",
             field="person",
         )
     if person.left_on is not None:
         if person.left_on <= timezone.localdate():
-            raise BookingError(
+            raise ServiceError(
                 f"{person} left {person.agency} on {govuk_date(person.left_on)} "
                 "and cannot be booked.",
                 field="person",
             )
         if session.starts_at and person.left_on < timezone.localdate(session.starts_at):
-            raise BookingError(
+            raise ServiceError(
                 f"{person} leaves {person.agency} on {govuk_date(person.left_on)}, "
                 "before this session.",
                 field="person",
@@ -123,11 +123,11 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
     if person.partnership_id == session.partnership_id:
         return False
     if person.partnership.region_id != session.partnership.region_id:
-        raise BookingError(
+        raise ServiceError(
             f"{person} works for a partnership outside this session's region.", field="person"
         )
     if session.regional_places == 0:
-        raise BookingError(
+        raise ServiceError(
             "This session is not open to people from other partnerships.", field="person"
         )
     return True
@@ -178,7 +178,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
             .filter(session=current, person=person, status__in=LIVE_STATUSES)
             .exists()
         ):
-            raise BookingError(f"{person} is already booked on this session.", field="person")
+            raise ServiceError(f"{person} is already booked on this session.", field="person")
         booking = Booking(
             partnership=current.partnership,
             session=current,
@@ -196,7 +196,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
                 booking.save()
         except IntegrityError:
             # The partial unique constraint: a concurrent request booked them first.
-            raise BookingError(
+            raise ServiceError(
                 f"{person} is already booked on this session.", field="person"
             ) from None
         _audit(
@@ -245,7 +245,7 @@ def book_people(*, session: Session, people: Iterable[Person], booked_by) -> lis
         seen.add(person.pk)
         try:
             booking = book_place(session=session, person=person, booked_by=booked_by)
-        except BookingError as error:
+        except ServiceError as error:
             results.append(BookingResult(person=person, error=error.message))
         else:
             results.append(BookingResult(person=person, booking=booking))
@@ -257,7 +257,7 @@ def book_people(*, session: Session, people: Iterable[Person], booked_by) -> lis
 
 def _check_awaiting(booking: Booking) -> None:
     if booking.status != BookingStatus.AWAITING_APPROVAL:
-        raise BookingError(
+        raise ServiceError(
             f"This booking is not awaiting approval: it is {booking.get_status_display().lower()}."
         )
 
@@ -273,7 +273,7 @@ def approve_booking(*, booking: Booking, approved_by) -> Booking:
         if session.status != Session.Status.SCHEDULED or (
             session.starts_at is not None and session.starts_at <= now
         ):
-            raise BookingError("This session has started or was cancelled: it cannot be approved.")
+            raise ServiceError("This session has started or was cancelled: it cannot be approved.")
         current.decided_by = approved_by
         current.decided_at = now
         _place_or_wait(session, current, now)
@@ -289,9 +289,9 @@ def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
     """Refuse a booking awaiting approval, with a reason the person is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise BookingError("Enter the reason for not approving the booking.", field="reason")
+        raise ServiceError("Enter the reason for not approving the booking.", field="reason")
     if len(reason) > REASON_MAX:
-        raise BookingError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
+        raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
         current = _locked_booking(booking)
@@ -322,20 +322,20 @@ def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booki
     """
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise BookingError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
+        raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
         session = _locked_session(booking.session)
         current = _locked_booking(booking)
         now = timezone.now()
         if current.status in (BookingStatus.CANCELLED, BookingStatus.SESSION_CANCELLED):
-            raise BookingError("This booking is already cancelled.")
+            raise ServiceError("This booking is already cancelled.")
         if not current.is_live:
-            raise BookingError(
+            raise ServiceError(
                 f"This booking cannot be cancelled: it is {current.get_status_display().lower()}."
             )
         if session.starts_at is not None and session.starts_at <= now:
-            raise BookingError(
+            raise ServiceError(
                 "This session has already started: the trainer records who attended instead."
             )
         was = current.status

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import Booking, Certificate
 from interagency.delivery.selectors.attendance import course_title_shown
-from interagency.delivery.services.errors import BookingError
 
 
 def issue_certificate(
@@ -56,7 +56,7 @@ def issue_certificate(
 def revoke_certificate(*, certificate: Certificate, revoked_by, reason: str) -> Certificate:
     """Withdraw a certificate issued in error; verification then says it was withdrawn."""
     if not reason.strip():
-        raise BookingError("Enter why the certificate is withdrawn.", field="reason")
+        raise ServiceError("Enter why the certificate is withdrawn.", field="reason")
     if certificate.revoked_at is not None:
         return certificate
     with transaction.atomic():

@@ -11,6 +11,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
 from interagency.delivery.selectors.bookings import delivery_settings_for
@@ -24,7 +25,6 @@ from interagency.delivery.services.booking_rules import (
     _when,
     quota_problem,
 )
-from interagency.delivery.services.errors import BookingError
 
 
 def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
@@ -97,13 +97,13 @@ def accept_offer(*, booking: Booking, accepted_by) -> Booking:
         _locked_session(booking.session)
         current = _locked_booking(booking)
         if current.status != BookingStatus.OFFERED:
-            raise BookingError(
+            raise ServiceError(
                 f"There is no open offer on this booking: it is "
                 f"{current.get_status_display().lower()}."
             )
         assert current.offer_expires_at is not None  # constraint booking_offer_has_deadline
         if current.offer_expires_at <= now:
-            raise BookingError(f"This offer ended at {_when(current.offer_expires_at)}.")
+            raise ServiceError(f"This offer ended at {_when(current.offer_expires_at)}.")
         current.status = BookingStatus.CONFIRMED
         current.confirmed_at = now
         current.save()
@@ -122,7 +122,7 @@ def decline_offer(*, booking: Booking, declined_by) -> Booking:
         current = _locked_booking(booking)
         now = timezone.now()
         if current.status != BookingStatus.OFFERED:
-            raise BookingError(
+            raise ServiceError(
                 f"There is no open offer on this booking: it is "
                 f"{current.get_status_display().lower()}."
             )

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import PLACE_HOLDING_STATUSES, Booking, BookingStatus
 from interagency.delivery.services import bookings as services
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (
     make_agency,
     make_person,
@@ -78,7 +78,7 @@ def book_all_at_once(session, people, booked_by) -> list[tuple[int, str]]:
             try:
                 booking = services.book_place(session=session, person=person, booked_by=booked_by)
                 outcome = str(booking.status)
-            except BookingError as error:
+            except ServiceError as error:
                 outcome = error.message
             except Exception as error:  # reported below, so the test names it
                 outcome = f"crashed: {error!r}"
