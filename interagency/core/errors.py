@@ -29,6 +29,8 @@ class ServiceError(ValidationError):
     several fields at once (``message`` may then be empty: the fields say it all).
     """
 
+    message: str  # always a plain string here, never a lazy translation
+
     def __init__(
         self,
         message: str = "",
@@ -110,12 +112,13 @@ def show_on_form(
         form.add_error(name if name in form.fields else None, message)
 
 
-def found_or_404[T](lookup: Callable[[], T], not_found: str = "Not found.") -> T:
+def found_or_404[T](lookup: Callable[[], T]) -> T:
     """What ``lookup`` (a selector's ``.get()``) finds, or a 404 when it finds nothing.
 
-    Another partnership's object is not found either: it answers the same 404.
+    Another partnership's object is not found either: it answers the same 404 page,
+    which says no more (so the 404 carries no words of its own).
     """
     try:
         return lookup()
     except ObjectDoesNotExist:
-        raise Http404(not_found) from None
+        raise Http404 from None

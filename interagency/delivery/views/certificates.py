@@ -39,8 +39,7 @@ def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
     certificate = found_or_404(
         lambda: selectors.certificate_for_download(
             request.access.partnership, request.user, request.access.roles, number
-        ),
-        "No certificate with that number among yours.",
+        )
     )
     pdf = render_certificate_pdf(certificate, verify_url=verify_url())
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -54,10 +53,7 @@ def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
 def certificate_withdraw(request: PartnershipRequest, number: str) -> HttpResponse:
     """Withdraw a certificate issued in error (coordinators; audited, with the reason)."""
     partnership = request.access.partnership
-    certificate = found_or_404(
-        lambda: selectors.issued_certificate(partnership, number),
-        "No certificate with that number issued here.",
-    )
+    certificate = found_or_404(lambda: selectors.issued_certificate(partnership, number))
     error = ""
     reason = request.POST.get("reason", "").strip()
     if request.method == "POST" and certificate.revoked_at is None:

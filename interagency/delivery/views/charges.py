@@ -103,9 +103,7 @@ def _session_day(session) -> str:
 def charge_waive(request: PartnershipRequest, charge_id: int) -> HttpResponse:
     """Waive one charge with a reason; a charge already waived says when and why."""
     partnership = request.access.partnership
-    charge = found_or_404(
-        lambda: selectors.charge_in(partnership, charge_id), "No such charge in this partnership."
-    )
+    charge = found_or_404(lambda: selectors.charge_in(partnership, charge_id))
     form = WaiveChargeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -309,10 +309,7 @@ def venue_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def venue_edit(request: PartnershipRequest, venue_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    venue = found_or_404(
-        lambda: selectors.venue_in(partnership, venue_id),
-        "Not among this partnership's sessions and venues.",
-    )
+    venue = found_or_404(lambda: selectors.venue_in(partnership, venue_id))
     form = VenueForm(
         request.POST if request.method == "POST" else None, initial=VenueForm.initial_for(venue)
     )

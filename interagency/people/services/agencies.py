@@ -6,10 +6,10 @@ Callers check permission first (Action.MANAGE_AGENCIES); the services check
 that every row they join belongs to the same partnership.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Service
 from interagency.people.services.audited import _refuse_unknown, _save_audited
 from interagency.tenancy.models import Partnership
@@ -62,7 +62,7 @@ def _validate_agency(agency: Agency) -> None:
     ):
         errors["parent"] = "Choose another agency of this partnership as the parent."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def create_agency(
@@ -107,7 +107,9 @@ def add_service(*, agency: Agency, name: str) -> Service:
     service = Service(partnership=agency.partnership, agency=agency, name=name)
     service.full_clean(validate_constraints=False)
     if agency.services.filter(name__iexact=name).exists():
-        raise ValidationError({"name": "This agency already has a service with this name."})
+        raise ServiceError(
+            field_errors={"name": "This agency already has a service with this name."}
+        )
     with transaction.atomic():
         service.save()
     return service

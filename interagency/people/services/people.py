@@ -8,10 +8,10 @@ to the same partnership.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Person
 from interagency.people.services.audited import _refuse_unknown, _save_audited
 from interagency.tenancy.models import Partnership
@@ -76,7 +76,7 @@ def _validate_person(person: Person) -> None:
         if clash.exists():
             errors["external_id"] = "Another person of this agency has this id."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def create_person(
@@ -121,7 +121,7 @@ def mark_person_left(*, person: Person, left_on: datetime.date, changed_by) -> P
     A day still to come keeps them current until then: ``mark_due_leavers``
     records the leaving on the day."""
     if person.merged_into_id is not None:
-        raise ValidationError("This record was merged into another and cannot change.")
+        raise ServiceError("This record was merged into another and cannot change.")
     return update_person(person=person, changed_by=changed_by, left_on=left_on)
 
 

@@ -9,9 +9,8 @@ partnership, and that a service belongs to the post's agency.
 
 import datetime
 
-from django.core.exceptions import ValidationError
-
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Person, Post
 from interagency.people.services.audited import _refuse_unknown, _save_audited
 
@@ -58,14 +57,14 @@ def _validate_post(post: Post) -> None:
         if not roles_of(post.person.partnership).filter(pk=post.role_id).exists():
             errors["role"] = "Choose a role of this partnership's catalogue."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def add_post(*, person: Person, changed_by, **fields) -> Post:
     """Give ``person`` a further post (in their own agency unless ``agency`` says); audited."""
     _refuse_unknown(fields, POST_FIELDS, "post")
     if person.merged_into_id is not None:
-        raise ValidationError("This record was merged into another: change that one.")
+        raise ServiceError("This record was merged into another: change that one.")
     fields.setdefault("agency", person.agency)
     fields["job_title"] = " ".join((fields.get("job_title") or "").split())
     post = Post(partnership_id=person.partnership_id, person=person, **fields)
