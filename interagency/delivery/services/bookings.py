@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
-from interagency.core.dates import govuk_date
+from interagency.core.dates import govuk_date, govuk_datetime
 from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
@@ -44,21 +44,20 @@ from interagency.delivery.selectors.bookings import delivery_settings_for
 from interagency.delivery.services.booking_rules import (
     LOCKED_ATTEMPTS,
     REASON_MAX,
-    _atomic_with_retry,
-    _audit,
-    _free_place,
-    _locked_booking,
-    _locked_session,
-    _take_place,
-    _when,
+    atomic_with_retry,
+    audit_booking,
+    free_place,
+    locked_booking,
+    locked_session,
     quota_problem,
+    take_place,
 )
 from interagency.delivery.services.waiting_list import (
-    _fill,
     accept_offer,
     decline_offer,
     expire_offers,
     fill_from_waiting_list,
+    fill_places,
 )
 from interagency.people.models import Person
 
@@ -93,10 +92,12 @@ def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
     if session.starts_at <= now:
         raise ServiceError("This session has already started, so it can no longer be booked.")
     if session.booking_opens_at and now < session.booking_opens_at:
-        raise ServiceError(f"Booking for this session opens at {_when(session.booking_opens_at)}.")
+        raise ServiceError(
+            f"Booking for this session opens at {govuk_datetime(session.booking_opens_at)}."
+        )
     if session.booking_closes_at and now >= session.booking_closes_at:
         raise ServiceError(
-            f"Booking for this session closed at {_when(session.booking_closes_at)}."
+            f"Booking for this session closed at {govuk_datetime(session.booking_closes_at)}."
         )
 
 
@@ -139,7 +140,7 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
 def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -> None:
     """Give ``booking`` a place when one is free and the quotas allow, else the waiting list."""
     problem = quota_problem(session, agency=booking.agency, is_regional=booking.is_regional)
-    if problem is None and _take_place(session):
+    if problem is None and take_place(session):
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.waiting_since = None
@@ -169,7 +170,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
     )
 
     def work() -> Booking:
-        current = _locked_session(session)
+        current = locked_session(session)
         now = timezone.now()  # after the lock: queue order is the order bookings commit
         _check_session_bookable(current, now)
         is_regional = _check_person_bookable(current, person)
@@ -199,7 +200,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
             raise ServiceError(
                 f"{person} is already booked on this session.", field="person"
             ) from None
-        _audit(
+        audit_booking(
             booked_by,
             booking,
             {"status": [None, booking.status], "is_regional": [None, is_regional]},
@@ -209,7 +210,7 @@ def book_place(*, session: Session, person: Person, booked_by) -> Booking:
         session.places_taken = current.places_taken
         return booking
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 @dataclass(frozen=True)
@@ -266,8 +267,8 @@ def approve_booking(*, booking: Booking, approved_by) -> Booking:
     """Approve a booking awaiting approval: it then books like any other (confirmed or waiting)."""
 
     def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
+        session = locked_session(booking.session)
+        current = locked_booking(booking)
         now = timezone.now()
         _check_awaiting(current)
         if session.status != Session.Status.SCHEDULED or (
@@ -278,11 +279,13 @@ def approve_booking(*, booking: Booking, approved_by) -> Booking:
         current.decided_at = now
         _place_or_wait(session, current, now)
         current.save()
-        _audit(approved_by, current, {"status": [BookingStatus.AWAITING_APPROVAL, current.status]})
+        audit_booking(
+            approved_by, current, {"status": [BookingStatus.AWAITING_APPROVAL, current.status]}
+        )
         _announce(current)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
@@ -294,14 +297,14 @@ def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
         raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         _check_awaiting(current)
         current.status = BookingStatus.REFUSED
         current.decided_by = refused_by
         current.decided_at = timezone.now()
         current.reason = reason
         current.save()
-        _audit(
+        audit_booking(
             refused_by,
             current,
             {"status": [BookingStatus.AWAITING_APPROVAL, current.status], "reason": "(given)"},
@@ -309,7 +312,7 @@ def refuse_booking(*, booking: Booking, refused_by, reason: str) -> Booking:
         notices.booking_refused(current)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 # Cancelling --------------------------------------------------------------------------
@@ -325,8 +328,8 @@ def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booki
         raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
+        session = locked_session(booking.session)
+        current = locked_booking(booking)
         now = timezone.now()
         if current.status in (BookingStatus.CANCELLED, BookingStatus.SESSION_CANCELLED):
             raise ServiceError("This booking is already cancelled.")
@@ -355,14 +358,14 @@ def cancel_booking(*, booking: Booking, cancelled_by, reason: str = "") -> Booki
             changes["is_late_cancellation"] = [False, True]
         if reason:
             changes["reason"] = "(given)"
-        _audit(cancelled_by, current, changes)
+        audit_booking(cancelled_by, current, changes)
         notices.booking_cancelled(current)
         if held_place:
-            _free_place(session)
-            _fill(session, now)
+            free_place(session)
+            fill_places(session, now)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def release_session_bookings(
@@ -376,7 +379,7 @@ def release_session_bookings(
 
     def work() -> int:
         now = timezone.now()
-        current = _locked_session(session)
+        current = locked_session(session)
         owned = Booking.objects.for_partnership(current.partnership)
         # Locked too (PostgreSQL): a refusal locks only its booking, not the
         # session, and must not end a booking this release has already read.
@@ -410,4 +413,4 @@ def release_session_bookings(
         session.places_taken = 0
         return len(live)
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)

@@ -187,7 +187,7 @@ def test_a_locked_sqlite_database_is_retried_not_reported(partnership, coordinat
 
     session = make_session(partnership, capacity=2)
     person = make_person(partnership)
-    real = services._locked_session
+    real = services.locked_session
     failures = {"left": 2 if connection.vendor == "sqlite" else 1}
 
     def locked_then_real(current):
@@ -196,7 +196,7 @@ def test_a_locked_sqlite_database_is_retried_not_reported(partnership, coordinat
             raise OperationalError("database is locked")
         return real(current)
 
-    monkeypatch.setattr(services, "_locked_session", locked_then_real)
+    monkeypatch.setattr(services, "locked_session", locked_then_real)
     if connection.vendor != "sqlite":
         with pytest.raises(OperationalError):  # PostgreSQL has no such lock to wait out
             services.book_place(session=session, person=person, booked_by=coordinator)

@@ -11,7 +11,7 @@ from django.db import transaction
 from interagency.audit.services import snapshot
 from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Service
-from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.people.services.audited import refuse_unknown, save_audited
 from interagency.tenancy.models import Partnership
 
 AGENCY_AUDITED_FIELDS = [
@@ -69,12 +69,12 @@ def create_agency(
     *, partnership: Partnership, created_by, name: str, sector: str, **fields
 ) -> Agency:
     """Add an agency to the partnership; its contact details are audited."""
-    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    refuse_unknown(fields, AGENCY_FIELDS, "agency")
     if "code" in fields:
         fields["code"] = fields["code"].strip()
     agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
     _validate_agency(agency)
-    _save_audited(
+    save_audited(
         agency,
         actor=created_by,
         audited_fields=AGENCY_AUDITED_FIELDS,
@@ -86,12 +86,12 @@ def create_agency(
 
 def update_agency(*, agency: Agency, changed_by, **fields) -> Agency:
     """Change an agency's details; a change of contact or lead is audited."""
-    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    refuse_unknown(fields, AGENCY_FIELDS, "agency")
     before = snapshot(agency, AGENCY_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(agency, name, value.strip() if name in ("name", "code") else value)
     _validate_agency(agency)
-    _save_audited(
+    save_audited(
         agency,
         actor=changed_by,
         audited_fields=AGENCY_AUDITED_FIELDS,

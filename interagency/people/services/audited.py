@@ -10,13 +10,14 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
 
 
-def _refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
+def refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
+    """A caller's mistake, not a person's: fields that are not the record's."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown {noun} fields: {sorted(unknown)}")
 
 
-def _save_audited(instance, *, actor, audited_fields, before: dict, partnership) -> None:
+def save_audited(instance, *, actor, audited_fields, before: dict, partnership) -> None:
     """Save ``instance`` and audit what changed in ``audited_fields`` (created or changed).
 
     An existing record whose audited fields did not change is not saved again.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from interagency.audit.services import snapshot
 from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Person
-from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.people.services.audited import refuse_unknown, save_audited
 from interagency.tenancy.models import Partnership
 
 PERSON_AUDITED_FIELDS = [
@@ -83,11 +83,11 @@ def create_person(
     *, partnership: Partnership, changed_by, full_name: str, agency: Agency, **fields
 ) -> Person:
     """Add a person to an agency of the partnership; the new record is audited."""
-    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    refuse_unknown(fields, PERSON_FIELDS, "person")
     person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
     _validate_person(person)
     _note_leaving(person)
-    _save_audited(
+    save_audited(
         person,
         actor=changed_by,
         audited_fields=PERSON_AUDITED_FIELDS,
@@ -99,13 +99,13 @@ def create_person(
 
 def update_person(*, person: Person, changed_by, **fields) -> Person:
     """Change a person's record; the before/after difference is audited."""
-    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    refuse_unknown(fields, PERSON_FIELDS, "person")
     before = snapshot(person, PERSON_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value.strip() if name == "full_name" else value)
     _validate_person(person)
     _note_leaving(person)
-    _save_audited(
+    save_audited(
         person,
         actor=changed_by,
         audited_fields=PERSON_AUDITED_FIELDS,
