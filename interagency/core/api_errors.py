@@ -139,6 +139,23 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "Not valid."))
 
 
+def refusal(error: DjangoValidationError) -> tuple[str, list[dict[str, str]]]:
+    """The detail and field errors of a service's :class:`ServiceError`, or of a model's
+    ``full_clean()`` refusing a value.
+
+    The detail is the service's own sentence when it has one; the errors name
+    each field at fault (``body`` for the request as a whole). A refusal that
+    concerns no field (the session is full) is its detail alone.
+    """
+    if isinstance(error, ServiceError) and not error.field_errors:
+        return error.message or INVALID, []
+    errors = [
+        {"field": field or "body", "message": message} for field, message in problems_of(error)
+    ]
+    detail = error.message if isinstance(error, ServiceError) and error.message else INVALID
+    return detail, errors
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers with ones that answer in our error shape."""
 
@@ -187,19 +204,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        """A service's :class:`ServiceError`, or a model's ``full_clean()`` refusing a value.
-
-        The detail is the service's own sentence when it has one; the errors name
-        each field at fault (``body`` for the request as a whole). A refusal that
-        concerns no field (the session is full) is its detail alone.
-        """
-        if isinstance(exc, ServiceError) and not exc.field_errors:
-            return error_response(api, request, 400, exc.message or INVALID)
-        errors = [
-            {"field": field or "body", "message": message} for field, message in problems_of(exc)
-        ]
-        detail = exc.message if isinstance(exc, ServiceError) and exc.message else INVALID
-        return error_response(api, request, 400, detail, errors)
+        return error_response(api, request, 400, *refusal(exc))
 
 
 def json_not_allowed(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
