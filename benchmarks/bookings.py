@@ -73,6 +73,7 @@ def run_once(shape: str, bookings: int, threads: int, *, emails: bool) -> dict:
     from django.db import connection
     from django.db.models import Count, Q
 
+    from interagency.core.errors import ServiceError
     from interagency.delivery import notices
     from interagency.delivery.models import (
         PLACE_HOLDING_STATUSES,
@@ -81,7 +82,6 @@ def run_once(shape: str, bookings: int, threads: int, *, emails: bool) -> dict:
         Session,
     )
     from interagency.delivery.services.bookings import book_place
-    from interagency.delivery.services.errors import BookingError
     from interagency.delivery.tests.factories import SessionFactory
     from interagency.people.models import Person
     from interagency.people.tests.factories import AgencyFactory
@@ -116,7 +116,7 @@ def run_once(shape: str, bookings: int, threads: int, *, emails: bool) -> dict:
             for session, person in share:
                 try:
                     book_place(session=session, person=person, booked_by=None)
-                except BookingError as error:
+                except ServiceError as error:
                     refused.append(error.message)
         finally:
             connection.close()

@@ -106,7 +106,6 @@ api.add_router("/partnerships", people_router)
 api.add_router("/partnerships", people_posts_router)
 api.add_router("/partnerships", delivery_api.router)
 api.add_router("", delivery_api.public_router)
-delivery_api.install_error_handlers(api)
 
 
 class RootOut(Schema):

@@ -1,28 +1,18 @@
 """Forms for the coordinator's catalogue pages (GOV.UK markup through crispy-forms-gds).
 
 Forms only read what the coordinator typed; the services decide whether it
-is allowed and their messages are shown through :func:`show_service_errors`.
+is allowed and their messages are shown through ``core.errors.show_on_form``.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from interagency.catalogue.models import Course, DeliveryMode, Tier
 from interagency.core.validation import COURSE_HOURS, MONTHS, CleanTextForm
 
 MAX_MONTHS = MONTHS.maximum
-
-
-def show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or on the whole form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class TierChoiceField(forms.ModelChoiceField):

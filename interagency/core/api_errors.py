@@ -36,6 +36,8 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from interagency.core.errors import ServiceError, problems_of
+
 NOT_FOUND = "Not found."
 INVALID = "The request is not valid: see errors."
 UNAUTHENTICATED = (
@@ -137,6 +139,23 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "Not valid."))
 
 
+def refusal(error: DjangoValidationError) -> tuple[str, list[dict[str, str]]]:
+    """The detail and field errors of a service's :class:`ServiceError`, or of a model's
+    ``full_clean()`` refusing a value.
+
+    The detail is the service's own sentence when it has one; the errors name
+    each field at fault (``body`` for the request as a whole). A refusal that
+    concerns no field (the session is full) is its detail alone.
+    """
+    if isinstance(error, ServiceError) and not error.field_errors:
+        return error.message or INVALID, []
+    errors = [
+        {"field": field or "body", "message": message} for field, message in problems_of(error)
+    ]
+    detail = error.message if isinstance(error, ServiceError) and error.message else INVALID
+    return detail, errors
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers with ones that answer in our error shape."""
 
@@ -184,17 +203,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 403, str(exc) or "You may not do this.")
 
     @api.exception_handler(DjangoValidationError)
-    def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        """A model's ``full_clean()`` in a service refused a value."""
-        if hasattr(exc, "error_dict"):
-            errors = [
-                {"field": name, "message": message}
-                for name, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        else:
-            errors = [{"field": "body", "message": message} for message in exc.messages]
-        return error_response(api, request, 400, INVALID, errors)
+    def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return error_response(api, request, 400, *refusal(exc))
 
 
 def json_not_allowed(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:

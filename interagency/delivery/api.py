@@ -24,14 +24,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import AuthorizationError, HttpError
 from ninja.pagination import paginate
 
 from interagency.catalogue.selectors import catalogue_courses
-from interagency.core.api_errors import error_response, error_responses
+from interagency.core.api_errors import error_responses
 from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action, Role
 from interagency.delivery.api_schemas import (
@@ -72,26 +72,11 @@ from interagency.delivery.selectors.access import (
 from interagency.delivery.services import attendance as register_services
 from interagency.delivery.services import bookings as booking_services
 from interagency.delivery.services import sessions as session_services
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.views.certificates import NUMBER_PATTERN, normalise_number
 from interagency.tenancy.access import PartnershipAccess, access_for
 
 router = Router(tags=["sessions"])
 public_router = Router(tags=["certificates"])
-
-
-def install_error_handlers(api: NinjaAPI) -> None:
-    """A booking engine refusal answers 400 with its message (and its field, if any)."""
-
-    @api.exception_handler(BookingError)
-    def booking_refused(request: HttpRequest, exc: BookingError) -> HttpResponse:
-        problems = getattr(exc, "problems", None)
-        errors: list[dict[str, str]] = []
-        if isinstance(problems, list):  # SessionInvalid: every problem found
-            errors = [{"field": f or "body", "message": m} for f, m in problems]
-        elif exc.field:
-            errors = [{"field": exc.field, "message": exc.message}]
-        return error_response(api, request, 400, exc.message, errors)
 
 
 def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -298,7 +283,7 @@ def _act_on_booking(
 ) -> Booking:
     """What every action on one booking does: the partnership, then the booking the caller
     may ``act`` on (404 when they may not see it, 403 when they may not do this), then
-    ``service(booking, caller)``, whose refusal answers 400 through the ``BookingError``
+    ``service(booking, caller)``, whose refusal answers 400 through the ``ServiceError``
     handler; the booking as it now reads."""
     access = access_for(request.user, code, BOOKING_ACTIONS[act])
     service(booking_for(access, booking_id, to=act), access.user)
@@ -597,7 +582,7 @@ def register_update(request: HttpRequest, code: str, session_id: int, payload: R
         # The service names lines by booking id and its form's fields; the client sent a list.
         index_of = {entry.booking.pk: index for index, entry in enumerate(entries)}
         named: dict[str, list[str]] = {}
-        for booking_id, found in error.problems.items():
+        for booking_id, found in error.lines.items():
             for name, message in found:
                 key = f"entries.{index_of[booking_id]}.{REGISTER_FIELDS.get(name, name)}"
                 named.setdefault(key, []).append(message)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.errors import ServiceError
 from interagency.notifications.models import (
     MessageKind,
     MessageTemplate,
@@ -173,7 +174,7 @@ def retry_message(*, message: OutboxMessage, retried_by: Any) -> bool:
 
 
 def check_message_template(*, subject: str, body: str) -> None:
-    """Raise ``ValidationError`` by field when the wording is not plain text with placeholders."""
+    """Raise ``ServiceError`` by field when the wording is not plain text with placeholders."""
     errors: dict[str, list[str]] = {}
     for name, source in (("subject", subject), ("body", body)):
         if not source.strip():
@@ -186,7 +187,7 @@ def check_message_template(*, subject: str, body: str) -> None:
     if "\n" in subject.strip() or "\r" in subject:
         errors.setdefault("subject", []).append("The subject must be one line.")
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 @transaction.atomic
@@ -221,7 +222,7 @@ def save_message_template(
 ) -> MessageTemplate:
     """Store the partnership's own wording for ``kind``; refuses tags and unknown placeholders."""
     if kind not in MessageKind.values:
-        raise ValidationError({"kind": f"{kind!r} is not a kind of message."})
+        raise ServiceError(field_errors={"kind": f"{kind!r} is not a kind of message."})
     check_message_template(subject=subject, body=body)
     template = (
         MessageTemplate.objects.for_partnership(partnership)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from interagency.core.errors import show_on_form
 from interagency.core.permissions import Action
 from interagency.notifications import selectors, services
 from interagency.notifications.forms import MessageTemplateForm, OutboxFilterForm
@@ -122,9 +123,7 @@ def template_edit(request: PartnershipRequest, kind: str) -> HttpResponse:
                 messages.success(request, f"The “{row.label}” email now uses your wording.")
                 return redirect("notifications:templates", code=partnership.code)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            show_on_form(form, error)
     return render(
         request,
         "notifications/template_form.html",

@@ -2,11 +2,11 @@
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.catalogue import selectors
 from interagency.catalogue.models import Adoption, CompetenceFramework
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
@@ -18,7 +18,9 @@ def adopt_framework(
 ) -> Adoption:
     """Run the partnership's programme on ``framework``; adopting twice changes nothing."""
     if not selectors.frameworks_available_to(partnership).filter(pk=framework.pk).exists():
-        raise ValidationError({"framework": f"{framework} is not available to {partnership.name}."})
+        raise ServiceError(
+            field_errors={"framework": f"{framework} is not available to {partnership.name}."}
+        )
     with transaction.atomic():
         adoption, _ = Adoption.objects.for_partnership(partnership).get_or_create(
             partnership=partnership, framework=framework, defaults={"adopted_by": adopted_by}
@@ -35,6 +37,6 @@ def stop_adopting(*, partnership: Partnership, framework: CompetenceFramework) -
 def require_adopted(partnership: Partnership, framework: CompetenceFramework) -> None:
     """Refuse to add courses or roles to a framework the partnership has not adopted."""
     if not selectors.adopted_frameworks(partnership).filter(pk=framework.pk).exists():
-        raise ValidationError(
-            {"framework": f"Adopt {framework} before adding courses or roles to it."}
+        raise ServiceError(
+            field_errors={"framework": f"Adopt {framework} before adding courses or roles to it."}
         )

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from interagency.catalogue.models import CompetenceFramework, Tier
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 MAX_MONTHS = 120
@@ -15,8 +15,8 @@ MAX_MONTHS = 120
 def require_owned(partnership: Partnership, framework: CompetenceFramework) -> None:
     """Refuse to edit a framework the partnership does not own: it may only tailor it."""
     if framework.owner_partnership_id != partnership.pk:
-        raise ValidationError(
-            {
+        raise ServiceError(
+            field_errors={
                 "framework": f"{framework} is a {framework.get_owner_display().lower()} "
                 "framework: a partnership may tailor it but not edit it."
             }
@@ -41,7 +41,7 @@ def update_framework_details(
     if period_months is not None and not 1 <= period_months <= MAX_MONTHS:
         errors["period_months"] = f"Refresher period must be between 1 and {MAX_MONTHS} months."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
     framework.name = name
     framework.source = source.strip()
     framework.period_months = period_months
@@ -111,4 +111,4 @@ def _check_tier(
         if clash.exists():
             errors["code"] = f"{framework.name} already has a tier with the code “{code}”."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
@@ -19,6 +18,7 @@ from interagency.catalogue.models import (
     Topic,
 )
 from interagency.catalogue.services.adoption import require_adopted
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 LEVEL_TWO_NEEDS_LEVEL_ONE = (
@@ -116,8 +116,8 @@ def delete_local_course(*, partnership: Partnership, course: Course) -> None:
         .first()
     )
     if item is not None:
-        raise ValidationError(
-            {
+        raise ServiceError(
+            field_errors={
                 "course": f"{course} is in the pathway for {item.pathway.role}: "
                 "remove it from that pathway first"
             }
@@ -126,14 +126,16 @@ def delete_local_course(*, partnership: Partnership, course: Course) -> None:
         with transaction.atomic():
             course.delete()
     except ProtectedError:
-        raise ValidationError(
-            {"course": f"{course} has training records: it cannot be deleted."}
+        raise ServiceError(
+            field_errors={"course": f"{course} has training records: it cannot be deleted."}
         ) from None
 
 
 def _require_local(partnership: Partnership, course: Course) -> None:
     if course.local_to_id != partnership.pk:
-        raise ValidationError({"course": f"{course} is not one of {partnership.name}'s courses."})
+        raise ServiceError(
+            field_errors={"course": f"{course} is not one of {partnership.name}'s courses."}
+        )
 
 
 def _check_course_fields(
@@ -192,7 +194,7 @@ def _check_course_fields(
     ):
         errors.setdefault("prerequisites", LEVEL_TWO_NEEDS_LEVEL_ONE)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
     return hours, is_minimum
 
 
@@ -280,6 +282,8 @@ def _save_course(course: Course) -> None:
         with transaction.atomic():
             course.save()
     except IntegrityError:
-        raise ValidationError(
-            {"title": f"{course.tier.name} already has a course called “{course.title}”."}
+        raise ServiceError(
+            field_errors={
+                "title": f"{course.tier.name} already has a course called “{course.title}”."
+            }
         ) from None

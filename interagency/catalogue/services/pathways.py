@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.catalogue import selectors
@@ -16,6 +15,7 @@ from interagency.catalogue.models import (
 )
 from interagency.catalogue.services.adoption import require_adopted
 from interagency.catalogue.services.frameworks import MAX_MONTHS
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 
@@ -39,7 +39,7 @@ def add_local_role(
     elif selectors.roles_of(partnership).filter(framework=framework, name__iexact=name).exists():
         errors["name"] = f"{framework.name} already has a role called “{name}”."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
     role = Role.objects.create(
         framework=framework,
         tier=tier,
@@ -75,10 +75,10 @@ def set_pathway_items(
     named but the catalogue lacks (no course) are kept.
     """
     if not selectors.roles_of(partnership).filter(pk=role.pk).exists():
-        raise ValidationError({"role": f"{role} is not a role of {partnership.name}."})
+        raise ServiceError(field_errors={"role": f"{role} is not a role of {partnership.name}."})
     if not role_is_editable(partnership, role):
-        raise ValidationError(
-            {
+        raise ServiceError(
+            field_errors={
                 "role": f"The pathway for {role} belongs to {role.framework.name}: "
                 "add a local role to set a pathway of your own."
             }
@@ -139,4 +139,4 @@ def _check_pathway(
         elif months is not None and not 1 <= months <= MAX_MONTHS:
             errors["refreshers"] = f"Refresh periods must be between 1 and {MAX_MONTHS} months."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)

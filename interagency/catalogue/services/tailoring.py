@@ -3,11 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.catalogue import selectors
 from interagency.catalogue.models import Course, CourseTailoring, PathwayItem
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 
@@ -41,10 +41,14 @@ def tailor_course(
         .filter(pk=course.pk)
         .exists()
     ):
-        raise ValidationError({"course": f"{course} is not in {partnership.name}'s catalogue."})
+        raise ServiceError(
+            field_errors={"course": f"{course} is not in {partnership.name}'s catalogue."}
+        )
     if course.local_to_id is not None:
-        raise ValidationError(
-            {"course": f"{course} is a local course: change it on its own page instead."}
+        raise ServiceError(
+            field_errors={
+                "course": f"{course} is a local course: change it on its own page instead."
+            }
         )
     with transaction.atomic():
         tailoring, _ = CourseTailoring.objects.for_partnership(partnership).get_or_create(
@@ -52,8 +56,8 @@ def tailor_course(
         )
         if hidden is not UNCHANGED:
             if hidden and not tailoring.hidden and (item := _required_by(partnership, course)):
-                raise ValidationError(
-                    {
+                raise ServiceError(
+                    field_errors={
                         "hidden": f"{course} is required by the pathway for "
                         f"{item.pathway.role}: remove it from that pathway first"
                     }
@@ -63,8 +67,10 @@ def tailor_course(
             tailoring.local_title = (local_title or "").strip()
         if local_duration_hours is not UNCHANGED:
             if local_duration_hours is not None and local_duration_hours < Decimal("0.5"):
-                raise ValidationError(
-                    {"local_duration_hours": "Local duration must be at least half an hour."}
+                raise ServiceError(
+                    field_errors={
+                        "local_duration_hours": "Local duration must be at least half an hour."
+                    }
                 )
             tailoring.local_duration_hours = local_duration_hours
         tailoring.save()

@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -15,6 +14,7 @@ from interagency.catalogue.models import (
     Tier,
 )
 from interagency.catalogue.services.frameworks import require_owned
+from interagency.core.errors import ServiceError
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def new_framework_version(
         require_owned(partnership, framework)
     version = version.strip()
     if not version:
-        raise ValidationError({"version": "Enter the new version's name, like “2”."})
+        raise ServiceError(field_errors={"version": "Enter the new version's name, like “2”."})
     framework = CompetenceFramework.objects.select_for_update().get(pk=framework.pk)
     _check_new_version(framework, version)
     old_pk = framework.pk
@@ -63,8 +63,10 @@ def new_framework_version(
 def _check_new_version(framework: CompetenceFramework, version: str) -> None:
     """Refuse a version of a superseded framework, or one whose name its owner has used."""
     if framework.superseded_by_id is not None:
-        raise ValidationError(
-            {"framework": f"{framework} is already superseded: make a version from the newest."}
+        raise ServiceError(
+            field_errors={
+                "framework": f"{framework} is already superseded: make a version from the newest."
+            }
         )
     if (
         CompetenceFramework.objects.filter(slug=framework.slug, version=version)
@@ -75,7 +77,9 @@ def _check_new_version(framework: CompetenceFramework, version: str) -> None:
         )
         .exists()
     ):
-        raise ValidationError({"version": f"{framework.name} already has a version “{version}”."})
+        raise ServiceError(
+            field_errors={"version": f"{framework.name} already has a version “{version}”."}
+        )
 
 
 def _copy_tiers(old_pk: int, new: CompetenceFramework) -> dict[int, Tier]:

@@ -12,13 +12,14 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from interagency.catalogue import interchange, selectors, services, workbook
 from interagency.catalogue.interchange import Problem
 from interagency.catalogue.models import CompetenceFramework
+from interagency.core.errors import found_or_404
 from interagency.core.permissions import Action
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
@@ -26,10 +27,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _framework(request: PartnershipRequest, framework_id: int) -> CompetenceFramework:
-    try:
-        return selectors.framework_in(request.access.partnership, framework_id)
-    except CompetenceFramework.DoesNotExist:
-        raise Http404("No such framework for this partnership.") from None
+    return found_or_404(lambda: selectors.framework_in(request.access.partnership, framework_id))
 
 
 def _download(content: bytes | str, *, framework: CompetenceFramework, suffix: str, type_: str):

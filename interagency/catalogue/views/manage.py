@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
@@ -24,20 +24,12 @@ from interagency.catalogue.forms import (
     PathwayForm,
     TailorCourseForm,
     TierForm,
-    show_service_errors,
 )
+from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 manage_view = partnership_view(Action.MANAGE_CATALOGUE)
-
-
-def _found(lookup: Callable[[], Any]) -> Any:
-    """The object ``lookup`` finds within the partnership, or a 404."""
-    try:
-        return lookup()
-    except ObjectDoesNotExist:
-        raise Http404("Not in this partnership's catalogue.") from None
 
 
 def _done(request: PartnershipRequest, message: str, route: str, **kwargs) -> HttpResponse:
@@ -52,7 +44,7 @@ def _submit(form, request: PartnershipRequest, write: Callable[[], Any]) -> bool
     try:
         write()
     except ValidationError as error:
-        show_service_errors(form, error)
+        show_on_form(form, error)
         return False
     return True
 
@@ -85,7 +77,7 @@ def index(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def adopt(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    framework = _found(lambda: selectors.framework_in(partnership, framework_id))
+    framework = found_or_404(lambda: selectors.framework_in(partnership, framework_id))
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -102,7 +94,7 @@ def adopt(request: PartnershipRequest, framework_id: int) -> HttpResponse:
 def stop_adopting(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Confirm, then stop using a framework: its courses leave the catalogue."""
     partnership = request.access.partnership
-    framework = _found(lambda: selectors.adopted_frameworks(partnership).get(pk=framework_id))
+    framework = found_or_404(lambda: selectors.adopted_frameworks(partnership).get(pk=framework_id))
     if request.method == "POST":
         services.stop_adopting(partnership=partnership, framework=framework)
         return _done(request, f"{partnership.name} no longer uses {framework}.", "manage")
@@ -126,7 +118,7 @@ def courses(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def tailor_course(request: PartnershipRequest, course_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    course = _found(
+    course = found_or_404(
         lambda: (
             selectors.catalogue_courses(partnership, include_hidden=True)
             .filter(local_to__isnull=True)
@@ -195,7 +187,7 @@ def local_course_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def local_course_edit(request: PartnershipRequest, course_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    course = _found(lambda: selectors.local_course_in(partnership, course_id))
+    course = found_or_404(lambda: selectors.local_course_in(partnership, course_id))
     form = _local_course_form(request, LocalCourseForm.initial_for(course))
     if _submit(
         form,
@@ -211,7 +203,7 @@ def local_course_edit(request: PartnershipRequest, course_id: int) -> HttpRespon
 @manage_view
 def local_course_delete(request: PartnershipRequest, course_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    course = _found(lambda: selectors.local_course_in(partnership, course_id))
+    course = found_or_404(lambda: selectors.local_course_in(partnership, course_id))
     refusal = ""
     if request.method == "POST":
         try:
@@ -268,7 +260,7 @@ def role_new(request: PartnershipRequest) -> HttpResponse:
 def pathway(request: PartnershipRequest, role_id: int) -> HttpResponse:
     """Choose a role's required and recommended courses, tier by tier."""
     partnership = request.access.partnership
-    role = _found(lambda: selectors.role_in(partnership, role_id))
+    role = found_or_404(lambda: selectors.role_in(partnership, role_id))
     if not services.role_is_editable(partnership, role):
         raise Http404("This role's pathway belongs to its framework.")
     current = getattr(role, "pathway", None)
@@ -300,7 +292,7 @@ def pathway(request: PartnershipRequest, role_id: int) -> HttpResponse:
 def framework(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Edit a framework the partnership owns; list its tiers."""
     partnership = request.access.partnership
-    owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
+    owned = found_or_404(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = FrameworkForm(
         request.POST or None,
         initial={"name": owned.name, "source": owned.source, "period_months": owned.period_months},
@@ -323,7 +315,7 @@ def framework(request: PartnershipRequest, framework_id: int) -> HttpResponse:
 @manage_view
 def tier_new(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
+    owned = found_or_404(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = TierForm(request.POST or None)
     if _submit(
         form,
@@ -344,7 +336,7 @@ def tier_new(request: PartnershipRequest, framework_id: int) -> HttpResponse:
 @manage_view
 def tier_edit(request: PartnershipRequest, tier_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    tier = _found(lambda: selectors.owned_tier_in(partnership, tier_id))
+    tier = found_or_404(lambda: selectors.owned_tier_in(partnership, tier_id))
     form = TierForm(
         request.POST or None,
         initial={
@@ -380,7 +372,7 @@ def tier_edit(request: PartnershipRequest, tier_id: int) -> HttpResponse:
 def framework_version(request: PartnershipRequest, framework_id: int) -> HttpResponse:
     """Copy an owned framework into a new version; the coordinator adopts it separately."""
     partnership = request.access.partnership
-    owned = _found(lambda: selectors.owned_framework_in(partnership, framework_id))
+    owned = found_or_404(lambda: selectors.owned_framework_in(partnership, framework_id))
     form = NewVersionForm(request.POST or None)
     made: dict[str, Any] = {}
 

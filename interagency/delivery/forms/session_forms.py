@@ -4,7 +4,7 @@ The parts and sector holds are repeated sub-forms whose number travels in a
 hidden field, so "Add another part" works without JavaScript: the page comes
 back with one more empty row. The forms check what was typed; the services
 decide what is allowed, and their problems are put back on the fields they
-name (:meth:`SessionForms.show_problems`).
+name (:meth:`SessionForms.show_error`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 
+from interagency.core.errors import ServiceError, show_on_form
 from interagency.delivery.forms.session import SessionForm
 from interagency.delivery.forms.session_rows import MAX_HOLDS, HoldForm, PartForm
 from interagency.delivery.services.session_rules import MAX_PARTS, TrainerEntry
@@ -115,11 +116,9 @@ class SessionForms:
             **self.form.service_fields(),
         }
 
-    def show_problems(self, problems: Iterable[tuple[str | None, str]]) -> None:
+    def show_error(self, error: ServiceError) -> None:
         """Put a service's problems on the fields they name, or on the whole form."""
-        for field, message in problems:
-            name = PROBLEM_FIELDS.get(field or "", field)
-            self.form.add_error(name if name in self.form.fields else None, message)
+        show_on_form(self.form, error, fields=PROBLEM_FIELDS)
 
     def errors(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary, in page order."""

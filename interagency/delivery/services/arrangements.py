@@ -1,8 +1,8 @@
 """The partnership's delivery arrangements: its venues and how it runs bookings.
 
 Each service runs in one transaction and is audited; a refusal is a
-:class:`~interagency.delivery.services.sessions.SessionInvalid` listing every
-problem, like the session services.
+:class:`~interagency.core.errors.ServiceError` listing every problem, like the
+session services.
 """
 
 from decimal import Decimal
@@ -15,7 +15,7 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
 from interagency.delivery import notices
 from interagency.delivery.models import DeliverySettings, Session, Venue, WaitingListMode
-from interagency.delivery.services.sessions import Problems, SessionInvalid
+from interagency.delivery.services.session_rules import Problems, raise_if
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _check_venue(venue: Venue) -> None:
         same_name = same_name.exclude(pk=venue.pk)
     if venue.name and same_name.exists():
         problems.append(("name", "The partnership already has a venue with this name."))
-    _raise_if(problems)
+    raise_if(problems)
 
 
 def _clean_venue_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def update_delivery_settings(
     charge = fields.get("default_no_show_charge")
     if charge is not None and Decimal(charge) < 0:
         problems.append(("default_no_show_charge", "The no-show charge cannot be negative."))
-    _raise_if(problems)
+    raise_if(problems)
     with transaction.atomic():
         settings, created = DeliverySettings.objects.for_partnership(partnership).get_or_create(
             partnership=partnership
@@ -144,8 +144,3 @@ def update_delivery_settings(
                 partnership=partnership,
             )
     return settings
-
-
-def _raise_if(problems: Problems) -> None:
-    if problems:
-        raise SessionInvalid(problems)

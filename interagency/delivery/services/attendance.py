@@ -21,6 +21,7 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event
 from interagency.core.dates import govuk_datetime
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import (
     Attendance,
     AttendanceOutcome,
@@ -32,7 +33,6 @@ from interagency.delivery.models import (
 )
 from interagency.delivery.selectors.registers import bookings_without_outcome
 from interagency.delivery.services.certificates import issue_certificate
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.signals import register_closed
 from interagency.records.services import record_session_completion
 
@@ -53,26 +53,29 @@ class AttendanceEntry:
     late_minutes: int | None = None
 
 
-class RegisterError(BookingError):
-    """Some lines of a register could not be saved; ``problems`` maps booking id to
-    ``(field, message)`` pairs. Nothing was saved."""
+class RegisterError(ServiceError):
+    """Some lines of a register could not be saved; ``lines`` maps booking id to
+    ``(field, message)`` pairs. Nothing was saved.
+
+    Its own kind because pages and API put each message on its line of the register.
+    """
 
     def __init__(self, problems: dict[int, list[tuple[str, str]]]) -> None:
         count = sum(len(found) for found in problems.values())
         super().__init__(f"The register has {count} problem{'s' if count != 1 else ''}.")
-        self.problems = problems
+        self.lines = problems
 
 
 def check_register_open(session: Session, *, now: datetime.datetime | None = None) -> None:
-    """Raise BookingError unless attendance may be recorded on ``session`` now."""
+    """Raise ServiceError unless attendance may be recorded on ``session`` now."""
     if session.status == Session.Status.CANCELLED:
-        raise BookingError("This session was cancelled, so it has no register.")
+        raise ServiceError("This session was cancelled, so it has no register.")
     if session.status == Session.Status.CLOSED:
-        raise BookingError("The register of this session is closed.")
+        raise ServiceError("The register of this session is closed.")
     if session.starts_at is None:
-        raise BookingError("This session has no dates yet, so its register cannot open.")
+        raise ServiceError("This session has no dates yet, so its register cannot open.")
     if (now or timezone.now()) < session.starts_at:
-        raise BookingError(
+        raise ServiceError(
             f"The register opens when the session starts at {govuk_datetime(session.starts_at)}."
         )
 
@@ -173,7 +176,7 @@ def record_attendance(
     problems = _entry_problems(entry, parts)
     if problems:
         field_name, message = problems[0]
-        raise BookingError(message, field=field_name)
+        raise ServiceError(message, field=field_name)
     with transaction.atomic():
         return _save_entry(entry, parts, recorded_by)
 
@@ -237,7 +240,7 @@ def close_register(
         shown = ", ".join(missing[:10]) + (
             f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         )
-        raise BookingError(
+        raise ServiceError(
             f"Record an outcome for everyone before closing the register. Missing: {shown}."
         )
     parts = list(session.parts.order_by("starts_at"))
@@ -266,7 +269,7 @@ def close_register(
         )
         if any(getattr(booking, "attendance", None) is None for booking in bookings):
             # Someone added a booking between the check and the claim.
-            raise BookingError("A booking was added while closing: check the register again.")
+            raise ServiceError("A booking was added while closing: check the register again.")
         counts = {"records": 0, "no_show_charges": 0, "certificates": 0}
         for booking in bookings:
             attendance = booking.attendance

@@ -28,7 +28,7 @@ LOCKED_ATTEMPTS = 5
 REASON_MAX = 300
 
 
-def _atomic_with_retry[T](work: Callable[[], T]) -> T:
+def atomic_with_retry[T](work: Callable[[], T]) -> T:
     """Run ``work`` in one transaction; on SQLite retry it when the database is locked."""
     for attempt in range(1, LOCKED_ATTEMPTS + 1):
         try:
@@ -47,13 +47,10 @@ def _atomic_with_retry[T](work: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _when(moment: datetime.datetime) -> str:
-    return govuk_datetime(moment)
-
-
-def _audit(
+def audit_booking(
     actor: "_User | None", booking: Booking, changes: dict, *, created: bool = False
 ) -> None:
+    """One audit entry for a booking's creation or change, in its partnership."""
     record_event(
         actor=actor,
         action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
@@ -63,7 +60,7 @@ def _audit(
     )
 
 
-def _locked_session(session: Session) -> Session:
+def locked_session(session: Session) -> Session:
     """The session's current row, locked for this transaction on PostgreSQL.
 
     Only the session's row: its partnership, course and venue come with it (the audit
@@ -78,7 +75,8 @@ def _locked_session(session: Session) -> Session:
     )
 
 
-def _locked_booking(booking: Booking) -> Booking:
+def locked_booking(booking: Booking) -> Booking:
+    """The booking's current row, locked for this transaction on PostgreSQL."""
     return (
         Booking.objects.for_partnership(booking.partnership)
         .select_for_update()
@@ -87,7 +85,7 @@ def _locked_booking(booking: Booking) -> Booking:
     )
 
 
-def _take_place(session: Session) -> bool:
+def take_place(session: Session) -> bool:
     """Raise places_taken by one if a place is free: the capacity guarantee."""
     taken = (
         Session.objects.for_partnership(session.partnership)
@@ -99,7 +97,8 @@ def _take_place(session: Session) -> bool:
     return bool(taken)
 
 
-def _free_place(session: Session) -> None:
+def free_place(session: Session) -> None:
+    """Lower places_taken by one (never below nought): a place given back."""
     Session.objects.for_partnership(session.partnership).filter(
         pk=session.pk, places_taken__gt=0
     ).update(places_taken=F("places_taken") - 1)
@@ -147,7 +146,7 @@ def quota_problem(
             held_free += max(hold.places - used, 0)
         if session.capacity - session.places_taken - held_free <= 0:
             sectors = ", ".join(
-                f"{hold.get_sector_display()} until {_when(hold.until)}" for hold in holds
+                f"{hold.get_sector_display()} until {govuk_datetime(hold.until)}" for hold in holds
             )
             return f"The places left are held for {sectors}."
     if is_regional and holders.filter(is_regional=True).count() >= session.regional_places:

@@ -37,29 +37,28 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
-from interagency.core.dates import govuk_date
+from interagency.core.dates import govuk_date, govuk_datetime
+from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
     LOCKED_ATTEMPTS,
     REASON_MAX,
-    _atomic_with_retry,
-    _audit,
-    _free_place,
-    _locked_booking,
-    _locked_session,
-    _take_place,
-    _when,
+    atomic_with_retry,
+    audit_booking,
+    free_place,
+    locked_booking,
+    locked_session,
     quota_problem,
+    take_place,
 )
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.waiting_list import (
-    _fill,
     accept_offer,
     decline_offer,
     expire_offers,
     fill_from_waiting_list,
+    fill_places,
 )
 from interagency.people.models import Person
 
@@ -89,37 +88,39 @@ __all__ = [
 
 def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
     if session.status == Session.Status.CANCELLED:
-        raise BookingError("This session has been cancelled: choose another date.")
+        raise ServiceError("This session has been cancelled: choose another date.")
     if session.status == Session.Status.CLOSED:
-        raise BookingError("This session has finished and its register is closed.")
+        raise ServiceError("This session has finished and its register is closed.")
     if session.starts_at is None:
-        raise BookingError("This session has no dates yet, so it cannot be booked.")
+        raise ServiceError("This session has no dates yet, so it cannot be booked.")
     if session.starts_at <= now:
-        raise BookingError("This session has already started, so it can no longer be booked.")
+        raise ServiceError("This session has already started, so it can no longer be booked.")
     if session.booking_opens_at and now < session.booking_opens_at:
-        raise BookingError(f"Booking for this session opens at {_when(session.booking_opens_at)}.")
+        raise ServiceError(
+            f"Booking for this session opens at {govuk_datetime(session.booking_opens_at)}."
+        )
     if session.booking_closes_at and now >= session.booking_closes_at:
-        raise BookingError(
-            f"Booking for this session closed at {_when(session.booking_closes_at)}."
+        raise ServiceError(
+            f"Booking for this session closed at {govuk_datetime(session.booking_closes_at)}."
         )
 
 
 def _check_person_bookable(session: Session, person: Person) -> bool:
     """Refuse people who left, merged records and other regions; True when regional."""
     if person.merged_into_id is not None:
-        raise BookingError(
+        raise ServiceError(
             f"{person}'s record was merged into another one: book that record instead.",
             field="person",
         )
     if person.left_on is not None:
         if person.left_on <= timezone.localdate():
-            raise BookingError(
+            raise ServiceError(
                 f"{person} left {person.agency} on {govuk_date(person.left_on)} "
                 "and cannot be booked.",
                 field="person",
             )
         if session.starts_at and person.left_on < timezone.localdate(session.starts_at):
-            raise BookingError(
+            raise ServiceError(
                 f"{person} leaves {person.agency} on {govuk_date(person.left_on)}, "
                 "before this session.",
                 field="person",
@@ -127,11 +128,11 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
     if person.partnership_id == session.partnership_id:
         return False
     if person.partnership.region_id != session.partnership.region_id:
-        raise BookingError(
+        raise ServiceError(
             f"{person} works for a partnership outside this session's region.", field="person"
         )
     if session.regional_places == 0:
-        raise BookingError(
+        raise ServiceError(
             "This session is not open to people from other partnerships.", field="person"
         )
     return True
@@ -143,7 +144,7 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
 def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -> None:
     """Give ``booking`` a place when one is free and the quotas allow, else the waiting list."""
     problem = quota_problem(session, agency=booking.agency, is_regional=booking.is_regional)
-    if problem is None and _take_place(session):
+    if problem is None and take_place(session):
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.waiting_since = None
@@ -173,7 +174,7 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
     )
 
     def work() -> Booking:
-        current = _locked_session(session)
+        current = locked_session(session)
         now = timezone.now()  # after the lock: queue order is the order bookings commit
         _check_session_bookable(current, now)
         is_regional = _check_person_bookable(current, person)
@@ -182,7 +183,7 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
             .filter(session=current, person=person, status__in=LIVE_STATUSES)
             .exists()
         ):
-            raise BookingError(f"{person} is already booked on this session.", field="person")
+            raise ServiceError(f"{person} is already booked on this session.", field="person")
         booking = Booking(
             partnership=current.partnership,
             session=current,
@@ -200,10 +201,10 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
                 booking.save()
         except IntegrityError:
             # The partial unique constraint: a concurrent request booked them first.
-            raise BookingError(
+            raise ServiceError(
                 f"{person} is already booked on this session.", field="person"
             ) from None
-        _audit(
+        audit_booking(
             booked_by,
             booking,
             {"status": [None, booking.status], "is_regional": [None, is_regional]},
@@ -213,7 +214,7 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
         session.places_taken = current.places_taken
         return booking
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def book_people(
         seen.add(person.pk)
         try:
             booking = book_place(session=session, person=person, booked_by=booked_by)
-        except BookingError as error:
+        except ServiceError as error:
             results.append(BookingResult(person=person, error=error.message))
         else:
             results.append(BookingResult(person=person, booking=booking))
@@ -263,7 +264,7 @@ def book_people(
 
 def _check_awaiting(booking: Booking) -> None:
     if booking.status != BookingStatus.AWAITING_APPROVAL:
-        raise BookingError(
+        raise ServiceError(
             f"This booking is not awaiting approval: it is {booking.get_status_display().lower()}."
         )
 
@@ -272,42 +273,44 @@ def approve_booking(*, booking: Booking, approved_by: "_User") -> Booking:
     """Approve a booking awaiting approval: it then books like any other (confirmed or waiting)."""
 
     def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
+        session = locked_session(booking.session)
+        current = locked_booking(booking)
         now = timezone.now()
         _check_awaiting(current)
         if session.status != Session.Status.SCHEDULED or (
             session.starts_at is not None and session.starts_at <= now
         ):
-            raise BookingError("This session has started or was cancelled: it cannot be approved.")
+            raise ServiceError("This session has started or was cancelled: it cannot be approved.")
         current.decided_by = approved_by
         current.decided_at = now
         _place_or_wait(session, current, now)
         current.save()
-        _audit(approved_by, current, {"status": [BookingStatus.AWAITING_APPROVAL, current.status]})
+        audit_booking(
+            approved_by, current, {"status": [BookingStatus.AWAITING_APPROVAL, current.status]}
+        )
         _announce(current)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def refuse_booking(*, booking: Booking, refused_by: "_User", reason: str) -> Booking:
     """Refuse a booking awaiting approval, with a reason the person is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise BookingError("Enter the reason for not approving the booking.", field="reason")
+        raise ServiceError("Enter the reason for not approving the booking.", field="reason")
     if len(reason) > REASON_MAX:
-        raise BookingError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
+        raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         _check_awaiting(current)
         current.status = BookingStatus.REFUSED
         current.decided_by = refused_by
         current.decided_at = timezone.now()
         current.reason = reason
         current.save()
-        _audit(
+        audit_booking(
             refused_by,
             current,
             {"status": [BookingStatus.AWAITING_APPROVAL, current.status], "reason": "(given)"},
@@ -315,7 +318,7 @@ def refuse_booking(*, booking: Booking, refused_by: "_User", reason: str) -> Boo
         notices.booking_refused(current)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 # Cancelling --------------------------------------------------------------------------
@@ -328,20 +331,20 @@ def cancel_booking(*, booking: Booking, cancelled_by: "_User", reason: str = "")
     """
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise BookingError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
+        raise ServiceError(f"The reason must be {REASON_MAX} characters or fewer.", field="reason")
 
     def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
+        session = locked_session(booking.session)
+        current = locked_booking(booking)
         now = timezone.now()
         if current.status in (BookingStatus.CANCELLED, BookingStatus.SESSION_CANCELLED):
-            raise BookingError("This booking is already cancelled.")
+            raise ServiceError("This booking is already cancelled.")
         if not current.is_live:
-            raise BookingError(
+            raise ServiceError(
                 f"This booking cannot be cancelled: it is {current.get_status_display().lower()}."
             )
         if session.starts_at is not None and session.starts_at <= now:
-            raise BookingError(
+            raise ServiceError(
                 "This session has already started: the trainer records who attended instead."
             )
         was = current.status
@@ -361,14 +364,14 @@ def cancel_booking(*, booking: Booking, cancelled_by: "_User", reason: str = "")
             changes["is_late_cancellation"] = [False, True]
         if reason:
             changes["reason"] = "(given)"
-        _audit(cancelled_by, current, changes)
+        audit_booking(cancelled_by, current, changes)
         notices.booking_cancelled(current)
         if held_place:
-            _free_place(session)
-            _fill(session, now)
+            free_place(session)
+            fill_places(session, now)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def release_session_bookings(
@@ -385,7 +388,7 @@ def release_session_bookings(
 
     def work() -> int:
         now = timezone.now()
-        current = _locked_session(session)
+        current = locked_session(session)
         owned = Booking.objects.for_partnership(current.partnership)
         # Locked too (PostgreSQL): a refusal locks only its booking, not the
         # session, and must not end a booking this release has already read.
@@ -419,4 +422,4 @@ def release_session_bookings(
         session.places_taken = 0
         return len(live)
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import Booking, Certificate
 from interagency.delivery.selectors.sessions import course_title_shown
-from interagency.delivery.services.errors import BookingError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
@@ -62,7 +62,7 @@ def revoke_certificate(
 ) -> Certificate:
     """Withdraw a certificate issued in error; verification then says it was withdrawn."""
     if not reason.strip():
-        raise BookingError("Enter why the certificate is withdrawn.", field="reason")
+        raise ServiceError("Enter why the certificate is withdrawn.", field="reason")
     if certificate.revoked_at is not None:
         return certificate
     with transaction.atomic():

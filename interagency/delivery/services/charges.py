@@ -15,8 +15,8 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.core.dates import govuk_date
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import NoShowCharge
-from interagency.delivery.services.errors import BookingError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
@@ -28,9 +28,9 @@ def waive_charge(*, charge: NoShowCharge, waived_by: "_User", reason: str) -> No
     """Waive ``charge`` with the coordinator's reason; audited. Refuses a second waiver."""
     reason = reason.strip()
     if not reason:
-        raise BookingError("Enter why the charge is waived.", field="reason")
+        raise ServiceError("Enter why the charge is waived.", field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise BookingError(
+        raise ServiceError(
             f"The reason must be {REASON_MAX_LENGTH} characters or fewer.", field="reason"
         )
     now = timezone.now()
@@ -43,7 +43,7 @@ def waive_charge(*, charge: NoShowCharge, waived_by: "_User", reason: str) -> No
         charge.refresh_from_db()
         if not claimed:
             when = govuk_date(charge.waived_at) if charge.waived_at else ""
-            raise BookingError(
+            raise ServiceError(
                 f"This charge was already waived{f' on {when}' if when else ''}: "
                 f"{charge.waived_reason or 'no reason recorded'}."
             )

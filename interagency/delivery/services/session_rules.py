@@ -1,7 +1,7 @@
 """The rules a session must keep, checked before any session service changes anything.
 
 Each check returns every problem it finds as ``(field, message)``, so a form can
-list them all in its error summary; :class:`SessionInvalid` carries them.
+list them all in its error summary; a :class:`ServiceError` carries them.
 """
 
 import datetime
@@ -13,10 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from interagency.catalogue.models import Course
+from interagency.core.errors import ServiceError
 from interagency.core.local_time import wall_time_problem
 from interagency.core.permissions import Role
 from interagency.delivery.models import Session, SessionFormat
-from interagency.delivery.services.errors import BookingError
 from interagency.people.models import Sector
 from interagency.tenancy.models import Membership, Partnership
 
@@ -44,15 +44,6 @@ SESSION_FIELDS = frozenset(
         "notes",
     }
 )
-
-
-class SessionInvalid(BookingError):
-    """Every problem with a requested session change; ``message``/``field`` name the first."""
-
-    def __init__(self, problems: Problems) -> None:
-        field, message = problems[0]
-        super().__init__(message, field=field)
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,7 @@ class SectorHoldEntry:
 def raise_if(problems: Problems) -> None:
     """Refuse the change with every problem found, if there is any."""
     if problems:
-        raise SessionInvalid(problems)
+        raise ServiceError.of_problems(problems)
 
 
 def refuse_unknown_fields(fields: dict[str, Any]) -> None:
@@ -96,9 +87,9 @@ def refuse_unknown_fields(fields: dict[str, Any]) -> None:
 def refuse_finished(session: Session) -> None:
     """A cancelled session, or one whose register is closed, can no longer change."""
     if session.status == Session.Status.CANCELLED:
-        raise BookingError("This session is cancelled: it can no longer be changed.")
+        raise ServiceError("This session is cancelled: it can no longer be changed.")
     if session.status == Session.Status.CLOSED:
-        raise BookingError("The register of this session is closed: it can no longer be changed.")
+        raise ServiceError("The register of this session is closed: it can no longer be changed.")
 
 
 def course_allowed(partnership: Partnership, course: Course) -> bool:

@@ -2,9 +2,9 @@
 
 Each service runs in one transaction, checks every rule before it changes
 anything (:mod:`.session_rules`), and writes an audit entry. A refusal is a
-:class:`SessionInvalid` (a ``BookingError``) carrying every problem found, so a
-form can list them all in its error summary while an API caller reads the first
-as ``.message``.
+:class:`~interagency.core.errors.ServiceError` carrying every problem found
+(``.problems``), so a form can list them all in its error summary while an API
+caller reads the first as ``.message``.
 
 Times arrive as aware datetimes (forms build them from Europe/London dates
 and times); ``Session.starts_at``/``ends_at`` are always copied from the parts
@@ -20,10 +20,10 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event
 from interagency.catalogue.models import Course
+from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus, Session, SessionFormat
 from interagency.delivery.services import bookings
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.services.session_details import (
     SESSION_REDACTED,
     session_snapshot,
@@ -38,7 +38,6 @@ from interagency.delivery.services.session_rules import (
     Period,
     Problems,
     SectorHoldEntry,
-    SessionInvalid,
     TrainerEntry,
     check_parts,
     check_rules,
@@ -241,12 +240,12 @@ def _check_cancelling(session: Session, reason: str, alternatives: Sequence[Sess
     """The reason given, once the session may be cancelled and the alternatives offered."""
     refuse_finished(session)
     if session.starts_at is not None and session.starts_at <= timezone.now():
-        raise BookingError(
+        raise ServiceError(
             "This session has started, so it cannot be cancelled: close its register instead."
         )
     reason = reason.strip()
     if not reason:
-        raise BookingError("Enter the reason for cancelling the session.", field="reason")
+        raise ServiceError("Enter the reason for cancelling the session.", field="reason")
     for alternative in alternatives:
         if (
             alternative.partnership_id != session.partnership_id
@@ -254,7 +253,7 @@ def _check_cancelling(session: Session, reason: str, alternatives: Sequence[Sess
             or alternative.pk == session.pk
             or alternative.status != Session.Status.SCHEDULED
         ):
-            raise BookingError(
+            raise ServiceError(
                 "Offer only other scheduled sessions of the same course.", field="alternatives"
             )
     return reason
@@ -313,7 +312,6 @@ __all__ = [
     "MAX_PARTS",
     "Problems",
     "SectorHoldEntry",
-    "SessionInvalid",
     "TrainerEntry",
     "cancel_session",
     "create_session",

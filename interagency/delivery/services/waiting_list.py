@@ -12,26 +12,26 @@ from typing import TYPE_CHECKING
 from django.db.models import F
 from django.utils import timezone
 
+from interagency.core.dates import govuk_datetime
+from interagency.core.errors import ServiceError
 from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
 from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
-    _atomic_with_retry,
-    _audit,
-    _free_place,
-    _locked_booking,
-    _locked_session,
-    _take_place,
-    _when,
+    atomic_with_retry,
+    audit_booking,
+    free_place,
+    locked_booking,
+    locked_session,
     quota_problem,
+    take_place,
 )
-from interagency.delivery.services.errors import BookingError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
 
 
-def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
+def fill_places(session: Session, now: datetime.datetime) -> list[Booking]:
     """Offer free places to the first eligible waiting people (session row already locked)."""
     if session.status != Session.Status.SCHEDULED or (
         session.starts_at is not None and session.starts_at <= now
@@ -55,7 +55,7 @@ def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
             continue
         if quota_problem(session, agency=booking.agency, is_regional=booking.is_regional, now=now):
             continue
-        if not _take_place(session):
+        if not take_place(session):
             break
         if settings.waiting_list_mode == WaitingListMode.AUTO_CONFIRM:
             booking.status = BookingStatus.CONFIRMED
@@ -68,7 +68,7 @@ def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
                 deadline = min(deadline, session.starts_at)
             booking.offer_expires_at = deadline
         booking.save()
-        _audit(None, booking, {"status": [BookingStatus.WAITING, booking.status]})
+        audit_booking(None, booking, {"status": [BookingStatus.WAITING, booking.status]})
         if booking.status == BookingStatus.CONFIRMED:
             notices.booking_confirmed(booking)
         else:
@@ -85,12 +85,12 @@ def fill_from_waiting_list(*, session: Session) -> list[Booking]:
     """
 
     def work() -> list[Booking]:
-        current = _locked_session(session)
-        moved = _fill(current, timezone.now())
+        current = locked_session(session)
+        moved = fill_places(current, timezone.now())
         session.places_taken = current.places_taken
         return moved
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def accept_offer(*, booking: Booking, accepted_by: "_User") -> Booking:
@@ -98,47 +98,47 @@ def accept_offer(*, booking: Booking, accepted_by: "_User") -> Booking:
 
     def work() -> Booking:
         now = timezone.now()
-        _locked_session(booking.session)
-        current = _locked_booking(booking)
+        locked_session(booking.session)
+        current = locked_booking(booking)
         if current.status != BookingStatus.OFFERED:
-            raise BookingError(
+            raise ServiceError(
                 f"There is no open offer on this booking: it is "
                 f"{current.get_status_display().lower()}."
             )
         assert current.offer_expires_at is not None  # constraint booking_offer_has_deadline
         if current.offer_expires_at <= now:
-            raise BookingError(f"This offer ended at {_when(current.offer_expires_at)}.")
+            raise ServiceError(f"This offer ended at {govuk_datetime(current.offer_expires_at)}.")
         current.status = BookingStatus.CONFIRMED
         current.confirmed_at = now
         current.save()
-        _audit(accepted_by, current, {"status": [BookingStatus.OFFERED, current.status]})
+        audit_booking(accepted_by, current, {"status": [BookingStatus.OFFERED, current.status]})
         notices.booking_confirmed(current)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def decline_offer(*, booking: Booking, declined_by: "_User") -> Booking:
     """Decline a waiting-list offer: the place goes to the next eligible person at once."""
 
     def work() -> Booking:
-        session = _locked_session(booking.session)
-        current = _locked_booking(booking)
+        session = locked_session(booking.session)
+        current = locked_booking(booking)
         now = timezone.now()
         if current.status != BookingStatus.OFFERED:
-            raise BookingError(
+            raise ServiceError(
                 f"There is no open offer on this booking: it is "
                 f"{current.get_status_display().lower()}."
             )
         current.status = BookingStatus.DECLINED
         current.decided_at = now
         current.save()
-        _audit(declined_by, current, {"status": [BookingStatus.OFFERED, current.status]})
-        _free_place(session)
-        _fill(session, now)
+        audit_booking(declined_by, current, {"status": [BookingStatus.OFFERED, current.status]})
+        free_place(session)
+        fill_places(session, now)
         return current
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)
 
 
 def expire_offers(*, now: datetime.datetime | None = None) -> int:
@@ -187,11 +187,11 @@ def _expire_session_offers(session_id: int, now: datetime.datetime) -> int:
             booking.status = BookingStatus.EXPIRED
             booking.decided_at = now
             booking.save(update_fields=["status", "decided_at", "updated_at"])
-            _audit(None, booking, {"status": [BookingStatus.OFFERED, BookingStatus.EXPIRED]})
+            audit_booking(None, booking, {"status": [BookingStatus.OFFERED, BookingStatus.EXPIRED]})
             # In this transaction, so the email goes exactly when the offer has ended.
             notices.offer_expired(booking)
-            _free_place(session)
-        _fill(session, now)
+            free_place(session)
+        fill_places(session, now)
         return len(offers)
 
-    return _atomic_with_retry(work)
+    return atomic_with_retry(work)

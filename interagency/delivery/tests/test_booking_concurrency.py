@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import PLACE_HOLDING_STATUSES, Booking, BookingStatus
 from interagency.delivery.services import bookings as services
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (
     make_agency,
     make_person,
@@ -78,7 +78,7 @@ def book_all_at_once(session, people, booked_by) -> list[tuple[int, str]]:
             try:
                 booking = services.book_place(session=session, person=person, booked_by=booked_by)
                 outcome = str(booking.status)
-            except BookingError as error:
+            except ServiceError as error:
                 outcome = error.message
             except Exception as error:  # reported below, so the test names it
                 outcome = f"crashed: {error!r}"
@@ -187,7 +187,7 @@ def test_a_locked_sqlite_database_is_retried_not_reported(partnership, coordinat
 
     session = make_session(partnership, capacity=2)
     person = make_person(partnership)
-    real = services._locked_session
+    real = services.locked_session
     failures = {"left": 2 if connection.vendor == "sqlite" else 1}
 
     def locked_then_real(current):
@@ -196,7 +196,7 @@ def test_a_locked_sqlite_database_is_retried_not_reported(partnership, coordinat
             raise OperationalError("database is locked")
         return real(current)
 
-    monkeypatch.setattr(services, "_locked_session", locked_then_real)
+    monkeypatch.setattr(services, "locked_session", locked_then_real)
     if connection.vendor != "sqlite":
         with pytest.raises(OperationalError):  # PostgreSQL has no such lock to wait out
             services.book_place(session=session, person=person, booked_by=coordinator)

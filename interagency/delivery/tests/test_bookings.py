@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
+from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
 from interagency.delivery.models import Booking, BookingStatus, DeliverySettings, Session
 from interagency.delivery.selectors import bookings as selectors
 from interagency.delivery.selectors import settings as settings_reads
 from interagency.delivery.selectors import waiting_list as waiting_reads
 from interagency.delivery.services import bookings as services
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (
     in_days,
     make_agency,
@@ -40,10 +40,10 @@ def state(session: Session) -> tuple[int, list[tuple[str, str]]]:
     return session.places_taken, [(b.person.full_name, b.status) for b in rows]
 
 
-def refused(session, person, by, match: str) -> BookingError:
+def refused(session, person, by, match: str) -> ServiceError:
     before = state(session)
     audit_before = AuditEvent.objects.count()
-    with pytest.raises(BookingError, match=match) as caught:
+    with pytest.raises(ServiceError, match=match) as caught:
         services.book_place(session=session, person=person, booked_by=by)
     assert state(session) == before
     assert AuditEvent.objects.count() == audit_before
@@ -326,7 +326,7 @@ def test_approval_books_like_a_normal_booking(partnership, approval, coordinator
     assert [name for name, *_ in sent][-2:] == ["booking_confirmed", "booking_waiting"]
     event = AuditEvent.objects.filter(subject_id=str(a.pk)).latest("id")
     assert event.changes == {"status": [BookingStatus.AWAITING_APPROVAL, BookingStatus.CONFIRMED]}
-    with pytest.raises(BookingError, match="not awaiting approval: it is confirmed"):
+    with pytest.raises(ServiceError, match="not awaiting approval: it is confirmed"):
         services.approve_booking(booking=a, approved_by=coordinator)
 
 
@@ -334,10 +334,10 @@ def test_refusing_needs_a_reason_and_tells_the_person(partnership, approval, coo
     session = make_session(partnership, capacity=1)
     person = make_person(partnership, with_user=True)
     booking = services.book_place(session=session, person=person, booked_by=person.user)
-    with pytest.raises(BookingError, match="Enter the reason") as caught:
+    with pytest.raises(ServiceError, match="Enter the reason") as caught:
         services.refuse_booking(booking=booking, refused_by=coordinator, reason="  ")
     assert caught.value.field == "reason"
-    with pytest.raises(BookingError, match="300 characters or fewer"):
+    with pytest.raises(ServiceError, match="300 characters or fewer"):
         services.refuse_booking(booking=booking, refused_by=coordinator, reason="x" * 301)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.AWAITING_APPROVAL
@@ -350,7 +350,7 @@ def test_refusing_needs_a_reason_and_tells_the_person(partnership, approval, coo
     # The audit trail says a reason was given, not what it said.
     event = AuditEvent.objects.filter(subject_id=str(booking.pk)).latest("id")
     assert event.changes["reason"] == "(given)"
-    with pytest.raises(BookingError, match="not awaiting approval"):
+    with pytest.raises(ServiceError, match="not awaiting approval"):
         services.approve_booking(booking=refused_booking, approved_by=coordinator)
 
 
@@ -407,7 +407,7 @@ def test_cancelling_twice_is_refused_and_changes_nothing(partnership, coordinato
     )
     services.cancel_booking(booking=booking, cancelled_by=coordinator)
     before = state(session)
-    with pytest.raises(BookingError, match="already cancelled"):
+    with pytest.raises(ServiceError, match="already cancelled"):
         services.cancel_booking(booking=booking, cancelled_by=coordinator)
     assert state(session) == before
 
@@ -419,7 +419,7 @@ def test_cancelling_after_the_session_started_is_refused(partnership, coordinato
     )
     Session.objects.filter(pk=session.pk).update(starts_at=in_days(-0.01))
     before = state(session)
-    with pytest.raises(BookingError, match="already started"):
+    with pytest.raises(ServiceError, match="already started"):
         services.cancel_booking(booking=booking, cancelled_by=coordinator)
     assert state(session) == before
 
@@ -429,7 +429,7 @@ def test_a_refused_booking_cannot_be_cancelled(partnership, approval, coordinato
     person = make_person(partnership, with_user=True)
     booking = services.book_place(session=session, person=person, booked_by=person.user)
     services.refuse_booking(booking=booking, refused_by=coordinator, reason="Wrong level")
-    with pytest.raises(BookingError, match="cannot be cancelled: it is not approved"):
+    with pytest.raises(ServiceError, match="cannot be cancelled: it is not approved"):
         services.cancel_booking(booking=booking, cancelled_by=coordinator)
 
 

@@ -11,12 +11,12 @@ from pypdf import PdfReader
 
 from interagency.accounts.tests.factories import UserFactory
 from interagency.audit.models import AuditEvent
+from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
 from interagency.delivery.models import AttendanceOutcome, Certificate
 from interagency.delivery.selectors.certificates import certificates_of_user
 from interagency.delivery.services.attendance import close_register, record_attendance
 from interagency.delivery.services.certificates import revoke_certificate
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import PersonFactory
 from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
@@ -111,7 +111,7 @@ def test_a_withdrawn_certificate_is_no_longer_the_learners(
 
 
 def test_withdrawing_needs_a_reason(coordinator, certificate):
-    with pytest.raises(BookingError):
+    with pytest.raises(ServiceError):
         revoke_certificate(certificate=certificate, revoked_by=coordinator, reason=" ")
     certificate.refresh_from_db()
     assert certificate.revoked_at is None

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.core.dates import govuk_date
+from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
 from interagency.delivery.models import AttendanceOutcome, NoShowCharge
 from interagency.delivery.selectors.charges import financial_year
 from interagency.delivery.services.attendance import close_register, record_attendance
 from interagency.delivery.services.charges import waive_charge
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
@@ -294,7 +294,7 @@ def test_a_waived_charge_cannot_be_waived_twice(coordinator, partnership, camden
     waive_charge(charge=charge, waived_by=coordinator, reason="Known absence")
     stale = NoShowCharge.objects.get(pk=charge.pk)
     stale.waived = False  # as read by a second coordinator before the first waived it
-    with pytest.raises(BookingError, match=r"already waived on .*: Known absence"):
+    with pytest.raises(ServiceError, match=r"already waived on .*: Known absence"):
         waive_charge(charge=stale, waived_by=coordinator, reason="Another reason")
     assert NoShowCharge.objects.get(pk=charge.pk).waived_reason == "Known absence"
     assert AuditEvent.objects.filter(subject_type="delivery.NoShowCharge").count() == 1

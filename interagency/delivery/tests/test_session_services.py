@@ -9,6 +9,7 @@ import pytest
 
 from interagency.audit.models import AuditEvent
 from interagency.catalogue.tests.factories import AdoptionFactory, CourseFactory
+from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
 from interagency.delivery.models import (
     Booking,
@@ -23,8 +24,7 @@ from interagency.delivery.selectors import mix as selectors
 from interagency.delivery.selectors import settings as settings_reads
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
-from interagency.delivery.services.errors import BookingError
-from interagency.delivery.services.sessions import SectorHoldEntry, SessionInvalid, TrainerEntry
+from interagency.delivery.services.sessions import SectorHoldEntry, TrainerEntry
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory, VenueFactory
 from interagency.people.models import Sector
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
@@ -70,7 +70,7 @@ def make(partnership, coordinator, course, venue, **overrides):
     return services.create_session(**arguments)
 
 
-def problems_of(error: SessionInvalid) -> list[str]:
+def problems_of(error: ServiceError) -> list[str]:
     return [message for _, message in error.problems]
 
 
@@ -114,7 +114,7 @@ def test_wall_clock_times_survive_the_clock_change(partnership, coordinator, cou
 @pytest.mark.django_db
 def test_every_problem_is_reported_and_nothing_is_saved(partnership, coordinator, course):
     day = soon()
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         make(
             partnership,
             coordinator,
@@ -132,7 +132,7 @@ def test_every_problem_is_reported_and_nothing_is_saved(partnership, coordinator
         "Booking must close after it opens.",
         "Choose a venue for an in-person session.",
     ]
-    assert isinstance(caught.value, BookingError)
+    assert isinstance(caught.value, ServiceError)
     assert caught.value.message == "The end time of part 2 must be after its start time."
     assert not Session.objects.exists()
     assert not AuditEvent.objects.filter(subject_type="delivery.Session").exists()
@@ -140,7 +140,7 @@ def test_every_problem_is_reported_and_nothing_is_saved(partnership, coordinator
 
 @pytest.mark.django_db
 def test_online_session_needs_a_link_and_drops_the_venue(partnership, coordinator, course, venue):
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         make(partnership, coordinator, course, venue, format=SessionFormat.ONLINE)
     assert caught.value.field == "joining_link"
     session = make(
@@ -161,7 +161,7 @@ def test_refuses_course_venue_and_trainer_of_another_partnership(
     foreign_course = CourseFactory.create()
     foreign_venue = VenueFactory.create(partnership=other_partnership)
     outsider = member_with(Role.TRAINER, partnership=other_partnership)
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         make(
             partnership,
             coordinator,
@@ -189,7 +189,7 @@ def test_trainers_and_sector_holds_are_saved(partnership, coordinator, course, v
     )
     hold = session.sector_holds.get()
     assert (hold.sector, hold.places, hold.until) == (Sector.POLICE, 4, until)
-    with pytest.raises(SessionInvalid, match="more than the capacity"):
+    with pytest.raises(ServiceError, match="more than the capacity"):
         make(
             partnership,
             coordinator,
@@ -250,7 +250,7 @@ def test_update_of_venue_or_link_raises_sequence(partnership, coordinator, cours
 def test_capacity_cannot_go_below_places_taken(partnership, coordinator, course, venue):
     session = make(partnership, coordinator, course, venue, capacity=10, minimum_numbers=0)
     Session.objects.filter(pk=session.pk).update(places_taken=6)
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         services.update_session(session=session, changed_by=coordinator, capacity=5)
     assert caught.value.message == "The capacity cannot be less than the 6 places already taken."
     session.refresh_from_db()
@@ -308,7 +308,7 @@ def test_cancel_releases_bookings_and_notifies_with_alternatives(
     ).get()
     assert event.changes["status"] == ["scheduled", "cancelled"]
     assert event.changes["cancellation_reason"] == ["(changed)", "(changed)"]
-    with pytest.raises(BookingError, match="cancelled"):
+    with pytest.raises(ServiceError, match="cancelled"):
         services.update_session(session=result, changed_by=coordinator, capacity=30)
 
 
@@ -319,10 +319,10 @@ def test_cancel_needs_a_reason_and_alternatives_of_the_same_course(
     session = make(partnership, coordinator, course, venue)
     other_course = CourseFactory.create(tier=course.tier)
     unrelated = SessionFactory.create(partnership=partnership, course=other_course)
-    with pytest.raises(BookingError) as caught:
+    with pytest.raises(ServiceError) as caught:
         services.cancel_session(session=session, cancelled_by=coordinator, reason="  ")
     assert caught.value.field == "reason"
-    with pytest.raises(BookingError) as caught:
+    with pytest.raises(ServiceError) as caught:
         services.cancel_session(
             session=session, cancelled_by=coordinator, reason="x", alternatives=[unrelated]
         )
@@ -343,7 +343,7 @@ def test_venue_names_unique_per_partnership_and_audited(
         postcode="wc1h 9jE",
     )
     assert venue.postcode == "WC1H 9JE"
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         arrangements.create_venue(
             partnership=partnership, created_by=coordinator, name="town hall", address="Elsewhere"
         )
@@ -384,7 +384,7 @@ def test_update_delivery_settings_creates_then_changes(partnership, coordinator)
     settings.refresh_from_db()
     assert settings.default_no_show_charge == Decimal("50.00")
     assert AuditEvent.objects.filter(subject_type="delivery.DeliverySettings").count() == 2
-    with pytest.raises(SessionInvalid) as caught:
+    with pytest.raises(ServiceError) as caught:
         arrangements.update_delivery_settings(
             partnership=partnership, changed_by=coordinator, offer_hours=0
         )
@@ -473,7 +473,7 @@ def test_a_session_has_at_most_forty_parts(partnership, coordinator, course, ven
     first = soon(10)
     parts = [(london(first, 9) + datetime.timedelta(days=n),) * 2 for n in range(41)]
     parts = [(start, start + datetime.timedelta(hours=1)) for start, _ in parts]
-    with pytest.raises(SessionInvalid, match="at most 40 parts"):
+    with pytest.raises(ServiceError, match="at most 40 parts"):
         make(partnership, coordinator, course, venue, parts=parts)
     session = make(partnership, coordinator, course, venue, parts=parts[:40])
     assert session.parts.count() == 40
@@ -484,7 +484,7 @@ def test_a_started_session_cannot_be_cancelled(partnership, coordinator, course,
     session = SessionFactory.create(
         partnership=partnership, course=course, venue=venue, parts__start=soon(-1)
     )
-    with pytest.raises(BookingError, match="has started"):
+    with pytest.raises(ServiceError, match="has started"):
         services.cancel_session(session=session, cancelled_by=coordinator, reason="Too late")
     session.refresh_from_db()
     assert session.status == Session.Status.SCHEDULED
@@ -504,5 +504,5 @@ def test_lowering_the_capacity_below_kept_sector_holds_is_refused(
         minimum_numbers=0,
         sector_holds=[SectorHoldEntry(Sector.POLICE, 6, until)],
     )
-    with pytest.raises(SessionInvalid, match=r"held for sectors \(6\) are more than the capacity"):
+    with pytest.raises(ServiceError, match=r"held for sectors \(6\) are more than the capacity"):
         services.update_session(session=session, changed_by=coordinator, capacity=5)

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
+from interagency.core.errors import ServiceError
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
 from interagency.delivery.selectors import waiting_list as selectors
 from interagency.delivery.services import bookings as services
-from interagency.delivery.services.errors import BookingError
 from interagency.delivery.tests.booking_setup import (
     in_days,
     make_agency,
@@ -106,7 +106,7 @@ def test_accepting_an_offer_confirms_the_place(partnership, coordinator, sent):
     assert accepted.status == BookingStatus.CONFIRMED and accepted.confirmed_at is not None
     assert places_taken(session) == 2
     assert sent[-1] == ("booking_confirmed", BookingStatus.CONFIRMED, waiting[0].person)
-    with pytest.raises(BookingError, match="no open offer on this booking: it is confirmed"):
+    with pytest.raises(ServiceError, match="no open offer on this booking: it is confirmed"):
         services.accept_offer(booking=accepted, accepted_by=coordinator)
 
 
@@ -119,7 +119,7 @@ def test_declining_an_offer_moves_it_to_the_next_person(partnership, coordinator
     assert status_of(waiting[2]) == BookingStatus.WAITING
     assert places_taken(session) == 2
     assert sent[-1] == ("place_offered", BookingStatus.OFFERED, waiting[1].person)
-    with pytest.raises(BookingError, match="no open offer"):
+    with pytest.raises(ServiceError, match="no open offer"):
         services.decline_offer(booking=declined, declined_by=coordinator)
 
 
@@ -127,7 +127,7 @@ def test_an_offer_past_its_deadline_cannot_be_accepted(partnership, coordinator)
     _session, confirmed, waiting = full_session(partnership, coordinator)
     services.cancel_booking(booking=confirmed[0], cancelled_by=coordinator)
     Booking.objects.filter(pk=waiting[0].pk).update(offer_expires_at=in_days(-0.01))
-    with pytest.raises(BookingError, match="This offer ended at"):
+    with pytest.raises(ServiceError, match="This offer ended at"):
         services.accept_offer(booking=waiting[0], accepted_by=coordinator)
     assert status_of(waiting[0]) == BookingStatus.OFFERED
 

@@ -12,17 +12,16 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from interagency.core.errors import ServiceError, found_or_404
 from interagency.core.permissions import Action
 from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
 from interagency.delivery.selectors import certificates as certificate_reads
 from interagency.delivery.services.certificates import render_certificate_pdf, revoke_certificate
-from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 _GROUP = rf"[{CERTIFICATE_ALPHABET}]{{4}}"
@@ -37,15 +36,11 @@ def verify_url() -> str:
 @partnership_view(Action.VIEW_SESSIONS)
 def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
     """Download a certificate as a PDF (its learner, or a coordinator)."""
-    try:
-        certificate = certificate_reads.certificate_for_download(
-            request.access.partnership,
-            request.user,
-            request.access.roles,
-            number,
+    certificate = found_or_404(
+        lambda: certificate_reads.certificate_for_download(
+            request.access.partnership, request.user, request.access.roles, number
         )
-    except ObjectDoesNotExist:
-        raise Http404("No certificate with that number among yours.") from None
+    )
     pdf = render_certificate_pdf(certificate, verify_url=verify_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
@@ -58,16 +53,13 @@ def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
 def certificate_withdraw(request: PartnershipRequest, number: str) -> HttpResponse:
     """Withdraw a certificate issued in error (coordinators; audited, with the reason)."""
     partnership = request.access.partnership
-    try:
-        certificate = certificate_reads.issued_certificate(partnership, number)
-    except ObjectDoesNotExist:
-        raise Http404("No certificate with that number issued here.") from None
+    certificate = found_or_404(lambda: certificate_reads.issued_certificate(partnership, number))
     error = ""
     reason = request.POST.get("reason", "").strip()
     if request.method == "POST" and certificate.revoked_at is None:
         try:
             revoke_certificate(certificate=certificate, revoked_by=request.user, reason=reason)
-        except BookingError as refused:
+        except ServiceError as refused:
             error = refused.message
         else:
             messages.success(request, f"Certificate {certificate.number} is withdrawn.")

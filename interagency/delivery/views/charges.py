@@ -8,19 +8,18 @@ another partnership's charge is a 404; waiving goes through
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interagency.core.errors import ServiceError, found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.core.spreadsheets import csv_download
 from interagency.delivery.forms_charges import ChargeFilterForm, WaiveChargeForm
-from interagency.delivery.models import NoShowCharge
 from interagency.delivery.selectors import charges as selectors
 from interagency.delivery.services.charges import waive_charge
-from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 CHARGES_PER_PAGE = 50
@@ -104,16 +103,13 @@ def _session_day(session) -> str:
 def charge_waive(request: PartnershipRequest, charge_id: int) -> HttpResponse:
     """Waive one charge with a reason; a charge already waived says when and why."""
     partnership = request.access.partnership
-    try:
-        charge = selectors.charge_in(partnership, charge_id)
-    except NoShowCharge.DoesNotExist:
-        raise Http404("No such charge in this partnership.") from None
+    charge = found_or_404(lambda: selectors.charge_in(partnership, charge_id))
     form = WaiveChargeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             waive_charge(charge=charge, waived_by=request.user, reason=form.cleaned_data["reason"])
-        except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(
                 request,

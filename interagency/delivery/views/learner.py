@@ -8,7 +8,7 @@ partnerships of the region opened to it; bookings are those of the people the
 member may see, so anyone else's booking is a 404, and one they see but may not
 act on a 403. Lists are read through the selector of what they list (``sessions``,
 ``bookings``, ``venues``, ``certificates``). Every write goes through
-``delivery.services.bookings``; a refusal (``BookingError``) is shown in an
+``delivery.services.bookings``; a refusal (``ServiceError``) is shown in an
 error summary and changes nothing.
 """
 
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interagency.core.dates import govuk_month
+from interagency.core.errors import ServiceError, show_on_form
 from interagency.core.permissions import Action
 from interagency.delivery.forms_booking import (
     BookPeopleForm,
@@ -47,7 +48,6 @@ from interagency.delivery.selectors.access import (
     session_for,
 )
 from interagency.delivery.services import bookings as booking_services
-from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 SESSIONS_PER_PAGE = 25
@@ -245,14 +245,14 @@ def book(request: PartnershipRequest, session_id: int) -> HttpResponse:
     person = booking_reads.people_of_user(partnership, request.user).first()
     try:
         if person is None:
-            raise BookingError(
+            raise ServiceError(
                 "You cannot book yourself because this partnership has no staff record "
                 "linked to your account. Ask your training coordinator to add you."
             )
         booking = booking_services.book_place(
             session=session, person=person, booked_by=request.user
         )
-    except BookingError as error:
+    except ServiceError as error:
         shown = session_for(request.access, session_id, to=SessionAct.VIEW)
         context = _session_context(request, shown)
         context["booking_error"] = error.message
@@ -281,8 +281,8 @@ def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
             results = booking_services.book_people(
                 session=session, people=list(form.cleaned_data["people"]), booked_by=request.user
             )
-        except BookingError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
     search = request.GET.get("q", "").strip()[:100]
     found = booking_reads.search_people(bookable, search)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
@@ -355,7 +355,7 @@ def cancel(request: PartnershipRequest, booking_id: int) -> HttpResponse:
             booking_services.cancel_booking(
                 booking=booking, cancelled_by=request.user, reason=form.cleaned_data["reason"]
             )
-        except BookingError as refusal:
+        except ServiceError as refusal:
             error = refusal.message
         else:
             messages.success(request, f"Booking on {booking.course_title} cancelled.")
@@ -382,7 +382,7 @@ def _answer_offer(request: PartnershipRequest, booking_id: int, *, accept: bool)
             booking_services.accept_offer(booking=booking, accepted_by=request.user)
         else:
             booking_services.decline_offer(booking=booking, declined_by=request.user)
-    except BookingError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         for_whom = "" if _is_own(request, booking) else f" for {booking.person.full_name}"
@@ -426,7 +426,7 @@ def approve(request: PartnershipRequest, booking_id: int) -> HttpResponse:
     booking = booking_for(request.access, booking_id, to=BookingAct.DECIDE)
     try:
         approved = booking_services.approve_booking(booking=booking, approved_by=request.user)
-    except BookingError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -449,8 +449,8 @@ def refuse(request: PartnershipRequest, booking_id: int) -> HttpResponse:
             booking_services.refuse_booking(
                 booking=booking, refused_by=request.user, reason=form.cleaned_data["reason"]
             )
-        except BookingError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"Booking of {booking.person.full_name} not approved.")
             return redirect("sessions:approvals", code=partnership.code)

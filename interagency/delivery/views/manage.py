@@ -5,7 +5,7 @@ coordinator's table only to those who may ``MANAGE_SESSIONS``; everything else
 here needs ``MANAGE_SESSIONS``. Sessions and venues are found through
 ``delivery.selectors.sessions`` and ``venues`` scoped to the partnership of the address, so
 another partnership's session or venue is a 404. Writes go through
-``delivery.services.sessions``; a refusal (``BookingError``) is shown in the
+``delivery.services.sessions``; a refusal (``ServiceError``) is shown in the
 GOV.UK error summary and changes nothing.
 """
 
@@ -13,14 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from interagency.catalogue import selectors as catalogue
+from interagency.core.errors import ServiceError, found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.delivery.forms import SessionForms
 from interagency.delivery.forms_manage import (
@@ -39,20 +39,10 @@ from interagency.delivery.selectors import waiting_list as waiting_reads
 from interagency.delivery.selectors.access import SessionAct, session_for
 from interagency.delivery.services import arrangements
 from interagency.delivery.services import sessions as services
-from interagency.delivery.services.errors import BookingError
-from interagency.delivery.services.sessions import SessionInvalid
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 SESSIONS_PER_PAGE = 25
 manage_view = partnership_view(Action.MANAGE_SESSIONS)
-
-
-def _found(lookup: Callable[[], Any]) -> Any:
-    """What ``lookup`` finds within the partnership, or a 404."""
-    try:
-        return lookup()
-    except ObjectDoesNotExist:
-        raise Http404("Not among this partnership's sessions and venues.") from None
 
 
 def _url_or_none(name: str, **kwargs) -> str | None:
@@ -160,10 +150,8 @@ def session_new(request: PartnershipRequest) -> HttpResponse:
             session = services.create_session(
                 partnership=partnership, created_by=request.user, **forms.service_arguments()
             )
-        except SessionInvalid as error:
-            forms.show_problems(error.problems)
-        except BookingError as error:
-            forms.show_problems([(error.field, error.message)])
+        except ServiceError as error:
+            forms.show_error(error)
         else:
             messages.success(request, f"Session of {session.course} added.")
             return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -185,10 +173,8 @@ def session_edit(request: PartnershipRequest, session_id: int) -> HttpResponse:
             services.update_session(
                 session=session, changed_by=request.user, **forms.service_arguments()
             )
-        except SessionInvalid as error:
-            forms.show_problems(error.problems)
-        except BookingError as error:
-            forms.show_problems([(error.field, error.message)])
+        except ServiceError as error:
+            forms.show_error(error)
         else:
             messages.success(request, "Session changes saved.")
             return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -275,9 +261,8 @@ def session_cancel(request: PartnershipRequest, session_id: int) -> HttpResponse
                 reason=form.cleaned_data["reason"],
                 alternatives=form.chosen(),
             )
-        except BookingError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, "Session cancelled. Everyone booked is being told by email.")
             return redirect("sessions:manage", code=partnership.code, session_id=session.pk)
@@ -305,9 +290,8 @@ def _save_venue(form: VenueForm, write: Callable[[], Any]) -> bool:
         return False
     try:
         write()
-    except SessionInvalid as error:
-        for field, message in error.problems:
-            form.add_error(field if field in form.fields else None, message)
+    except ServiceError as error:
+        show_on_form(form, error)
         return False
     return True
 
@@ -330,7 +314,7 @@ def venue_new(request: PartnershipRequest) -> HttpResponse:
 @manage_view
 def venue_edit(request: PartnershipRequest, venue_id: int) -> HttpResponse:
     partnership = request.access.partnership
-    venue = _found(lambda: venue_reads.venue_in(partnership, venue_id))
+    venue = found_or_404(lambda: venue_reads.venue_in(partnership, venue_id))
     form = VenueForm(
         request.POST if request.method == "POST" else None, initial=VenueForm.initial_for(venue)
     )
@@ -362,9 +346,8 @@ def delivery_settings(request: PartnershipRequest) -> HttpResponse:
             arrangements.update_delivery_settings(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
             )
-        except SessionInvalid as error:
-            for field, message in error.problems:
-                form.add_error(field if field in form.fields else None, message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, "Booking settings saved.")
             return redirect("sessions:settings", code=partnership.code)

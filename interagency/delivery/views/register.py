@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from interagency.core.errors import ServiceError
 from interagency.core.permissions import Action, Role
 from interagency.delivery.models import AttendanceOutcome, Booking, Session, SessionPart
 from interagency.delivery.selectors import certificates as certificate_reads
@@ -28,7 +29,6 @@ from interagency.delivery.services.attendance import (
     record_register,
     register_problems,
 )
-from interagency.delivery.services.errors import BookingError
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 # The fields of one line, by the name the service gives a problem.
@@ -169,14 +169,14 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
                 code = request.access.partnership.code
                 return redirect("sessions:register", code=code, session_id=session.pk)
             except RegisterError as error:
-                problems = error.problems
-            except BookingError as error:
+                problems = error.lines
+            except ServiceError as error:
                 form_error = error.message
     opens_problem = ""
     if session.status == Session.Status.SCHEDULED:
         try:
             check_register_open(session)
-        except BookingError as error:
+        except ServiceError as error:
             opens_problem = error.message
     lines = _lines(bookings, data, problems)
     recorded = sum(1 for booking in bookings if getattr(booking, "attendance", None) is not None)
@@ -222,8 +222,8 @@ def _save_one_line(
             record_register(session=session, entries=[entry], recorded_by=request.user)
             saved = True
         except RegisterError as error:
-            message = error.problems[booking.pk][0][1]
-        except BookingError as error:
+            message = error.lines[booking.pk][0][1]
+        except ServiceError as error:
             message = error.message
     return render(
         request,

@@ -18,10 +18,10 @@ import datetime
 from dataclasses import dataclass
 from typing import cast
 
-from django.core.exceptions import ValidationError
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from interagency.core.errors import ServiceError
 from interagency.people.importing.checking import PERSON_FIELDS, Plan
 from interagency.people.importing.confirming import is_new_role, new_role_marker
 from interagency.people.importing.posts import POST_FIELDS
@@ -165,7 +165,7 @@ def create_new_roles(new_roles: dict[str, dict], *, partnership) -> dict[str, in
     """Create the roles the importer chose to create (``Plan.new_roles``), once each, local to
     the partnership; ``{role marker: role id}``. Call inside the apply's one transaction, so a
     failed apply creates no role. A tier no longer of an adopted framework raises
-    ValidationError (``catalogue.services.add_local_role``) and the apply writes nothing."""
+    ServiceError (``catalogue.services.add_local_role``) and the apply writes nothing."""
     from interagency.catalogue.selectors import tiers_of
     from interagency.catalogue.services import add_local_role
 
@@ -176,7 +176,7 @@ def create_new_roles(new_roles: dict[str, dict], *, partnership) -> dict[str, in
     for key, entry in sorted(new_roles.items()):
         tier = tiers.get(entry["tier"])
         if tier is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"The role '{entry['name']}' cannot be created: its tier is no longer in a "
                 "framework the partnership has adopted. Choose again on the preview."
             )

@@ -8,12 +8,12 @@ that every row they join belongs to the same partnership.
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Service
-from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.people.services.audited import refuse_unknown, save_audited
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
@@ -67,19 +67,19 @@ def _validate_agency(agency: Agency) -> None:
     ):
         errors["parent"] = "Choose another agency of this partnership as the parent."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def create_agency(
     *, partnership: Partnership, created_by: "_User", name: str, sector: str, **fields: Any
 ) -> Agency:
     """Add an agency to the partnership; its contact details are audited."""
-    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    refuse_unknown(fields, AGENCY_FIELDS, "agency")
     if "code" in fields:
         fields["code"] = fields["code"].strip()
     agency = Agency(partnership=partnership, name=name.strip(), sector=sector, **fields)
     _validate_agency(agency)
-    _save_audited(
+    save_audited(
         agency,
         actor=created_by,
         audited_fields=AGENCY_AUDITED_FIELDS,
@@ -91,12 +91,12 @@ def create_agency(
 
 def update_agency(*, agency: Agency, changed_by: "_User", **fields: Any) -> Agency:
     """Change an agency's details; a change of contact or lead is audited."""
-    _refuse_unknown(fields, AGENCY_FIELDS, "agency")
+    refuse_unknown(fields, AGENCY_FIELDS, "agency")
     before = snapshot(agency, AGENCY_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(agency, name, value.strip() if name in ("name", "code") else value)
     _validate_agency(agency)
-    _save_audited(
+    save_audited(
         agency,
         actor=changed_by,
         audited_fields=AGENCY_AUDITED_FIELDS,
@@ -112,7 +112,9 @@ def add_service(*, agency: Agency, name: str) -> Service:
     service = Service(partnership=agency.partnership, agency=agency, name=name)
     service.full_clean(validate_constraints=False)
     if agency.services.filter(name__iexact=name).exists():
-        raise ValidationError({"name": "This agency already has a service with this name."})
+        raise ServiceError(
+            field_errors={"name": "This agency already has a service with this name."}
+        )
     with transaction.atomic():
         service.save()
     return service

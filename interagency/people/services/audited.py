@@ -17,13 +17,14 @@ if TYPE_CHECKING:
     from interagency.tenancy.models import Partnership
 
 
-def _refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
+def refuse_unknown(fields: dict, allowed: frozenset[str] | set[str], noun: str) -> None:
+    """A caller's mistake, not a person's: fields that are not the record's."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown {noun} fields: {sorted(unknown)}")
 
 
-def _save_audited(
+def save_audited(
     instance: models.Model,
     *,
     actor: "_User",

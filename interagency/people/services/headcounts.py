@@ -8,9 +8,9 @@ partnership's.
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from interagency.core.errors import ServiceError
 from interagency.people.models import Headcount
 from interagency.tenancy.models import Partnership
 
@@ -36,7 +36,7 @@ def _validate_headcount(headcount: Headcount) -> None:
     elif not tiers_of(partnership).filter(pk=headcount.tier_id or 0).exists():
         errors["tier"] = "Choose a training level of this partnership's frameworks."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
     headcount.full_clean(validate_constraints=False)
 
 
@@ -57,7 +57,7 @@ def save_headcount(
     if headcount is None:
         headcount = Headcount(partnership=partnership)
     elif headcount.partnership_id != partnership.pk:
-        raise ValidationError("This headcount belongs to another partnership.")
+        raise ServiceError("This headcount belongs to another partnership.")
     for name, value in fields.items():
         setattr(headcount, name, value.strip() if name == "source" else value)
     _validate_headcount(headcount)
@@ -74,9 +74,11 @@ def set_planned_places(
     from interagency.people.models import PlannedPlaces
 
     if not catalogue_courses(partnership).filter(pk=course_id).exists():
-        raise ValidationError({"course": "Choose a course of this partnership's catalogue."})
+        raise ServiceError(
+            field_errors={"course": "Choose a course of this partnership's catalogue."}
+        )
     if places < 0:
-        raise ValidationError({"places": "Places cannot be negative."})
+        raise ServiceError(field_errors={"places": "Places cannot be negative."})
     with transaction.atomic():
         planned, _ = PlannedPlaces.objects.for_partnership(partnership).update_or_create(
             partnership=partnership, course_id=course_id, year=year, defaults={"places": places}

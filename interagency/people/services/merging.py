@@ -9,11 +9,11 @@ training still counts. Each changed record is audited.
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import diff, record_event, snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Person, Post
 from interagency.people.services.people import PERSON_AUDITED_FIELDS
 from interagency.tenancy.models import Partnership
@@ -32,11 +32,11 @@ def merge_people(
     """
     people = [keep, *others]
     if any(person.partnership_id != partnership.pk for person in people):
-        raise ValidationError("Merge only people of this partnership.")
+        raise ServiceError("Merge only people of this partnership.")
     if any(person.merged_into_id is not None for person in people):
-        raise ValidationError("One of these records was already merged.")
+        raise ServiceError("One of these records was already merged.")
     if any(other.pk == keep.pk for other in others) or not others:
-        raise ValidationError("Choose one record to keep and at least one other to merge.")
+        raise ServiceError("Choose one record to keep and at least one other to merge.")
     with transaction.atomic():
         keep_before = snapshot(keep, PERSON_AUDITED_FIELDS)
         for other in others:

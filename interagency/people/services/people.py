@@ -9,12 +9,12 @@ to the same partnership.
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Person
-from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.people.services.audited import refuse_unknown, save_audited
 from interagency.tenancy.models import Partnership
 
 if TYPE_CHECKING:
@@ -80,18 +80,18 @@ def _validate_person(person: Person) -> None:
         if clash.exists():
             errors["external_id"] = "Another person of this agency has this id."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def create_person(
     *, partnership: Partnership, changed_by: "_User", full_name: str, agency: Agency, **fields: Any
 ) -> Person:
     """Add a person to an agency of the partnership; the new record is audited."""
-    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    refuse_unknown(fields, PERSON_FIELDS, "person")
     person = Person(partnership=partnership, full_name=full_name.strip(), agency=agency, **fields)
     _validate_person(person)
     _note_leaving(person)
-    _save_audited(
+    save_audited(
         person,
         actor=changed_by,
         audited_fields=PERSON_AUDITED_FIELDS,
@@ -103,13 +103,13 @@ def create_person(
 
 def update_person(*, person: Person, changed_by: "_User", **fields: Any) -> Person:
     """Change a person's record; the before/after difference is audited."""
-    _refuse_unknown(fields, PERSON_FIELDS, "person")
+    refuse_unknown(fields, PERSON_FIELDS, "person")
     before = snapshot(person, PERSON_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value.strip() if name == "full_name" else value)
     _validate_person(person)
     _note_leaving(person)
-    _save_audited(
+    save_audited(
         person,
         actor=changed_by,
         audited_fields=PERSON_AUDITED_FIELDS,
@@ -125,7 +125,7 @@ def mark_person_left(*, person: Person, left_on: datetime.date, changed_by: "_Us
     A day still to come keeps them current until then: ``mark_due_leavers``
     records the leaving on the day."""
     if person.merged_into_id is not None:
-        raise ValidationError("This record was merged into another and cannot change.")
+        raise ServiceError("This record was merged into another and cannot change.")
     return update_person(person=person, changed_by=changed_by, left_on=left_on)
 
 

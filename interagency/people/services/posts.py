@@ -10,11 +10,10 @@ partnership, and that a service belongs to the post's agency.
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-
 from interagency.audit.services import snapshot
+from interagency.core.errors import ServiceError
 from interagency.people.models import Person, Post
-from interagency.people.services.audited import _refuse_unknown, _save_audited
+from interagency.people.services.audited import refuse_unknown, save_audited
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
@@ -62,19 +61,19 @@ def _validate_post(post: Post) -> None:
         if not roles_of(post.person.partnership).filter(pk=post.role_id).exists():
             errors["role"] = "Choose a role of this partnership's catalogue."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def add_post(*, person: Person, changed_by: "_User", **fields: Any) -> Post:
     """Give ``person`` a further post (in their own agency unless ``agency`` says); audited."""
-    _refuse_unknown(fields, POST_FIELDS, "post")
+    refuse_unknown(fields, POST_FIELDS, "post")
     if person.merged_into_id is not None:
-        raise ValidationError("This record was merged into another: change that one.")
+        raise ServiceError("This record was merged into another: change that one.")
     fields.setdefault("agency", person.agency)
     fields["job_title"] = " ".join((fields.get("job_title") or "").split())
     post = Post(partnership_id=person.partnership_id, person=person, **fields)
     _validate_post(post)
-    _save_audited(
+    save_audited(
         post,
         actor=changed_by,
         audited_fields=POST_AUDITED_FIELDS,
@@ -86,7 +85,7 @@ def add_post(*, person: Person, changed_by: "_User", **fields: Any) -> Post:
 
 def update_post(*, post: Post, changed_by: "_User", **fields: Any) -> Post:
     """Change a further post; the before/after difference is audited."""
-    _refuse_unknown(fields, POST_FIELDS, "post")
+    refuse_unknown(fields, POST_FIELDS, "post")
     before = snapshot(post, POST_AUDITED_FIELDS)
     for name, value in fields.items():
         setattr(post, name, " ".join((value or "").split()) if name == "job_title" else value)
@@ -94,7 +93,7 @@ def update_post(*, post: Post, changed_by: "_User", **fields: Any) -> Post:
     if moved and post.service.agency_id != post.agency_id:  # type: ignore[union-attr]
         post.service = None  # a new agency: the old agency's service no longer fits
     _validate_post(post)
-    _save_audited(
+    save_audited(
         post,
         actor=changed_by,
         audited_fields=POST_AUDITED_FIELDS,

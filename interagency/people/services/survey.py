@@ -10,13 +10,13 @@ and hashed in ``people.survey``.
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.core.dates import govuk_date
+from interagency.core.errors import ServiceError
 from interagency.people.models import Agency, Headcount, Service, SurveyRequest
 
 if TYPE_CHECKING:
@@ -63,9 +63,9 @@ def send_survey(*, agency: Agency, sent_by: "_User | None", link_for: SurveyLink
     from interagency.people.survey import hash_token, new_token
 
     if not agency.contact_email:
-        raise ValidationError("Add a contact email address for this agency first.")
+        raise ServiceError("Add a contact email address for this agency first.")
     if _open_survey(agency) is not None:
-        raise ValidationError("This agency already has a survey waiting: chase it instead.")
+        raise ServiceError("This agency already has a survey waiting: chase it instead.")
     token = new_token()
     with transaction.atomic():
         survey = SurveyRequest.objects.create(
@@ -96,7 +96,7 @@ def chase_survey(
     from interagency.people.survey import hash_token, new_token
 
     if survey.status != SurveyRequest.Status.SENT:
-        raise ValidationError("Only a survey still waiting for a reply can be chased.")
+        raise ServiceError("Only a survey still waiting for a reply can be chased.")
     token = new_token()
     survey.token_hash = hash_token(token)
     survey.sent_to = survey.agency.contact_email or survey.sent_to
@@ -121,10 +121,10 @@ def reply_to_survey(
     from interagency.catalogue.selectors import tiers_of
 
     if survey.status == SurveyRequest.Status.ACCEPTED:
-        raise ValidationError("This survey has been accepted and can no longer be changed.")
+        raise ServiceError("This survey has been accepted and can no longer be changed.")
     tier_ids = set(tiers_of(survey.partnership).values_list("pk", flat=True))
     if any(entry.get("tier_id") not in tier_ids for entry in reply):
-        raise ValidationError("Give numbers only for the training levels listed.")
+        raise ServiceError("Give numbers only for the training levels listed.")
     survey.respondent_name = respondent_name.strip()
     survey.reply = reply
     survey.status = SurveyRequest.Status.REPLIED
@@ -142,7 +142,7 @@ def accept_survey(*, survey: SurveyRequest, accepted_by: "_User") -> list[Headco
     from interagency.catalogue.selectors import tiers_of
 
     if survey.status != SurveyRequest.Status.REPLIED:
-        raise ValidationError("Only a survey with a reply waiting can be accepted.")
+        raise ServiceError("Only a survey with a reply waiting can be accepted.")
     agency = survey.agency
     partnership = survey.partnership
     tiers = {tier.pk: tier for tier in tiers_of(partnership)}

@@ -9,17 +9,17 @@ one that does not exist. Changing a person also needs
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
+from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.access import (
@@ -42,26 +42,6 @@ from interagency.people.visibility import can_edit_person
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 50
-
-
-def _found(lookup: Callable[[], Any]) -> Any:
-    """The object ``lookup`` finds within what the member may see, or a 404."""
-    try:
-        return lookup()
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404("Not among this partnership's records you may see.") from None
-
-
-def show_service_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, or on the whole form."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-# Index and agencies ------------------------------------------------------------------
 
 
 @partnership_view(Action.VIEW_PEOPLE)
@@ -112,7 +92,7 @@ def agency_new(request: PartnershipRequest) -> HttpResponse:
                 partnership=partnership, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{agency.name} added.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -123,7 +103,7 @@ def agency_new(request: PartnershipRequest) -> HttpResponse:
 def agency_detail(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """One agency: contact, lead, services with their current people, counts."""
     partnership = request.access.partnership
-    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    agency = found_or_404(lambda: selectors.agency_in(partnership, agency_id))
     people = people_seen_by(request.access).filter(agency=agency)
     by_service = selectors.people_counts_by_service(people)
     services_with_counts = [
@@ -147,7 +127,7 @@ def agency_detail(request: PartnershipRequest, agency_id: int) -> HttpResponse:
 def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Change an agency's details, contact and lead (coordinators; audited)."""
     partnership = request.access.partnership
-    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    agency = found_or_404(lambda: selectors.agency_in(partnership, agency_id))
     initial = {
         "name": agency.name,
         "code": agency.code,
@@ -168,7 +148,7 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
         try:
             update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{agency.name} saved.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -180,13 +160,13 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
 def service_new(request: PartnershipRequest, agency_id: int) -> HttpResponse:
     """Add a service (team or department) to an agency (coordinators)."""
     partnership = request.access.partnership
-    agency = _found(lambda: selectors.agency_in(partnership, agency_id))
+    agency = found_or_404(lambda: selectors.agency_in(partnership, agency_id))
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service = add_service(agency=agency, name=form.cleaned_data["name"])
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{service.name} added to {agency.name}.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
@@ -311,7 +291,7 @@ def person_new(request: PartnershipRequest) -> HttpResponse:
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{person.full_name} added.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
@@ -329,7 +309,7 @@ def person_edit(request: PartnershipRequest, person_id: int) -> HttpResponse:
         try:
             update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{person.full_name} saved.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)
@@ -349,7 +329,7 @@ def person_leave(request: PartnershipRequest, person_id: int) -> HttpResponse:
                 person=person, left_on=form.cleaned_data["left_on"], changed_by=request.user
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{person.full_name} marked as left.")
             return redirect("people:person", code=partnership.code, person_id=person.pk)

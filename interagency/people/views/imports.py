@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from interagency.core.errors import show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.access import people_import_for
@@ -166,8 +167,7 @@ def import_mapping(request: PartnershipRequest, import_id: int) -> HttpResponse:
                 people_import=people_import, columns=form.cleaned_data, changed_by=request.user
             )
         except ValidationError as error:
-            for name, messages_ in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, messages_)
+            show_on_form(form, error)
         else:
             return redirect("people:import-preview", code=partnership.code, import_id=import_id)
     examples = dict(zip(table.headers, next((r for r in table.rows if r), []), strict=False))
@@ -203,7 +203,7 @@ def import_preview(request: PartnershipRequest, import_id: int) -> HttpResponse:
                 people_import=people_import, choices=choices_form.choices(), changed_by=request.user
             )
         except ValidationError as error:
-            choices_form.add_error(None, error.messages)
+            show_on_form(choices_form, error)
         else:
             messages.success(request, "Your choices are saved and every row checked again.")
             return redirect("people:import-preview", code=partnership.code, import_id=import_id)

@@ -8,12 +8,13 @@ goes through ``services.posts``, which audits it.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
+from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.access import (
@@ -25,7 +26,6 @@ from interagency.people.access import (
 from interagency.people.forms import LeavingForm, PostForm
 from interagency.people.models import Person, Post
 from interagency.people.services.posts import add_post, end_post, update_post
-from interagency.people.views.agencies import show_service_errors
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
@@ -43,10 +43,7 @@ def _post_form(request: PartnershipRequest, **kwargs) -> PostForm:
 
 
 def _post_of(request: PartnershipRequest, person: Person, post_id: int) -> Post:
-    try:
-        return selectors.post_in(request.access.partnership, person, post_id)
-    except ObjectDoesNotExist as error:
-        raise Http404("No such post.") from error
+    return found_or_404(lambda: selectors.post_in(request.access.partnership, person, post_id))
 
 
 def _back(request: PartnershipRequest, person: Person) -> HttpResponse:
@@ -67,7 +64,7 @@ def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
         try:
             add_post(person=person, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Post added to {person.full_name}.")
             return _back(request, person)
@@ -86,7 +83,7 @@ def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> Http
         try:
             update_post(post=post, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post saved.")
             return _back(request, person)
@@ -105,7 +102,7 @@ def post_end(request: PartnershipRequest, person_id: int, post_id: int) -> HttpR
         try:
             end_post(post=post, left_on=form.cleaned_data["left_on"], changed_by=request.user)
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{person.full_name}'s post ended.")
             return _back(request, person)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from interagency.catalogue.selectors import roles_of, tiers_of
+from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.models import SurveyRequest
@@ -37,24 +38,6 @@ from interagency.people.survey import HeadcountForm, SurveyReplyForm
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 manage_view = partnership_view(Action.MANAGE_AGENCIES)
-
-
-def _found(lookup: Callable[[], Any]) -> Any:
-    try:
-        return lookup()
-    except ObjectDoesNotExist:
-        raise Http404("Not in this partnership.") from None
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-# Headcounts -------------------------------------------------------------------------
 
 
 @manage_view
@@ -90,7 +73,7 @@ def _save_headcount(request: PartnershipRequest, headcount=None) -> HttpResponse
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Headcount saved")
             return redirect("people:headcounts", code=request.access.partnership.code)
@@ -106,7 +89,9 @@ def headcount_new(request: PartnershipRequest) -> HttpResponse:
 
 @manage_view
 def headcount_edit(request: PartnershipRequest, headcount_id: int) -> HttpResponse:
-    headcount = _found(lambda: selectors.headcount_in(request.access.partnership, headcount_id))
+    headcount = found_or_404(
+        lambda: selectors.headcount_in(request.access.partnership, headcount_id)
+    )
     return _save_headcount(request, headcount)
 
 
@@ -144,7 +129,7 @@ def _done_or_refused(
 @manage_view
 @require_POST
 def survey_send(request: PartnershipRequest, agency_id: int) -> HttpResponse:
-    agency = _found(lambda: selectors.agency_in(request.access.partnership, agency_id))
+    agency = found_or_404(lambda: selectors.agency_in(request.access.partnership, agency_id))
     return _done_or_refused(
         request,
         lambda: send_survey(agency=agency, sent_by=request.user, link_for=_link_for(request)),
@@ -155,7 +140,7 @@ def survey_send(request: PartnershipRequest, agency_id: int) -> HttpResponse:
 @manage_view
 @require_POST
 def survey_chase(request: PartnershipRequest, survey_id: int) -> HttpResponse:
-    request_ = _found(lambda: selectors.survey_in(request.access.partnership, survey_id))
+    request_ = found_or_404(lambda: selectors.survey_in(request.access.partnership, survey_id))
     return _done_or_refused(
         request,
         lambda: chase_survey(survey=request_, chased_by=request.user, link_for=_link_for(request)),
@@ -167,7 +152,7 @@ def survey_chase(request: PartnershipRequest, survey_id: int) -> HttpResponse:
 def survey_reply(request: PartnershipRequest, survey_id: int) -> HttpResponse:
     """The agency's return as a table of services by training level, to check and accept."""
     partnership = request.access.partnership
-    survey_request = _found(lambda: selectors.survey_in(partnership, survey_id))
+    survey_request = found_or_404(lambda: selectors.survey_in(partnership, survey_id))
     tiers = list(tiers_of(partnership))
     form = SurveyReplyForm(
         tiers=tiers,
@@ -189,7 +174,9 @@ def survey_reply(request: PartnershipRequest, survey_id: int) -> HttpResponse:
 @manage_view
 @require_POST
 def survey_accept(request: PartnershipRequest, survey_id: int) -> HttpResponse:
-    survey_request = _found(lambda: selectors.survey_in(request.access.partnership, survey_id))
+    survey_request = found_or_404(
+        lambda: selectors.survey_in(request.access.partnership, survey_id)
+    )
     return _done_or_refused(
         request,
         lambda: accept_survey(survey=survey_request, accepted_by=request.user),
@@ -222,7 +209,7 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
                     reply=form.cleaned_reply,
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_on_form(form, error)
             else:
                 return render(request, "people/survey/thanks.html", context)
     else:

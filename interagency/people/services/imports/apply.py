@@ -11,13 +11,13 @@ copied into the trail. A run whose worker died is found by its heartbeat
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.errors import ServiceError
 from interagency.people.importing import applying
 from interagency.people.importing.checking import Plan
 from interagency.people.importing.reading import Table
@@ -61,7 +61,7 @@ def apply_people_import(*, people_import: PeopleImport, applied_by: "_User") -> 
     if people_import.status in (Status.APPLIED, *PeopleImport.IN_PROGRESS):
         return people_import.status
     if people_import.status not in PeopleImport.APPLICABLE:
-        raise ValidationError("Check the columns and preview the import before applying it.")
+        raise ServiceError("Check the columns and preview the import before applying it.")
     # The one who confirmed is recorded as the importer (the audit actor).
     if applied_by is not None and applied_by.is_authenticated:
         people_import.uploaded_by = applied_by

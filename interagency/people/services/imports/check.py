@@ -7,9 +7,9 @@ the tiers they may create a role in, what every row of the partnership must have
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from interagency.core.errors import ServiceError
 from interagency.people.importing import confirming, mapping, organisations
 from interagency.people.importing.reading import Table
 from interagency.people.models import Agency, EmploymentType, ImportSettings, PeopleImport
@@ -78,7 +78,7 @@ def check_columns(
     agency: Agency | None,
     prefix: str = "",
 ) -> None:
-    """ValidationError naming each field whose column is missing from the file or chosen twice,
+    """ServiceError naming each field whose column is missing from the file or chosen twice,
     and each the partnership requires of every row (``required``) that no column holds; an
     organisation column is for an import without one ``agency``, and needed by one."""
 
@@ -104,7 +104,7 @@ def check_columns(
     for name, message in missing.items():
         errors.setdefault(prefix + name, message)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
 
 
 def valid_choices(people_import: PeopleImport, choices: dict, *, prefix: str = "") -> dict:
@@ -131,7 +131,7 @@ def valid_choices(people_import: PeopleImport, choices: dict, *, prefix: str = "
             )
     errors.update(organisation_choice_errors(people_import, kept.organisations, prefix))
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(field_errors=errors)
     return {
         "contract_words": {mapping.contract_key(k): v for k, v in kept.contract_words.items()},
         "roles": {confirming.role_key(k): str(v) for k, v in kept.roles.items()},

@@ -9,9 +9,9 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from interagency.core.errors import ServiceError
 from interagency.people.importing import (
     checking,
     confirming,
@@ -187,7 +187,7 @@ def save_import_mapping(
     """
     settle_stalled(people_import)
     if people_import.status not in PeopleImport.MAPPABLE:
-        raise ValidationError("This import has already been applied or queued.")
+        raise ServiceError("This import has already been applied or queued.")
     table = table or kept_table(people_import)
     for name in columns:
         if name not in mapping.FIELDS:
@@ -214,11 +214,11 @@ def save_import_choices(
 
     ``choices`` is ``{"contract_words": {word: employment type}, "roles": {name: role id,
     "none" or "new:<tier id>"}}`` (a tier the importer may not add a role in holds its rows
-    back with the reason); a value that is not a choice raises ValidationError naming it.
+    back with the reason); a value that is not a choice raises ServiceError naming it.
     """
     settle_stalled(people_import)
     if people_import.status not in PeopleImport.APPLICABLE:
-        raise ValidationError("This import has already been applied or queued.")
+        raise ServiceError("This import has already been applied or queued.")
     people_import.choices = valid_choices(people_import, choices)
     return preview(people_import, kept_table(people_import), import_columns(people_import))
 

@@ -7,9 +7,9 @@ unreadable file leaves no import behind.
 import hashlib
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from interagency.core.errors import ServiceError
 from interagency.people.importing import mapping, reading
 from interagency.people.models import Agency, PeopleImport
 from interagency.people.services.imports.check import (
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
 
 
 def check_agency(partnership: Partnership, agency: Agency | None, full_staff_list: bool) -> None:
-    """ValidationError for another partnership's agency, or a full staff list of no one agency."""
+    """ServiceError for another partnership's agency, or a full staff list of no one agency."""
     if agency is not None and agency.partnership_id != partnership.pk:
-        raise ValidationError({"agency": "Choose an agency of this partnership."})
+        raise ServiceError(field_errors={"agency": "Choose an agency of this partnership."})
     if agency is None and full_staff_list:
-        raise ValidationError(
-            {
+        raise ServiceError(
+            field_errors={
                 "is_full_staff_list": "A full staff list is one agency's: choose its agency, "
                 "or import the file without marking anyone as left."
             }
@@ -73,12 +73,12 @@ def upload_columns(
     table: reading.Table, agency: Agency | None, columns: dict[str, str] | None
 ) -> dict[str, str]:
     """The columns an upload sends, else those remembered for the agency that the file has;
-    ValidationError naming ``columns`` (or ``columns.<field>``) when they cannot be used."""
+    ServiceError naming ``columns`` (or ``columns.<field>``) when they cannot be used."""
     from interagency.people.selectors import column_mapping_of
 
     if columns is None and agency is None:
-        raise ValidationError(
-            {"columns": "Send the columns: an import across agencies remembers none."}
+        raise ServiceError(
+            field_errors={"columns": "Send the columns: an import across agencies remembers none."}
         )
     if columns is None:
         # Remembered columns missing from this file are left out; the name must still be there.
@@ -86,8 +86,8 @@ def upload_columns(
         columns = {name: header for name, header in remembered.items() if header in table.headers}
         if not remembered:
             suggested = mapping.suggest_mapping(table.headers)
-            raise ValidationError(
-                {
+            raise ServiceError(
+                field_errors={
                     "columns": "No columns are remembered for this agency yet: send columns "
                     'as {"field": "column header"}, for example '
                     + ", ".join(f"{k}={v!r}" for k, v in suggested.items())
@@ -96,8 +96,8 @@ def upload_columns(
             )
     unknown = sorted(set(columns) - set(mapping.FIELDS))
     if unknown:
-        raise ValidationError(
-            {
+        raise ServiceError(
+            field_errors={
                 f"columns.{name}": "Not a field of a person: use one of "
                 + ", ".join(mapping.FIELDS)
                 for name in unknown
@@ -123,7 +123,7 @@ def upload_people_import(
 
     The columns are those given, else the ones remembered for the agency. The
     file and the columns are checked before anything is stored, so a refused
-    upload leaves no import behind: ImportFileError for the file, ValidationError
+    upload leaves no import behind: ImportFileError for the file, ServiceError
     naming ``columns.<field>`` for the columns.
     """
     from interagency.people.selectors import import_required_fields
