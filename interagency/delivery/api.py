@@ -150,9 +150,22 @@ def _session_fields(access: PartnershipAccess, sent: dict[str, Any]) -> dict[str
     for name in ("joining_link", "joining_instructions", "notes"):
         if name in fields and fields[name] is None:
             fields[name] = ""
+    unknown.update(_nulls_refused(fields))
     if unknown:
         raise DjangoValidationError(unknown)
     return fields
+
+
+# A session always has these; null is not "unchanged" (leave the field out for that).
+ALWAYS_SET = ("format", "capacity", "minimum_numbers", "regional_places", "no_show_charge")
+
+
+def _nulls_refused(fields: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: "A session always has this: send a value, or leave the field out to keep it."
+        for name in ALWAYS_SET
+        if name in fields and fields[name] is None
+    }
 
 
 def _session_out(access: PartnershipAccess, session_id: int) -> Session:

@@ -215,6 +215,24 @@ def test_a_session_with_problems_lists_every_one_and_nothing_is_stored(partnersh
     ]
 
 
+def test_null_for_a_number_every_session_has_is_a_field_error_and_nothing_changes(
+    partnership, api
+):
+    session = session_of(partnership)
+    response = api.patch(
+        url("session-detail", partnership, session_id=session.pk),
+        {"minimum_numbers": None, "capacity": None, "notes": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.json()
+    assert {error["field"] for error in response.json()["errors"]} == {
+        "minimum_numbers",
+        "capacity",
+    }
+    session.refresh_from_db()
+    assert session.capacity == 20
+
+
 def test_only_coordinators_change_sessions(partnership, token_client):
     user, _ = learner_of(partnership)
     session = session_of(partnership)
