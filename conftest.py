@@ -5,6 +5,7 @@ import email
 import email.policy
 import logging
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -18,12 +19,23 @@ from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFa
 
 # --- the clock ------------------------------------------------------------------------------
 #
-# ``pytest --clock=2027-03-28T00:30:00Z`` runs the whole session as if it had
-# started at that instant (the clock ticks on from there), so a test that only
-# passes far from midnight or away from the days the clocks change fails on
-# any machine, not only on CI at the wrong hour. ``./run test`` runs the tests
-# marked ``clock`` at a few such instants. The database's own clock
-# (CURRENT_TIMESTAMP, now()) does not travel: the code takes "now" from Python.
+# No test depends on the hour or date it runs. A test that reads "now", itself
+# or through a factory or the code it calls, is marked ``clock`` (its module's
+# ``pytestmark``, or the test): the ``clock`` fixture then stands it at one
+# instant, PINNED_INSTANT, with the clock stopped (``pytest.mark.clock(tick=True)``
+# lets it run on from there, for a test that needs time to pass).
+#
+# ``pytest --clock=2027-03-28T00:30:00Z`` stands those tests at that instant
+# instead, and runs the whole session as if it had started there (the clock
+# ticks on from it for the tests not marked). So a test that only passes far
+# from midnight or away from the days the clocks change fails on any machine,
+# not only on CI at the wrong hour: ``./run test`` runs the tests marked
+# ``clock`` at a few such instants. The database's own clock (CURRENT_TIMESTAMP,
+# now()) does not travel: the code takes "now" from Python.
+
+# A Wednesday morning in British Summer Time, away from midnight, the ends of
+# months and of the financial year, and the days the clocks change.
+PINNED_INSTANT = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,9 +75,34 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(traveller.stop)
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
+def pytest_report_header(config: pytest.Config) -> str:
     instant = clock_instant(config)
-    return f"clock: the session starts at {instant.isoformat()}" if instant else None
+    if instant is None:
+        return f"clock: tests marked clock stand at {PINNED_INSTANT.isoformat()}"
+    return f"clock: the session starts at {instant.isoformat()}; tests marked clock stand at it"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # First of a test's fixtures, so every fixture and factory reads the pinned clock.
+    for item in items:
+        if isinstance(item, pytest.Function) and item.get_closest_marker("clock"):
+            if "clock" in item.fixturenames:
+                item.fixturenames.remove("clock")
+            item.fixturenames.insert(0, "clock")
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
+    """Pin "now" for a test marked ``clock``, or asking for it: at ``--clock``, or PINNED_INSTANT.
+
+    Stopped unless the mark says ``tick=True``; ``clock.shift(...)`` and
+    ``clock.move_to(...)`` move it.
+    """
+    marker = request.node.get_closest_marker("clock")
+    tick = bool(marker.kwargs.get("tick", False)) if marker else False
+    instant = clock_instant(request.config) or PINNED_INSTANT
+    with time_machine.travel(instant, tick=tick) as traveller:
+        yield traveller
 
 
 @pytest.fixture

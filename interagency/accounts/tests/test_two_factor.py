@@ -246,6 +246,7 @@ def test_a_code_cannot_be_used_twice(client, coordinator, partnership):
     assert "The code is not correct" in response.text
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_after_repeated_wrong_codes_even_the_right_code_must_wait(client, coordinator):
     device = confirmed_device_for(coordinator)

@@ -22,6 +22,8 @@ from interagency.delivery.tests.booking_setup import (
     record_notices,
 )
 
+pytestmark = pytest.mark.clock
+
 CAPACITY = 5
 DISTINCT = 24  # people booked once each
 TWICE = 3  # people booked by two threads at the same moment

@@ -10,6 +10,8 @@ from interagency.delivery.calendar import invitation, uid
 from interagency.delivery.models import BookingStatus, SessionFormat
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 
+pytestmark = pytest.mark.clock
+
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 UTC = datetime.UTC
 # British Summer Time starts at 01:00 UTC on Sunday 29 March 2026.

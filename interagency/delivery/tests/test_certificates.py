@@ -21,6 +21,8 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.tests.factories import PersonFactory
 from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def learner(member_with):

@@ -19,6 +19,8 @@ from interagency.notifications.models import MessageKind, MessageTemplate, Outbo
 from interagency.people.services.survey import send_survey
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
+pytestmark = pytest.mark.clock
+
 AWKWARD = "O'Connor & Zoë <Ltd>"
 ESCAPES = ("&amp;", "&#x27;", "&#39;", "&lt;", "&gt;", "&quot;")
 WHEN = datetime.datetime(2027, 5, 4, 12, 0, tzinfo=datetime.UTC)

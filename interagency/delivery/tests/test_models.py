@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from interagency.delivery.models import BookingStatus, Session
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.mark.django_db
 def test_places_taken_can_never_exceed_capacity():

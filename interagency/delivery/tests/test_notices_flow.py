@@ -17,7 +17,7 @@ from interagency.delivery.tests.booking_setup import make_agency, make_person, m
 from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

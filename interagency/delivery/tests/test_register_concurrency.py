@@ -21,6 +21,8 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.delivery.tests.test_booking_concurrency import real_sqlite_file  # noqa: F401
 from interagency.records.models import TrainingRecord
 
+pytestmark = pytest.mark.clock
+
 CLOSERS = 4
 
 

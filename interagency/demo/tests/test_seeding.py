@@ -295,6 +295,7 @@ def delivery_counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.clock
 @pytest.mark.django_db
 def test_borough_scale_gives_five_years_of_sessions_with_closed_registers():
     from django.utils import timezone

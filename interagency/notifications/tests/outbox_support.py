@@ -1,6 +1,7 @@
 """What the outbox tests share: a mail server that counts and can hold, real worker processes."""
 
 import asyncio
+import datetime
 import email
 import email.policy
 import logging
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.utils import timezone
 
 from interagency.notifications.models import MessageKind, OutboxMessage
 from interagency.notifications.services import Notice, queue_messages
@@ -158,17 +160,20 @@ def start_worker(
     database: WorkerDatabase, mail_server: CountingMailServer, *, clock_ahead_seconds: int = 0
 ) -> subprocess.Popen[str]:
     """``interagency send-pending-mail --send`` in a process of its own; its clock
-    ``clock_ahead_seconds`` ahead of this one's (as if it ran that much later)."""
+    ``clock_ahead_seconds`` ahead of this one's (as if it ran that much later).
+
+    This process's clock, pinned or travelled as it may be, not the machine's:
+    the worker compares the times this process wrote with its own.
+    """
+    start = timezone.now() + datetime.timedelta(seconds=clock_ahead_seconds)
     program = (
         "import datetime, sys, time_machine\n"
-        "ahead = datetime.timedelta(seconds=int(sys.argv[1]))\n"
-        "if ahead:\n"
-        "    time_machine.travel(datetime.datetime.now(datetime.UTC) + ahead, tick=True).start()\n"
+        "time_machine.travel(datetime.datetime.fromisoformat(sys.argv[1]), tick=True).start()\n"
         "from interagency.cli import main\n"
         "main(['interagency', 'send-pending-mail', '--send'])\n"
     )
     return subprocess.Popen(
-        [sys.executable, "-c", program, str(clock_ahead_seconds)],
+        [sys.executable, "-c", program, start.isoformat()],
         env=database.environment(mail_server),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -22,7 +22,8 @@ from interagency.notifications.tests.outbox_support import (
     start_worker,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Ticking: a worker started later must find its clock later too.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.clock(tick=True)]
 
 # Generous: two processes start Django on a busy machine before the first email.
 WORKERS_MEET_WITHIN_SECONDS = 60

@@ -11,6 +11,8 @@ from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
 from interagency.notifications.rendering import DEFAULTS
 
+pytestmark = pytest.mark.clock
+
 
 def outbox_url(partnership, **query) -> str:
     url = reverse("notifications:outbox", kwargs={"code": partnership.code})

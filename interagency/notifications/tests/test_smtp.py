@@ -11,6 +11,8 @@ from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import OutboxMessage
 from interagency.notifications.tasks import send_outbox_message_task
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def smtp_mail(settings, smtp_server):

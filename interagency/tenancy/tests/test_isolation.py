@@ -31,6 +31,8 @@ from interagency.tenancy.models import Membership, Partnership
 from interagency.tenancy.services import set_member_roles
 from interagency.tenancy.tests.factories import MembershipFactory, PartnershipFactory
 
+pytestmark = pytest.mark.clock
+
 
 @dataclass
 class World:
