@@ -322,17 +322,17 @@ def _check_quotes_closed(text: str, delimiter: str) -> None:
         if reader.line_num - line > MAX_LINES_IN_A_FIELD:
             raise _open_quote(line + 1)
         previous_line, line = line, reader.line_num
-    if line - previous_line > 1 and _ends_inside_quotes(text, previous_line):
+    if line - previous_line > 1 and _ends_inside_quotes(text, previous_line, delimiter):
         raise _open_quote(previous_line + 1)
 
 
-def _ends_inside_quotes(text: str, lines_before: int) -> bool:
+def _ends_inside_quotes(text: str, lines_before: int, delimiter: str) -> bool:
     """True when the record after ``lines_before`` lines is a quoted field the file never closes."""
     lines = io.StringIO(text, newline="")
     for _ in range(lines_before):
         lines.readline()
     try:
-        for _ in csv.reader(lines, _StaffListDialect, strict=True):
+        for _ in csv.reader(lines, _StaffListDialect, delimiter=delimiter, strict=True):
             pass
     except csv.Error as error:
         return "unexpected end of data" in str(error)

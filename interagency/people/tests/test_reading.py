@@ -69,6 +69,13 @@ def test_a_one_column_file_keeps_its_commas_when_it_is_separated_by_semicolons()
     assert table.rows[-1] == ["Okafor, Ben"]
 
 
+def test_a_last_quoted_cell_over_two_lines_reads_in_a_semicolon_file():
+    # The quoted cell holds a comma and a line break; the file ends with it, closed.
+    text = 'Name;Address\r\nAna Silva;"1 High Street,\nLondon"\r\n'
+    table = reading.read_table(text.encode(), "staff.csv")
+    assert table.rows == [["Ana Silva", "1 High Street,\nLondon"]]
+
+
 def test_a_quote_mark_never_closed_is_refused_with_its_line_rather_than_swallowing_rows():
     text = (
         'Name,Email\nAna Silva,ana@x.example\n"Ben Okafor,ben@x.example\nCara Jones,c@x.example\n'
