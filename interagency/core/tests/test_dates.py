@@ -176,3 +176,17 @@ def test_no_template_formats_a_date_with_djangos_filters():
         "Use {% load dates %} and |govuk_date, |govuk_day, |govuk_time, |govuk_datetime "
         "(interagency/core/dates.py) for dates people read:\n" + "\n".join(found)
     )
+
+
+def test_python_code_names_months_and_days_only_through_the_dates_module():
+    # %B and %A spell a month or a weekday for people: that is core.dates' job.
+    package = pathlib.Path(__file__).resolve().parents[2]
+    offending = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if not {"tests", "migrations"} & set(path.relative_to(package).parts)
+        and path.relative_to(package).as_posix() != "core/dates.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "%B" in line or "%A" in line
+    ]
+    assert offending == []

@@ -215,9 +215,7 @@ def test_a_session_with_problems_lists_every_one_and_nothing_is_stored(partnersh
     ]
 
 
-def test_null_for_a_number_every_session_has_is_a_field_error_and_nothing_changes(
-    partnership, api
-):
+def test_null_for_a_number_every_session_has_is_a_field_error_and_nothing_changes(partnership, api):
     session = session_of(partnership)
     response = api.patch(
         url("session-detail", partnership, session_id=session.pk),

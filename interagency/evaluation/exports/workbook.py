@@ -12,6 +12,7 @@ from typing import Any
 import xlsxwriter
 from django.utils import timezone
 
+from interagency.core.dates import govuk_datetime
 from interagency.core.spreadsheets import neutralise
 from interagency.evaluation.analysis import EvaluationResults, analyse
 from interagency.evaluation.analysis.reliability import Reliability
@@ -94,7 +95,7 @@ def _about(sheet: Sheet, plan, results: EvaluationResults) -> None:
     sheet.write(["Partnership", str(plan.partnership)])
     sheet.write(["Responses", str(ResponseMode(plan.response_mode).label)])
     sheet.write(["Waves", ", ".join(label for _, label in results.waves)])
-    sheet.write(["Made", timezone.localtime().strftime("%d %B %Y %H:%M")])
+    sheet.write(["Made", govuk_datetime(timezone.now())])
     sheet.skip()
     sheet.write(["How the figures are computed"], "header")
     for line in CONVENTIONS:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
+from interagency.core.dates import govuk_date
 from interagency.core.validation import control_character_problem
 from interagency.evaluation.errors import EvaluationError
 from interagency.evaluation.formats import ResponseFormat, answer_range
@@ -190,7 +191,7 @@ def _check_timing(wave: Wave, session: "Session | None") -> None:
     if timezone.now() < session.ends_at:
         ended = timezone.localtime(session.ends_at)
         raise EvaluationError(
-            f"The follow-up opens after the course has ended ({ended.day} {ended:%B %Y}).",
+            f"The follow-up opens after the course has ended ({govuk_date(ended)}).",
             errors={"wave": "too early."},
         )
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from interagency.core.dates import govuk_date
 from interagency.core.validation import CleanTextForm
 from interagency.people import selectors
 from interagency.people.forms.fields import (
@@ -225,7 +226,7 @@ class PersonForm(PostFieldsForm):
         # A leaving date still to come: they manage until then.
         if manager.left_on is not None and not manager.is_current():
             raise ValidationError(
-                f"{manager.full_name} left on {manager.left_on.day} {manager.left_on:%B %Y}: "
+                f"{manager.full_name} left on {govuk_date(manager.left_on)}: "
                 "choose a line manager who is still in post."
             )
         return manager
