@@ -62,7 +62,9 @@ def plans_seen_by(access: PartnershipAccess) -> QuerySet[EvaluationPlan]:
 def plan_for(access: PartnershipAccess, plan_id: int, *, to: PlanAct) -> EvaluationPlan:
     """The plan with ``plan_id`` the member may ``to``, its waves read; else 404 (or 403)."""
     access.require(PLAN_ACTIONS[to])
-    waves = Wave.objects.select_related("instrument_version__instrument")
+    waves = Wave.objects.select_related(
+        "instrument_version__instrument", "line_manager_version__instrument"
+    )
     plan = (
         plans_seen_by(access)
         .select_related("partnership", "course", "session__course")

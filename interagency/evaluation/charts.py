@@ -69,7 +69,7 @@ def means_chart(scale: ScaleResults, waves: tuple[tuple[str, str], ...]) -> Mean
     shown = [(key, label, summary) for key, label, summary in shown if summary.mean is not None]
     if not shown:
         return None
-    values = [s.mean for _, _, s in shown] + [
+    values = [s.mean for _, _, s in shown if s.mean is not None] + [
         bound for _, _, s in shown for bound in (s.ci_low, s.ci_high) if bound is not None
     ]
     low, high, step = axis(min(values), max(values), scale.percent_correct)

@@ -112,11 +112,11 @@ def session_rates(plan: EvaluationPlan, session: Session) -> list[WaveRate]:
     return [WaveRate(wave, answered.get(wave.pk, 0), invited) for wave in waves]
 
 
-def instruments_of(partnership) -> QuerySet[Instrument]:
+def instruments_of(partnership) -> QuerySet:
     """The partnership's instruments with their latest version's number."""
     return (
         Instrument.objects.for_partnership(partnership)
-        .annotate(latest=Max("versions__number"))
+        .annotate(latest_version=Max("versions__number"))
         .order_by("name")
     )
 

@@ -5,7 +5,10 @@ them with the waves' names and says in words where there were too few
 people for a figure (``too_few``) instead of a number.
 """
 
+import dataclasses
+import math
 from dataclasses import dataclass
+from typing import Any
 
 from interagency.evaluation.analysis import EvaluationResults, analyse
 from interagency.evaluation.analysis.evaluation import ScaleResults
@@ -109,3 +112,29 @@ def results_page(plan: EvaluationPlan) -> ResultsPage:
         scales=tuple(scale_figures(scale, results) for scale in results.scales),
         responses=sum(int(wave.participants.size) for wave in data.waves),
     )
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON: dataclasses as objects, too few people as ``{"too_few": words}``."""
+    if isinstance(value, TooFew):
+        return {"too_few": paired_too_few(value), "n": value.n, "minimum": value.minimum}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def results_json(results: EvaluationResults) -> dict[str, Any]:
+    """Every figure of ``results`` for the API."""
+    return {
+        "waves": [{"key": key, "label": label} for key, label in results.waves],
+        "linked": results.linked,
+        "attrition": plain(results.attrition),
+        "scales": plain(results.scales),
+        "knowledge_items": plain(results.knowledge_items),
+    }

@@ -106,6 +106,7 @@ def test_a_questionnaire_without_templates_is_refused(partnership, coordinator, 
 
 def test_a_coordinator_attaches_a_plan_to_a_course(partnership, coordinator, sign_in):
     session = make_plan(partnership).session
+    assert session is not None
     EvaluationPlan.objects.all().delete()
     AdoptionFactory(partnership=partnership, framework=session.course.framework)
     version = Instrument.objects.get().versions.get()
