@@ -12,7 +12,6 @@ naming each item or field at fault; nothing is saved half.
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Status
 from ninja.pagination import paginate
@@ -22,6 +21,7 @@ from interagency.core.api_errors import error_response, error_responses
 from interagency.core.api_pagination import PageNumberPagination
 from interagency.core.permissions import Action
 from interagency.delivery.selectors import sessions as session_reads
+from interagency.evaluation import overview
 from interagency.evaluation.access import (
     InstrumentAct,
     PlanAct,
@@ -41,16 +41,9 @@ from interagency.evaluation.api_schemas import (
 )
 from interagency.evaluation.errors import EvaluationError
 from interagency.evaluation.models import (
-    Answer,
-    EvaluationPlan,
-    InstrumentVersion,
     Item,
-    Response,
-    ResponseMode,
     Scale,
-    Wave,
 )
-from interagency.evaluation.overview import instruments_of
 from interagency.evaluation.results_page import results_json
 from interagency.evaluation.selectors import evaluation_data
 from interagency.evaluation.services.plans import WavePlan, attach_plan
@@ -80,7 +73,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def instrument_list(request: HttpRequest, code: str) -> Any:
     """The partnership's instruments by name, with their latest version's number."""
     access = access_for(request.user, code, Action.VIEW_EVALUATION)
-    return instruments_of(access.partnership)
+    return overview.instruments_of(access.partnership)
 
 
 @router.get(
@@ -94,8 +87,7 @@ def instrument_detail(request: HttpRequest, code: str, instrument_id: int) -> An
     access = access_for(request.user, code, Action.VIEW_EVALUATION)
     instrument = instrument_for(access, instrument_id, to=InstrumentAct.VIEW)
     versions = sorted(instrument.versions.all(), key=lambda v: v.number)
-    scales = Scale.objects.filter(version__in=versions).select_related("parent")
-    items = Item.objects.filter(version__in=versions).select_related("scale")
+    scales, items = overview.versions_content(versions)
     out = []
     for version in versions:
         out.append(
@@ -142,13 +134,6 @@ def _item_out(item: Item) -> dict[str, Any]:
     }
 
 
-def _with_waves(plans: QuerySet[EvaluationPlan]) -> QuerySet[EvaluationPlan]:
-    waves = Wave.objects.select_related(
-        "instrument_version__instrument", "line_manager_version__instrument"
-    )
-    return plans.prefetch_related(Prefetch("waves", queryset=waves))
-
-
 @router.get(
     f"{E}/plans",
     response={200: list[PlanOut], **error_responses(400, 401, 403, 404)},
@@ -159,7 +144,7 @@ def _with_waves(plans: QuerySet[EvaluationPlan]) -> QuerySet[EvaluationPlan]:
 def plan_list(request: HttpRequest, code: str) -> Any:
     """The plans the caller may see, newest first, each with its waves."""
     access = access_for(request.user, code, Action.VIEW_EVALUATION)
-    return _with_waves(plans_seen_by(access))
+    return overview.with_waves(plans_seen_by(access))
 
 
 @router.post(
@@ -203,7 +188,7 @@ def _wave_plans(access: PartnershipAccess, payload: PlanIn, errors: dict[str, st
     wanted = {w.instrument_version for w in payload.waves} | {
         w.line_manager_version for w in payload.waves if w.line_manager_version is not None
     }
-    versions = InstrumentVersion.objects.for_partnership(access.partnership).in_bulk(wanted)
+    versions = overview.versions_by_id(access.partnership, wanted)
     waves = []
     for index, wave in enumerate(payload.waves):
         version = versions.get(wave.instrument_version)
@@ -247,19 +232,6 @@ def plan_results(request: HttpRequest, code: str, plan_id: int) -> Any:
     return results_json(analyse(evaluation_data(plan)))
 
 
-def _responses(plan: EvaluationPlan) -> QuerySet[Response]:
-    found = (
-        Response.objects.for_partnership(plan.partnership)
-        .filter(wave__plan=plan)
-        .select_related("wave__plan", "instrument_version", "response_code")
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("item")))
-        .order_by("id")
-    )
-    if plan.response_mode == ResponseMode.NAMED:
-        found = found.select_related("response_code__booking__person")
-    return found
-
-
 @router.get(
     f"{E}/plans/{{plan_id}}/responses",
     response={200: list[ResponseOut], **error_responses(400, 401, 403, 404)},
@@ -272,7 +244,7 @@ def response_list(request: HttpRequest, code: str, plan_id: int) -> Any:
     one their response code, an anonymous one neither."""
     access = access_for(request.user, code, Action.MANAGE_EVALUATION)
     plan = plan_for(access, plan_id, to=PlanAct.MANAGE)
-    return _responses(plan)
+    return overview.plan_responses(plan)
 
 
 @router.post(
@@ -306,4 +278,4 @@ def response_submit(request: HttpRequest, code: str, plan_id: int, payload: Resp
         source=payload.source,
         entered_by=access.user,
     )
-    return Status(201, _responses(plan).get(pk=response.pk))
+    return Status(201, overview.plan_responses(plan).get(pk=response.pk))

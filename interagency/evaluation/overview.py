@@ -20,7 +20,9 @@ from interagency.evaluation.models import (
     OutcomeLevel,
     Respondent,
     Response,
+    ResponseMode,
     Scale,
+    TrainerSummary,
     Wave,
 )
 
@@ -203,3 +205,43 @@ def comments(plan: EvaluationPlan, session: Session) -> list[Comment]:
         .values_list("item__text", "text")
     )
     return [Comment(question, text) for question, text in rows]
+
+
+def versions_content(versions: list[InstrumentVersion]) -> tuple[list[Scale], list[Item]]:
+    """Every scale (with its parent) and item of ``versions``, in their order."""
+    scales = list(Scale.objects.filter(version__in=versions).select_related("parent"))
+    items = list(Item.objects.filter(version__in=versions).select_related("scale"))
+    return scales, items
+
+
+def versions_by_id(partnership, ids: set[int]) -> dict[int, InstrumentVersion]:
+    """The partnership's versions among ``ids``; another partnership's are simply absent."""
+    return InstrumentVersion.objects.for_partnership(partnership).in_bulk(ids)
+
+
+def with_waves(plans: QuerySet[EvaluationPlan]) -> QuerySet[EvaluationPlan]:
+    """``plans`` with their waves and the versions those ask, read in two more queries."""
+    waves = Wave.objects.select_related(
+        "instrument_version__instrument", "line_manager_version__instrument"
+    )
+    return plans.prefetch_related(Prefetch("waves", queryset=waves))
+
+
+def plan_responses(plan: EvaluationPlan) -> QuerySet[Response]:
+    """Every response to ``plan``, oldest first, with what showing one needs."""
+    found = (
+        Response.objects.for_partnership(plan.partnership)
+        .filter(wave__plan=plan)
+        .select_related("wave__plan", "instrument_version", "response_code")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("item")))
+        .order_by("id")
+    )
+    if plan.response_mode == ResponseMode.NAMED:
+        found = found.select_related("response_code__booking__person")
+    return found
+
+
+def trainer_summary(session: Session) -> TrainerSummary | None:
+    return (
+        TrainerSummary.objects.for_partnership(session.partnership).filter(session=session).first()
+    )

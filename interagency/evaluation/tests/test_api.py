@@ -53,6 +53,7 @@ def test_instruments_list_and_detail(partnership, coordinator, token_client):
 
 def test_a_coordinator_attaches_a_plan(partnership, coordinator, token_client):
     session = make_plan(partnership).session
+    assert session is not None
     EvaluationPlan.objects.all().delete()
     version = make_instrument(partnership, name="Other").versions.get()
     client = token_client(coordinator)
@@ -156,6 +157,7 @@ def test_trainers_see_only_their_sessions_plans(partnership, member_with, token_
     mine = make_plan(partnership)
     other = make_plan(partnership)
     trainer = member_with(Role.TRAINER)
+    assert mine.session is not None
     SessionTrainer.objects.create(session=mine.session, user=trainer, name="Tess")
     client = token_client(trainer)
     assert [plan["id"] for plan in client.get(f"{BASE}/plans").json()["results"]] == [mine.pk]

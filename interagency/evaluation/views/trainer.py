@@ -14,7 +14,6 @@ from interagency.evaluation import overview
 from interagency.evaluation.access import may_write_summary, trainer_session_for
 from interagency.evaluation.errors import EvaluationError
 from interagency.evaluation.forms_manage import TrainerSummaryForm, show_error
-from interagency.evaluation.models import TrainerSummary
 from interagency.evaluation.selectors import plan_for_session
 from interagency.evaluation.services.summaries import write_trainer_summary
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -24,9 +23,7 @@ from interagency.tenancy.access import PartnershipRequest, partnership_view
 def session_page(request: PartnershipRequest, session_id: int) -> HttpResponse:
     access = request.access
     session = trainer_session_for(access, session_id)
-    summary = (
-        TrainerSummary.objects.for_partnership(access.partnership).filter(session=session).first()
-    )
+    summary = overview.trainer_summary(session)
     writes = may_write_summary(access, session)
     initial = {"went_well": summary.went_well, "to_change": summary.to_change} if summary else {}
     form = TrainerSummaryForm(request.POST or None, initial=initial) if writes else None
