@@ -35,6 +35,11 @@ def show_error(form: forms.Form, error: EvaluationError) -> None:
         form.add_error(None, " ".join([error.message, *unplaced]))
 
 
+def set_choices(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class TemplateInstrumentForm(CleanTextForm):
     name = forms.CharField(
         max_length=200,
@@ -50,9 +55,9 @@ class TemplateInstrumentForm(CleanTextForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["templates"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(t.key, t.name) for t in shipped_templates().values()]
+        set_choices(
+            self.fields["templates"], [(t.key, t.name) for t in shipped_templates().values()]
+        )
 
 
 def version_choices(versions: Iterable[InstrumentVersion]) -> list[tuple[str, str]]:
@@ -101,12 +106,15 @@ class PlanForm(PlanTextsForm):
         self.versions = {v.pk: v for v in versions}
         self.courses = {c.pk: c for c in courses}
         self.sessions = {s.pk: s for s in sessions}
-        self.fields["course"].choices = [("", "Choose a course")] + [  # type: ignore[attr-defined]
-            (str(c.pk), getattr(c, "shown_title", c.title)) for c in courses
-        ]
-        self.fields["session"].choices = [("", "Choose a session")] + [  # type: ignore[attr-defined]
-            (str(s.pk), str(s)) for s in sessions
-        ]
+        set_choices(
+            self.fields["course"],
+            [("", "Choose a course")]
+            + [(str(c.pk), getattr(c, "shown_title", c.title)) for c in courses],
+        )
+        set_choices(
+            self.fields["session"],
+            [("", "Choose a session")] + [(str(s.pk), str(s)) for s in sessions],
+        )
         choices = version_choices(versions)
         for kind in FIXED_WAVES:
             self.fields[f"wave_{kind}"] = forms.ChoiceField(

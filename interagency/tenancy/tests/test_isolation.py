@@ -745,9 +745,7 @@ CASES: dict[str, Case | Public] = {
         body={"went_well": "Taken over"},
     ),
     "api:evaluation-instrument-list": Case(foreign_code, api=True),
-    "api:evaluation-instrument-detail": Case(
-        lambda w: b_evaluation(w, "instrument_id"), api=True
-    ),
+    "api:evaluation-instrument-detail": Case(lambda w: b_evaluation(w, "instrument_id"), api=True),
     "api:evaluation-plan-list": Case(
         foreign_code,
         methods=("get", "post"),
