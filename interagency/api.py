@@ -23,6 +23,7 @@ from interagency.core.api_errors import (
     unknown_path,
 )
 from interagency.delivery import api as delivery_api
+from interagency.evaluation import api as evaluation_api
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
 from interagency.tenancy.api import router as tenancy_router
@@ -79,7 +80,8 @@ api = InteragencyAPI(
         "services, people and headcounts are read and changed within what your roles allow; "
         "staff lists are imported (upload, preview, apply, poll, rejected rows). Sessions, "
         "bookings, waiting lists and registers follow the same roles; certificate numbers "
-        "are checked at `/certificates/{number}` without authentication. "
+        "are checked at `/certificates/{number}` without authentication. Evaluation "
+        "questionnaires, plans, responses and results follow the same roles. "
         "Authenticate with a "
         "personal access token (`Authorization: Bearer <token>`, created on your account "
         "page) or, from the browser, your signed-in session. Lists are paginated with "
@@ -106,6 +108,7 @@ api.add_router("/partnerships", people_router)
 api.add_router("/partnerships", people_posts_router)
 api.add_router("/partnerships", delivery_api.router)
 api.add_router("", delivery_api.public_router)
+api.add_router("/partnerships", evaluation_api.router)
 
 
 class RootOut(Schema):

@@ -39,6 +39,7 @@ class Action(StrEnum):
     MANAGE_CHARGES = "manage_charges"
     VIEW_RECORDS = "view_records"
     VIEW_EVALUATION = "view_evaluation"
+    MANAGE_EVALUATION = "manage_evaluation"
     VIEW_REPORTS = "view_reports"
     VIEW_AUDIT = "view_audit"
 
@@ -68,7 +69,10 @@ RULES: dict[Action, frozenset[Role]] = {
     # The partnership invoices no-show charges to agencies, so agency leads do not waive them.
     Action.MANAGE_CHARGES: frozenset({Role.COORDINATOR}),
     Action.VIEW_RECORDS: _EVERYONE,
+    # Trainers see the evaluation of the sessions they deliver only (evaluation.access).
     Action.VIEW_EVALUATION: frozenset({Role.COORDINATOR, Role.TRAINER, Role.BOARD_MEMBER}),
+    # Instruments and plans, entering paper answers, every response of a plan.
+    Action.MANAGE_EVALUATION: frozenset({Role.COORDINATOR}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),
     Action.VIEW_AUDIT: frozenset({Role.COORDINATOR}),
 }

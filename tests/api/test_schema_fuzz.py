@@ -37,6 +37,8 @@ from interagency.catalogue.tests.factories import AdoptionFactory, CourseFactory
 from interagency.core.permissions import Role
 from interagency.delivery.services.bookings import book_place
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory, VenueFactory
+from interagency.evaluation.services.responses import submit_response
+from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
 from interagency.people.services.imports import upload_people_import
 from interagency.people.services.people import create_person
 from interagency.people.tests.factories import (
@@ -105,6 +107,15 @@ def seed(partnership, coordinator) -> Seeded:
         is_full_staff_list=False,
         columns={"full_name": "Name", "work_email": "Email", "job_title": "Job title"},
     )
+    plan = make_plan(partnership, session=today)
+    submit_response(
+        wave=plan.waves.get(kind="start"),
+        answers=full_answers(),
+        idempotency_key="seeded",
+        consented=True,
+        code=code_for(plan),
+    )
+    version = plan.waves.get(kind="start").instrument_version
     _, token = issue_access_token(user=coordinator, name="Schema checks")
     return Seeded(
         code=partnership.code,
@@ -118,6 +129,8 @@ def seed(partnership, coordinator) -> Seeded:
             "session_id": [upcoming.pk, today.pk],
             "booking_id": [booked.pk, on_register.pk],
             "import_id": [upload.pk],
+            "instrument_id": [version.instrument_id],
+            "plan_id": [plan.pk],
             "event_id": list(AuditEvent.objects.values_list("pk", flat=True)[:3]),
             # Ids sent in bodies and queries, alone or in lists.
             "course": [course.pk],
@@ -136,6 +149,9 @@ def seed(partnership, coordinator) -> Seeded:
             "alternatives": [upcoming.pk, today.pk],
             "venue": [venue.pk],
             "booking": [booked.pk, on_register.pk],
+            "wave": list(plan.waves.values_list("pk", flat=True)),
+            "instrument_version": [version.pk],
+            "line_manager_version": [version.pk],
         },
     )
 

@@ -38,6 +38,7 @@ take_register       Y . . . Y .
 manage_charges      Y . . . . .
 view_records        Y Y Y Y Y Y
 view_evaluation     Y Y . . Y .
+manage_evaluation   Y . . . . .
 view_reports        Y Y Y . . .
 view_audit          Y . . . . .
 """

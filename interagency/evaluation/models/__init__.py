@@ -26,6 +26,7 @@ from interagency.evaluation.models.responses import (
     ResponseCode,
     ResponseSource,
 )
+from interagency.evaluation.models.summaries import SUMMARY_LENGTH, TrainerSummary
 
 __all__ = [
     "ANSWERED_PERCENT",
@@ -33,6 +34,7 @@ __all__ = [
     "CODE_LENGTH",
     "DEFAULT_ANSWERED_PERCENT",
     "FOLLOW_UP_WEEKS",
+    "SUMMARY_LENGTH",
     "WAVE_ORDER",
     "Answer",
     "EvaluationPlan",
@@ -48,6 +50,7 @@ __all__ = [
     "ResponseSource",
     "Scale",
     "Scoring",
+    "TrainerSummary",
     "Wave",
     "WaveKind",
 ]

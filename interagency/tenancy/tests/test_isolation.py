@@ -300,6 +300,27 @@ def sessions_not_open_to_a(world: World) -> list[dict]:
     ]
 
 
+def b_evaluation(world: World, *keys: str, **extra) -> list[dict]:
+    """B's questionnaire and the plan of B's session by ``keys``, under B's code and A's."""
+    from interagency.delivery.tests.factories import SessionFactory
+    from interagency.evaluation.tests.factories import make_plan
+
+    plan = make_plan(
+        world.b, session=SessionFactory.create(partnership=world.b, course=world.b_local_course)
+    )
+    ids = {
+        "instrument_id": plan.waves.get(kind="end").instrument_version.instrument_id,
+        "number": 1,
+        "plan_id": plan.pk,
+        "session_id": plan.session_id,
+    }
+    chosen = {key: ids[key] for key in keys}
+    return [
+        {"code": world.b.code, **chosen, **extra},
+        {"code": world.a.code, **chosen, **extra},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -696,6 +717,55 @@ CASES: dict[str, Case | Public] = {
     "sessions:approve": Case(lambda w: b_session_rows(w, "booking_id"), methods=("post",)),
     "sessions:refuse": Case(
         lambda w: b_session_rows(w, "booking_id"), methods=("get", "post"), body={"reason": "x"}
+    ),
+    # Evaluation (coordinator, board and trainer pages): B's code, and B's questionnaire,
+    # plan or session under A's code.
+    "evaluation:home": Case(foreign_code),
+    "evaluation:instruments": Case(foreign_code),
+    "evaluation:instrument-new": Case(
+        foreign_code, methods=("get", "post"), body={"name": "Taken", "templates": ["reactions"]}
+    ),
+    "evaluation:instrument": Case(lambda w: b_evaluation(w, "instrument_id")),
+    "evaluation:instrument-version": Case(lambda w: b_evaluation(w, "instrument_id", "number")),
+    "evaluation:plan-new": Case(foreign_code, methods=("get", "post"), body={}),
+    "evaluation:plan": Case(lambda w: b_evaluation(w, "plan_id")),
+    "evaluation:plan-edit": Case(
+        lambda w: b_evaluation(w, "plan_id"),
+        methods=("get", "post"),
+        body={"response_mode": "named", "consent_text": "Taken", "privacy_text": "Over"},
+    ),
+    "evaluation:plan-download": Case(
+        lambda w: [
+            attempt
+            for kind in ("xlsx", "csv", "sav")
+            for attempt in b_evaluation(w, "plan_id", kind=kind)
+        ]
+    ),
+    "evaluation:session": Case(
+        lambda w: b_evaluation(w, "session_id"),
+        methods=("get", "post"),
+        body={"went_well": "Taken over"},
+    ),
+    "api:evaluation-instrument-list": Case(foreign_code, api=True),
+    "api:evaluation-instrument-detail": Case(lambda w: b_evaluation(w, "instrument_id"), api=True),
+    "api:evaluation-plan-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={
+            "session": 1,
+            "consent_text": "Taken",
+            "privacy_text": "Over",
+            "waves": [{"kind": "end", "instrument_version": 1}],
+        },
+    ),
+    "api:evaluation-plan-detail": Case(lambda w: b_evaluation(w, "plan_id"), api=True),
+    "api:evaluation-plan-results": Case(lambda w: b_evaluation(w, "plan_id"), api=True),
+    "api:evaluation-response-list": Case(
+        lambda w: b_evaluation(w, "plan_id"),
+        methods=("get", "post"),
+        api=True,
+        body={"wave": 1, "answers": {"c1": 3}, "consented": True, "idempotency_key": "taken"},
     ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(

@@ -1,0 +1,62 @@
+"""A plan's results page and its downloads, for those who may see the plan.
+
+Coordinators and board members see every plan's results; trainers those of
+the plans of sessions they deliver (``evaluation.access.plan_for``). The
+downloads carry identities only as the plan's response mode allows
+(``exports.table``).
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from interagency.core.permissions import Action
+from interagency.evaluation import overview
+from interagency.evaluation.access import PlanAct, plan_for
+from interagency.evaluation.analysis.statistics import MINIMUM_N
+from interagency.evaluation.exports.long_csv import long_csv_download
+from interagency.evaluation.exports.spss import evaluation_sav
+from interagency.evaluation.exports.workbook import evaluation_workbook
+from interagency.evaluation.results_page import results_page
+from interagency.tenancy.access import PartnershipRequest, partnership_view
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SAV = "application/x-spss-sav"
+DOWNLOADS = ("xlsx", "csv", "sav")
+
+
+@partnership_view(Action.VIEW_EVALUATION)
+def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
+    """Every figure of the plan's evaluation, its charts with tables, and the conventions."""
+    access = request.access
+    plan = plan_for(access, plan_id, to=PlanAct.VIEW)
+    return render(
+        request,
+        "evaluation/manage/results.html",
+        {
+            "plan": plan,
+            "title": overview.plan_title(plan),
+            "waves": sorted(plan.waves.all(), key=lambda wave: wave.sort_key),
+            "page": results_page(plan),
+            "minimum": MINIMUM_N,
+            "manages": access.allows(Action.MANAGE_EVALUATION),
+            "downloads": DOWNLOADS,
+        },
+    )
+
+
+@partnership_view(Action.VIEW_EVALUATION)
+def plan_download(request: PartnershipRequest, plan_id: int, kind: str) -> HttpResponse:
+    """The plan's answers as an XLSX workbook with charts, a long CSV or an SPSS file."""
+    if kind not in DOWNLOADS:
+        raise Http404("No such download.")
+    plan = plan_for(request.access, plan_id, to=PlanAct.VIEW)
+    name = f"evaluation-{plan.pk}-{slugify(overview.plan_title(plan))[:60]}"
+    if kind == "csv":
+        return long_csv_download(plan, file_name=f"{name}.csv")
+    if kind == "xlsx":
+        response = HttpResponse(evaluation_workbook(plan), content_type=XLSX)
+    else:
+        response = HttpResponse(evaluation_sav(plan), content_type=SAV)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
