@@ -15,7 +15,7 @@ from interagency.evaluation.tests.factories import (
     make_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 BASE = "/api/v1/partnerships/camden/evaluation"
 

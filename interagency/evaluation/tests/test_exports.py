@@ -15,7 +15,7 @@ from interagency.evaluation.models import EvaluationPlan, ResponseMode, WaveKind
 from interagency.evaluation.services.responses import submit_response
 from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 HOSTILE = '=HYPERLINK("http://example.com","click")'
 

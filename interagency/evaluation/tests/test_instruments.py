@@ -15,7 +15,7 @@ from interagency.evaluation.services.instruments import (
 )
 from interagency.evaluation.tests.factories import SMALL_DEFINITION, make_instrument
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_the_shipped_templates_cover_the_levels_the_research_measured():

@@ -21,7 +21,7 @@ from interagency.evaluation.tests.factories import (
     make_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 NOW = "2026-12-07T12:00:00+00:00"
 

@@ -31,7 +31,7 @@ from interagency.evaluation.tests.factories import (
     make_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def plan_for_course(partnership, course, waves, **overrides):

@@ -28,7 +28,7 @@ from interagency.evaluation.tests.factories import (
     make_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def submit(wave, answers, *, key="form-1", code=None, **options):

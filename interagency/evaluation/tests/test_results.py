@@ -130,6 +130,7 @@ def exact_score(row):
 
 
 @pytest.mark.django_db
+@pytest.mark.clock
 def test_a_plans_responses_are_scored_paired_by_code_and_tested(partnership):
     plan = make_plan(partnership)
     assert plan.session is not None
@@ -176,6 +177,7 @@ def test_a_plans_responses_are_scored_paired_by_code_and_tested(partnership):
 
 
 @pytest.mark.django_db
+@pytest.mark.clock
 def test_rows_of_an_older_version_are_scored_against_the_items_it_asked(partnership):
     plan = make_plan(partnership, mode=ResponseMode.NAMED)
     start = plan.waves.get(kind=WaveKind.START)
