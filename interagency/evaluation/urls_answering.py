@@ -1,5 +1,11 @@
 """The learner's evaluation pages: questionnaires in each wave, and paper returns entered."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from interagency.evaluation.views import answering
+
+E = "p/<slug:code>/evaluation/"
+urlpatterns = [
+    path(f"{E}answer/<str:token>/", answering.answer, name="answer"),
+    path(f"{E}answer/<str:token>/thanks/", answering.thanks, name="answer-thanks"),
+]
