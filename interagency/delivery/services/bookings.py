@@ -37,7 +37,7 @@ from django.utils import timezone
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
 from interagency.core.dates import govuk_date
-from interagency.delivery import notices
+from interagency.delivery import notices, signals
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.bookings import delivery_settings_for
 from interagency.delivery.services.booking_rules import (
@@ -151,6 +151,7 @@ def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -
 def _announce(booking: Booking) -> None:
     if booking.status == BookingStatus.CONFIRMED:
         notices.booking_confirmed(booking)
+        signals.booking_confirmed.send(sender=Booking, booking=booking)
     elif booking.status == BookingStatus.WAITING:
         notices.booking_waiting(booking)
     elif booking.status == BookingStatus.AWAITING_APPROVAL:

@@ -11,7 +11,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
-from interagency.delivery import notices
+from interagency.delivery import notices, signals
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
 from interagency.delivery.selectors.bookings import delivery_settings_for
 from interagency.delivery.services.booking_rules import (
@@ -67,6 +67,7 @@ def _fill(session: Session, now: datetime.datetime) -> list[Booking]:
         _audit(None, booking, {"status": [BookingStatus.WAITING, booking.status]})
         if booking.status == BookingStatus.CONFIRMED:
             notices.booking_confirmed(booking)
+            signals.booking_confirmed.send(sender=Booking, booking=booking)
         else:
             notices.place_offered(booking)
         moved.append(booking)
@@ -109,6 +110,7 @@ def accept_offer(*, booking: Booking, accepted_by) -> Booking:
         current.save()
         _audit(accepted_by, current, {"status": [BookingStatus.OFFERED, current.status]})
         notices.booking_confirmed(current)
+        signals.booking_confirmed.send(sender=Booking, booking=current)
         return current
 
     return _atomic_with_retry(work)
