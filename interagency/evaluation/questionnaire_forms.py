@@ -108,7 +108,8 @@ class QuestionnaireForm(forms.Form):
         low, high = answer_range(item.response_format, item.choices)
         labels = value_labels(item.response_format, item.choices)
         if item.response_format in CHOSEN and not self.compact:
-            options = [(str(value), labels.get(value, str(value))) for value in range(low, high + 1)]
+            values = range(low, high + 1)
+            options = [(str(value), labels.get(value, str(value))) for value in values]
             return Question(item, field, "radios", options, "", preamble)
         hint = f"Enter a whole number from {low} to {high}"
         if self.compact and labels:

@@ -1,4 +1,4 @@
-"""The learner's questionnaire page: a signed link, GOV.UK errors, save and resume, double clicks."""
+"""The learner's questionnaire: a signed link, GOV.UK errors, save and resume, double clicks."""
 
 import datetime
 
@@ -51,7 +51,7 @@ def form_data(**answers):
 
 
 def test_the_link_shows_every_item_by_its_format_with_privacy_first(client, partnership):
-    wave, link = end_wave_link(partnership)
+    _wave, link = end_wave_link(partnership)
     page = client.get(answer_path(partnership.code, link)).content.decode()
     assert "Only the training team sees answers" in page
     assert page.index("Only the training team sees answers") < page.index("I can refer.")
@@ -97,7 +97,7 @@ def test_errors_are_summarised_and_link_to_their_item(client, partnership):
 
 
 def test_answers_saved_for_later_come_back_on_the_same_link(client, partnership):
-    wave, link = end_wave_link(partnership)
+    _wave, link = end_wave_link(partnership)
     path = answer_path(partnership.code, link)
     saved = client.post(path, form_data(action="save", consented=None, **{"item-c1": "2"}))
     assert saved.status_code == 302

@@ -69,6 +69,7 @@ def answer(request: PublicPartnershipRequest, token: str) -> HttpResponse:
         return _save(request, found, form, token)
     if not form.check(consent_needed=True):
         return _page(request, found, form)
+    code = found.response_code.code if found.response_code else form.cleaned_data.get("code")
     try:
         submit_response(
             wave=found.wave,
@@ -76,7 +77,7 @@ def answer(request: PublicPartnershipRequest, token: str) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
             consented=True,
             respondent=found.link.respondent,
-            code=found.response_code.code if found.response_code else form.cleaned_data.get("code", ""),
+            code=code,
             session=found.session,
             source=ResponseSource.ONLINE,
         )

@@ -313,9 +313,7 @@ def b_answer_link(world: World) -> list[dict]:
     )
 
     instrument = Instrument.objects.create(partnership=world.b, name="B's questionnaire")
-    version = InstrumentVersion.objects.create(
-        partnership=world.b, instrument=instrument, number=1
-    )
+    version = InstrumentVersion.objects.create(partnership=world.b, instrument=instrument, number=1)
     plan = EvaluationPlan.objects.create(
         partnership=world.b,
         session=SessionFactory.create(partnership=world.b, course=world.b_local_course),
@@ -328,6 +326,7 @@ def b_answer_link(world: World) -> list[dict]:
         {"code": world.a.code, "token": make_token(link_for(wave, code=code.code))},
         {"code": world.a.code, "token": make_token(link_for(wave))},
     ]
+
 
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
