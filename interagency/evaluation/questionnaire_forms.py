@@ -47,9 +47,16 @@ class QuestionnaireForm(forms.Form):
     consented = forms.BooleanField(required=False)
 
     def __init__(
-        self, *args, items: list[Item], ask_code: bool = False, compact: bool = False, **kwargs
+        self,
+        *args,
+        items: list[Item],
+        ask_code: bool = False,
+        compact: bool = False,
+        consent_message: str = "Tick the box to say you agree before you send your answers",
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.consent_message = consent_message
         self.items = items
         self.compact = compact
         if ask_code:
@@ -132,7 +139,7 @@ class QuestionnaireForm(forms.Form):
 def _sentence(form: QuestionnaireForm, field: str, message: str) -> str:
     """The service says "must be a whole number…"; a person reads the question's number."""
     if field == "consented":
-        return "Tick the box to say you agree before you send your answers"
+        return form.consent_message
     number = next(
         (index for index, item in enumerate(form.items, start=1) if PREFIX + item.key == field),
         None,

@@ -6,6 +6,8 @@ token signed for another partnership's wave opens nothing here (a 404).
 
 from dataclasses import dataclass, field
 
+from django.http import Http404
+
 from interagency.delivery.models import Session
 from interagency.evaluation.links import AnswerLink
 from interagency.evaluation.models import (
@@ -19,6 +21,7 @@ from interagency.evaluation.models import (
     Scale,
     Wave,
 )
+from interagency.tenancy.access import PartnershipAccess
 from interagency.tenancy.models import Partnership
 
 
@@ -144,3 +147,25 @@ def _preambles(items: list[Item], scales: dict[int, Scale]) -> dict[int, Scale]:
             shown.add(scale.pk)
             found[item.pk] = scale
     return found
+
+
+def wave_for(access: PartnershipAccess, wave_id: int) -> Wave:
+    """The member's partnership's wave ``wave_id`` for entering paper returns, else the 404.
+
+    Coordinators only (the action their page requires); another partnership's
+    wave is not found, exactly like one that does not exist.
+    """
+    wave = wave_in(access.partnership, wave_id)
+    if wave is None:
+        raise Http404("Not among your partnership's evaluations.")
+    return wave
+
+
+def paper_waves(partnership: Partnership) -> list[Wave]:
+    """Every wave of the partnership's plans, for choosing where paper forms go."""
+    waves = list(
+        Wave.objects.filter(plan__partnership=partnership).select_related(
+            "plan__course", "plan__session__course", "instrument_version__instrument"
+        )
+    )
+    return sorted(waves, key=lambda wave: (str(wave.plan), wave.sort_key))

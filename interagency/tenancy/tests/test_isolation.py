@@ -298,9 +298,10 @@ def sessions_not_open_to_a(world: World) -> list[dict]:
     ]
 
 
-def b_answer_link(world: World) -> list[dict]:
-    """Learners' signed links to B's end-of-course questionnaire, under A's code (made
-    without the services, whose audit events would hide a change this test looks for)."""
+def b_answer_link(world: World, for_paper: bool = False) -> list[dict]:
+    """Learners' signed links to B's end-of-course questionnaire, under A's code, or its
+    wave for paper forms under B's code and A's (made without the services, whose audit
+    events would hide a change this test looks for)."""
     from interagency.delivery.tests.factories import SessionFactory
     from interagency.evaluation.links import link_for, make_token
     from interagency.evaluation.models import (
@@ -322,6 +323,11 @@ def b_answer_link(world: World) -> list[dict]:
     )
     wave = Wave.objects.create(plan=plan, kind=WaveKind.END, instrument_version=version)
     code = ResponseCode.objects.create(partnership=world.b, plan=plan, code="ACDEFGHJ")
+    if for_paper:
+        return [
+            {"code": world.b.code, "wave_id": wave.pk},
+            {"code": world.a.code, "wave_id": wave.pk},
+        ]
     return [
         {"code": world.a.code, "token": make_token(link_for(wave, code=code.code))},
         {"code": world.a.code, "token": make_token(link_for(wave))},
@@ -594,6 +600,13 @@ CASES: dict[str, Case | Public] = {
     # partnership only (tested in evaluation/tests/test_answering_pages.py).
     "evaluation:answer": Case(b_answer_link, methods=("get", "post")),
     "evaluation:answer-thanks": Case(b_answer_link),
+    "evaluation:paper": Case(foreign_code),
+    "evaluation:paper-entry": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
+    "evaluation:paper-import": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
     "people:survey-respond": Public("the token is the credential; tested in test_survey"),
     # Agencies and people: B's agency and person under B's code and A's.
     "people:agencies": Case(foreign_code),
