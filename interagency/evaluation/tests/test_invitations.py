@@ -32,7 +32,7 @@ def session(partnership):
 def closed_with(session, coordinator, *people):
     """Book ``people`` on ``session`` (confirmed), mark them present and close the register."""
     bookings = [
-        BookingFactory(session=session, person=person, status=BookingStatus.CONFIRMED)
+        BookingFactory.create(session=session, person=person, status=BookingStatus.CONFIRMED)
         for person in people
     ]
     with time_machine.travel(datetime.datetime(2026, 3, 3, 18, 0, tzinfo=datetime.UTC)):
@@ -48,7 +48,7 @@ def test_a_confirmed_booking_is_invited_to_the_registration_questionnaire(
     partnership, session, coordinator
 ):
     plan = make_plan(partnership, session=session, follow_up_weeks=None)
-    person = PersonFactory(partnership=partnership, agency__partnership=partnership)
+    person = PersonFactory.create(partnership=partnership, agency__partnership=partnership)
     with time_machine.travel(datetime.datetime(2026, 1, 20, 9, 0, tzinfo=datetime.UTC)):
         booking = book_place(session=session, person=person, booked_by=coordinator)
     assert booking.status == BookingStatus.CONFIRMED
@@ -88,7 +88,7 @@ def test_follow_ups_go_after_their_weeks_with_two_reminders_each_once(
         PersonFactory(partnership=partnership, line_manager=manager),
     )
 
-    def run(day: datetime.date) -> list[tuple[str, int]]:
+    def run(day: datetime.date) -> list[tuple[str, int | None]]:
         before = set(OutboxMessage.objects.values_list("pk", flat=True))
         with time_machine.travel(datetime.datetime.combine(day, datetime.time(7)), tick=False):
             call_command("send_evaluation_invitations")

@@ -67,7 +67,7 @@ def test_a_file_of_forms_is_imported_whole(coordinator_client, partnership, star
     response = coordinator_client.post(url, {"file": upload, "consented": "on"})
     assert response.status_code == 302
     saved = Response.objects.filter(wave=start_wave, source=ResponseSource.IMPORT)
-    assert sorted(r.response_code.code for r in saved) == sorted([first, second])
+    assert sorted(str(r.response_code) for r in saved) == sorted([first, second])
     # The same file again: the same rows, nothing added.
     assert (
         import_paper_returns(

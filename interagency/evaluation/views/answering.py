@@ -54,15 +54,14 @@ def answer(request: PublicPartnershipRequest, token: str) -> HttpResponse:
             raise Http404(NOT_FOUND)
     if found.answered and request.method != "POST":  # a repeat of the sending key: thanks
         return render(request, "evaluation/answering/answered.html", {"q": found})
-    form_options = {"items": found.items, "ask_code": found.asks_code}
     if request.method != "POST":
         initial: dict[str, object] = {}
         if found.draft is not None:
             initial = {f"item-{key}": value for key, value in found.draft.answers.items()}
             initial["consented"] = found.draft.consented
-        form = QuestionnaireForm(initial=initial, **form_options)
+        form = QuestionnaireForm(initial=initial, items=found.items, ask_code=found.asks_code)
         return _page(request, found, form)
-    form = QuestionnaireForm(request.POST, **form_options)
+    form = QuestionnaireForm(request.POST, items=found.items, ask_code=found.asks_code)
     if not form.is_valid():
         return _page(request, found, form)
     if request.POST.get("action") == "save":
