@@ -41,21 +41,10 @@ def invite(
     reminder: int = 0,
 ) -> int:
     """Queue ``wave``'s invitation (or its ``reminder``-th reminder) for each booking."""
-    plan = wave.plan
     found: list[Notice] = []
-    for booking in bookings:
-        code = ""
-        if plan.links_waves:
-            code = issue_response_code(plan=plan, booking=booking, issued_by=None).code
-        link = link_for(wave, code=code, session_id=booking.session_id, respondent=respondent)
-        context: dict[str, str] = notices.context_for(booking)
-        context.update(
-            link=settings.SITE_URL.rstrip("/") + answer_path(plan.partnership.code, link),
-            code=code or "not needed: this questionnaire is anonymous",
-            questionnaire=wave.label,
-        )
+    letter = f"reminder:{reminder}" if reminder else "invitation"
+    for booking, context in letter_contexts(wave, bookings, respondent=respondent):
         to_email, missing = _recipient(booking, respondent)
-        letter = f"reminder:{reminder}" if reminder else "invitation"
         found.append(
             Notice(
                 to_email=to_email,
@@ -67,7 +56,32 @@ def invite(
             )
         )
     kind = MessageKind.EVALUATION_REMINDER if reminder else MessageKind.EVALUATION_INVITATION
-    return len(queue_messages(partnership=plan.partnership, kind=kind, notices=found))
+    return len(queue_messages(partnership=wave.plan.partnership, kind=kind, notices=found))
+
+
+def letter_contexts(
+    wave: Wave, bookings: Iterable[Booking], *, respondent: str = Respondent.LEARNER
+) -> list[tuple[Booking, dict[str, str]]]:
+    """Each booking's placeholders for an invitation to ``wave``: the link and the code.
+
+    The booking's response code is issued the first time it is asked for (an
+    anonymous evaluation has none; its link carries its own draft key).
+    """
+    plan = wave.plan
+    found = []
+    for booking in bookings:
+        code = ""
+        if plan.links_waves:
+            code = issue_response_code(plan=plan, booking=booking, issued_by=None).code
+        link = link_for(wave, code=code, session_id=booking.session_id, respondent=respondent)
+        context: dict[str, str] = notices.context_for(booking)
+        context.update(
+            link=settings.SITE_URL.rstrip("/") + answer_path(plan.partnership.code, link),
+            code=code or "not needed: this questionnaire is anonymous",
+            questionnaire=wave.label,
+        )
+        found.append((booking, context))
+    return found
 
 
 def _recipient(booking: Booking, respondent: str) -> tuple[str, str]:
@@ -92,10 +106,10 @@ def on_register_closed(sender, session: Session, closed_by=None, **kwargs) -> No
     plan = plan_for_session(session)
     wave = plan and plan.waves.filter(kind=WaveKind.END).first()
     if wave:
-        invite(wave, _came(session))
+        invite(wave, came_to(session))
 
 
-def _came(session: Session):
+def came_to(session: Session):
     return (
         Booking.objects.for_partnership(session.partnership)
         .filter(session=session, attendance__outcome__in=CAME)
@@ -144,7 +158,7 @@ def _follow_up_session(wave: Wave, session: Session, due_from: datetime.datetime
     if wave.line_manager_version_id is not None:
         respondents.append(Respondent.LINE_MANAGER)
     queued = 0
-    came = list(_came(session))
+    came = list(came_to(session))
     for respondent in respondents:
         queued += invite(wave, came, respondent=respondent)
         if reminder and wave.plan.links_waves:

@@ -169,3 +169,17 @@ def paper_waves(partnership: Partnership) -> list[Wave]:
         )
     )
     return sorted(waves, key=lambda wave: (str(wave.plan), wave.sort_key))
+
+
+def letter_sessions(partnership: Partnership, wave: Wave) -> list[Session]:
+    """The sessions ``wave``'s letters can be printed for: the plan's session, or the
+    course's 50 latest in the partnership."""
+    plan = wave.plan
+    sessions = Session.objects.for_partnership(partnership).select_related("course")
+    if plan.session_id is not None:
+        return list(sessions.filter(pk=plan.session_id))
+    return list(
+        sessions.filter(course_id=plan.course_id, starts_at__isnull=False).order_by("-starts_at")[
+            :50
+        ]
+    )

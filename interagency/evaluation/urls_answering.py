@@ -13,4 +13,5 @@ urlpatterns = [
     path(f"{E}paper/", paper.paper_index, name="paper"),
     path(f"{E}paper/<int:wave_id>/", paper.paper_entry, name="paper-entry"),
     path(f"{E}paper/<int:wave_id>/import/", paper.paper_import, name="paper-import"),
+    path(f"{E}paper/<int:wave_id>/letters/", paper.paper_letters, name="paper-letters"),
 ]

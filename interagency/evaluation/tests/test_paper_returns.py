@@ -1,11 +1,13 @@
 """Paper returns: the coordinator's entry screen and a file of forms, all saved or none."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from interagency.core.permissions import Role
 from interagency.evaluation.errors import EvaluationError
@@ -108,3 +110,15 @@ def test_a_column_that_is_no_question_is_refused(start_wave):
             wave=start_wave, content=b"code,c1,q99\nX,1,2\n", file_name="f.csv", entered_by=None
         )
     assert refused.value.errors == {"Column q99": "is not a question of this questionnaire."}
+
+
+def test_letters_print_as_a_pdf_with_each_persons_code(coordinator_client, partnership, start_wave):
+    code = code_for(start_wave.plan)
+    url = reverse(
+        "evaluation:paper-letters", kwargs={"code": partnership.code, "wave_id": start_wave.pk}
+    )
+    assert "Print questionnaire letters" in coordinator_client.get(url).content.decode()
+    response = coordinator_client.post(url, {"session": start_wave.plan.session_id})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert code in text and "/evaluation/answer/" in text.replace("\n", "")

@@ -65,6 +65,8 @@ def answer(request: PublicPartnershipRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, found, form)
     if request.POST.get("action") == "save":
+        if found.answered:  # sent already (another tab): nothing left to keep
+            return render(request, "evaluation/answering/answered.html", {"q": found})
         return _save(request, found, form, token)
     if not form.check(consent_needed=True):
         return _page(request, found, form)

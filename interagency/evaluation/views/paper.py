@@ -8,9 +8,15 @@ from django.shortcuts import redirect, render
 
 from interagency.core.permissions import Action
 from interagency.evaluation.errors import EvaluationError
+from interagency.evaluation.letters import letters_pdf
 from interagency.evaluation.models import ResponseSource
 from interagency.evaluation.questionnaire_forms import QuestionnaireForm
-from interagency.evaluation.questionnaires import paper_waves, version_items, wave_for
+from interagency.evaluation.questionnaires import (
+    letter_sessions,
+    paper_waves,
+    version_items,
+    wave_for,
+)
 from interagency.evaluation.services.paper import import_paper_returns
 from interagency.evaluation.services.responses import submit_response
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -94,3 +100,21 @@ def paper_import(request: PartnershipRequest, wave_id: int) -> HttpResponse:
             return redirect("evaluation:paper", code=request.partnership.code)
     context = {"wave": wave, "form": form, "items": items, "problems": problems}
     return render(request, "evaluation/answering/paper_import.html", context)
+
+
+@partnership_view(ENTER_PAPER)
+def paper_letters(request: PartnershipRequest, wave_id: int) -> HttpResponse:
+    """Choose a session; the letters for its people come back as one PDF (codes are issued,
+    so it is a POST)."""
+    wave = wave_for(request.access, wave_id)
+    sessions = letter_sessions(request.access.partnership, wave)
+    chosen = None
+    if request.method == "POST":
+        chosen = next((s for s in sessions if str(s.pk) == request.POST.get("session")), None)
+        if chosen is not None:
+            response = HttpResponse(letters_pdf(wave, chosen), content_type="application/pdf")
+            name = f"questionnaire-letters-{wave.key}-{chosen.pk}.pdf"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    context = {"wave": wave, "sessions": sessions, "error": request.method == "POST"}
+    return render(request, "evaluation/answering/paper_letters.html", context)

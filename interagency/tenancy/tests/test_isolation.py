@@ -604,6 +604,9 @@ CASES: dict[str, Case | Public] = {
     "evaluation:paper-entry": Case(
         lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
     ),
+    "evaluation:paper-letters": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
     "evaluation:paper-import": Case(
         lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
     ),
