@@ -23,6 +23,8 @@ from interagency.evaluation.models import (
     CODE_LENGTH,
     Answer,
     EvaluationPlan,
+    Instrument,
+    InstrumentVersion,
     Item,
     Response,
     ResponseCode,
@@ -77,10 +79,16 @@ def seed_demo_responses(
     chosen = sorted(by_course.values(), key=lambda runs: (-len(runs), runs[0].course_id))[:COURSES]
     if not chosen:
         return 0
-    instrument = create_instrument_from_templates(
-        partnership=partnership, name=DEMO_INSTRUMENT, template_keys=TEMPLATES, created_by=None
+    # Kept from an earlier run whose plans were removed: asked again, not made twice.
+    instrument = (
+        Instrument.objects.for_partnership(partnership).filter(name=DEMO_INSTRUMENT).first()
     )
-    version = instrument.versions.get()
+    if instrument is None:
+        instrument = create_instrument_from_templates(
+            partnership=partnership, name=DEMO_INSTRUMENT, template_keys=TEMPLATES, created_by=None
+        )
+    version = InstrumentVersion.objects.filter(instrument=instrument).order_by("-number").first()
+    assert version is not None
     items = list(Item.objects.filter(version=version).order_by("order", "id"))
     knowledge = set(
         Scale.objects.filter(version=version, scoring=Scoring.PERCENT_CORRECT).values_list(

@@ -361,7 +361,8 @@ def test_a_second_borough_run_adds_no_sessions():
 @pytest.mark.django_db
 def test_a_partnership_seeded_before_sessions_gets_them_once():
     seed("--scale", "borough", "--people", "200")
-    for model in (Certificate, NoShowCharge, TrainingRecord, Booking, Session, Venue):
+    models = (Response, EvaluationPlan, Certificate, NoShowCharge, TrainingRecord, Booking)
+    for model in (*models, Session, Venue):
         model.objects.all().delete()
 
     output = seed("--scale", "borough", "--people", "200")
