@@ -16,3 +16,9 @@ from django.dispatch import Signal
 # close, and an exception from a receiver undoes the close (``send``, not
 # ``send_robust``), so a register is never closed without what hangs on it.
 register_closed = Signal()
+
+# Sent with ``sender=Booking`` and ``booking`` each time a booking's place is
+# confirmed (booked straight away, approved, accepted or given from the waiting
+# list), inside that transaction, beside the confirmation email. The evaluation
+# app queues the registration questionnaire's invitation from its receiver.
+booking_confirmed = Signal()

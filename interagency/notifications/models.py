@@ -25,6 +25,8 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Reminder before the session"
     SESSION_CHANGED = "session_changed", "Session changed"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+    EVALUATION_INVITATION = "evaluation_invitation", "Evaluation questionnaire"
+    EVALUATION_REMINDER = "evaluation_reminder", "Evaluation questionnaire reminder"
 
 
 class Priority(models.IntegerChoices):
@@ -42,6 +44,8 @@ _PRIORITY_OF_KIND = {
     MessageKind.SESSION_CHANGED: Priority.HIGH,
     MessageKind.SESSION_CANCELLED: Priority.HIGH,
     MessageKind.REMINDER: Priority.LOW,
+    MessageKind.EVALUATION_INVITATION: Priority.LOW,
+    MessageKind.EVALUATION_REMINDER: Priority.LOW,
 }
 
 

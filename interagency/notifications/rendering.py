@@ -69,6 +69,19 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Dear {{ name }},\n\nWe are sorry: {{ course }} on {{ date }} is cancelled.\n"
         "{{ reason }}\n\n{{ alternatives }}\n\n{{ partnership }}",
     ),
+    MessageKind.EVALUATION_INVITATION: (
+        "Your views on {{ course }}: {{ questionnaire }}",
+        "Dear {{ name }},\n\nPlease tell us about {{ course }} ({{ date }}). The "
+        "questionnaire takes about ten minutes and you can save it to finish later:\n\n"
+        "{{ link }}\n\nYour response code is {{ code }}. It links your answers over time "
+        "without your name.\n\n{{ partnership }}",
+    ),
+    MessageKind.EVALUATION_REMINDER: (
+        "Reminder: your views on {{ course }}",
+        "Dear {{ name }},\n\nWe have not yet had your answers about {{ course }} "
+        "({{ date }}). If you have a few minutes, please answer here:\n\n{{ link }}\n\n"
+        "Your response code is {{ code }}.\n\n{{ partnership }}",
+    ),
 }
 
 # What each placeholder holds, shown beside the template form.
@@ -86,6 +99,8 @@ PLACEHOLDERS: dict[str, str] = {
     "reason": "the reason given for a refusal or cancellation",
     "alternatives": "other sessions of the course the person could book",
     "partnership": "the partnership's name",
+    "questionnaire": "which evaluation questionnaire it is, e.g. at the end of the course",
+    "code": "the person's response code for evaluation questionnaires (for paper returns)",
 }
 
 # The sample session's day, written as the real notices write theirs.
@@ -105,6 +120,8 @@ SAMPLE: dict[str, str] = {
     "position": "2",
     "deadline": govuk_datetime(_SAMPLE_DEADLINE, weekday=True),
     "reason": "The session clashes with a service inspection.",
+    "questionnaire": "At the end of the course",
+    "code": "KX4M-7QAT",
     "alternatives": "You could book one of these instead:\n"
     f"- Working Together to Safeguard Children on {govuk_day(datetime.date(2026, 3, 10))}",
 }

@@ -32,8 +32,17 @@ DEPENDS_ON: dict[str, set[str]] = {
     # Not delivery: an outbox row keeps nullable keys to delivery's rows (by model label).
     "notifications": {"core", "tenancy", "audit"},
     "delivery": {"core", "tenancy", "audit", "catalogue", "people", "records", "notifications"},
-    # Plans name catalogue courses and delivery sessions; codes name bookings.
-    "evaluation": {"core", "tenancy", "audit", "catalogue", "delivery"},
+    # Plans name catalogue courses and delivery sessions; codes name bookings. Invitations
+    # go through the outbox; paper returns are read by the people import's readers.
+    "evaluation": {
+        "core",
+        "tenancy",
+        "audit",
+        "catalogue",
+        "people",
+        "notifications",
+        "delivery",
+    },
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",
@@ -45,6 +54,7 @@ DEPENDS_ON: dict[str, set[str]] = {
         "records",
         "notifications",
         "delivery",
+        "evaluation",
     },
 }
 

@@ -39,7 +39,7 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_events
 from interagency.core.dates import govuk_date, govuk_datetime
 from interagency.core.errors import ServiceError
-from interagency.delivery import notices
+from interagency.delivery import notices, signals
 from interagency.delivery.models import LIVE_STATUSES, Booking, BookingStatus, Session
 from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
@@ -156,6 +156,7 @@ def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -
 def _announce(booking: Booking) -> None:
     if booking.status == BookingStatus.CONFIRMED:
         notices.booking_confirmed(booking)
+        signals.booking_confirmed.send(sender=Booking, booking=booking)
     elif booking.status == BookingStatus.WAITING:
         notices.booking_waiting(booking)
     elif booking.status == BookingStatus.AWAITING_APPROVAL:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from interagency.core.dates import govuk_datetime
 from interagency.core.errors import ServiceError
-from interagency.delivery import notices
+from interagency.delivery import notices, signals
 from interagency.delivery.models import Booking, BookingStatus, Session, WaitingListMode
 from interagency.delivery.selectors.settings import delivery_settings_of
 from interagency.delivery.services.booking_rules import (
@@ -71,6 +71,7 @@ def fill_places(session: Session, now: datetime.datetime) -> list[Booking]:
         audit_booking(None, booking, {"status": [BookingStatus.WAITING, booking.status]})
         if booking.status == BookingStatus.CONFIRMED:
             notices.booking_confirmed(booking)
+            signals.booking_confirmed.send(sender=Booking, booking=booking)
         else:
             notices.place_offered(booking)
         moved.append(booking)
@@ -113,6 +114,7 @@ def accept_offer(*, booking: Booking, accepted_by: "_User") -> Booking:
         current.save()
         audit_booking(accepted_by, current, {"status": [BookingStatus.OFFERED, current.status]})
         notices.booking_confirmed(current)
+        signals.booking_confirmed.send(sender=Booking, booking=current)
         return current
 
     return atomic_with_retry(work)

@@ -29,6 +29,7 @@ from interagency.demo.seeding.delivery_plans import (
     weekday,
 )
 from interagency.demo.seeding.delivery_writing import write_sessions
+from interagency.evaluation.demo_responses import seed_demo_responses
 from interagency.people.models import Person
 from interagency.tenancy.models import Membership, Partnership
 
@@ -225,4 +226,6 @@ def seed_delivery(
         rng=rng,
         now=now,
     )
-    return write_sessions(partnership, plans, coordinator=coordinators[0], rng=rng, now=now)
+    counts = write_sessions(partnership, plans, coordinator=coordinators[0], rng=rng, now=now)
+    seed_demo_responses(partnership, seed=seed, now=now)
+    return counts

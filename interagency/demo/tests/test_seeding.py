@@ -11,6 +11,7 @@ from interagency.accounts.models import User
 from interagency.core.permissions import Role
 from interagency.delivery.models import Booking, Certificate, NoShowCharge, Session, Venue
 from interagency.demo import seeding
+from interagency.evaluation.models import EvaluationPlan, Response
 from interagency.people.models import Agency, Person, Sector
 from interagency.records.models import TrainingRecord
 from interagency.tenancy.models import Membership, Partnership
@@ -88,8 +89,19 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_does_not():
 def test_the_same_seed_twice_stores_identical_emails():
     seed("--scale", "borough", "--people", "120", "--seed", "42")
     first = sorted(User.objects.values_list("email", "full_name"))
-    # Bookings, records and certificates protect people; agencies protect their people.
-    for model in (Certificate, NoShowCharge, TrainingRecord, Booking, Session, Venue, Person):
+    # Bookings, records and certificates protect people; agencies protect their people;
+    # evaluation responses and plans protect sessions.
+    for model in (
+        Response,
+        EvaluationPlan,
+        Certificate,
+        NoShowCharge,
+        TrainingRecord,
+        Booking,
+        Session,
+        Venue,
+        Person,
+    ):
         model.objects.all().delete()
     User.objects.all().delete()
     Partnership.objects.all().delete()
@@ -350,7 +362,8 @@ def test_a_second_borough_run_adds_no_sessions():
 @pytest.mark.django_db
 def test_a_partnership_seeded_before_sessions_gets_them_once():
     seed("--scale", "borough", "--people", "200")
-    for model in (Certificate, NoShowCharge, TrainingRecord, Booking, Session, Venue):
+    models = (Response, EvaluationPlan, Certificate, NoShowCharge, TrainingRecord, Booking)
+    for model in (*models, Session, Venue):
         model.objects.all().delete()
 
     output = seed("--scale", "borough", "--people", "200")

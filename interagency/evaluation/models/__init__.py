@@ -1,3 +1,4 @@
+from interagency.evaluation.models.drafts import ResponseDraft
 from interagency.evaluation.models.instruments import (
     ANSWERED_PERCENT,
     DEFAULT_ANSWERED_PERCENT,
@@ -46,6 +47,7 @@ __all__ = [
     "Respondent",
     "Response",
     "ResponseCode",
+    "ResponseDraft",
     "ResponseMode",
     "ResponseSource",
     "Scale",

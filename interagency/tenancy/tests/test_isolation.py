@@ -321,6 +321,42 @@ def b_evaluation(world: World, *keys: str, **extra) -> list[dict]:
     ]
 
 
+def b_answer_link(world: World, for_paper: bool = False) -> list[dict]:
+    """Learners' signed links to B's end-of-course questionnaire, under A's code, or its
+    wave for paper forms under B's code and A's (made without the services, whose audit
+    events would hide a change this test looks for)."""
+    from interagency.delivery.tests.factories import SessionFactory
+    from interagency.evaluation.links import link_for, make_token
+    from interagency.evaluation.models import (
+        EvaluationPlan,
+        Instrument,
+        InstrumentVersion,
+        ResponseCode,
+        Wave,
+        WaveKind,
+    )
+
+    instrument = Instrument.objects.create(partnership=world.b, name="B's questionnaire")
+    version = InstrumentVersion.objects.create(partnership=world.b, instrument=instrument, number=1)
+    plan = EvaluationPlan.objects.create(
+        partnership=world.b,
+        session=SessionFactory.create(partnership=world.b, course=world.b_local_course),
+        consent_text="Consent",
+        privacy_text="Privacy",
+    )
+    wave = Wave.objects.create(plan=plan, kind=WaveKind.END, instrument_version=version)
+    code = ResponseCode.objects.create(partnership=world.b, plan=plan, code="ACDEFGHJ")
+    if for_paper:
+        return [
+            {"code": world.b.code, "wave_id": wave.pk},
+            {"code": world.a.code, "wave_id": wave.pk},
+        ]
+    return [
+        {"code": world.a.code, "token": make_token(link_for(wave, code=code.code))},
+        {"code": world.a.code, "token": make_token(link_for(wave))},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -583,6 +619,20 @@ CASES: dict[str, Case | Public] = {
     "people:survey-reply": Case(lambda w: b_people_rows(w, "survey_id")),
     "people:survey-chase": Case(lambda w: b_people_rows(w, "survey_id"), methods=("post",)),
     "people:survey-accept": Case(lambda w: b_people_rows(w, "survey_id"), methods=("post",)),
+    # The learner's questionnaire: the signed link is the credential, within its own
+    # partnership only (tested in evaluation/tests/test_answering_pages.py).
+    "evaluation:answer": Case(b_answer_link, methods=("get", "post")),
+    "evaluation:answer-thanks": Case(b_answer_link),
+    "evaluation:paper": Case(foreign_code),
+    "evaluation:paper-entry": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
+    "evaluation:paper-letters": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
+    "evaluation:paper-import": Case(
+        lambda w: b_answer_link(w, for_paper=True), methods=("get", "post")
+    ),
     "people:survey-respond": Public("the token is the credential; tested in test_survey"),
     # Agencies and people: B's agency and person under B's code and A's.
     "people:agencies": Case(foreign_code),
