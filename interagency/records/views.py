@@ -61,6 +61,7 @@ def training_status(request: PartnershipRequest) -> HttpResponse:
     """Summary counts (in total and by agency), then each person's required courses,
     worst first, a page at a time."""
     form, found = _filtered(request)
+    found.read_page(request.GET.get("page"), PEOPLE_PER_PAGE)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -17,12 +17,13 @@ The statement's steps, as common table expressions:
 - ``cut``: for every month count 0–120, the dates before which a start or a
   completion is overdue, or due soon (``statuses.due_before``): the months are
   added in Python, once, so the SQL only compares dates;
-- ``latest``: each person's latest full completion of each course;
 - ``booked``: the courses they hold a live booking for on a coming session (any
   partnership's: a regional place counts; reached only through these people);
-- ``courses``: one row per person and required course with its status's rank
-  in ``STATUS_ORDER`` (a course two roles require: the worse), booked
-  replacing overdue, due soon and not yet due;
+- ``rules``: each requirement with its cut-off dates;
+- ``grid``: one row per person and required course with its status's rank in
+  ``STATUS_ORDER`` (a course two roles require: the worse), from the latest
+  full completion (looked up by the records' index) or the start date;
+- ``courses``: the same, booked replacing overdue, due soon and not yet due;
 - ``worst``: each person's worst rank (no role: ``NO_ROLE``; roles requiring
   nothing: ``DONE``), what the page sorts and filters on.
 """
@@ -45,6 +46,8 @@ from interagency.records.statuses import STATUS_ORDER, Status, due_before, due_s
 from interagency.tenancy.models import Partnership
 
 RANK = {status.value: STATUS_ORDER.index(status) for status in STATUS_ORDER}
+# A mark below every rank: a person with only this one has no role.
+NOBODY = 99
 BOOKABLE_RANKS = ", ".join(
     str(RANK[status]) for status in (Status.OVERDUE, Status.DUE_SOON, Status.NOT_YET_DUE)
 )
@@ -98,65 +101,82 @@ def cut_table(today: datetime.date) -> tuple[str, list[Any]]:
     return "VALUES " + ", ".join(rows), params
 
 
+# One required course's rank from a source ``s`` (person, start) and a rule ``n``; {last} is
+# the latest full completion, looked up by the records' (person, course, date) index.
+RANK_CASE = """CASE
+    WHEN {last} IS NULL THEN (CASE
+      WHEN s.started_on IS NULL OR s.started_on < n.start_overdue THEN {overdue}
+      WHEN s.started_on < n.start_soon THEN {due_soon}
+      ELSE {not_yet_due} END)
+    WHEN n.repeats = 0 THEN {done}
+    WHEN {last} < n.done_overdue THEN {overdue}
+    WHEN {last} < n.done_soon THEN {due_soon}
+    ELSE {done} END"""
+LAST_DONE = """(SELECT MAX(t.completed_on) FROM {record} t
+      WHERE t.person_id = s.person_id AND t.course_id = n.course_id
+        AND t.partnership_id = %s AND t.partly_completed = %s)"""
+
 # The WITH clause of every query of the page (see the module's docstring); names from the
-# models, ranks from STATUS_ORDER, every value a parameter.
+# models, ranks from STATUS_ORDER, every value a parameter. Most people hold one role, so
+# their rows need no merging: only people with several (``multi``) are grouped by course.
+# Steps meet through ``IN (SELECT ...)`` and ``UNION ALL``, never a join of two common
+# table expressions: a planner may run an unmaterialised one again for every row.
 COMMON = """
 WITH cur(id, role_id, started_on, agency_id, full_name) AS ({people}),
-sources(person_id, role_id, started_on) AS (
-  SELECT id, role_id, started_on FROM cur WHERE role_id IS NOT NULL
+sources(person_id, agency_id, role_id, started_on) AS (
+  SELECT id, agency_id, role_id, started_on FROM cur WHERE role_id IS NOT NULL
   UNION ALL
-  SELECT po.person_id, po.role_id, COALESCE(po.started_on, c.started_on)
-  FROM {post} po JOIN cur c ON c.id = po.person_id
+  SELECT po.person_id, p.agency_id, po.role_id, COALESCE(po.started_on, p.started_on)
+  FROM {post} po JOIN {person} p ON p.id = po.person_id
   WHERE po.partnership_id = %s AND po.role_id IS NOT NULL
-    AND (po.left_on IS NULL OR po.left_on > %s)
+    AND (po.left_on IS NULL OR po.left_on > %s) AND po.person_id IN (SELECT id FROM cur)
 ),
 needs(role_id, course_id, window_months, refresh_months) AS ({needs}),
 cut(months, overdue_before, soon_before) AS ({cut}),
-latest(person_id, course_id, last_done) AS (
-  SELECT person_id, course_id, MAX(completed_on) FROM {record}
-  WHERE partnership_id = %s AND partly_completed = %s AND person_id IN (SELECT id FROM cur)
-  GROUP BY person_id, course_id
+rules(role_id, course_id, start_overdue, start_soon, done_overdue, done_soon, repeats) AS (
+  SELECT n.role_id, n.course_id, w.overdue_before, w.soon_before, r.overdue_before,
+    r.soon_before, CASE WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN 0 ELSE 1 END
+  FROM needs n JOIN cut w ON w.months = n.window_months
+  LEFT JOIN cut r ON r.months = n.refresh_months
+),
+multi(person_id) AS (SELECT person_id FROM sources GROUP BY person_id HAVING COUNT(*) > 1),
+grid(person_id, agency_id, course_id, rank) AS (
+  SELECT s.person_id, s.agency_id, n.course_id, {case}
+  FROM sources s JOIN rules n ON n.role_id = s.role_id
+  WHERE s.person_id NOT IN (SELECT person_id FROM multi)
+  UNION ALL
+  SELECT s.person_id, s.agency_id, n.course_id, MIN({case})
+  FROM sources s JOIN rules n ON n.role_id = s.role_id
+  WHERE s.person_id IN (SELECT person_id FROM multi)
+  GROUP BY s.person_id, s.agency_id, n.course_id
 ),
 booked(person_id, course_id) AS (
-  SELECT DISTINCT b.person_id, s.course_id
+  SELECT b.person_id, s.course_id
   FROM {booking} b JOIN {session} s ON s.id = b.session_id
   WHERE b.status IN ({live}) AND s.status = %s AND s.ends_at >= %s
     AND b.person_id IN (SELECT id FROM cur)
 ),
-grid(person_id, course_id, rank) AS (
-  SELECT s.person_id, n.course_id, MIN(CASE
-    WHEN l.last_done IS NULL THEN (CASE
-      WHEN s.started_on IS NULL OR s.started_on < w.overdue_before THEN {overdue}
-      WHEN s.started_on < w.soon_before THEN {due_soon}
-      ELSE {not_yet_due} END)
-    WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN {done}
-    WHEN l.last_done < r.overdue_before THEN {overdue}
-    WHEN l.last_done < r.soon_before THEN {due_soon}
-    ELSE {done} END)
-  FROM sources s
-  JOIN needs n ON n.role_id = s.role_id
-  JOIN cut w ON w.months = n.window_months
-  LEFT JOIN cut r ON r.months = n.refresh_months
-  LEFT JOIN latest l ON l.person_id = s.person_id AND l.course_id = n.course_id
-  GROUP BY s.person_id, n.course_id
+courses(person_id, agency_id, course_id, rank) AS (
+  SELECT person_id, agency_id, course_id,
+    CASE WHEN rank IN ({bookable})
+      AND (person_id, course_id) IN (SELECT person_id, course_id FROM booked) THEN {booked}
+    ELSE rank END
+  FROM grid
 ),
-courses(person_id, course_id, rank) AS (
-  SELECT g.person_id, g.course_id,
-    CASE WHEN g.rank IN ({bookable}) AND k.person_id IS NOT NULL THEN {booked}
-    ELSE g.rank END
-  FROM grid g LEFT JOIN booked k ON k.person_id = g.person_id AND k.course_id = g.course_id
-),
-roled(person_id) AS (SELECT DISTINCT person_id FROM sources),
-most(person_id, rank) AS (SELECT person_id, MIN(rank) FROM courses GROUP BY person_id),
 worst(id, full_name, agency_id, rank) AS (
-  SELECT c.id, c.full_name, c.agency_id,
-    CASE WHEN r.person_id IS NULL THEN {no_role} ELSE COALESCE(m.rank, {done}) END
-  FROM cur c
-  LEFT JOIN roled r ON r.person_id = c.id
-  LEFT JOIN most m ON m.person_id = c.id
+  SELECT person_id, MAX(full_name), MAX(agency_id),
+    CASE WHEN MIN(rank) = {nobody} THEN {no_role} ELSE MIN(rank) END
+  FROM (
+    SELECT id AS person_id, {nobody} AS rank, full_name, agency_id FROM cur
+    UNION ALL
+    SELECT person_id, {done}, NULL, NULL FROM sources
+    UNION ALL
+    SELECT person_id, rank, NULL, NULL FROM courses
+  ) marks
+  GROUP BY person_id
 ),
 chosen(id, full_name, agency_id, rank) AS (
-  SELECT id, full_name, agency_id, rank FROM worst w WHERE {condition}
+  SELECT id, full_name, agency_id, rank FROM worst WHERE {condition}
 )"""
 
 
@@ -176,18 +196,23 @@ class ComplianceQuery:
         )
         needs_sql, needs_params = compiled(required_courses(self.partnership))
         cut_sql, cut_params = cut_table(self.today)
+        ranks = {name: RANK[name] for name in RANK}
+        last = LAST_DONE.format(record=TrainingRecord._meta.db_table)
+        case = RANK_CASE.format(last=last, **ranks)
         names = {
             "people": people_sql,
             "post": Post._meta.db_table,
             "needs": needs_sql,
             "cut": cut_sql,
-            "record": TrainingRecord._meta.db_table,
+            "case": case,
+            "person": Person._meta.db_table,
+            "nobody": NOBODY,
             "booking": BOOKING._meta.db_table,
             "session": SESSION._meta.db_table,
             "live": ", ".join(["%s"] * len(LIVE_BOOKING_STATUSES)),
             "bookable": BOOKABLE_RANKS,
             "condition": self.status_condition(),
-            **{name: RANK[name] for name in RANK},
+            **ranks,
         }
         sql = COMMON.format(**names)
         params = [
@@ -196,8 +221,8 @@ class ComplianceQuery:
             connection.ops.adapt_datefield_value(self.today),
             *needs_params,
             *cut_params,
-            self.partnership.pk,
-            False,
+            # The completion looked up three times in each of the grid's two halves.
+            *[self.partnership.pk, False] * 6,
             *LIVE_BOOKING_STATUSES,
             SCHEDULED_SESSION,
             connection.ops.adapt_datetimefield_value(coming_from(self.today)),
@@ -210,8 +235,12 @@ class ComplianceQuery:
         if not self.status:
             return "1 = 1"
         if self.status == Status.NO_ROLE:
-            return "w.rank = %s"
-        return "EXISTS (SELECT 1 FROM courses k WHERE k.person_id = w.id AND k.rank = %s)"
+            return "rank = %s"
+        return "id IN (SELECT person_id FROM courses WHERE rank = %s)"
+
+    def in_chosen(self) -> str:
+        """Courses of the chosen people (all of them, when no status is asked for)."""
+        return "person_id IN (SELECT id FROM chosen)" if self.status else "1 = 1"
 
     def status_params(self) -> list[int]:
         return [RANK[self.status]] if self.status else []
@@ -228,25 +257,36 @@ class ComplianceQuery:
         sql = "SELECT id FROM chosen ORDER BY rank, full_name, id" + page  # noqa: S608 (integers)
         return [row[0] for row in self.rows(sql, [])]
 
-    def summary(self) -> "Summary":
-        """The chosen people's courses counted by status and agency, and the people
-        by their worst status and agency (one query)."""
+    def summary(self, offset: int = 0, limit: int = 0) -> tuple["Summary", list[int]]:
+        """The chosen people's courses counted by status and agency, the people by their
+        worst status and agency, and the ids of ``limit`` people from ``offset`` (a page),
+        worst first: one query, so the statement's work is done once for both."""
         no_role = RANK["no_role"]
         sql = f"""
-SELECT a.id, a.name, x.kind, x.rank, x.number FROM (
-  SELECT c.agency_id, 0 AS kind, k.rank, COUNT(*) AS number
-  FROM chosen c JOIN courses k ON k.person_id = c.id GROUP BY c.agency_id, k.rank
+SELECT 0, a.id, a.name, x.kind, x.rank, x.number FROM (
+  SELECT agency_id, 0 AS kind, rank, COUNT(*) AS number FROM courses
+  WHERE {self.in_chosen()} GROUP BY agency_id, rank
   UNION ALL
   SELECT agency_id, 0, rank, COUNT(*) FROM chosen WHERE rank = {no_role} GROUP BY agency_id, rank
   UNION ALL
   SELECT agency_id, 1, rank, COUNT(*) FROM chosen GROUP BY agency_id, rank
 ) x JOIN {Agency._meta.db_table} a ON a.id = x.agency_id
 WHERE a.partnership_id = %s
-ORDER BY a.name, a.id"""  # noqa: S608 (table names from the models, ranks ours)
-        summary = Summary()
-        for agency_id, name, kind, rank, number in self.rows(sql, [self.partnership.pk]):
-            summary.add(agency_id, name, STATUS_ORDER[rank].value, number, people=bool(kind))
-        return summary
+UNION ALL
+SELECT 1, p.id, NULL, 0, 0, p.position FROM (
+  SELECT id, ROW_NUMBER() OVER (ORDER BY rank, full_name, id) AS position FROM chosen
+  ORDER BY position LIMIT {int(limit)} OFFSET {int(offset)}
+) p"""  # noqa: S608 (table names from the models, ranks ours, integers)
+        summary, page = Summary(), []
+        for part, key, name, kind, rank, number in self.rows(sql, [self.partnership.pk]):
+            if part:
+                page.append((number, key))
+            else:
+                summary.add(key, name, STATUS_ORDER[rank].value, number, people=bool(kind))
+        summary.agencies = dict(
+            sorted(summary.agencies.items(), key=lambda item: (item[1].name, item[0]))
+        )
+        return summary, [key for _position, key in sorted(page)]
 
 
 def empty_counts() -> dict[str, int]:

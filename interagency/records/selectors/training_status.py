@@ -68,10 +68,20 @@ class StatusList(Sequence[PersonStatus]):
 
     def __init__(self, query: ComplianceQuery) -> None:
         self.query = query
+        self.window: tuple[int, int, list[int]] | None = None
+
+    def read_page(self, number: object, per_page: int) -> None:
+        """Count and read page ``number``'s people in one query, before a paginator asks."""
+        try:
+            index = max(int(str(number)), 1) - 1
+        except ValueError:
+            index = 0
+        self.summary, ids = self.query.summary(index * per_page, per_page)
+        self.window = (index * per_page, per_page, ids)
 
     @cached_property
     def summary(self) -> Summary:
-        return self.query.summary()
+        return self.query.summary()[0]
 
     def count(self) -> int:  # type: ignore[override]  # the Paginator's count, not list.count
         return self.summary.people_count
@@ -93,6 +103,10 @@ class StatusList(Sequence[PersonStatus]):
         if start < 0 or (stop is not None and stop < 0) or index.step not in (None, 1):
             raise ValueError("Only forward slices of the training status are read.")
         limit = None if stop is None else max(stop - start, 0)
+        window = self.window
+        # The page read with the counts; the paginator's last page stops at the count.
+        if window is not None and window[0] == start and limit is not None and limit <= window[1]:
+            return person_statuses(self.query, window[2][:limit])
         return person_statuses(self.query, self.query.person_ids(start, limit))
 
     def __iter__(self) -> Iterator[PersonStatus]:
