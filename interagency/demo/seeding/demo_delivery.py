@@ -243,6 +243,8 @@ def seed_demo_delivery(
 def first_required(learner: Person, courses: list[Any]) -> Any:
     """The first of ``courses`` the learner's role requires (else the first): the closed
     register's course, so the training status shows it done for those who attended."""
+    if learner.role_id is None:
+        return courses[0]
     required = set(
         PathwayItem.objects.filter(
             pathway__role_id=learner.role_id, kind=PathwayItem.Kind.REQUIRED
