@@ -111,8 +111,9 @@ class StatusList(Sequence[PersonStatus]):
 
     def __iter__(self) -> Iterator[PersonStatus]:
         ids = self.query.person_ids()
+        catalogue = read_catalogue(self.query.partnership)  # once for every chunk
         for start in range(0, len(ids), CHUNK):
-            yield from person_statuses(self.query, ids[start : start + CHUNK])
+            yield from person_statuses(self.query, ids[start : start + CHUNK], catalogue)
 
 
 def status_counts(found: StatusList) -> dict[str, int]:
@@ -131,11 +132,23 @@ class Details:
     booked: dict[tuple[int, int], datetime.date]
 
 
-def person_statuses(query: ComplianceQuery, ids: list[int]) -> list[PersonStatus]:
+Catalogue = tuple[dict[int, list[tuple[int, int, int | None]]], dict[int, str]]
+
+
+def read_catalogue(partnership: Partnership) -> Catalogue:
+    """Each role's required courses (course, window, refresh) and the courses' titles."""
+    titles = catalogue_courses(partnership, include_hidden=True).values_list("pk", "shown_title")
+    return requirements_by_role(partnership), dict(titles)
+
+
+def person_statuses(
+    query: ComplianceQuery, ids: list[int], catalogue: Catalogue | None = None
+) -> list[PersonStatus]:
     """``ids``' people with each required course's status and dates, in ``ids``' order."""
     if not ids:
         return []
     partnership, today = query.partnership, query.today
+    requirements, titles = catalogue or read_catalogue(partnership)
     people = Person.objects.for_partnership(partnership).filter(pk__in=ids)
     rows = {
         row["pk"]: row
@@ -151,10 +164,8 @@ def person_statuses(query: ComplianceQuery, ids: list[int]) -> list[PersonStatus
     }
     details = Details(
         posts=current_post_roles(partnership, people, today),
-        requirements=requirements_by_role(partnership),
-        titles=dict(
-            catalogue_courses(partnership, include_hidden=True).values_list("pk", "shown_title")
-        ),
+        requirements=requirements,
+        titles=titles,
         latest=latest_completions(partnership, ids),
         booked=coming_bookings(partnership, ids, today),
     )

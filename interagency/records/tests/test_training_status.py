@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import importlib
 import io
 
 import pytest
@@ -358,3 +359,26 @@ def test_a_future_start_date_from_an_import_makes_a_new_starter_not_yet_due(
         "Intro": (Status.NOT_YET_DUE, None, due),
     }
     assert {status for status, *_ in found["Old Hand"].values()} == {Status.OVERDUE}
+
+
+def test_the_csv_holds_everyone_read_in_chunks(
+    coordinator_client, partnership, catalogue, monkeypatch
+):
+    module = importlib.import_module("interagency.records.selectors.training_status")
+    monkeypatch.setattr(module, "CHUNK", 2)
+    agency = AgencyFactory.create(partnership=partnership)
+    for name in ("Ann", "Ben", "Cat", "Dev", "Eve"):
+        person = PersonFactory.create(agency=agency, role=catalogue["role"], full_name=name)
+        if name in ("Ben", "Dev"):
+            completed(person, catalogue["core"], datetime.date(2026, 1, 5))
+            completed(person, catalogue["intro"], datetime.date(2026, 1, 5))
+    url = reverse("records:training-status-csv", args=[partnership.code])
+
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC), tick=False):
+        rows = csv_rows(coordinator_client.get(url))
+
+    # Two courses each, the overdue first, the done last, by name within each.
+    assert [row[0] for row in rows[1:]] == [
+        *("Ann", "Ann", "Cat", "Cat", "Eve", "Eve"),
+        *("Ben", "Ben", "Dev", "Dev"),
+    ]
