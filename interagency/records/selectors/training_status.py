@@ -73,7 +73,9 @@ class StatusList(Sequence[PersonStatus]):
     def read_page(self, number: object, per_page: int) -> None:
         """Count and read page ``number``'s people in one query, before a paginator asks."""
         try:
-            index = max(int(str(number)), 1) - 1
+            # A page past the end is the paginator's to answer; a huge number must not
+            # overflow the database's integers.
+            index = min(max(int(str(number)), 1), 10**9) - 1
         except ValueError:
             index = 0
         self.summary, ids = self.query.summary(index * per_page, per_page)

@@ -382,3 +382,14 @@ def test_the_csv_holds_everyone_read_in_chunks(
         *("Ann", "Ann", "Cat", "Cat", "Eve", "Eve"),
         *("Ben", "Ben", "Dev", "Dev"),
     ]
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(coordinator_client, partnership, catalogue):
+    agency = AgencyFactory.create(partnership=partnership)
+    for name in ("Ann", "Ben"):
+        PersonFactory.create(agency=agency, role=catalogue["role"], full_name=name)
+
+    for number in ("3", "99999999999999999999999", "last", "zero"):
+        response = coordinator_client.get(page_url(partnership, page=number))
+        assert response.status_code == 200
+        assert "Ann" in response.text and "Ben" in response.text
