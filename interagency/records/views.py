@@ -2,29 +2,30 @@
 
 Coordinators see the partnership, agency leads their agencies and line managers
 their team (``people.visibility``), so the page needs ``Action.VIEW_PEOPLE``.
-The statuses come from ``records.selectors.training_status``; the page and its
-CSV read the same filtered list.
+The statuses come from ``records.selectors.training_status``: counted and
+ordered by the database, detailed a page at a time. The page and its CSV read
+the same filtered list; the CSV is streamed, however many people it holds.
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interagency.core.permissions import Action, Role
-from interagency.core.spreadsheets import csv_download
+from interagency.core.spreadsheets import csv_stream
 from interagency.people import selectors as people_selectors
 from interagency.people.visibility import visible_people
 from interagency.records import selectors
 from interagency.records.forms import StatusFilterForm
-from interagency.records.selectors import PersonStatus, Status
+from interagency.records.selectors import Status, StatusList
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 25
 
 
-def _filtered(request: PartnershipRequest) -> tuple[StatusFilterForm, list[PersonStatus]]:
+def _filtered(request: PartnershipRequest) -> tuple[StatusFilterForm, StatusList]:
     partnership = request.access.partnership
     roles = request.access.roles
     people = visible_people(partnership, request.user, roles)
@@ -57,8 +58,10 @@ def _filtered(request: PartnershipRequest) -> tuple[StatusFilterForm, list[Perso
 @require_GET
 @partnership_view(Action.VIEW_PEOPLE)
 def training_status(request: PartnershipRequest) -> HttpResponse:
-    """Summary counts, then each person's required courses, worst first, a page at a time."""
+    """Summary counts (in total and by agency), then each person's required courses,
+    worst first, a page at a time."""
     form, found = _filtered(request)
+    found.read_page(request.GET.get("page"), PEOPLE_PER_PAGE)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,6 +72,7 @@ def training_status(request: PartnershipRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "counts": selectors.status_counts(found),
+            "agencies": list(found.summary.agencies.values()),
             "query": query.urlencode(),
         },
     )
@@ -76,13 +80,23 @@ def training_status(request: PartnershipRequest) -> HttpResponse:
 
 @require_GET
 @partnership_view(Action.VIEW_PEOPLE)
-def training_status_csv(request: PartnershipRequest) -> HttpResponse:
+def training_status_csv(request: PartnershipRequest) -> StreamingHttpResponse:
     """The same filtered list, one row per person and course; formula-like cells neutralised."""
     partnership = request.access.partnership
     _form, found = _filtered(request)
-    return csv_download(
+    return csv_stream(
         f"training-status-{partnership.code}.csv",
-        ["Person", "Agency", "Service", "Role", "Course", "Status", "Completed", "Due"],
+        [
+            "Person",
+            "Agency",
+            "Service",
+            "Role",
+            "Course",
+            "Status",
+            "Completed",
+            "Due",
+            "Booked for",
+        ],
         (
             [
                 person.full_name,
@@ -93,6 +107,7 @@ def training_status_csv(request: PartnershipRequest) -> HttpResponse:
                 Status(row.status).label,
                 row.completed_on.isoformat() if row.completed_on else "",
                 row.due_on.isoformat() if row.due_on else "",
+                row.booked_on.isoformat() if row.booked_on else "",
             ]
             for person in found
             for row in person.courses

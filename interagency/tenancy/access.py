@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 from interagency.core.permissions import Action, allowed_actions
@@ -114,7 +115,7 @@ class PublicPartnershipRequest(HttpRequest):
 
 def partnership_view(
     action: Action,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """A page of the partnership in the address, for members whose roles allow ``action``.
 
     Not signed in: the sign-in page. Otherwise the steps of :func:`access_for`
@@ -123,7 +124,8 @@ def partnership_view(
     navigation too.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    # HttpResponseBase: a page may stream (StreamingHttpResponse), as a large CSV does.
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapped(request: PartnershipRequest, code: str, *args: Any, **kwargs: Any) -> Any:
             if not request.user.is_authenticated:

@@ -33,7 +33,6 @@ LONG_FUNCTIONS: set[tuple[str, str]] = {
     ("people/api.py", "import_upload"),
     ("people/importing/applying.py", "prepare_writes"),
     ("people/importing/checking.py", "plan_import"),
-    ("records/selectors.py", "training_status"),
 }
 
 

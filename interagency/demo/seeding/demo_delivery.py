@@ -13,8 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from interagency.catalogue.models import PathwayItem
 from interagency.delivery.models import AttendanceOutcome, BookingStatus, Session, Venue
-from interagency.demo.seeding.catalogue import london_courses
+from interagency.demo.seeding.catalogue import london_courses, london_roles
 from interagency.demo.seeding.delivery_plans import (
     BookingPlan,
     DeliveryCounts,
@@ -46,6 +47,14 @@ DEMO_STAFF = (
     "Pete Wilson",
 )
 DEMO_STAFF_DOMAIN = "demo-staff.example"
+# London framework roles for the staff of each demo agency (by the agencies' order by name),
+# so the training status has pathways to show; the last of the staff is left without one.
+DEMO_STAFF_ROLES = (
+    ("Community Paediatrician", "Radiologist"),
+    ("Children’s Social Worker", "Manager of Children’s Residential Home"),
+    ("Learning Support Assistant", "Educational Psychologist"),
+    ("Sports Instructor", "Community Safety Officer (Police Crisis intervention Team)"),
+)
 
 Attendee = tuple[int, int, str]  # (person id, agency id, full name)
 
@@ -53,15 +62,19 @@ Attendee = tuple[int, int, str]  # (person id, agency id, full name)
 def demo_staff(partnership: Partnership, agencies: Sequence[Any]) -> list[Attendee]:
     """Named staff of the demo agencies (no accounts), to fill the demo sessions; made once."""
     staff = []
+    roles = london_roles(partnership)
     for index, full_name in enumerate(DEMO_STAFF):
         email = f"{full_name.lower().replace(' ', '.')}@{DEMO_STAFF_DOMAIN}"
+        names = DEMO_STAFF_ROLES[index % len(agencies) % len(DEMO_STAFF_ROLES)]
+        role = None if index == len(DEMO_STAFF) - 1 else roles.get(names[index // 4 % 2])
         person, _ = Person.objects.for_partnership(partnership).get_or_create(
             partnership=partnership,
             work_email=email,
             defaults={
                 "full_name": full_name,
                 "agency": agencies[index % len(agencies)],
-                "job_title": "Practitioner",
+                "job_title": role.name if role else "Practitioner",
+                "role": role,
                 "started_on": datetime.date(2021, 4, 1),
             },
         )
@@ -88,6 +101,7 @@ class DemoStory:
         self,
         *,
         courses: list[Any],
+        done_course: Any,
         venue: Venue,
         trainer: Any,
         learner: Attendee,
@@ -95,6 +109,7 @@ class DemoStory:
         now: datetime.datetime,
     ) -> None:
         self.courses, self.venue, self.trainer = courses, venue, trainer
+        self.done_course = done_course
         self.learner, self.staff, self.now = learner, staff, now
         self.today = timezone.localtime(now).date()
 
@@ -166,7 +181,7 @@ class DemoStory:
         attended = AttendanceOutcome.ATTENDED
         return [
             SessionPlan(
-                self.courses[0],
+                self.done_course,
                 session_parts("two_days", self.days(-28)),
                 12,
                 Session.Status.CLOSED,
@@ -211,6 +226,10 @@ def seed_demo_delivery(
     learner = Person.objects.for_partnership(partnership).filter(user=accounts["learner"]).get()
     story = DemoStory(
         courses=courses,
+        # Not one of the coming sessions' courses (1, 2, 4, 8, 12): done, not booked again.
+        done_course=first_required(
+            learner, [c for i, c in enumerate(courses) if i not in {1, 2, 4, 8, 12}] or courses
+        ),
         venue=create_demo_venue(partnership),
         trainer=accounts["trainer"],
         learner=(learner.pk, learner.agency_id, learner.full_name),
@@ -219,3 +238,16 @@ def seed_demo_delivery(
     )
     plans = story.upcoming() + story.past()
     return write_sessions(partnership, plans, coordinator=accounts["coordinator"], rng=rng, now=now)
+
+
+def first_required(learner: Person, courses: list[Any]) -> Any:
+    """The first of ``courses`` the learner's role requires (else the first): the closed
+    register's course, so the training status shows it done for those who attended."""
+    if learner.role_id is None:
+        return courses[0]
+    required = set(
+        PathwayItem.objects.filter(
+            pathway__role_id=learner.role_id, kind=PathwayItem.Kind.REQUIRED
+        ).values_list("course_id", flat=True)
+    )
+    return next((course for course in courses if course.pk in required), courses[0])

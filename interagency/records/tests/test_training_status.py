@@ -2,20 +2,17 @@
 
 import csv
 import datetime
+import importlib
 import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from interagency.catalogue.tests.factories import (
-    AdoptionFactory,
     CourseFactory,
-    FrameworkFactory,
     PathwayFactory,
     PathwayItemFactory,
     RoleFactory,
-    TierFactory,
 )
 from interagency.core.permissions import Role
 from interagency.people.tests.factories import (
@@ -31,21 +28,6 @@ from interagency.records.selectors import Status, status_counts, training_status
 pytestmark = pytest.mark.clock
 
 TODAY = datetime.date(2026, 6, 15)
-
-
-@pytest.fixture
-def catalogue(partnership):
-    """A practitioner must do Core (window 12 months, refreshed every 36) and Intro (once)."""
-    framework = FrameworkFactory.create()
-    AdoptionFactory.create(partnership=partnership, framework=framework)
-    tier = TierFactory.create(framework=framework, name="Group B", order=2)
-    role = RoleFactory.create(framework=framework, tier=tier, name="Practitioner")
-    pathway = PathwayFactory.create(role=role, window_months=12)
-    core = CourseFactory.create(tier=tier, title="Core")
-    intro = CourseFactory.create(tier=tier, title="Intro", refresh_months=None)
-    PathwayItemFactory.create(pathway=pathway, course=core, repeat_every_months=36)
-    PathwayItemFactory.create(pathway=pathway, course=intro, repeat_every_months=None)
-    return {"role": role, "core": core, "intro": intro}
 
 
 def completed(person, course, on, *, partly=False):
@@ -280,19 +262,24 @@ def test_the_page_shows_counts_and_statuses(coordinator_client, partnership, cat
     assert "No role: pathway unknown" in response.text
 
 
-def test_the_csv_has_the_filtered_rows_and_no_formulas(coordinator_client, partnership, catalogue):
+def csv_rows(response):
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_csv_has_the_filtered_rows_and_no_formulas(
+    clock, sign_in, coordinator, partnership, catalogue
+):
+    clock.move_to(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC))
     agency = AgencyFactory.create(partnership=partnership)
     person = PersonFactory.create(agency=agency, role=catalogue["role"], full_name="=HYPERLINK(1)")
-    today = timezone.localdate()
-    done_on = datetime.date(today.year - 1, today.month, 1)  # due two years from now
+    done_on = datetime.date(2025, 6, 1)  # due three years later
     completed(person, catalogue["core"], done_on)
     PersonFactory.create(agency=agency, role=catalogue["role"], full_name="Someone Else")
     url = reverse("records:training-status-csv", args=[partnership.code])
 
-    response = coordinator_client.get(url + "?q=hyperlink")
+    rows = csv_rows(sign_in(coordinator).get(url + "?q=hyperlink"))
 
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
         "Person",
         "Agency",
@@ -302,11 +289,12 @@ def test_the_csv_has_the_filtered_rows_and_no_formulas(coordinator_client, partn
         "Status",
         "Completed",
         "Due",
+        "Booked for",
     ]
     assert {row[4]: row[5] for row in rows[1:]} == {"Core": "Done", "Intro": "Overdue"}
     assert all(row[0] == "'=HYPERLINK(1)" for row in rows[1:])
     core = next(row for row in rows[1:] if row[4] == "Core")
-    assert core[6:] == [str(done_on), str(done_on.replace(year=done_on.year + 3))]
+    assert core[6:] == ["2025-06-01", "2028-06-01", ""]
 
 
 def test_the_page_counts_today_in_london_not_in_utc(
@@ -319,8 +307,7 @@ def test_the_page_counts_today_in_london_not_in_utc(
     )
     completed(person, catalogue["core"], datetime.date(2023, 6, 15))  # due 15 June 2026
     url = reverse("records:training-status-csv", args=[partnership.code])
-    response = sign_in(coordinator).get(url)
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(sign_in(coordinator).get(url))
     assert {row[4]: row[5] for row in rows[1:]}["Core"] == "Overdue"
 
 
@@ -336,7 +323,7 @@ def test_the_page_costs_the_same_queries_for_few_or_many(
             completed(person, catalogue["intro"], datetime.date(2022, 1, 1))
 
     add(1)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(17) as few:
         assert coordinator_client.get(page_url(partnership)).status_code == 200
     add(40)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -376,3 +363,37 @@ def test_a_future_start_date_from_an_import_makes_a_new_starter_not_yet_due(
         "Intro": (Status.NOT_YET_DUE, None, due),
     }
     assert {status for status, *_ in found["Old Hand"].values()} == {Status.OVERDUE}
+
+
+def test_the_csv_holds_everyone_read_in_chunks(
+    clock, sign_in, coordinator, partnership, catalogue, monkeypatch
+):
+    clock.move_to(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC))
+    module = importlib.import_module("interagency.records.selectors.training_status")
+    monkeypatch.setattr(module, "CHUNK", 2)
+    agency = AgencyFactory.create(partnership=partnership)
+    for name in ("Ann", "Ben", "Cat", "Dev", "Eve"):
+        person = PersonFactory.create(agency=agency, role=catalogue["role"], full_name=name)
+        if name in ("Ben", "Dev"):
+            completed(person, catalogue["core"], datetime.date(2026, 1, 5))
+            completed(person, catalogue["intro"], datetime.date(2026, 1, 5))
+    url = reverse("records:training-status-csv", args=[partnership.code])
+
+    rows = csv_rows(sign_in(coordinator).get(url))
+
+    # Two courses each, the overdue first, the done last, by name within each.
+    assert [row[0] for row in rows[1:]] == [
+        *("Ann", "Ann", "Cat", "Cat", "Eve", "Eve"),
+        *("Ben", "Ben", "Dev", "Dev"),
+    ]
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(coordinator_client, partnership, catalogue):
+    agency = AgencyFactory.create(partnership=partnership)
+    for name in ("Ann", "Ben"):
+        PersonFactory.create(agency=agency, role=catalogue["role"], full_name=name)
+
+    for number in ("3", "99999999999999999999999", "last", "zero"):
+        response = coordinator_client.get(page_url(partnership, page=number))
+        assert response.status_code == 200
+        assert "Ann" in response.text and "Ben" in response.text

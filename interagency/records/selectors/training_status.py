@@ -1,0 +1,278 @@
+"""The training status of the people a member may see: counted and ordered by the database,
+detailed a page at a time.
+
+``training_status`` answers a ``StatusList``: its summary and its length are
+one query each (``compliance.ComplianceQuery``), and a slice of it (a page) is
+one query for the page's people in order, then six for their details (people,
+further posts' roles, required courses, course titles, latest completions,
+coming bookings) whatever the number of people. Iterating it (the CSV) reads
+the order once and the details in chunks.
+"""
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, overload
+
+from django.db.models import Max, Min, QuerySet
+from django.utils import timezone
+
+from interagency.catalogue.selectors import catalogue_courses
+from interagency.people.models import Person, current_on
+from interagency.people.selectors import current_post_roles
+from interagency.records.models import TrainingRecord
+from interagency.records.selectors.compliance import (
+    LIVE_BOOKING_STATUSES,
+    SCHEDULED_SESSION,
+    ComplianceQuery,
+    Summary,
+    coming_from,
+    required_courses,
+)
+from interagency.records.statuses import (
+    BOOKABLE,
+    STATUS_ORDER,
+    CourseStatus,
+    PersonStatus,
+    Status,
+    course_status,
+    is_worse,
+)
+from interagency.tenancy.models import Partnership
+
+CHUNK = 500
+
+
+def training_status(
+    partnership: Partnership,
+    people: QuerySet[Person],
+    *,
+    today: datetime.date,
+    status: str = "",
+) -> "StatusList":
+    """Each current person of ``people`` (already visible-filtered) with their courses' status.
+
+    A person needs the courses of every current post's role: their main role's
+    and their further posts' (a course two roles require shows its worse
+    status). A course they hold a live booking for on a coming session shows
+    as booked, with the session's date, unless it is done. Listed worst first,
+    then by name; ``status`` keeps only people with at least one course in it.
+    """
+    current = people.filter(current_on(today))  # a leaving date to come: still current
+    return StatusList(ComplianceQuery(partnership, current, today, status))
+
+
+class StatusList(Sequence[PersonStatus]):
+    """The people of a ``ComplianceQuery``, worst first: a sequence a paginator can page."""
+
+    def __init__(self, query: ComplianceQuery) -> None:
+        self.query = query
+        self.window: tuple[int, int, list[int]] | None = None
+
+    def read_page(self, number: object, per_page: int) -> None:
+        """Count and read page ``number``'s people in one query, before a paginator asks."""
+        try:
+            # A page past the end is the paginator's to answer; a huge number must not
+            # overflow the database's integers.
+            index = min(max(int(str(number)), 1), 10**9) - 1
+        except ValueError:
+            index = 0
+        self.summary, ids = self.query.summary(index * per_page, per_page)
+        self.window = (index * per_page, per_page, ids)
+
+    @cached_property
+    def summary(self) -> Summary:
+        return self.query.summary()[0]
+
+    def count(self) -> int:  # type: ignore[override]  # the Paginator's count, not list.count
+        return self.summary.people_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> PersonStatus: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PersonStatus]: ...
+    def __getitem__(self, index: int | slice) -> PersonStatus | list[PersonStatus]:
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if start < 0 or (stop is not None and stop < 0) or index.step not in (None, 1):
+            raise ValueError("Only forward slices of the training status are read.")
+        limit = None if stop is None else max(stop - start, 0)
+        window = self.window
+        # The page read with the counts; the paginator's last page stops at the count.
+        if window is not None and window[0] == start and limit is not None and limit <= window[1]:
+            return person_statuses(self.query, window[2][:limit])
+        return person_statuses(self.query, self.query.person_ids(start, limit))
+
+    def __iter__(self) -> Iterator[PersonStatus]:
+        ids = self.query.person_ids()
+        catalogue = read_catalogue(self.query.partnership)  # once for every chunk
+        for start in range(0, len(ids), CHUNK):
+            yield from person_statuses(self.query, ids[start : start + CHUNK], catalogue)
+
+
+def status_counts(found: StatusList) -> dict[str, int]:
+    """Courses in each status among ``found``: a person without a role counts once."""
+    return dict(found.summary.courses)
+
+
+@dataclass
+class Details:
+    """What a page's people need beyond the database's ranks: the dates shown."""
+
+    posts: dict[int, list[dict[str, Any]]]
+    requirements: dict[int, list[tuple[int, int, int | None]]]
+    titles: dict[int, str]
+    latest: dict[tuple[int, int], datetime.date]
+    booked: dict[tuple[int, int], datetime.date]
+
+
+Catalogue = tuple[dict[int, list[tuple[int, int, int | None]]], dict[int, str]]
+
+
+def read_catalogue(partnership: Partnership) -> Catalogue:
+    """Each role's required courses (course, window, refresh) and the courses' titles."""
+    titles = catalogue_courses(partnership, include_hidden=True).values_list("pk", "shown_title")
+    return requirements_by_role(partnership), dict(titles)
+
+
+def person_statuses(
+    query: ComplianceQuery, ids: list[int], catalogue: Catalogue | None = None
+) -> list[PersonStatus]:
+    """``ids``' people with each required course's status and dates, in ``ids``' order."""
+    if not ids:
+        return []
+    partnership, today = query.partnership, query.today
+    requirements, titles = catalogue or read_catalogue(partnership)
+    people = Person.objects.for_partnership(partnership).filter(pk__in=ids)
+    rows = {
+        row["pk"]: row
+        for row in people.values(
+            "pk",
+            "full_name",
+            "started_on",
+            "role_id",
+            "role__name",
+            "agency__name",
+            "service__name",
+        )
+    }
+    details = Details(
+        posts=current_post_roles(partnership, people, today),
+        requirements=requirements,
+        titles=titles,
+        latest=latest_completions(partnership, ids),
+        booked=coming_bookings(partnership, ids, today),
+    )
+    return [person_status(rows[pk], details, today) for pk in ids if pk in rows]
+
+
+def requirements_by_role(partnership: Partnership) -> dict[int, list[tuple[int, int, int | None]]]:
+    found: dict[int, list[tuple[int, int, int | None]]] = {}
+    for role_id, course_id, window, refresh in required_courses(partnership):
+        found.setdefault(role_id, []).append((course_id, window, refresh))
+    return found
+
+
+def latest_completions(partnership: Partnership, ids: list[int]) -> dict[tuple[int, int], Any]:
+    """The latest full completion of each of these people's courses."""
+    rows = (
+        TrainingRecord.objects.for_partnership(partnership)
+        .filter(person__in=ids, partly_completed=False)
+        .values("person_id", "course_id")
+        .annotate(last=Max("completed_on"))
+        .order_by()
+    )
+    return {(row["person_id"], row["course_id"]): row["last"] for row in rows}
+
+
+def coming_bookings(
+    partnership: Partnership, ids: list[int], today: datetime.date
+) -> dict[tuple[int, int], datetime.date]:
+    """The first day of the soonest coming session each of these people is booked on, by course.
+
+    Their bookings may be on another partnership's session (a regional place):
+    read through the partnership's own people.
+    """
+    rows = (
+        Person.objects.for_partnership(partnership)
+        .filter(
+            pk__in=ids,
+            bookings__status__in=LIVE_BOOKING_STATUSES,
+            bookings__session__status=SCHEDULED_SESSION,
+            bookings__session__ends_at__gte=coming_from(today),
+        )
+        .values("pk", "bookings__session__course_id")
+        .annotate(first=Min("bookings__session__starts_at"))
+        .order_by()
+    )
+    return {
+        (row["pk"], row["bookings__session__course_id"]): timezone.localtime(row["first"]).date()
+        for row in rows
+    }
+
+
+def person_status(row: dict[str, Any], details: Details, today: datetime.date) -> PersonStatus:
+    """One person's courses, worst first, from their roles' requirements."""
+    posts = details.posts.get(row["pk"], [])
+    sources = [(row["role_id"], row["started_on"])] if row["role_id"] else []
+    sources += [(post["role_id"], post["started_on"] or row["started_on"]) for post in posts]
+    names = [row["role__name"] or ""] if row["role_id"] else []
+    names += [post["role__name"] for post in posts if post["role__name"] not in names]
+    courses = required_course_statuses(row["pk"], sources, details, today)
+    if not sources:
+        courses.append(CourseStatus(0, "", Status.NO_ROLE, completed_on=None, due_on=None))
+    courses.sort(key=lambda item: (STATUS_ORDER.index(item.status), item.title))
+    return PersonStatus(
+        person_id=row["pk"],
+        full_name=row["full_name"],
+        agency=row["agency__name"],
+        service=row["service__name"] or "",
+        role="; ".join(names),
+        courses=courses,
+    )
+
+
+def required_course_statuses(
+    person_id: int,
+    sources: list[tuple[int, datetime.date | None]],
+    details: Details,
+    today: datetime.date,
+) -> list[CourseStatus]:
+    """The status of each course the roles of ``sources`` (role, start date) require.
+
+    A course more than one role requires is listed once, with its worse status;
+    then a coming booking turns a course not done into a booked one.
+    """
+    by_course: dict[int, CourseStatus] = {}
+    for role_id, started_on in sources:
+        for course_id, window, refresh in details.requirements.get(role_id, []):
+            completed_on = details.latest.get((person_id, course_id))
+            state, due_on = course_status(
+                today=today,
+                started_on=started_on,
+                window_months=window,
+                refresh_months=refresh,
+                completed_on=completed_on,
+            )
+            title = details.titles.get(course_id, "")
+            row = CourseStatus(course_id, title, state, completed_on, due_on)
+            kept = by_course.get(course_id)
+            if kept is None or is_worse(row, kept):
+                by_course[course_id] = row
+    found = []
+    for row in by_course.values():
+        booked_on = details.booked.get((person_id, row.course_id))
+        if booked_on is not None and row.status in BOOKABLE:
+            row = CourseStatus(
+                row.course_id, row.title, Status.BOOKED, row.completed_on, row.due_on, booked_on
+            )
+        found.append(row)
+    return found
