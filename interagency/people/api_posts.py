@@ -15,7 +15,7 @@ from interagency.core.api_errors import error_responses
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.access import PersonAct, person_for
-from interagency.people.api import check_agency, references
+from interagency.people.api.references import check_agency, references
 from interagency.people.api_schemas import PostIn, PostOut, PostPatch
 from interagency.people.services.posts import add_post, update_post
 from interagency.tenancy.access import access_for

@@ -222,6 +222,108 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
+def _refuse_unless_every_outcome_recorded(session: Session) -> None:
+    missing = bookings_without_outcome(session)
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise ServiceError(
+            f"Record an outcome for everyone before closing the register. Missing: {shown}."
+        )
+
+
+def _claim_close(session: Session, closed_by: "_User", now: datetime.datetime) -> bool:
+    """Whoever changes the status first does the work, once; the session as it now reads."""
+    claimed = (
+        Session.objects.for_partnership(session.partnership)
+        .filter(pk=session.pk, status=Session.Status.SCHEDULED)
+        .update(
+            status=Session.Status.CLOSED,
+            register_closed_at=now,
+            register_closed_by=closed_by,
+            updated_at=now,
+        )
+    )
+    session.refresh_from_db()
+    return bool(claimed)
+
+
+def _closing_bookings(session: Session) -> list[Booking]:
+    """The confirmed bookings with their outcomes, read inside the claiming transaction."""
+    bookings = list(
+        Booking.objects.for_partnership(session.partnership)
+        .filter(session=session, status=BookingStatus.CONFIRMED)
+        .select_related("person", "person__partnership", "agency", "attendance")
+        .prefetch_related("attendance__parts_attended")
+    )
+    if any(getattr(booking, "attendance", None) is None for booking in bookings):
+        # Someone added a booking between the check and the claim.
+        raise ServiceError("A booking was added while closing: check the register again.")
+    return bookings
+
+
+def _record_attended(booking: Booking, parts: list[SessionPart], closed_by: "_User") -> None:
+    """The whole session: a training record and a certificate, dated its last day."""
+    last_day = _local_date(parts[-1].starts_at)
+    total_hours = sum((part.hours for part in parts), Decimal("0.0"))
+    record_session_completion(
+        booking=booking,
+        completed_on=last_day,
+        hours=total_hours,
+        partly_completed=False,
+        recorded_by=closed_by,
+    )
+    issue_certificate(booking=booking, attended_on=last_day, hours=total_hours, issued_by=closed_by)
+
+
+def _record_partly_attended(booking: Booking, parts: list[SessionPart], closed_by: "_User") -> None:
+    """A partial record of the parts attended (all of a one-part session); no certificate."""
+    attendance = booking.attendance
+    attended = list(attendance.parts_attended.all()) if len(parts) > 1 else parts
+    attended.sort(key=lambda part: part.starts_at)
+    record_session_completion(
+        booking=booking,
+        completed_on=_local_date(attended[-1].starts_at),
+        hours=sum((part.hours for part in attended), Decimal("0.0")),
+        partly_completed=True,
+        recorded_by=closed_by,
+    )
+
+
+def _charge_no_show(booking: Booking, session: Session, closed_by: "_User") -> None:
+    charge = NoShowCharge.objects.create(
+        partnership=session.partnership,
+        booking=booking,
+        agency=booking.agency,
+        amount=session.no_show_charge,
+    )
+    record_event(
+        actor=closed_by,
+        action=AuditEvent.Action.CREATED,
+        subject=charge,
+        partnership=session.partnership,
+        changes={"agency": booking.agency.name, "amount": str(charge.amount)},
+    )
+
+
+def _close_line(
+    booking: Booking, session: Session, parts: list[SessionPart], closed_by: "_User"
+) -> tuple[str, ...]:
+    """What one line of the register leaves behind; the counts it adds to."""
+    outcome = booking.attendance.outcome
+    if outcome == AttendanceOutcome.ATTENDED:
+        _record_attended(booking, parts, closed_by)
+        return ("records", "certificates")
+    if outcome == AttendanceOutcome.PARTLY:
+        _record_partly_attended(booking, parts, closed_by)
+        return ("records",)
+    if outcome == AttendanceOutcome.NO_SHOW and session.no_show_charge > 0:
+        _charge_no_show(booking, session, closed_by)
+        return ("no_show_charges",)
+    return ()
+
+
 def close_register(
     *, session: Session, closed_by: "_User", now: datetime.datetime | None = None
 ) -> Session:
@@ -235,86 +337,15 @@ def close_register(
         return session
     now = now or timezone.now()
     check_register_open(session, now=now)
-    missing = bookings_without_outcome(session)
-    if missing:
-        shown = ", ".join(missing[:10]) + (
-            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        )
-        raise ServiceError(
-            f"Record an outcome for everyone before closing the register. Missing: {shown}."
-        )
+    _refuse_unless_every_outcome_recorded(session)
     parts = list(session.parts.order_by("starts_at"))
-    total_hours = sum((part.hours for part in parts), Decimal("0.0"))
-    last_day = _local_date(parts[-1].starts_at)
     with transaction.atomic():
-        # Claim the close: whoever changes the status first does the work, once.
-        claimed = (
-            Session.objects.for_partnership(session.partnership)
-            .filter(pk=session.pk, status=Session.Status.SCHEDULED)
-            .update(
-                status=Session.Status.CLOSED,
-                register_closed_at=now,
-                register_closed_by=closed_by,
-                updated_at=now,
-            )
-        )
-        session.refresh_from_db()
-        if not claimed:
+        if not _claim_close(session, closed_by, now):
             return session
-        bookings = list(
-            Booking.objects.for_partnership(session.partnership)
-            .filter(session=session, status=BookingStatus.CONFIRMED)
-            .select_related("person", "person__partnership", "agency", "attendance")
-            .prefetch_related("attendance__parts_attended")
-        )
-        if any(getattr(booking, "attendance", None) is None for booking in bookings):
-            # Someone added a booking between the check and the claim.
-            raise ServiceError("A booking was added while closing: check the register again.")
         counts = {"records": 0, "no_show_charges": 0, "certificates": 0}
-        for booking in bookings:
-            attendance = booking.attendance
-            if attendance.outcome == AttendanceOutcome.ATTENDED:
-                record_session_completion(
-                    booking=booking,
-                    completed_on=last_day,
-                    hours=total_hours,
-                    partly_completed=False,
-                    recorded_by=closed_by,
-                )
-                issue_certificate(
-                    booking=booking,
-                    attended_on=last_day,
-                    hours=total_hours,
-                    issued_by=closed_by,
-                )
-                counts["records"] += 1
-                counts["certificates"] += 1
-            elif attendance.outcome == AttendanceOutcome.PARTLY:
-                attended = list(attendance.parts_attended.all()) if len(parts) > 1 else parts
-                attended.sort(key=lambda part: part.starts_at)
-                record_session_completion(
-                    booking=booking,
-                    completed_on=_local_date(attended[-1].starts_at),
-                    hours=sum((part.hours for part in attended), Decimal("0.0")),
-                    partly_completed=True,
-                    recorded_by=closed_by,
-                )
-                counts["records"] += 1
-            elif attendance.outcome == AttendanceOutcome.NO_SHOW and session.no_show_charge > 0:
-                charge = NoShowCharge.objects.create(
-                    partnership=session.partnership,
-                    booking=booking,
-                    agency=booking.agency,
-                    amount=session.no_show_charge,
-                )
-                record_event(
-                    actor=closed_by,
-                    action=AuditEvent.Action.CREATED,
-                    subject=charge,
-                    partnership=session.partnership,
-                    changes={"agency": booking.agency.name, "amount": str(charge.amount)},
-                )
-                counts["no_show_charges"] += 1
+        for booking in _closing_bookings(session):
+            for counted in _close_line(booking, session, parts, closed_by):
+                counts[counted] += 1
         record_event(
             actor=closed_by,
             action=AuditEvent.Action.CHANGED,

@@ -128,50 +128,54 @@ def registers(request: PartnershipRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@partnership_view(Action.TAKE_REGISTER)
-def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
-    """Take the register: one outcome per confirmed booking; save, or save and close."""
-    session = _session(request, session_id)
-    bookings = list(register_reads.register_bookings(session))
-    parts = list(session.parts.all())
+def _read_lines(
+    session: Session, data: QueryDict, bookings: list[Booking], parts: list[SessionPart]
+) -> tuple[list[AttendanceEntry], dict[int, list[tuple[str, str]]]]:
+    """The lines sent, as entries, and each line's problems."""
     problems: dict[int, list[tuple[str, str]]] = {}
-    form_error = ""
-    data = None
-    if request.method == "POST":
-        if request.htmx and request.POST.get("row"):
-            return _save_one_line(request, session, bookings, parts)
-        data = request.POST
-        entries = []
-        for booking in bookings:
-            entry, found = _read_line(data, booking, parts)
-            if found:
-                problems[booking.pk] = found
-            elif entry is not None:
-                entries.append(entry)
-        if problems:
-            # Show the other lines' problems too, so one round of corrections is enough.
-            problems |= register_problems(session=session, entries=entries, parts=parts)
-        else:
-            try:
-                if entries:
-                    record_register(session=session, entries=entries, recorded_by=request.user)
-                if data.get("action") == "close":
-                    close_register(session=session, closed_by=request.user)
-                    messages.success(
-                        request, "Register closed: training records and certificates are made."
-                    )
-                else:
-                    messages.success(
-                        request,
-                        f"Register saved: {len(entries)} of {len(bookings)} have an outcome.",
-                    )
-                code = request.access.partnership.code
-                return redirect("sessions:register", code=code, session_id=session.pk)
-            except RegisterError as error:
-                problems = error.lines
-            except ServiceError as error:
-                form_error = error.message
+    entries = []
+    for booking in bookings:
+        entry, found = _read_line(data, booking, parts)
+        if found:
+            problems[booking.pk] = found
+        elif entry is not None:
+            entries.append(entry)
+    if problems:
+        # Show the other lines' problems too, so one round of corrections is enough.
+        problems |= register_problems(session=session, entries=entries, parts=parts)
+    return entries, problems
+
+
+def _save_register(
+    request: PartnershipRequest,
+    session: Session,
+    entries: list[AttendanceEntry],
+    bookings: list[Booking],
+) -> HttpResponse:
+    """Save the lines, and close the register when asked; raises the services' refusals."""
+    if entries:
+        record_register(session=session, entries=entries, recorded_by=request.user)
+    if request.POST.get("action") == "close":
+        close_register(session=session, closed_by=request.user)
+        messages.success(request, "Register closed: training records and certificates are made.")
+    else:
+        messages.success(
+            request, f"Register saved: {len(entries)} of {len(bookings)} have an outcome."
+        )
+    code = request.access.partnership.code
+    return redirect("sessions:register", code=code, session_id=session.pk)
+
+
+def _register_page(
+    request: PartnershipRequest,
+    session: Session,
+    bookings: list[Booking],
+    parts: list[SessionPart],
+    *,
+    data: QueryDict | None,
+    problems: dict[int, list[tuple[str, str]]],
+    form_error: str,
+) -> HttpResponse:
     opens_problem = ""
     if session.status == Session.Status.SCHEDULED:
         try:
@@ -201,6 +205,33 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
                 else []
             ),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partnership_view(Action.TAKE_REGISTER)
+def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
+    """Take the register: one outcome per confirmed booking; save, or save and close."""
+    session = _session(request, session_id)
+    bookings = list(register_reads.register_bookings(session))
+    parts = list(session.parts.all())
+    problems: dict[int, list[tuple[str, str]]] = {}
+    form_error = ""
+    data = None
+    if request.method == "POST":
+        if request.htmx and request.POST.get("row"):
+            return _save_one_line(request, session, bookings, parts)
+        data = request.POST
+        entries, problems = _read_lines(session, data, bookings, parts)
+        if not problems:
+            try:
+                return _save_register(request, session, entries, bookings)
+            except RegisterError as error:
+                problems = error.lines
+            except ServiceError as error:
+                form_error = error.message
+    return _register_page(
+        request, session, bookings, parts, data=data, problems=problems, form_error=form_error
     )
 
 

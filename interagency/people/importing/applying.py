@@ -15,8 +15,9 @@ applied whole or not at all.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Field, Q
 from django.utils import timezone
@@ -70,14 +71,10 @@ class Writes:
     posts_ended: list[Post]
 
 
-def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
-    """Turn ``plan`` into column values; reads the agency's emails, writes nothing."""
-    from django.db import connection
-
-    now = timezone.now()
-    stamp = _field("updated_at").get_db_prep_save(now, connection)
-    dates: dict[datetime.date, object] = {}
+def _date_preparer(connection: Any) -> Callable[[datetime.date | None], object]:
+    """A date as the database takes it; each day prepared once, however many rows hold it."""
     date_field = _field("started_on")
+    dates: dict[datetime.date, object] = {}
 
     def prep_date(value: datetime.date | None) -> object:
         if value is None:
@@ -86,12 +83,17 @@ def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
             dates[value] = date_field.get_db_prep_save(value, connection)
         return dates[value]
 
-    known = _agency_emails(agency) if plan.line_managers else {}
-    manager_of = {id(values): email.lower() for values, email in plan.line_managers}
-    new_emails = {v["work_email"].lower() for v in plan.creates if v.get("work_email")}
-    waves: list[list[tuple[dict, list, str, str]]] = []
+    return prep_date
+
+
+def _creation_order(
+    creates: list[dict], manager_of: dict[int, str], known: Iterable[str]
+) -> list[list[dict]]:
+    """The people to create in waves: a person after the new person who manages them."""
+    new_emails = {v["work_email"].lower() for v in creates if v.get("work_email")}
     will_know = set(known)
-    pending = list(plan.creates)
+    waves = []
+    pending = list(creates)
     while pending:
         ready: list[dict] = []
         waiting: list[dict] = []
@@ -101,52 +103,76 @@ def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
             (waiting if blocked else ready).append(values)
         if not ready:  # managers in a loop: create them all, then set managers by update
             ready, waiting = waiting, []
-        wave = []
-        for values in ready:
-            row = [
-                agency.partnership_id,
-                agency.pk,
-                values["full_name"],
-                values.get("work_email", ""),
-                values.get("job_title", ""),
-                values.get("role_id"),
-                values.get("service_id"),
-                values["employment_type"],
-                prep_date(values.get("started_on")),
-                prep_date(values.get("left_on")),
-                values.get("external_id", ""),
-                values.get("registration_number", ""),
-                None,
-                stamp,
-                stamp,
-            ]
-            new_service = values["service_name"].lower() if "service_name" in values else ""
-            wave.append((values, row, new_service, manager_of.get(id(values), "")))
-            if values.get("work_email"):
-                will_know.add(values["work_email"].lower())
-        waves.append(wave)
+        waves.append(ready)
+        will_know |= {v["work_email"].lower() for v in ready if v.get("work_email")}
         pending = waiting
-    # A wave's ids are read back only when a later wave names its people as managers.
-    waves_manage = [False] * len(waves)
+    return waves
+
+
+def _insert_row(
+    values: dict, agency: Agency, prep_date: Callable[[Any], object], stamp: object
+) -> list:
+    """A new person's values in ``INSERT_FIELDS`` order, as the database takes them."""
+    return [
+        agency.partnership_id,
+        agency.pk,
+        values["full_name"],
+        values.get("work_email", ""),
+        values.get("job_title", ""),
+        values.get("role_id"),
+        values.get("service_id"),
+        values["employment_type"],
+        prep_date(values.get("started_on")),
+        prep_date(values.get("left_on")),
+        values.get("external_id", ""),
+        values.get("registration_number", ""),
+        None,
+        stamp,
+        stamp,
+    ]
+
+
+def _waves_manage(waves: list[list[tuple[dict, list, str, str]]]) -> list[bool]:
+    """Whether a later wave names each wave's people as managers: only then are its ids
+    read back."""
+    manage = [False] * len(waves)
     managers_later: set[str] = set()
     for number in range(len(waves) - 1, -1, -1):
         wave = waves[number]
         emails = {values["work_email"].lower() for values, *_ in wave if values.get("work_email")}
-        waves_manage[number] = not managers_later.isdisjoint(emails)
+        manage[number] = not managers_later.isdisjoint(emails)
         managers_later |= {manager for *_, manager in wave if manager}
+    return manage
 
-    updates = []
-    for pk, values, _ in plan.updates:
-        updates.append((pk, values))
-    update_fields = sorted({name for _, _, names in plan.updates for name in names})
-    leavers = [Person(pk=pk, left_on=day, updated_at=now) for pk, day in plan.mark_left]
+
+def prepare_writes(plan: Plan, *, agency: Agency) -> Writes:
+    """Turn ``plan`` into column values; reads the agency's emails, writes nothing."""
+    from django.db import connection
+
+    now = timezone.now()
+    stamp = _field("updated_at").get_db_prep_save(now, connection)
+    prep_date = _date_preparer(connection)
+    known = _agency_emails(agency) if plan.line_managers else {}
+    manager_of = {id(values): email.lower() for values, email in plan.line_managers}
+    waves = [
+        [
+            (
+                values,
+                _insert_row(values, agency, prep_date, stamp),
+                values["service_name"].lower() if "service_name" in values else "",
+                manager_of.get(id(values), ""),
+            )
+            for values in ready
+        ]
+        for ready in _creation_order(plan.creates, manager_of, known)
+    ]
     return Writes(
         new_services=plan.new_services,
         waves=waves,
-        waves_manage=waves_manage,
-        updates=updates,
-        update_fields=update_fields,
-        leavers=leavers,
+        waves_manage=_waves_manage(waves),
+        updates=[(pk, values) for pk, values, _ in plan.updates],
+        update_fields=sorted({name for _, _, names in plan.updates for name in names}),
+        leavers=[Person(pk=pk, left_on=day, updated_at=now) for pk, day in plan.mark_left],
         line_managers=plan.line_managers,
         known_emails=known,
         post_creates=plan.post_creates,

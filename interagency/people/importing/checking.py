@@ -13,14 +13,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 
-from interagency.core.validation import control_character_problem
-from interagency.people.importing import mapping, posts
-from interagency.people.importing.confirming import NO_ROLE, Choices, Confirmer
-from interagency.people.importing.dates import parse_date
+from interagency.people.importing import posts
+from interagency.people.importing.confirming import Choices, Confirmer
+from interagency.people.importing.fields import ProblemFn, read_fields
 from interagency.people.importing.reading import Table
 from interagency.people.models import Agency, EmploymentType, Person, Service
 
@@ -30,7 +27,6 @@ MAX_PROBLEMS_SHOWN = 1000
 
 # What every row must have unless the partnership chose otherwise (ImportSettings.Required).
 DEFAULT_REQUIRED = frozenset({"forename", "surname", "agency", "email_or_staff_number"})
-_REQUIRED_COLUMNS = ("work_email", "external_id", "job_title", "started_on", "employment_type")
 
 # The fields a row sets on a person, in the order they are compared.
 PERSON_FIELDS = (
@@ -45,14 +41,6 @@ PERSON_FIELDS = (
     "external_id",
     "registration_number",
 )
-MAX_LENGTHS = {
-    "full_name": 150,
-    "job_title": 150,
-    "external_id": 64,
-    "registration_number": 64,
-    "service": 200,
-    "work_email": 254,
-}
 
 
 @dataclass
@@ -150,6 +138,251 @@ def _existing_people(agency: Agency, today: datetime.date) -> _Existing:
     return _Existing(by_external_id, by_email, current, {k: v["pk"] for k, v in by_email.items()})
 
 
+@dataclass
+class _FileCheck:
+    """What checking one file knows as it goes down the rows, and the plan it makes."""
+
+    table: Table
+    columns: dict[str, str]
+    positions: dict[str, int]
+    required: frozenset[str]
+    confirmer: Confirmer
+    services: dict[str, int]  # the agency's services by lower-case name
+    existing: _Existing
+    existing_posts: dict[tuple[int, tuple], dict]  # posts.existing_posts
+    plan: Plan
+    file_emails: set[str]  # every work email in the file, lower case
+    in_file: dict[int, posts.InFile] = field(default_factory=dict)  # by the first row naming one
+    first_row_of: dict[int, int] = field(default_factory=dict)  # an existing person's id → row
+    seen_external: dict[str, int] = field(default_factory=dict)
+    seen_email: dict[str, int] = field(default_factory=dict)
+    matched: set[int] = field(default_factory=set)
+    held_back: set[int] = field(default_factory=set)  # a rejected row's person: posts kept
+    new_services: dict[str, str] = field(default_factory=dict)
+
+    def check_row(self, number: int, cells: list[str]) -> None:
+        """One row: its fields, the person it names, then what applying it would do."""
+        value = {name: cells[position] for name, position in self.positions.items()}
+        problems: list[Problem] = []
+
+        def problem(column: str, message: str, level: str = "error") -> None:
+            shown = self.columns.get(column, column)
+            problems.append(Problem(number, shown, value.get(column, ""), message, level))
+
+        values = read_fields(
+            value,
+            positions=self.positions,
+            required=self.required,
+            confirmer=self.confirmer,
+            services=self.services,
+            date_system=self.table.date_system,
+            number=number,
+            problem=problem,
+        )
+        email = value.get("work_email", "")
+        match, same_person = self.match_person(number, email, values, problems, problem)
+        self.plan.problems.extend(problems)
+        if any(p.level == "error" for p in problems):
+            if match is not None:
+                self.held_back.add(match["pk"])
+            self.plan.rejected_rows.append(number)
+            self.plan.rejected_cells[number] = cells
+            return
+        self.note_new_service(number, values)
+        manager_email, unknown_manager = self.line_manager(number, value, email)
+        if same_person is not None:
+            values["_row"] = number
+            posts.plan_post(
+                plan=self.plan,
+                person=same_person,
+                values=values,
+                manager_email=manager_email,
+                existing=self.existing_posts,
+                emails_to_ids=self.existing.emails_to_ids,
+            )
+        elif match is None:
+            self.plan_create(number, email, values, manager_email)
+        else:
+            self.plan_update(number, email, values, match, manager_email, unknown_manager)
+
+    def match_person(
+        self, number: int, email: str, values: dict, problems: list[Problem], problem: ProblemFn
+    ) -> tuple[dict | None, posts.InFile | None]:
+        """The agency's person the row names, and the person an earlier row named if this
+        row is another post of theirs; a duplicate or a clash of email and staff number is
+        a problem."""
+        external_id = values.get("external_id", "")
+        # Match: the work email first, then the agency's own staff number; an email whose
+        # person holds another staff number is not theirs to match.
+        match = self.existing.by_email.get(email.lower()) if email else None
+        if (
+            match is not None
+            and external_id
+            and match["external_id"]
+            and match["external_id"] != external_id
+        ):
+            match = None
+        by_number = self.existing.by_external_id.get(external_id) if external_id else None
+        if match is not None and by_number is not None and by_number["pk"] != match["pk"]:
+            problem(
+                "external_id",
+                f"This staff number belongs to {by_number['full_name']}, but the work email to "
+                f"{match['full_name']}: correct one of them.",
+            )
+        match = match or by_number
+        # A person an earlier row named (same email, else staff number): another post of theirs
+        # when the service, role or job title differ; otherwise a duplicate.
+        earlier, column, reason = _earlier_row(
+            email, external_id, self.seen_email, self.seen_external
+        )
+        if (
+            earlier is None
+            and match is not None
+            and match["pk"] in self.matched
+            and not any(p.level == "error" for p in problems)
+        ):
+            earlier, column = self.first_row_of.get(match["pk"]), "work_email"
+            reason = "This person is already in an earlier row: this row is a duplicate."
+        same_person = self.in_file.get(earlier) if earlier is not None else None
+        if same_person is not None and (
+            posts.signature(values) in same_person.signatures
+            or (column == "external_id" and email and email.lower() != same_person.email)
+        ):
+            same_person = None  # the same post again, or another email: a duplicate
+        if earlier is not None and same_person is None:
+            problem(column, reason)
+        self.remember(number, email, external_id, match if same_person is None else None)
+        return match, same_person
+
+    def remember(self, number: int, email: str, external_id: str, match: dict | None) -> None:
+        """The row's email and staff number, and the person it matched, for later rows."""
+        if external_id:
+            self.seen_external.setdefault(external_id, number)
+        if email:
+            self.seen_email.setdefault(email.lower(), number)
+        if match is not None:
+            self.matched.add(match["pk"])
+            self.first_row_of.setdefault(match["pk"], number)
+
+    def note_new_service(self, number: int, values: dict) -> None:
+        """A service the agency does not have: added when applied, told once."""
+        name = values.get("service_name")
+        if name is None or name.lower() in self.new_services:
+            return
+        self.new_services[name.lower()] = name
+        message = "A new service: it will be added to the agency."
+        self.plan.problems.append(Problem(number, self.columns["service"], name, message, "info"))
+
+    def line_manager(self, number: int, value: dict, email: str) -> tuple[str, bool]:
+        """The line manager's work email, unless it is the person's own or no one's (a
+        warning); and whether it was no one's."""
+        manager_email = value.get("line_manager_email", "").strip()
+        if "line_manager_email" in self.positions and manager_email.lower() == email.lower():
+            manager_email = ""
+        known = manager_email.lower() in self.file_emails or (
+            manager_email.lower() in self.existing.by_email
+        )
+        if not manager_email or known:
+            return manager_email, False
+        self.plan.problems.append(
+            Problem(
+                number,
+                self.columns["line_manager_email"],
+                manager_email,
+                "No one in the agency or the file has this work email; the line manager "
+                "is not set.",
+                "warning",
+            )
+        )
+        return "", True
+
+    def plan_create(self, number: int, email: str, values: dict, manager_email: str) -> None:
+        values.setdefault("employment_type", EmploymentType.PERMANENT)
+        values["_row"] = number
+        self.plan.creates.append(values)
+        signatures = {posts.signature(values)}
+        self.in_file[number] = posts.InFile(number, email.lower(), values, signatures)
+        if manager_email:
+            self.plan.line_managers.append((values, manager_email))
+
+    def plan_update(
+        self,
+        number: int,
+        email: str,
+        values: dict,
+        match: dict,
+        manager_email: str,
+        unknown_manager: bool,
+    ) -> None:
+        """The fields that change of the person matched; unchanged when none does."""
+        signatures = {posts.signature(values)}
+        self.in_file[number] = posts.InFile(number, email.lower(), {"pk": match["pk"]}, signatures)
+        changes = {
+            name: new
+            for name, new in values.items()
+            if name in PERSON_FIELDS and match[name] != new
+        }
+        if "service_name" in values:
+            changes["service_name"] = values["service_name"]
+        if changes:
+            names = frozenset(changes) - {"service_name"}
+            if "service_name" in changes:
+                names |= {"service_id"}
+            self.plan.updates.append((match["pk"], {**match, **changes}, names))
+        else:
+            self.plan.unchanged += 1
+        if "line_manager_email" in self.positions and not unknown_manager:
+            self.plan.line_managers.append(
+                ({"pk": match["pk"], "_line_manager_id": match["line_manager_id"]}, manager_email)
+            )
+
+    def plan_leavers(self, today: datetime.date) -> None:
+        """A full staff list: the agency's current people it does not name leave, and the
+        further posts of the people it names that none of their rows names end."""
+        for pk in sorted(self.existing.current.keys() - self.matched):
+            started = self.existing.current[pk]
+            # Someone due to start later leaves on their start date.
+            self.plan.mark_left.append((pk, started if started and started > today else today))
+        self.plan.posts_ended = posts.posts_not_in_file(
+            self.existing_posts, self.in_file.values(), held_back=self.held_back, today=today
+        )
+
+
+def _start_check(
+    agency: Agency,
+    table: Table,
+    columns: dict[str, str],
+    required: frozenset[str],
+    confirmer: Confirmer,
+    today: datetime.date,
+) -> _FileCheck:
+    """What the checks compare rows with: the agency's services, people and posts."""
+    index = {header: position for position, header in enumerate(table.headers)}
+    positions = {name: index[header] for name, header in columns.items() if header in index}
+    services = {
+        name.lower(): pk
+        for pk, name in Service.objects.for_partnership(agency.partnership)
+        .filter(agency=agency)
+        .values_list("pk", "name")
+    }
+    file_emails: set[str] = set()
+    if "work_email" in positions:
+        at = positions["work_email"]
+        file_emails = {row[at].lower() for row in table.rows if row and row[at]}
+    return _FileCheck(
+        table=table,
+        columns=columns,
+        positions=positions,
+        required=required,
+        confirmer=confirmer,
+        services=services,
+        existing=_existing_people(agency, today),
+        existing_posts=posts.existing_posts(agency),
+        plan=Plan(rows_total=sum(1 for row in table.rows if row)),
+        file_emails=file_emails,
+    )
+
+
 def plan_import(
     *,
     agency: Agency,
@@ -173,253 +406,20 @@ def plan_import(
     ``tiers`` those the importer may create an unknown role in.
     """
     today = today or timezone.localdate()
-    index = {header: position for position, header in enumerate(table.headers)}
-    positions = {name: index[header] for name, header in columns.items() if header in index}
     confirmer = confirmer or Confirmer(list(roles), choices or Choices(), tiers)
-    services = {
-        name.lower(): pk
-        for pk, name in Service.objects.for_partnership(agency.partnership)
-        .filter(agency=agency)
-        .values_list("pk", "name")
-    }
-    existing = _existing_people(agency, today)
-    existing_posts = posts.existing_posts(agency)
-    in_file: dict[int, posts.InFile] = {}  # by the row that first named the person
-    first_row_of: dict[int, int] = {}  # an existing person's id → that row
-    plan = Plan(rows_total=sum(1 for row in table.rows if row))
-    file_emails: set[str] = set()
-    if "work_email" in positions:
-        at = positions["work_email"]
-        file_emails = {row[at].lower() for row in table.rows if row and row[at]}
-    seen_external: dict[str, int] = {}
-    seen_email: dict[str, int] = {}
-    matched: set[int] = set()
-    held_back: set[int] = set()  # people with a rejected row: their posts are left as they are
-    new_services: dict[str, str] = {}
+    check = _start_check(agency, table, columns, required, confirmer, today)
     done = 0
-
     for number, row in table.numbered_rows():
         if not row:
             continue
         done += 1
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done)
-        value = {name: row[position] for name, position in positions.items()}
-        problems: list[Problem] = []
-
-        def problem(
-            column: str, message: str, level: str = "error", *, n=number, v=value, out=problems
-        ) -> None:
-            out.append(Problem(n, columns.get(column, column), v.get(column, ""), message, level))
-
-        values: dict = {}
-        values["full_name"] = _full_name(value, positions, required, problem)
-        if len(values["full_name"]) > MAX_LENGTHS["full_name"]:
-            name_column = "full_name" if value.get("full_name") else "surname"
-            problem(
-                name_column, f"The name must be {MAX_LENGTHS['full_name']} characters or fewer."
-            )
-        for name in ("job_title", "external_id", "registration_number", "service"):
-            if len(value.get(name, "")) > MAX_LENGTHS[name]:
-                problem(name, f"Must be {MAX_LENGTHS[name]} characters or fewer.")
-        for name, text in value.items():
-            if isinstance(text, str) and (bad := control_character_problem(text, multiline=False)):
-                problem(name, f"This value {bad}")
-        _check_required(value, positions, required, problem)
-        for name in ("job_title", "external_id", "registration_number"):
-            if name in positions:
-                values[name] = value[name]
-
-        email = value.get("work_email", "")
-        if "work_email" in positions:
-            if email:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    problem(
-                        "work_email",
-                        "Enter a work email in the correct format, like name@example.org.",
-                    )
-            values["work_email"] = email
-
-        if "role" in positions:
-            role_text = value["role"]
-            if role_text:
-                role_id, reason = confirmer.role(role_text, number)
-                if reason:
-                    problem("role", reason)
-                elif role_id != NO_ROLE:  # chosen "no role": a person's role is left as it was
-                    values["role_id"] = role_id
-            else:
-                values["role_id"] = None
-
-        if "service" in positions:
-            service_text = " ".join(value["service"].split())
-            if service_text:
-                key = service_text.lower()
-                if key in services:
-                    values["service_id"] = services[key]
-                else:
-                    values["service_name"] = service_text
-            else:
-                values["service_id"] = None
-
-        if "employment_type" in positions:
-            words = value["employment_type"].strip()
-            if words:
-                kind, reason = confirmer.employment_type(words, number)
-                if reason:
-                    problem("employment_type", reason)
-                else:
-                    values["employment_type"] = kind
-
-        for name in ("started_on", "left_on"):
-            if name in positions:
-                text = value[name]
-                if not text:
-                    values[name] = None
-                    continue
-                try:
-                    values[name] = parse_date(text, date_system=table.date_system)
-                except ValueError:
-                    problem(name, "Enter a real date, like 2024-03-31 or 31/03/2024.")
-        started, left = values.get("started_on"), values.get("left_on")
-        if started and left and left < started:
-            problem("left_on", "The leaving date must be on or after the start date.")
-
-        external_id = values.get("external_id", "")
-        # Match: the work email first, then the agency's own staff number; an email whose
-        # person holds another staff number is not theirs to match.
-        match = existing.by_email.get(email.lower()) if email else None
-        if (
-            match is not None
-            and external_id
-            and match["external_id"]
-            and match["external_id"] != external_id
-        ):
-            match = None
-        by_number = existing.by_external_id.get(external_id) if external_id else None
-        if match is not None and by_number is not None and by_number["pk"] != match["pk"]:
-            problem(
-                "external_id",
-                f"This staff number belongs to {by_number['full_name']}, but the work email to "
-                f"{match['full_name']}: correct one of them.",
-            )
-        match = match or by_number
-        # A person an earlier row named (same email, else staff number): another post of theirs
-        # when the service, role or job title differ; otherwise a duplicate.
-        earlier, column, reason = _earlier_row(email, external_id, seen_email, seen_external)
-        if (
-            earlier is None
-            and match is not None
-            and match["pk"] in matched
-            and not any(p.level == "error" for p in problems)
-        ):
-            earlier, column = first_row_of.get(match["pk"]), "work_email"
-            reason = "This person is already in an earlier row: this row is a duplicate."
-        same_person = in_file.get(earlier) if earlier is not None else None
-        if same_person is not None and (
-            posts.signature(values) in same_person.signatures
-            or (column == "external_id" and email and email.lower() != same_person.email)
-        ):
-            same_person = None  # the same post again, or another email: a duplicate
-        if earlier is not None and same_person is None:
-            problem(column, reason)
-        if external_id:
-            seen_external.setdefault(external_id, number)
-        if email:
-            seen_email.setdefault(email.lower(), number)
-        if match is not None and same_person is None:
-            matched.add(match["pk"])
-            first_row_of.setdefault(match["pk"], number)
-
-        plan.problems.extend(problems)
-        if any(p.level == "error" for p in problems):
-            if match is not None:
-                held_back.add(match["pk"])
-            plan.rejected_rows.append(number)
-            plan.rejected_cells[number] = row
-            continue
-
-        if "service_name" in values and values["service_name"].lower() not in new_services:
-            new_services[values["service_name"].lower()] = values["service_name"]
-            plan.problems.append(
-                Problem(
-                    number,
-                    columns["service"],
-                    values["service_name"],
-                    "A new service: it will be added to the agency.",
-                    "info",
-                )
-            )
-        manager_email = value.get("line_manager_email", "").strip()
-        if "line_manager_email" in positions and manager_email.lower() == (email or "").lower():
-            manager_email = ""
-        unknown_manager = bool(manager_email) and not (
-            manager_email.lower() in file_emails or manager_email.lower() in existing.by_email
-        )
-        if unknown_manager:
-            plan.problems.append(
-                Problem(
-                    number,
-                    columns["line_manager_email"],
-                    manager_email,
-                    "No one in the agency or the file has this work email; the line manager "
-                    "is not set.",
-                    "warning",
-                )
-            )
-            manager_email = ""
-        if same_person is not None:
-            values["_row"] = number
-            posts.plan_post(
-                plan=plan,
-                person=same_person,
-                values=values,
-                manager_email=manager_email,
-                existing=existing_posts,
-                emails_to_ids=existing.emails_to_ids,
-            )
-            continue
-        if match is None:
-            values.setdefault("employment_type", EmploymentType.PERMANENT)
-            values["_row"] = number
-            plan.creates.append(values)
-            in_file[number] = posts.InFile(number, email.lower(), values, {posts.signature(values)})
-            if manager_email:
-                plan.line_managers.append((values, manager_email))
-            continue
-        in_file[number] = posts.InFile(
-            number, email.lower(), {"pk": match["pk"]}, {posts.signature(values)}
-        )
-        changes = {
-            name: new
-            for name, new in values.items()
-            if name in PERSON_FIELDS and match[name] != new
-        }
-        if "service_name" in values:
-            changes["service_name"] = values["service_name"]
-        if changes:
-            names = frozenset(changes) - {"service_name"}
-            if "service_name" in changes:
-                names |= {"service_id"}
-            plan.updates.append((match["pk"], {**match, **changes}, names))
-        else:
-            plan.unchanged += 1
-        if "line_manager_email" in positions and not unknown_manager:
-            plan.line_managers.append(
-                ({"pk": match["pk"], "_line_manager_id": match["line_manager_id"]}, manager_email)
-            )
-
+        check.check_row(number, row)
+    plan = check.plan
     if full_staff_list:
-        for pk in sorted(existing.current.keys() - matched):
-            started = existing.current[pk]
-            # Someone due to start later leaves on their start date.
-            plan.mark_left.append((pk, started if started and started > today else today))
-        plan.posts_ended = posts.posts_not_in_file(
-            existing_posts, in_file.values(), held_back=held_back, today=today
-        )
-    plan.new_services = sorted(new_services.values(), key=str.lower)
+        check.plan_leavers(today)
+    plan.new_services = sorted(check.new_services.values(), key=str.lower)
     plan.review = confirmer.review.as_dict()
     plan.new_roles = dict(confirmer.new_roles)
     if on_progress:
@@ -440,35 +440,3 @@ def _earlier_row(
         words = f"Same staff number as row {first}: this row is a duplicate."
         return first, "external_id", words
     return None, "", ""
-
-
-def _full_name(value: dict, positions: dict, required: frozenset[str], problem) -> str:
-    """The row's name: its full-name column, else its forename and surname joined."""
-    full_name = " ".join(value.get("full_name", "").split())
-    forename = " ".join(value.get("forename", "").split())
-    surname = " ".join(value.get("surname", "").split())
-    if "full_name" in positions and (full_name or "forename" not in positions):
-        if not full_name:
-            problem("full_name", "Enter the person's full name: this row has none.")
-        elif len(full_name.split()) < 2 and required & {"forename", "surname"}:
-            problem(
-                "full_name",
-                f"Enter the person's forename and surname: '{full_name}' is only one name.",
-            )
-        return full_name
-    for name, label in (("forename", "forename"), ("surname", "surname")):
-        if not value.get(name, "").strip() and (name in required or not (forename or surname)):
-            problem(name, f"Enter the person's {label}: this row has none.")
-    return " ".join(part for part in (forename, surname) if part)
-
-
-def _check_required(value: dict, positions: dict, required: frozenset[str], problem) -> None:
-    """A problem for each field the partnership requires that the row leaves blank."""
-    has_contact = value.get("work_email", "").strip() or value.get("external_id", "").strip()
-    if "email_or_staff_number" in required and not has_contact:
-        column = "work_email" if "work_email" in positions else "external_id"
-        problem(column, "Enter a work email or a staff number: this row has neither.")
-    for name in _REQUIRED_COLUMNS:
-        if name in required and not value.get(name, "").strip():
-            label = mapping.FIELDS[name].lower()
-            problem(name, f"Enter the {label}: every person needs one, and this row has none.")
