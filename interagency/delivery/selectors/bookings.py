@@ -13,7 +13,7 @@ booking or person through a partnership-scoped selector.
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +27,9 @@ from interagency.people.models import Person
 from interagency.people.selectors import people_matching
 from interagency.people.visibility import visible_people
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser, _User
 
 
 def booking_rows(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -201,7 +204,9 @@ def _is_current(person: Person) -> bool:
     )
 
 
-def bookable_people_for(user, partnership: Partnership, roles: Iterable[str]) -> QuerySet[Person]:
+def bookable_people_for(
+    user: "_AnyUser | None", partnership: Partnership, roles: Iterable[str]
+) -> QuerySet[Person]:
     """The current people ``user`` may book: learners themselves, line managers their team
     and themselves, agency leads their agencies' people, coordinators everyone."""
     held = frozenset(roles)
@@ -225,7 +230,9 @@ def search_people(people: QuerySet[Person], text: str) -> QuerySet[Person]:
     )
 
 
-def may_book_for(user, partnership: Partnership, roles: Iterable[str], person: Person) -> bool:
+def may_book_for(
+    user: "_AnyUser | None", partnership: Partnership, roles: Iterable[str], person: Person
+) -> bool:
     """May ``user`` (holding ``roles`` in ``partnership``) book ``person``?
 
     Anyone may book themselves; booking somebody else needs BOOK_FOR_OTHERS and the
@@ -243,7 +250,7 @@ def may_book_for(user, partnership: Partnership, roles: Iterable[str], person: P
     return visible_people(partnership, user, roles).filter(pk=person.pk).exists()
 
 
-def _manages(user, roles: Iterable[str], person: Person) -> bool:
+def _manages(user: "_User", roles: Iterable[str], person: Person) -> bool:
     """Is ``user`` the person's coordinator, agency lead or line manager?"""
     held = frozenset(roles)
     if Role.COORDINATOR in held:
@@ -254,7 +261,7 @@ def _manages(user, roles: Iterable[str], person: Person) -> bool:
     return Role.LINE_MANAGER in held and manager is not None and manager.user_id == user.pk
 
 
-def may_cancel(user, roles: Iterable[str], booking: Booking) -> bool:
+def may_cancel(user: "_User", roles: Iterable[str], booking: Booking) -> bool:
     """May ``user`` cancel ``booking``: their own, or one of a person they manage?
 
     ``roles`` are the user's roles in the partnership the booking was read through.
@@ -266,7 +273,7 @@ def may_cancel(user, roles: Iterable[str], booking: Booking) -> bool:
     return role_allows(roles, Action.BOOK_FOR_OTHERS) and _manages(user, roles, booking.person)
 
 
-def may_approve(user, roles: Iterable[str], booking: Booking) -> bool:
+def may_approve(user: "_AnyUser | None", roles: Iterable[str], booking: Booking) -> bool:
     """May ``user`` approve or refuse ``booking``? Its person's line manager, agency lead or
     a coordinator, never the person themselves."""
     if user is None or not user.is_authenticated or booking.person.user_id == user.pk:

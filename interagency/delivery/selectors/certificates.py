@@ -6,12 +6,16 @@ never listed. Checking a number is public.
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from interagency.core.permissions import Role
 from interagency.delivery.models import Certificate, Session
 from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 
 def _certificates() -> QuerySet[Certificate]:
@@ -20,7 +24,7 @@ def _certificates() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("booking__session", "booking__person")
 
 
-def certificates_of_user(user, partnership: Partnership) -> QuerySet[Certificate]:
+def certificates_of_user(user: "_User", partnership: Partnership) -> QuerySet[Certificate]:
     """The certificates of ``user``'s own bookings seen from ``partnership``, newest first.
 
     Those the partnership issued, and those another partnership of the region
@@ -39,7 +43,7 @@ def certificates_of_user(user, partnership: Partnership) -> QuerySet[Certificate
 
 
 def certificate_for_download(
-    partnership: Partnership, user, roles: Iterable[str], number: str
+    partnership: Partnership, user: "_User", roles: Iterable[str], number: str
 ) -> Certificate:
     """A certificate ``user`` may download; raises ``Certificate.DoesNotExist`` otherwise.
 

@@ -75,7 +75,7 @@ def charged_agencies(partnership: Partnership) -> list[tuple[int, str]]:
     )
 
 
-def pence(amount) -> Decimal:
+def pence(amount: Decimal | int | float | str) -> Decimal:
     """A sum in pounds and pence (SQLite returns sums of decimals without their scale)."""
     return Decimal(amount).quantize(ZERO)
 

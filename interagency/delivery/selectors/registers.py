@@ -8,6 +8,7 @@ account), so another trainer's session is a 404 like a missing one.
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -17,8 +18,13 @@ from interagency.delivery.models import Booking, BookingStatus, Session, Session
 from interagency.delivery.selectors.sessions import sessions_of, shown_course_title
 from interagency.tenancy.models import Partnership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
-def registers_taken_by(partnership: Partnership, user, roles: Iterable[str]) -> QuerySet[Session]:
+
+def registers_taken_by(
+    partnership: Partnership, user: "_User", roles: Iterable[str]
+) -> QuerySet[Session]:
     """The sessions (any status) whose register ``user`` takes: a coordinator's every one of
     the partnership, a trainer's those they deliver."""
     sessions = sessions_of(partnership)
@@ -37,7 +43,7 @@ def with_register_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 def registers_for(
     partnership: Partnership,
-    user,
+    user: "_User",
     roles: Iterable[str],
     *,
     now: datetime.datetime | None = None,
