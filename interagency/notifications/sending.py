@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -182,17 +182,29 @@ def send_outbox_message(message_id: int) -> str:
     return status or "missing"
 
 
+# The email has gone: recording it must not give up at the first locked database, or
+# the reaper would take the message back once its lease ran out and send it twice.
+SENT_RECORD_ATTEMPTS = 5
+
+
 def _mark_sent(message: OutboxMessage) -> None:
-    # cross-partnership: the worker's own claim.
-    OutboxMessage.objects.filter(
-        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_by=message.claimed_by
-    ).update(
-        status=OutboxMessage.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        next_attempt_at=None,
-        lease_expires_at=None,
-    )
+    for attempt in range(1, SENT_RECORD_ATTEMPTS + 1):
+        try:
+            # cross-partnership: the worker's own claim.
+            OutboxMessage.objects.filter(
+                pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_by=message.claimed_by
+            ).update(
+                status=OutboxMessage.Status.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                next_attempt_at=None,
+                lease_expires_at=None,
+            )
+            return
+        except OperationalError:
+            if attempt == SENT_RECORD_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
 
 
 def _renew_lease(messages: Sequence[OutboxMessage]) -> None:
