@@ -116,3 +116,109 @@ def means_chart(scale: ScaleResults, waves: tuple[tuple[str, str], ...]) -> Mean
         path=" ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points)),
         description=f"{scale.name}, mean by wave. {words}.",
     )
+
+
+# Horizontal bars: one row per group, a zero line, 95 % intervals where known.
+BAR_LEFT = 200
+BAR_ROW = 30
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: float
+    x: float
+    width: float
+    low_x: float | None
+    high_x: float | None
+    text: str
+
+
+@dataclass(frozen=True)
+class XTick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: int
+    right: float
+    top: int
+    bottom: float
+    zero_x: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[XTick, ...]
+    description: str
+
+
+def bar_axis(values: list[float]) -> tuple[float, float, float]:
+    """An axis through zero covering ``values``, in steps of 0.2, 0.5, 1 or more."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    step = next((s for s in (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0) if span / s <= 6), 20.0)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    return low, (high if high > low else low + step), step
+
+
+def bar_chart(rows: list[BarRow], *, what: str) -> BarChart | None:
+    """Bars of ``rows``' values with their intervals; ``what`` names the value in words."""
+    if not rows:
+        return None
+    values = [r.value for r in rows] + [b for r in rows for b in (r.low, r.high) if b is not None]
+    low, high, step = bar_axis(values)
+    height = TOP + BAR_ROW * len(rows) + BOTTOM // 2
+    right = WIDTH - RIGHT
+
+    def x(value: float) -> float:
+        return round(BAR_LEFT + (value - low) / (high - low) * (right - BAR_LEFT), 1)
+
+    bars = []
+    for index, row in enumerate(rows):
+        start, end = sorted((x(0.0), x(row.value)))
+        bars.append(
+            Bar(
+                label=row.label,
+                y=TOP + BAR_ROW * index,
+                x=start,
+                width=round(max(end - start, 1.0), 1),
+                low_x=x(row.low) if row.low is not None else None,
+                high_x=x(row.high) if row.high is not None else None,
+                text=number(row.value),
+            )
+        )
+    ticks, value = [], low
+    while value <= high + 1e-9:
+        ticks.append(XTick(x(value), f"{value:g}"))
+        value += step
+    words = "; ".join(
+        f"{r.label}: {number(r.value)}"
+        + (
+            f" (95% interval {number(r.low)} to {number(r.high)})"
+            if r.low is not None and r.high is not None
+            else ""
+        )
+        for r in rows
+    )
+    return BarChart(
+        width=WIDTH,
+        height=height,
+        left=BAR_LEFT,
+        right=right,
+        top=TOP,
+        bottom=height - BOTTOM // 2,
+        zero_x=x(0.0),
+        bars=tuple(bars),
+        ticks=tuple(ticks),
+        description=f"{what}. {words}.",
+    )

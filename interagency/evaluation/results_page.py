@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from interagency.evaluation.analysis import EvaluationResults, analyse
+from interagency.evaluation.analysis.breakdowns import change_by_group, main_change_waves
+from interagency.evaluation.analysis.data import EvaluationData
 from interagency.evaluation.analysis.evaluation import ScaleResults
 from interagency.evaluation.analysis.reliability import Reliability
 from interagency.evaluation.analysis.statistics import PairedChange, Summary, TooFew
-from interagency.evaluation.charts import MeansChart, means_chart
+from interagency.evaluation.charts import BarChart, BarRow, MeansChart, bar_chart, means_chart
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import EvaluationPlan, OutcomeLevel
-from interagency.evaluation.selectors import evaluation_data
+from interagency.evaluation.selectors import evaluation_data, sectors_of_codes
+from interagency.people.models import Sector
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,16 @@ class ScaleFigures:
     changes: tuple[Figure, ...]
     double_baseline: tuple[Figure, ...]
     chart: MeansChart | None
+    by_sector: "SectorBreakdown | None" = None
+
+
+@dataclass(frozen=True)
+class SectorBreakdown:
+    """A scale's main change (into the end of the course) within each sector."""
+
+    label: str
+    rows: tuple[Figure, ...]
+    chart: BarChart | None
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class ResultsPage:
     labels: dict[str, str]
     scales: tuple[ScaleFigures, ...]
     responses: int
+    only: ResultsFilter = dataclasses.field(default_factory=ResultsFilter)
 
 
 def figure(label: str, result: PairedChange | TooFew) -> Figure:
@@ -102,15 +117,48 @@ def scale_figures(scale: ScaleResults, results: EvaluationResults) -> ScaleFigur
     )
 
 
-def results_page(plan: EvaluationPlan) -> ResultsPage:
-    """Every figure of ``plan``'s learners' answers, ready for the page."""
-    data = evaluation_data(plan)
+def sector_breakdown(
+    data: EvaluationData, key: str, labels: dict[str, str], sectors: dict[int, str]
+) -> SectorBreakdown | None:
+    """``key``'s main change by sector, drawn for the groups with enough people."""
+    waves = main_change_waves(data, key)
+    if waves is None:
+        return None
+    names = dict(Sector.choices)
+    found = change_by_group(data, key, sectors)
+    rows = tuple(figure(str(names.get(sector, sector)), result) for sector, result in found.items())
+    drawn = [
+        BarRow(row.label, row.change.mean_difference, row.change.ci_low, row.change.ci_high)
+        for row in rows
+        if row.change is not None
+    ]
+    label = f"{labels[waves[0]]} to {labels[waves[1]].lower()}"
+    return SectorBreakdown(
+        label=label,
+        rows=rows,
+        chart=bar_chart(drawn, what=f"Mean change by sector, {label.lower()}"),
+    )
+
+
+def results_page(plan: EvaluationPlan, only: ResultsFilter | None = None) -> ResultsPage:
+    """Every figure of ``plan``'s learners' answers (those ``only`` keeps), ready for the page."""
+    only = only or ResultsFilter()
+    data = evaluation_data(plan, only=only)
     results = analyse(data)
+    labels = dict(results.waves)
+    sectors = sectors_of_codes(plan) if plan.links_waves else {}
     return ResultsPage(
         results=results,
-        labels=dict(results.waves),
-        scales=tuple(scale_figures(scale, results) for scale in results.scales),
+        labels=labels,
+        scales=tuple(
+            dataclasses.replace(
+                scale_figures(scale, results),
+                by_sector=sector_breakdown(data, scale.key, labels, sectors),
+            )
+            for scale in results.scales
+        ),
         responses=sum(int(wave.participants.size) for wave in data.waves),
+        only=only,
     )
 
 

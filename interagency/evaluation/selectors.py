@@ -14,6 +14,7 @@ from interagency.evaluation.analysis.data import (
     WaveData,
     required_answers,
 )
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.formats import ResponseFormat, answer_range
 from interagency.evaluation.models import (
     Answer,
@@ -21,6 +22,7 @@ from interagency.evaluation.models import (
     Item,
     Respondent,
     Response,
+    ResponseCode,
     Scale,
     Scoring,
     Wave,
@@ -85,32 +87,50 @@ def _item_spec(item: Item) -> ItemSpec:
 
 
 def evaluation_data(
-    plan: EvaluationPlan, *, respondent: str = Respondent.LEARNER
+    plan: EvaluationPlan,
+    *,
+    respondent: str = Respondent.LEARNER,
+    only: ResultsFilter | None = None,
 ) -> EvaluationData:
     """Every wave's answers by ``respondent``, in time order, for ``analysis.analyse``.
 
     Rows of a wave answered under different versions are scored each against
-    the items its own version asked (``ScaleAnswers.required``).
+    the items its own version asked (``ScaleAnswers.required``). ``only``
+    narrows the responses read (``filters.ResultsFilter``), at every wave alike.
     """
-    waves = sorted(plan.waves.all(), key=lambda wave: wave.sort_key)
-    asks: dict[int, int] = {wave.pk: wave.instrument_version_id for wave in waves}
-    if respondent == Respondent.LINE_MANAGER:
-        # Only follow-ups ask the line manager, and ask their own instrument.
-        waves = [wave for wave in waves if wave.line_manager_version_id is not None]
-        asks = {wave.pk: wave.line_manager_version_id or 0 for wave in waves}
-    responses = list(
-        Response.objects.for_partnership(plan.partnership)
-        .filter(wave__plan=plan, respondent=respondent)
-        .order_by("id")
-        .values_list("id", "wave_id", "instrument_version_id", "response_code_id")
+    return evaluations_data([plan], respondent=respondent, only=only)[plan.pk]
+
+
+def evaluations_data(
+    plans: list[EvaluationPlan],
+    *,
+    respondent: str = Respondent.LEARNER,
+    only: ResultsFilter | None = None,
+) -> dict[int, EvaluationData]:
+    """``evaluation_data`` of each of ``plans`` (one partnership's, waves prefetched).
+
+    Four queries whatever the number of plans, waves or responses.
+    """
+    if not plans:
+        return {}
+    only = only or ResultsFilter()
+    partnership = plans[0].partnership_id
+    waves_of, asks = _waves_asked(plans, respondent)
+    rows = Response.objects.filter(
+        only.responses(), partnership_id=partnership, wave__plan__in=plans, respondent=respondent
     )
-    version_ids = {row[2] for row in responses} | set(asks.values())
-    scales = _version_scales(version_ids)
+    responses = list(
+        rows.order_by("id").values_list(
+            "id", "wave_id", "instrument_version_id", "response_code_id"
+        )
+    )
+    scales = _version_scales({row[2] for row in responses} | set(asks.values()))
     values: dict[tuple[int, int], float] = {}
     answered: set[int] = set()
     for response_id, item_id, value in Answer.objects.filter(
-        response__partnership=plan.partnership,
-        response__wave__plan=plan,
+        only.responses("response__"),
+        response__partnership_id=partnership,
+        response__wave__plan__in=plans,
         response__respondent=respondent,
     ).values_list("response_id", "item_id", "value"):
         answered.add(response_id)
@@ -119,15 +139,42 @@ def evaluation_data(
     by_wave: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
     for response_id, wave_id, version_id, code_id in responses:
         by_wave[wave_id].append((response_id, version_id, code_id))
-    return EvaluationData(
-        waves=tuple(
-            _wave_data(
-                wave, asks[wave.pk], by_wave[wave.pk], scales, values, answered, plan.links_waves
-            )
-            for wave in waves
-        ),
-        linked=plan.links_waves,
-    )
+    return {
+        plan.pk: EvaluationData(
+            waves=tuple(
+                _wave_data(
+                    wave,
+                    asks[wave.pk],
+                    by_wave[wave.pk],
+                    scales,
+                    values,
+                    answered,
+                    plan.links_waves,
+                )
+                for wave in waves_of[plan.pk]
+            ),
+            linked=plan.links_waves,
+        )
+        for plan in plans
+    }
+
+
+def _waves_asked(
+    plans: list[EvaluationPlan], respondent: str
+) -> tuple[dict[int, list[Wave]], dict[int, int]]:
+    """Each plan's waves that ask ``respondent``, in time order, and the version each asks."""
+    waves_of: dict[int, list[Wave]] = {}
+    asks: dict[int, int] = {}
+    for plan in plans:
+        waves = sorted(plan.waves.all(), key=lambda wave: wave.sort_key)
+        if respondent == Respondent.LINE_MANAGER:
+            # Only follow-ups ask the line manager, and ask their own instrument.
+            waves = [wave for wave in waves if wave.line_manager_version_id is not None]
+            asks.update({wave.pk: wave.line_manager_version_id or 0 for wave in waves})
+        else:
+            asks.update({wave.pk: wave.instrument_version_id for wave in waves})
+        waves_of[plan.pk] = waves
+    return waves_of, asks
 
 
 def _wave_data(
@@ -175,4 +222,17 @@ def _wave_data(
         present=np.array([response in answered for response, _, _ in rows], dtype=bool),
         scales=answers,
         response_ids=np.array([response for response, _, _ in rows], dtype=np.int64),
+    )
+
+
+def sectors_of_codes(plan: EvaluationPlan) -> dict[int, str]:
+    """The sector of the agency that booked each response code's place: one query.
+
+    Codes are the participants' ids of a linked evaluation, so this groups its
+    rows by sector without reading who anyone is.
+    """
+    return dict(
+        ResponseCode.objects.for_partnership(plan.partnership)
+        .filter(plan=plan, booking__isnull=False)
+        .values_list("id", "booking__agency__sector")
     )

@@ -17,6 +17,7 @@ from interagency.evaluation.analysis.statistics import MINIMUM_N
 from interagency.evaluation.exports.long_csv import long_csv_download
 from interagency.evaluation.exports.spss import evaluation_sav
 from interagency.evaluation.exports.workbook import evaluation_workbook
+from interagency.evaluation.filters import ResultsFilterForm, plan_filter_options
 from interagency.evaluation.results_page import results_page
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
@@ -30,6 +31,9 @@ def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
     """Every figure of the plan's evaluation, its charts with tables, and the conventions."""
     access = request.access
     plan = plan_for(access, plan_id, to=PlanAct.VIEW)
+    form = ResultsFilterForm(request.GET or None, options=plan_filter_options(plan))
+    if plan.session_id is not None:
+        del form.fields["session"]  # one session already
     return render(
         request,
         "evaluation/manage/results.html",
@@ -37,7 +41,8 @@ def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "title": overview.plan_title(plan),
             "waves": sorted(plan.waves.all(), key=lambda wave: wave.sort_key),
-            "page": results_page(plan),
+            "page": results_page(plan, form.chosen()),
+            "filter_form": form,
             "minimum": MINIMUM_N,
             "manages": access.allows(Action.MANAGE_EVALUATION),
             "downloads": DOWNLOADS,
