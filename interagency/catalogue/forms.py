@@ -330,3 +330,32 @@ class NewVersionForm(CleanTextForm):
         help_text="For example, 2 or 2025",
         error_messages={"required": "Enter the new version's name."},
     )
+
+
+class CourseOptionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        title = getattr(obj, "shown_title", obj.title)
+        level = f" – Level {obj.level}" if obj.level else ""
+        return f"{title}{level} ({obj.tier.name}, {obj.framework.name})"
+
+
+class EquivalenceForm(CleanTextForm):
+    """A course whose completion counts for another course of the catalogue."""
+
+    course = CourseOptionField(
+        queryset=Course.objects.none(),
+        label="Course completed",
+        empty_label="Choose a course",
+        error_messages={"required": "Choose the course that was completed."},
+    )
+    counts_for = CourseOptionField(
+        queryset=Course.objects.none(),
+        label="Counts for",
+        empty_label="Choose a course",
+        error_messages={"required": "Choose the course it counts for."},
+    )
+
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        self.fields["counts_for"].queryset = courses  # type: ignore[attr-defined]

@@ -283,13 +283,20 @@ class PathwayItem(models.Model):
 
 
 class Equivalence(models.Model):
-    """Course X, or external training Y, counts for course Z."""
+    """Course X, or external training Y, counts for course Z.
+
+    The framework's own (``partnership`` empty) hold for every partnership that
+    adopts it; a coordinator's hold for their partnership alone.
+    """
 
     counts_for = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="equivalences")
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     external_training = models.CharField(max_length=200, blank=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -26,6 +26,7 @@ from interagency.catalogue.models import (
     CompetenceFramework,
     Course,
     CourseTailoring,
+    Equivalence,
     PathwayItem,
     Role,
     Tier,
@@ -260,4 +261,61 @@ def manageable_roles(partnership: Partnership) -> QuerySet[Any]:
         recommended_count=Count(
             "pathway__items", filter=Q(pathway__items__kind=PathwayItem.Kind.RECOMMENDED)
         ),
+    )
+
+
+# Equivalences and hours: what compliance counts besides the course itself.
+
+
+def equivalences_of(partnership: Partnership) -> QuerySet[Equivalence]:
+    """The equivalences that hold in the partnership: its adopted frameworks' own, for a
+    course of its catalogue, and those its coordinators added."""
+    return (
+        Equivalence.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=partnership),
+            counts_for__in=catalogue_courses(partnership, include_hidden=True).values("pk"),
+        )
+        .select_related("counts_for", "course")
+        .order_by("counts_for__title", "course__title", "external_training", "pk")
+    )
+
+
+def own_equivalence_in(partnership: Partnership, pk: int) -> Equivalence:
+    """One equivalence the partnership added; raises DoesNotExist otherwise."""
+    return equivalences_of(partnership).get(pk=pk, partnership=partnership)
+
+
+def counting_courses(partnership: Partnership) -> QuerySet[Any]:
+    """``(course_id, counts_for_id)``: a completion of the first counts for the second."""
+    return (
+        equivalences_of(partnership)
+        .filter(course__isnull=False)
+        .values_list("course_id", "counts_for_id")
+        .order_by()
+    )
+
+
+# A framework with hours but no period of its own: the intercollegiate's three years.
+DEFAULT_HOURS_PERIOD_MONTHS = 36
+
+
+def hours_rules(partnership: Partnership) -> QuerySet[Any]:
+    """``(role_id, hours, period_months, tier_order)`` for each hours-based role.
+
+    A role is hours-based when its pathway sets learning hours per period, or
+    its tier does (the intercollegiate framework's levels); the pathway's
+    figures win, the period falling back to the framework's, then three years.
+    """
+    hours = Coalesce("pathway__hours_per_period", "tier__hours_per_period")
+    period = Coalesce(
+        "pathway__period_months",
+        "framework__period_months",
+        Value(DEFAULT_HOURS_PERIOD_MONTHS),
+    )
+    return (
+        roles_of(partnership)
+        .annotate(needed_hours=hours, needed_period=period)
+        .filter(needed_hours__isnull=False, needed_hours__gt=0)
+        .values_list("pk", "needed_hours", "needed_period", "tier__order")
+        .order_by()
     )

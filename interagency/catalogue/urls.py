@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interagency.catalogue.views import interchange, manage, public
+from interagency.catalogue.views import equivalences, interchange, manage, public
 
 app_name = "catalogue"
 
@@ -46,6 +46,12 @@ manage_patterns = [
     path(f"{M}roles/", manage.roles, name="manage-roles"),
     path(f"{M}roles/new/", manage.role_new, name="manage-role-new"),
     path(f"{M}roles/<int:role_id>/pathway/", manage.pathway, name="manage-pathway"),
+    path(f"{M}equivalences/", equivalences.equivalences, name="manage-equivalences"),
+    path(
+        f"{M}equivalences/<int:equivalence_id>/remove/",
+        equivalences.equivalence_remove,
+        name="manage-equivalence-remove",
+    ),
 ]
 
 # Export and import.

@@ -12,6 +12,7 @@ import datetime
 import functools
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import models
 
@@ -49,6 +50,9 @@ class CourseStatus:
     completed_on: date | None
     due_on: date | None
     booked_on: date | None = None
+    # Hours-based compliance (course 0): learning hours done and needed in the period.
+    hours_done: Decimal | None = None
+    hours_needed: Decimal | None = None
 
 
 @dataclass
@@ -128,6 +132,32 @@ def course_status(
     if due < today:
         return Status.OVERDUE, due
     return (Status.DUE_SOON if due <= soon else Status.DONE), due
+
+
+def hours_rule_status(
+    *,
+    today: date,
+    started_on: date | None,
+    period_months: int,
+    done: Decimal,
+    needed: Decimal,
+) -> tuple[Status, date | None]:
+    """An hours-based person's status: done once the period's hours reach what their
+    level asks; short of it, a new starter has the period from their start, and anyone
+    else (or without a start date) is overdue."""
+    if done >= needed:
+        return Status.DONE, None
+    if started_on is None:
+        return Status.OVERDUE, None
+    due = add_months(started_on, period_months)
+    if due < today:
+        return Status.OVERDUE, None
+    return (Status.DUE_SOON if due <= due_soon_until(today) else Status.NOT_YET_DUE), due
+
+
+def hours_text(hours: Decimal) -> str:
+    """Hours as people write them: 6, 2.5 (never 6.0)."""
+    return f"{hours.normalize():f}"
 
 
 def is_worse(one: CourseStatus, other: CourseStatus) -> bool:

@@ -8,14 +8,15 @@ version of a framework is a copy: records made under the old version keep
 pointing at the old rows.
 
 One module per concern: ``adoption``, ``tailoring``, ``local_courses``,
-``frameworks`` (a framework the partnership owns, and its tiers), ``pathways``
-(local roles and the pathways of the roles a partnership may edit) and
-``versions``.
+``equivalences`` (a course counting for another), ``frameworks`` (a framework
+the partnership owns, and its tiers), ``pathways`` (local
+roles and the pathways of the roles a partnership may edit) and ``versions``.
 
 Catalogue data is not personal data, so these writes are not audited.
 """
 
 from interagency.catalogue.services.adoption import adopt_framework, stop_adopting
+from interagency.catalogue.services.equivalences import add_equivalence, remove_equivalence
 from interagency.catalogue.services.frameworks import (
     MAX_MONTHS,
     add_tier,
@@ -40,12 +41,14 @@ __all__ = [
     "LEVEL_TWO_NEEDS_LEVEL_ONE",
     "MAX_MONTHS",
     "UNCHANGED",
+    "add_equivalence",
     "add_local_course",
     "add_local_role",
     "add_tier",
     "adopt_framework",
     "delete_local_course",
     "new_framework_version",
+    "remove_equivalence",
     "role_is_editable",
     "set_pathway_items",
     "stop_adopting",

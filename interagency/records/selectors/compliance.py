@@ -38,7 +38,12 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from interagency.catalogue.models import PathwayItem
-from interagency.catalogue.selectors import catalogue_courses, roles_of
+from interagency.catalogue.selectors import (
+    catalogue_courses,
+    counting_courses,
+    hours_rules,
+    roles_of,
+)
 from interagency.core.validation import MONTHS
 from interagency.people.models import Agency, Person, Post
 from interagency.records.models import TrainingRecord
@@ -101,20 +106,32 @@ def cut_table(today: datetime.date) -> tuple[str, list[Any]]:
     return "VALUES " + ", ".join(rows), params
 
 
-# One required course's rank from a source ``s`` (person, start) and a rule ``n``; {last} is
-# the latest full completion, looked up by the records' (person, course, date) index.
+# One required course's rank from a pair ``p`` (a person's source and a rule's cut-offs), from
+# ``p.last``, the latest full completion of the course or of one counting for it.
 RANK_CASE = """CASE
-    WHEN {last} IS NULL THEN (CASE
-      WHEN s.started_on IS NULL OR s.started_on < n.start_overdue THEN {overdue}
-      WHEN s.started_on < n.start_soon THEN {due_soon}
+    WHEN p.last IS NULL THEN (CASE
+      WHEN p.started_on IS NULL OR p.started_on < p.start_overdue THEN {overdue}
+      WHEN p.started_on < p.start_soon THEN {due_soon}
       ELSE {not_yet_due} END)
-    WHEN n.repeats = 0 THEN {done}
-    WHEN {last} < n.done_overdue THEN {overdue}
-    WHEN {last} < n.done_soon THEN {due_soon}
+    WHEN p.repeats = 0 THEN {done}
+    WHEN p.last < p.done_overdue THEN {overdue}
+    WHEN p.last < p.done_soon THEN {due_soon}
     ELSE {done} END"""
+# Looked up by the records' (person, course, date) index; a course with equivalents also
+# reads the person's records of the courses that count for it.
 LAST_DONE = """(SELECT MAX(t.completed_on) FROM {record} t
-      WHERE t.person_id = s.person_id AND t.course_id = n.course_id
-        AND t.partnership_id = %s AND t.partly_completed = %s)"""
+      WHERE t.person_id = s.person_id AND t.partnership_id = %s AND t.partly_completed = %s
+        AND (t.course_id = n.course_id OR (n.has_equivalents = 1 AND t.course_id IN (
+          SELECT e.course_id FROM counting e WHERE e.counts_for_id = n.course_id))))"""
+# An hours-based person's one row (course 0): the hours of their full completions within
+# the period of their highest level, against what it asks; a new starter has the period.
+HOURS_CASE = """CASE
+    WHEN COALESCE((SELECT SUM(t.hours) FROM {record} t
+      WHERE t.person_id = x.person_id AND t.partnership_id = %s AND t.partly_completed = %s
+        AND t.completed_on >= c.overdue_before), 0) >= x.needed THEN {done}
+    WHEN x.started_on IS NULL OR x.started_on < c.overdue_before THEN {overdue}
+    WHEN x.started_on < c.soon_before THEN {due_soon}
+    ELSE {not_yet_due} END"""
 
 # The WITH clause of every query of the page (see the module's docstring); names from the
 # models, ranks from STATUS_ORDER, every value a parameter. Most people hold one role, so
@@ -132,23 +149,39 @@ sources(person_id, agency_id, role_id, started_on) AS (
     AND (po.left_on IS NULL OR po.left_on > %s) AND po.person_id IN (SELECT id FROM cur)
 ),
 needs(role_id, course_id, window_months, refresh_months) AS ({needs}),
+counting(course_id, counts_for_id) AS ({counting}),
+hourly(role_id, needed, period_months, tier_order) AS ({hourly}),
 cut(months, overdue_before, soon_before) AS ({cut}),
-rules(role_id, course_id, start_overdue, start_soon, done_overdue, done_soon, repeats) AS (
+rules(role_id, course_id, start_overdue, start_soon, done_overdue, done_soon, repeats,
+    has_equivalents) AS (
   SELECT n.role_id, n.course_id, w.overdue_before, w.soon_before, r.overdue_before,
-    r.soon_before, CASE WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN 0 ELSE 1 END
+    r.soon_before, CASE WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN 0 ELSE 1 END,
+    CASE WHEN n.course_id IN (SELECT counts_for_id FROM counting) THEN 1 ELSE 0 END
   FROM needs n JOIN cut w ON w.months = n.window_months
   LEFT JOIN cut r ON r.months = n.refresh_months
 ),
 multi(person_id) AS (SELECT person_id FROM sources GROUP BY person_id HAVING COUNT(*) > 1),
+pairs(person_id, agency_id, course_id, started_on, last, start_overdue, start_soon,
+    done_overdue, done_soon, repeats) AS (
+  SELECT s.person_id, s.agency_id, n.course_id, s.started_on, {last}, n.start_overdue,
+    n.start_soon, n.done_overdue, n.done_soon, n.repeats
+  FROM sources s JOIN rules n ON n.role_id = s.role_id
+),
+hours_needed(person_id, agency_id, needed, period_months, started_on) AS (
+  SELECT s.person_id, MAX(s.agency_id), MAX(h.needed), MAX(h.period_months), MIN(s.started_on)
+  FROM sources s JOIN hourly h ON h.role_id = s.role_id
+  GROUP BY s.person_id
+),
 grid(person_id, agency_id, course_id, rank) AS (
-  SELECT s.person_id, s.agency_id, n.course_id, {case}
-  FROM sources s JOIN rules n ON n.role_id = s.role_id
-  WHERE s.person_id NOT IN (SELECT person_id FROM multi)
+  SELECT p.person_id, p.agency_id, p.course_id, {case}
+  FROM pairs p WHERE p.person_id NOT IN (SELECT person_id FROM multi)
   UNION ALL
-  SELECT s.person_id, s.agency_id, n.course_id, MIN({case})
-  FROM sources s JOIN rules n ON n.role_id = s.role_id
-  WHERE s.person_id IN (SELECT person_id FROM multi)
-  GROUP BY s.person_id, s.agency_id, n.course_id
+  SELECT p.person_id, p.agency_id, p.course_id, MIN({case})
+  FROM pairs p WHERE p.person_id IN (SELECT person_id FROM multi)
+  GROUP BY p.person_id, p.agency_id, p.course_id
+  UNION ALL
+  SELECT x.person_id, x.agency_id, 0, {hours_case}
+  FROM hours_needed x JOIN cut c ON c.months = x.period_months
 ),
 booked(person_id, course_id) AS (
   SELECT b.person_id, s.course_id
@@ -163,20 +196,20 @@ courses(person_id, agency_id, course_id, rank) AS (
     ELSE rank END
   FROM grid
 ),
-worst(id, full_name, agency_id, rank) AS (
-  SELECT person_id, MAX(full_name), MAX(agency_id),
+worst(id, full_name, agency_id, role_id, rank) AS (
+  SELECT person_id, MAX(full_name), MAX(agency_id), MAX(role_id),
     CASE WHEN MIN(rank) = {nobody} THEN {no_role} ELSE MIN(rank) END
   FROM (
-    SELECT id AS person_id, {nobody} AS rank, full_name, agency_id FROM cur
+    SELECT id AS person_id, {nobody} AS rank, full_name, agency_id, role_id FROM cur
     UNION ALL
-    SELECT person_id, {done}, NULL, NULL FROM sources
+    SELECT person_id, {done}, NULL, NULL, NULL FROM sources
     UNION ALL
-    SELECT person_id, rank, NULL, NULL FROM courses
+    SELECT person_id, rank, NULL, NULL, NULL FROM courses
   ) marks
   GROUP BY person_id
 ),
-chosen(id, full_name, agency_id, rank) AS (
-  SELECT id, full_name, agency_id, rank FROM worst WHERE {condition}
+chosen(id, full_name, agency_id, role_id, rank) AS (
+  SELECT id, full_name, agency_id, role_id, rank FROM worst WHERE {condition}
 )"""
 
 
@@ -195,16 +228,21 @@ class ComplianceQuery:
             self.people.values("pk", "role_id", "started_on", "agency_id", "full_name").order_by()
         )
         needs_sql, needs_params = compiled(required_courses(self.partnership))
+        counting_sql, counting_params = compiled(counting_courses(self.partnership))
+        hourly_sql, hourly_params = compiled(hours_rules(self.partnership))
         cut_sql, cut_params = cut_table(self.today)
         ranks = {name: RANK[name] for name in RANK}
-        last = LAST_DONE.format(record=TrainingRecord._meta.db_table)
-        case = RANK_CASE.format(last=last, **ranks)
+        record = TrainingRecord._meta.db_table
         names = {
             "people": people_sql,
             "post": Post._meta.db_table,
             "needs": needs_sql,
+            "counting": counting_sql,
+            "hourly": hourly_sql,
             "cut": cut_sql,
-            "case": case,
+            "last": LAST_DONE.format(record=record),
+            "case": RANK_CASE.format(**ranks),
+            "hours_case": HOURS_CASE.format(record=record, **ranks),
             "person": Person._meta.db_table,
             "nobody": NOBODY,
             "booking": BOOKING._meta.db_table,
@@ -220,9 +258,13 @@ class ComplianceQuery:
             self.partnership.pk,
             connection.ops.adapt_datefield_value(self.today),
             *needs_params,
+            *counting_params,
+            *hourly_params,
             *cut_params,
-            # The completion looked up three times in each of the grid's two halves.
-            *[self.partnership.pk, False] * 6,
+            self.partnership.pk,  # the latest completion, once per pair
+            False,
+            self.partnership.pk,  # the hours within the period
+            False,
             *LIVE_BOOKING_STATUSES,
             SCHEDULED_SESSION,
             connection.ops.adapt_datetimefield_value(coming_from(self.today)),

@@ -12,13 +12,14 @@ the order once and the details in chunks.
 import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, overload
 
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from interagency.catalogue.selectors import catalogue_courses
+from interagency.catalogue.selectors import catalogue_courses, counting_courses, hours_rules
 from interagency.people.models import Person, current_on
 from interagency.people.selectors import current_post_roles
 from interagency.records.models import TrainingRecord
@@ -37,6 +38,9 @@ from interagency.records.statuses import (
     PersonStatus,
     Status,
     course_status,
+    due_before,
+    hours_rule_status,
+    hours_text,
     is_worse,
 )
 from interagency.tenancy.models import Partnership
@@ -123,24 +127,50 @@ def status_counts(found: StatusList) -> dict[str, int]:
     return dict(found.summary.courses)
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """What the partnership's catalogue says of compliance, read once for every page."""
+
+    # Each role's required courses: (course, window, refresh).
+    requirements: dict[int, list[tuple[int, int, int | None]]]
+    titles: dict[int, str]
+    # The courses whose completion counts for each course, itself first.
+    counting: dict[int, list[int]]
+    # Each hours-based role's hours, period in months and tier order.
+    hours: dict[int, tuple[Decimal, int, int]]
+
+
 @dataclass
 class Details:
     """What a page's people need beyond the database's ranks: the dates shown."""
 
     posts: dict[int, list[dict[str, Any]]]
-    requirements: dict[int, list[tuple[int, int, int | None]]]
-    titles: dict[int, str]
+    catalogue: Catalogue
     latest: dict[tuple[int, int], datetime.date]
     booked: dict[tuple[int, int], datetime.date]
+    learning: dict[int, list[tuple[datetime.date, Decimal]]]
 
-
-Catalogue = tuple[dict[int, list[tuple[int, int, int | None]]], dict[int, str]]
+    def last_done(self, person_id: int, course_id: int) -> datetime.date | None:
+        """The latest full completion of the course or of one that counts for it."""
+        found = [
+            self.latest[(person_id, counted)]
+            for counted in self.catalogue.counting.get(course_id, [course_id])
+            if (person_id, counted) in self.latest
+        ]
+        return max(found, default=None)
 
 
 def read_catalogue(partnership: Partnership) -> Catalogue:
-    """Each role's required courses (course, window, refresh) and the courses' titles."""
+    """Each role's required courses, the courses' titles, equivalences and hours rules."""
     titles = catalogue_courses(partnership, include_hidden=True).values_list("pk", "shown_title")
-    return requirements_by_role(partnership), dict(titles)
+    counting: dict[int, list[int]] = {}
+    for course_id, counts_for_id in counting_courses(partnership):
+        counting.setdefault(counts_for_id, [counts_for_id]).append(course_id)
+    hours = {
+        role_id: (Decimal(needed), int(period), int(order))
+        for role_id, needed, period, order in hours_rules(partnership)
+    }
+    return Catalogue(requirements_by_role(partnership), dict(titles), counting, hours)
 
 
 def person_statuses(
@@ -150,7 +180,7 @@ def person_statuses(
     if not ids:
         return []
     partnership, today = query.partnership, query.today
-    requirements, titles = catalogue or read_catalogue(partnership)
+    catalogue = catalogue or read_catalogue(partnership)
     people = Person.objects.for_partnership(partnership).filter(pk__in=ids)
     rows = {
         row["pk"]: row
@@ -166,10 +196,10 @@ def person_statuses(
     }
     details = Details(
         posts=current_post_roles(partnership, people, today),
-        requirements=requirements,
-        titles=titles,
+        catalogue=catalogue,
         latest=latest_completions(partnership, ids),
         booked=coming_bookings(partnership, ids, today),
+        learning=recent_learning(partnership, ids, catalogue, today),
     )
     return [person_status(rows[pk], details, today) for pk in ids if pk in rows]
 
@@ -227,6 +257,9 @@ def person_status(row: dict[str, Any], details: Details, today: datetime.date) -
     names = [row["role__name"] or ""] if row["role_id"] else []
     names += [post["role__name"] for post in posts if post["role__name"] not in names]
     courses = required_course_statuses(row["pk"], sources, details, today)
+    hours = hours_status(row["pk"], sources, details, today)
+    if hours is not None:
+        courses.append(hours)
     if not sources:
         courses.append(CourseStatus(0, "", Status.NO_ROLE, completed_on=None, due_on=None))
     courses.sort(key=lambda item: (STATUS_ORDER.index(item.status), item.title))
@@ -253,8 +286,8 @@ def required_course_statuses(
     """
     by_course: dict[int, CourseStatus] = {}
     for role_id, started_on in sources:
-        for course_id, window, refresh in details.requirements.get(role_id, []):
-            completed_on = details.latest.get((person_id, course_id))
+        for course_id, window, refresh in details.catalogue.requirements.get(role_id, []):
+            completed_on = details.last_done(person_id, course_id)
             state, due_on = course_status(
                 today=today,
                 started_on=started_on,
@@ -262,7 +295,7 @@ def required_course_statuses(
                 refresh_months=refresh,
                 completed_on=completed_on,
             )
-            title = details.titles.get(course_id, "")
+            title = details.catalogue.titles.get(course_id, "")
             row = CourseStatus(course_id, title, state, completed_on, due_on)
             kept = by_course.get(course_id)
             if kept is None or is_worse(row, kept):
@@ -276,3 +309,66 @@ def required_course_statuses(
             )
         found.append(row)
     return found
+
+
+def recent_learning(
+    partnership: Partnership, ids: list[int], catalogue: Catalogue, today: datetime.date
+) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+    """Each person's full completions (date, hours) within the longest hours period."""
+    if not catalogue.hours:
+        return {}
+    longest = max(period for _hours, period, _order in catalogue.hours.values())
+    rows = (
+        TrainingRecord.objects.for_partnership(partnership)
+        .filter(
+            person__in=ids, partly_completed=False, completed_on__gte=due_before(longest, today)
+        )
+        .values_list("person_id", "completed_on", "hours")
+        .order_by()
+    )
+    found: dict[int, list[tuple[datetime.date, Decimal]]] = {}
+    for person_id, completed_on, hours in rows:
+        found.setdefault(person_id, []).append((completed_on, hours))
+    return found
+
+
+def hours_status(
+    person_id: int,
+    sources: list[tuple[int, datetime.date | None]],
+    details: Details,
+    today: datetime.date,
+) -> CourseStatus | None:
+    """An hours-based person's learning hours within their highest level's period, or None.
+
+    The highest level is the one asking the most hours (a person keeps up only
+    their highest); the period runs back from today, and someone who started
+    an hours-based role within it has until its end (the earliest such start).
+    """
+    rules = [
+        (details.catalogue.hours[role_id], started_on)
+        for role_id, started_on in sources
+        if role_id in details.catalogue.hours
+    ]
+    if not rules:
+        return None
+    needed = max(rule[0] for rule, _start in rules)
+    period = max(rule[1] for rule, _start in rules)
+    starts = [start for _rule, start in rules if start is not None]
+    since = due_before(period, today)
+    done = sum(
+        (hours for on, hours in details.learning.get(person_id, []) if on >= since), Decimal(0)
+    )
+    state, due_on = hours_rule_status(
+        today=today,
+        started_on=min(starts, default=None),
+        period_months=period,
+        done=done,
+        needed=needed,
+    )
+    title = (
+        f"Safeguarding learning: {hours_text(done)} of {hours_text(needed)} hours "
+        f"in {period} months"
+    )
+    return CourseStatus(
+        0, title, state, completed_on=None, due_on=due_on, hours_done=done, hours_needed=needed
+    )

@@ -14,7 +14,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from interagency.catalogue.models import Adoption, PathwayItem
+from interagency.catalogue.models import (
+    Adoption,
+    CompetenceFramework,
+    Course,
+    Equivalence,
+    Pathway,
+    PathwayItem,
+    Tier,
+)
+from interagency.catalogue.models import Role as CatalogueRole
 from interagency.core.permissions import Role
 from interagency.delivery.models import LIVE_STATUSES, Booking, Session
 from interagency.people.models import Person, Post
@@ -45,6 +54,36 @@ def status_of(*, last, start, window, refresh) -> str:
     return "due_soon" if due <= TODAY + relativedelta(months=3) else fresh
 
 
+def hours_based_roles(adopted, partnership):
+    """Each hours-based role's (hours, months): its pathway's figures, else its tier's."""
+    rules = {}
+    for role in CatalogueRole.objects.filter(
+        Q(local_to__isnull=True) | Q(local_to=partnership), framework__in=adopted
+    ).select_related("tier", "framework"):
+        pathway = Pathway.objects.filter(role=role).first()
+        hours = (pathway and pathway.hours_per_period) or role.tier.hours_per_period
+        months = (pathway and pathway.period_months) or role.framework.period_months or 36
+        if hours:
+            rules[role.pk] = (hours, months)
+    return rules
+
+
+def hours_status_of(hourly, learning) -> str:
+    """The hours of the last period of the highest level against what it asks."""
+    needed = max(hours for (hours, _months), _start in hourly)
+    months = max(months for (_hours, months), _start in hourly)
+    starts = [start for _rule, start in hourly if start is not None]
+    since = TODAY - relativedelta(months=months)
+    if sum(hours for on, hours in learning if on >= since) >= needed:
+        return "done"
+    if not starts:
+        return "overdue"
+    due = min(starts) + relativedelta(months=months)
+    if due < TODAY:
+        return "overdue"
+    return "due_soon" if due <= TODAY + relativedelta(months=3) else "not_yet_due"
+
+
 def independent_count(partnership):
     """Courses by status and agency, and each person's worst status, counted by hand."""
     current = Q(left_on__isnull=True) | Q(left_on__gt=TODAY)
@@ -60,10 +99,20 @@ def independent_count(partnership):
         refresh = item.repeat_every_months or item.course.refresh_months
         course_id = item.course.pk
         items[item.pathway.role_id].append((course_id, item.pathway.window_months, refresh))
+    # A completion of a course counts for itself and for every course it is equivalent to.
+    counts_for = defaultdict(set)
+    for equivalence in Equivalence.objects.filter(
+        Q(partnership__isnull=True) | Q(partnership=partnership), course__isnull=False
+    ):
+        counts_for[equivalence.course_id].add(equivalence.counts_for_id)
     latest: dict = {}
+    learning = defaultdict(list)
     for record in TrainingRecord.objects.filter(partnership=partnership, partly_completed=False):
-        key = (record.person_id, record.course_id)
-        latest[key] = max(latest.get(key, record.completed_on), record.completed_on)
+        learning[record.person_id].append((record.completed_on, record.hours))
+        for course in {record.course_id} | counts_for[record.course_id]:
+            key = (record.person_id, course)
+            latest[key] = max(latest.get(key, record.completed_on), record.completed_on)
+    hours_rules = hours_based_roles(adopted, partnership)
     midnight = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time()))
     booked = set(
         Booking.objects.filter(
@@ -95,6 +144,9 @@ def independent_count(partnership):
                         refresh=refresh,
                     )
                     statuses[course] = min(statuses.get(course, found), found, key=ORDER.index)
+            hourly = [(hours_rules[role], start) for role, start in sources if role in hours_rules]
+            if hourly:
+                statuses[0] = hours_status_of(hourly, learning[person.pk])
             for course, found in statuses.items():
                 if (
                     found in ("overdue", "due_soon", "not_yet_due")
@@ -108,6 +160,55 @@ def independent_count(partnership):
     return courses, by_agency, worst
 
 
+def add_equivalences_and_health_roles(partnership, people):
+    """Two equivalences (one of another partnership, ignored), and 30 people moved into
+    intercollegiate levels with learning hours on record, some short of their level."""
+    required = list(
+        PathwayItem.objects.filter(
+            kind="required",
+            course__isnull=False,
+            pathway__role__framework__adoptions__partnership=partnership,
+        )
+        .values_list("course_id", flat=True)
+        .distinct()
+        .order_by("course_id")[:2]
+    )
+    others = list(Course.objects.exclude(pk__in=required).filter(local_to__isnull=True)[:2])
+    Equivalence.objects.create(partnership=partnership, course=others[0], counts_for_id=required[0])
+    Equivalence.objects.create(course=others[1], counts_for_id=required[1])
+    records = TrainingRecord.objects.filter(partnership=partnership)
+    for index, record in enumerate(records.filter(course_id__in=required)[:60]):
+        if index % 2:
+            record.course = others[index % 4 // 2]
+            record.save()
+    health = CompetenceFramework.objects.get(slug="intercollegiate-health")
+    levels = list(Tier.objects.filter(framework=health).order_by("order"))
+    roles = [
+        CatalogueRole.objects.create(
+            framework=health, tier=tier, name=f"Health {tier.name}", local_to=partnership
+        )
+        for tier in levels
+    ]
+    agency = people[0].agency
+    for index, person in enumerate(
+        Person.objects.filter(partnership=partnership).order_by("-pk")[:30]
+    ):
+        person.role = roles[index % len(roles)]
+        person.agency = agency
+        person.started_on = None if index % 7 == 0 else datetime.date(2020 + index % 7, 3, 1)
+        person.save()
+        for step in range(index % 4):
+            TrainingRecord.objects.create(
+                partnership=partnership,
+                person=person,
+                course=others[0],
+                completed_on=datetime.date(2022 + step, 1 + index % 12, 10),
+                hours=2 + step,
+                source=TrainingRecord.Source.EXTERNAL,
+                partly_completed=step == 2 and index % 3 == 0,
+            )
+
+
 @pytest.fixture
 def seeded(db):
     """Camden seeded with 300 people and their delivery, and a few further posts."""
@@ -116,6 +217,7 @@ def seeded(db):
         partnership = Partnership.objects.get(code="camden")
         people = list(Person.objects.filter(partnership=partnership).order_by("pk")[:40])
         roles = [person.role for person in people if person.role_id]
+        add_equivalences_and_health_roles(partnership, people)
         for index, person in enumerate(people[:20]):
             PostFactory.create(
                 person=person,
@@ -149,6 +251,11 @@ def test_the_counts_match_an_independent_count(seeded, client, sign_in):
     } == dict(expected_by_agency)
     # Every person once, worst first, each with the worst status counted here.
     assert len(listed) == len(found) == len(worst)
+    # The health levels' hours rows are among them, some met and some short.
+    hours = Counter(
+        str(row.status) for person in listed for row in person.courses if not row.course_id
+    )
+    assert hours["done"] and hours["overdue"]
     assert [person.worst.value for person in listed] == sorted(
         (worst[person.person_id] for person in listed), key=ORDER.index
     )

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interagency.accounts.models import AccessToken, User
 from interagency.accounts.services import issue_access_token
 from interagency.audit.models import AuditEvent
-from interagency.catalogue.models import Course
+from interagency.catalogue.models import Course, Equivalence
 from interagency.catalogue.models import Role as CatalogueRole
 from interagency.catalogue.tests.factories import (
     AdoptionFactory,
@@ -107,6 +107,18 @@ def b_catalogue_courses(world: World) -> list[dict]:
         {"code": world.b.code, "course_id": world.b_local_course.pk},
         {"code": world.a.code, "course_id": world.b_local_course.pk},
         {"code": world.a.code, "course_id": world.b_framework_course.pk},
+    ]
+
+
+def b_equivalence(world: World) -> list[dict]:
+    """B's own equivalence between two courses both partnerships see, under either code."""
+    from interagency.catalogue.models import Equivalence
+
+    # Made with the world (before the catalogue is noted): B's local course for B's own.
+    equivalence = Equivalence.objects.get(partnership=world.b)
+    return [
+        {"code": world.b.code, "equivalence_id": equivalence.pk},
+        {"code": world.a.code, "equivalence_id": equivalence.pk},
     ]
 
 
@@ -557,6 +569,10 @@ CASES: dict[str, Case | Public] = {
     "catalogue:manage-tier-new": Case(
         b_owned_framework, methods=("get", "post"), body={"code": "taken", "name": "Taken"}
     ),
+    "catalogue:manage-equivalences": Case(
+        foreign_code, methods=("get", "post"), body={"course": 1, "counts_for": 2}
+    ),
+    "catalogue:manage-equivalence-remove": Case(b_equivalence, methods=("get", "post")),
     "catalogue:manage-tier": Case(
         lambda w: [
             {"code": w.b.code, "tier_id": w.b_framework_course.tier_id},
@@ -863,7 +879,7 @@ def world(db, sign_in):
     AdoptionFactory.create(partnership=b, framework=shared)
     own = PartnershipFrameworkFactory.create(owner_partnership=b)
     AdoptionFactory.create(partnership=b, framework=own)
-    return World(
+    world = World(
         a,
         b,
         a_coordinator,
@@ -874,6 +890,10 @@ def world(db, sign_in):
         b_local_role=RoleFactory.create(tier__framework=shared, local_to=b),
         b_framework_course=CourseFactory.create(tier__framework=own),
     )
+    Equivalence.objects.create(
+        partnership=b, course=world.b_local_course, counts_for=world.b_framework_course
+    )
+    return world
 
 
 def attempts():
@@ -935,6 +955,9 @@ def catalogue_state() -> dict[str, list]:
         "roles": sorted(CatalogueRole.objects.values_list("pk", "name", "local_to")),
         "pathway_items": sorted(PathwayItem.objects.values_list("pk", "course", "kind")),
         "adoptions": sorted(Adoption.objects.values_list("partnership", "framework")),
+        "equivalences": sorted(
+            Equivalence.objects.values_list("pk", "course", "counts_for", "partnership")
+        ),
         "tailorings": sorted(
             CourseTailoring.objects.values_list("partnership", "course", "hidden", "local_title")
         ),
