@@ -12,3 +12,8 @@ class DeliveryConfig(AppConfig):
         from interagency.delivery.panels import upcoming_sessions_panel
 
         panels.register("delivery: upcoming sessions", upcoming_sessions_panel)
+
+        # The start page and menu show each role's daily work without importing delivery.
+        from interagency.delivery import start_page
+
+        start_page.register()

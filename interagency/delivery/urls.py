@@ -83,3 +83,8 @@ urlpatterns += [
         name="charge-waive",
     ),
 ]
+
+# Each role's daily work: my training, my team, a trainer's sessions (urls_mine.py).
+from interagency.delivery import urls_mine  # noqa: E402
+
+urlpatterns += urls_mine.urlpatterns

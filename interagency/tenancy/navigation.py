@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from interagency.core.permissions import Action
+from interagency.tenancy.start_page import role_links
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,19 @@ def navigation(request: HttpRequest) -> dict:
         for area in AREAS
         if area.action in actions
     ]
+    # Each role's daily-work pages (a learner's training, a trainer's sessions), by role.
+    roles: frozenset[str] = frozenset(getattr(request, "partnership_roles", ()))
+    for link in role_links(roles):
+        items.append(
+            {
+                "label": link.label,
+                "href": reverse(link.url_name, kwargs={"code": partnership.code}),
+                "current": bool(match and match.view_name == link.url_name),
+            }
+        )
+        if items[-1]["current"]:
+            for item in items[:-1]:
+                item["current"] = False
     if Action.VIEW_AUDIT in actions:
         items.append(
             {

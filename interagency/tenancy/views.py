@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from interagency.core.permissions import Action
+from interagency.core.permissions import Action, Role
 from interagency.tenancy import selectors, services
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 from interagency.tenancy.forms import MemberRolesForm
 from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
+from interagency.tenancy.start_page import start_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,13 +33,15 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 @partnership_view(Action.VIEW_DASHBOARD)
 def dashboard(request: PartnershipRequest) -> HttpResponse:
+    """The member's start page: the work each of their roles has waiting, then the areas."""
     actions = request.access.actions
     return render(
         request,
         "tenancy/dashboard.html",
         {
+            "sections": start_sections(request.access, request),
             "areas": [area for area in AREAS if area.action in actions],
-            "roles": sorted(request.access.roles),
+            "roles": [role.label for role in Role if role.value in request.access.roles],
         },
     )
 

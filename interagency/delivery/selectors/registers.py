@@ -91,3 +91,30 @@ def bookings_without_outcome(session: Session) -> list[str]:
         .filter(attendance__isnull=True)
         .values_list("person__full_name", flat=True)
     )
+
+
+def sessions_delivered_by(
+    partnership: Partnership,
+    user: "_User",
+    *,
+    now: datetime.datetime,
+    today_ends: datetime.datetime,
+    limit: int = 20,
+) -> dict[str, list[Session]]:
+    """The trainer's own sessions (those with a ``SessionTrainer`` row for ``user``, whatever
+    other roles they hold): registers still open after the session started (``to_close``),
+    today's still to start, and the coming ones after today; each with ``shown_title``.
+    Three queries."""
+    sessions = (
+        sessions_of(partnership)
+        .filter(trainers__user=user, status=Session.Status.SCHEDULED)
+        .select_related("venue")
+        .annotate(shown_title=shown_course_title())
+        .distinct()
+        .order_by("starts_at", "id")
+    )
+    return {
+        "to_close": list(sessions.filter(starts_at__lte=now)[:limit]),
+        "today": list(sessions.filter(starts_at__gt=now, starts_at__lt=today_ends)[:limit]),
+        "coming": list(sessions.filter(starts_at__gte=today_ends)[:limit]),
+    }

@@ -218,6 +218,28 @@ def record_register(
     return len(entries)
 
 
+def mark_all_attended(
+    *, session: Session, recorded_by: "_User", now: datetime.datetime | None = None
+) -> int:
+    """Record "attended" for every confirmed booking of ``session`` with no outcome yet.
+
+    The trainer's first step at the end of a session: everyone came, then the
+    exceptions are changed line by line. Outcomes already recorded are kept. Each
+    line is saved and audited as a single mark is; returns how many were marked.
+    """
+    check_register_open(session, now=now)
+    with transaction.atomic():
+        waiting = list(
+            Booking.objects.for_partnership(session.partnership)
+            .filter(session=session, status=BookingStatus.CONFIRMED, attendance__isnull=True)
+            .select_related("session__partnership")
+            .order_by("pk")
+        )
+        for booking in waiting:
+            _save_entry(AttendanceEntry(booking, AttendanceOutcome.ATTENDED), [], recorded_by)
+    return len(waiting)
+
+
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 

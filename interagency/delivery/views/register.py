@@ -26,6 +26,7 @@ from interagency.delivery.services.attendance import (
     RegisterError,
     check_register_open,
     close_register,
+    mark_all_attended,
     record_register,
     register_problems,
 )
@@ -221,6 +222,8 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.htmx and request.POST.get("row"):
             return _save_one_line(request, session, bookings, parts)
+        if request.POST.get("action") == "mark_all":
+            return _mark_all(request, session)
         data = request.POST
         entries, problems = _read_lines(session, data, bookings, parts)
         if not problems:
@@ -233,6 +236,22 @@ def register(request: PartnershipRequest, session_id: int) -> HttpResponse:
     return _register_page(
         request, session, bookings, parts, data=data, problems=problems, form_error=form_error
     )
+
+
+def _mark_all(request: PartnershipRequest, session: Session) -> HttpResponse:
+    """Everyone without an outcome marked attended in one go; then the exceptions."""
+    try:
+        marked = mark_all_attended(session=session, recorded_by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{marked} {'person' if marked == 1 else 'people'} marked as attended. "
+            "Change anyone who did not come, then close the register.",
+        )
+    code = request.access.partnership.code
+    return redirect("sessions:register", code=code, session_id=session.pk)
 
 
 def _save_one_line(

@@ -774,6 +774,13 @@ CASES: dict[str, Case | Public] = {
         lambda w: b_session_rows(w, "session_id"), methods=("get", "post"), body={"people": ["1"]}
     ),
     "sessions:my-bookings": Case(foreign_code),
+    # Each role's daily work: only the member's own records, team or sessions.
+    "sessions:my-training": Case(foreign_code),
+    "sessions:my-team": Case(foreign_code),
+    "sessions:my-team-book": Case(
+        foreign_code, methods=("post",), body={"people": ["1"], "session": "1"}
+    ),
+    "sessions:my-sessions": Case(foreign_code),
     "sessions:booking-cancel": Case(
         lambda w: b_session_rows(w, "booking_id"), methods=("get", "post"), body={"reason": "x"}
     ),

@@ -1,0 +1,75 @@
+"""Compliance broken down by service, role and tier: one statement for all three.
+
+A line manager's team and an agency lead's agencies read the same ranked
+courses the training status page counts (``compliance.ComplianceQuery``), here
+grouped by the person's service, their main role, and the course's tier, so
+whoever looks sees where the overdue training sits. One query whatever the
+number of people.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from interagency.catalogue.models import Course, Tier
+from interagency.catalogue.models import Role as CatalogueRole
+from interagency.people.models import Person, Service, current_on
+from interagency.records.selectors.compliance import ComplianceQuery, empty_counts
+from interagency.records.statuses import STATUS_ORDER
+from interagency.tenancy.models import Partnership
+
+GROUPS = ("service", "role", "tier")
+
+
+@dataclass
+class BreakdownRow:
+    """One service, role or tier: its people's required courses counted by status."""
+
+    name: str
+    courses: dict[str, int] = field(default_factory=empty_counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.courses.values())
+
+
+BREAKDOWN_SQL = """
+SELECT 'service', p.service_id, MAX(sv.name), c.rank, COUNT(*)
+FROM courses c JOIN {person} p ON p.id = c.person_id
+LEFT JOIN {service} sv ON sv.id = p.service_id
+GROUP BY p.service_id, c.rank
+UNION ALL
+SELECT 'role', p.role_id, MAX(r.name), c.rank, COUNT(*)
+FROM courses c JOIN {person} p ON p.id = c.person_id
+LEFT JOIN {role} r ON r.id = p.role_id
+GROUP BY p.role_id, c.rank
+UNION ALL
+SELECT 'tier', co.tier_id, MAX(t.name), c.rank, COUNT(*)
+FROM courses c JOIN {course} co ON co.id = c.course_id
+JOIN {tier} t ON t.id = co.tier_id
+GROUP BY co.tier_id, c.rank"""
+
+
+def compliance_breakdown(
+    partnership: Partnership, people: QuerySet[Person], *, today: datetime.date
+) -> dict[str, list[BreakdownRow]]:
+    """``people``'s (already visible-filtered) required courses by status, grouped by
+    service (``"service"``), main role (``"role"``) and course tier (``"tier"``), each
+    list in name order; people without a service or role are grouped as "None"."""
+    query = ComplianceQuery(partnership, people.filter(current_on(today)), today)
+    sql = BREAKDOWN_SQL.format(
+        person=Person._meta.db_table,
+        service=Service._meta.db_table,
+        role=CatalogueRole._meta.db_table,
+        course=Course._meta.db_table,
+        tier=Tier._meta.db_table,
+    )
+    found: dict[str, dict[object, BreakdownRow]] = {group: {} for group in GROUPS}
+    for group, key, name, rank, number in query.rows(sql, []):
+        row = found[group].setdefault(key, BreakdownRow(name or "None"))
+        row.courses[STATUS_ORDER[rank].value] += number
+    return {
+        group: sorted(rows.values(), key=lambda row: row.name.lower())
+        for group, rows in found.items()
+    }
