@@ -63,6 +63,30 @@ class TwoFactorCodeForm(forms.Form):
         return code
 
 
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes the person saved. Whether it is right is the view's job."""
+
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="8 letters and numbers, like abcd-2345.",
+        error_messages={"required": "Enter one of your recovery codes"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input--width-10 govuk-input--extra-letter-spacing",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
+        if not re.fullmatch(r"[a-z2-7]{8}", code):
+            raise forms.ValidationError("A recovery code is 8 letters and numbers, like abcd-2345")
+        return code
+
+
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Email address",

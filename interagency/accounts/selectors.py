@@ -3,6 +3,7 @@
 import hmac
 
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interagency.accounts.models import TOKEN_PREFIX, AccessToken, User, hash_token
@@ -42,3 +43,13 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 def pending_totp_device(user: User) -> TOTPDevice | None:
     """An authenticator app the user started to set up but has not confirmed yet."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many of the user's recovery codes are still unused (0 if none were made)."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def recovery_device(user: User) -> StaticDevice | None:
+    """The device holding the user's recovery codes, if they have made any."""
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

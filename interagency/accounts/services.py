@@ -4,12 +4,14 @@ Personal-data and sign-in changes are audited.
 """
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from axes.utils import reset as reset_sign_in_failures
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interagency.accounts.models import AccessToken, User, hash_token, normalise_email
@@ -135,10 +137,79 @@ def confirm_two_factor_device(*, device: TOTPDevice, code: str) -> CodeCheck:
     if check.accepted:
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
+        # After signing in with a recovery code: the new phone's app replaces the lost one.
+        replaced, _ = (
+            TOTPDevice.objects.filter(user=device.user, confirmed=True)
+            .exclude(pk=device.pk)
+            .delete()
+        )
         record_event(
             actor=device.user,
             action=AuditEvent.Action.CHANGED,
             subject=device.user,
-            changes={"two_factor": ["off", "on"]},
+            changes={"two_factor": ["on", "on: a new app"] if replaced else ["off", "on"]},
         )
     return check
+
+
+# Recovery codes: one-time codes that stand in for the authenticator app when it is lost
+# (decision 0027). django-otp's static device keeps them; each is deleted as it is used.
+
+RECOVERY_CODES = 10
+DEVICE_NAME = "Recovery codes"
+
+
+def shown(code: str) -> str:
+    """A code as people read it: two groups of four, e.g. ``abcd-2345``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def typed(text: str) -> str:
+    """What a person typed, as the code is stored: no spaces or dashes, lower case."""
+    return re.sub(r"[\s-]", "", text).lower()
+
+
+@transaction.atomic
+def make_recovery_codes(*, user: User) -> list[str]:
+    """A new set of recovery codes for ``user`` (the old set stops working); returns them
+    as shown, the only time they are."""
+    device, _ = StaticDevice.objects.select_for_update().get_or_create(
+        user=user, name=DEVICE_NAME, defaults={"confirmed": True}
+    )
+    replaced = device.token_set.exists()
+    device.token_set.all().delete()
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    record_event(
+        actor=user,
+        action=AuditEvent.Action.CHANGED,
+        subject=user,
+        changes={"recovery_codes": [REDACTED if replaced else None, REDACTED]},
+    )
+    return [shown(code) for code in codes]
+
+
+@transaction.atomic
+def sign_in_with_recovery_code(*, device: StaticDevice, code: str) -> CodeCheck:
+    """Whether ``code`` is one of the device's unused codes; an accepted code is spent.
+
+    The device row is locked so two requests cannot both spend the same code,
+    and wrong codes slow down guessing as the authenticator app's do.
+    """
+    locked = StaticDevice.objects.select_for_update().get(pk=device.pk)
+    allowed, details = locked.verify_is_allowed()
+    if not allowed:
+        return CodeCheck(CodeOutcome.TOO_MANY_ATTEMPTS, (details or {}).get("locked_until"))
+    if not locked.verify_token(typed(code)):
+        return CodeCheck(CodeOutcome.WRONG)
+    record_event(
+        actor=locked.user,
+        action=AuditEvent.Action.CHANGED,
+        subject=locked.user,
+        changes={"signed_in_with": [None, "a recovery code"]},
+    )
+    return CodeCheck(CodeOutcome.ACCEPTED)

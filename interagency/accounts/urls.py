@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.account_settings, name="settings"),
     path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/recovery/", views.two_factor_recovery, name="two-factor-recovery"),
+    path("recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from interagency.accounts import selectors, services, two_factor
 from interagency.accounts.forms import (
@@ -22,6 +23,7 @@ from interagency.accounts.forms import (
     NewPasswordForm,
     PasswordResetRequestForm,
     ProfileForm,
+    RecoveryCodeForm,
     SignInForm,
     TwoFactorCodeForm,
 )
@@ -143,7 +145,9 @@ def _code_error(check: CodeCheck) -> str:
 @login_required
 def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     """Scan a QR code (or type the key), then prove it worked with a code."""
-    if user_has_device(request.user, confirmed=True):
+    # Signed in with a recovery code: the person may set up the app again on a new phone.
+    recovering = isinstance(getattr(request.user, "otp_device", None), StaticDevice)
+    if user_has_device(request.user, confirmed=True) and not recovering:
         # Adding a second app must not be a way round verifying the first.
         if two_factor.needs_verification(request.user):
             return redirect(_with_next("accounts:two-factor-verify", _safe_next(request)))
@@ -169,6 +173,7 @@ def two_factor_setup(request: SignedInRequest) -> HttpResponse:
             "next": _safe_next(request),
             "required": settings.INTERAGENCY_ENFORCE_ADMIN_2FA
             and two_factor.needs_setup(request.user),
+            "recovering": recovering,
         },
     )
 
@@ -189,7 +194,63 @@ def two_factor_verify(request: SignedInRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         form.add_error("code", _code_error(check))
     return render(
-        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+        request,
+        "accounts/two_factor_verify.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "has_recovery_codes": selectors.recovery_device(request.user) is not None,
+        },
+    )
+
+
+def _recovery_code_error(check: CodeCheck) -> str:
+    if check.outcome is CodeOutcome.TOO_MANY_ATTEMPTS:
+        return _code_error(check).replace("the current code", "a recovery code")
+    return "That recovery code is not one of yours, or it has been used. Enter another one"
+
+
+@never_cache
+@login_required
+def two_factor_recovery(request: SignedInRequest) -> HttpResponse:
+    """The second step of signing in with a recovery code instead of the lost app's code."""
+    device = selectors.recovery_device(request.user)
+    if not two_factor.needs_verification(request.user):
+        return redirect(_safe_next(request))
+    if device is None:
+        return redirect(_with_next("accounts:two-factor-verify", _safe_next(request)))
+    form = RecoveryCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        check = services.sign_in_with_recovery_code(device=device, code=form.cleaned_data["code"])
+        if check.accepted:
+            django_otp.login(request, device)
+            left = selectors.recovery_codes_left(request.user)
+            messages.warning(
+                request,
+                f"You signed in with a recovery code. You have {left} left. If you have lost "
+                "your phone, set up your authenticator app on your new one now.",
+            )
+            return redirect(_with_next("accounts:two-factor-setup", _safe_next(request)))
+        form.add_error("code", _recovery_code_error(check))
+    return render(
+        request, "accounts/two_factor_recovery.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+@never_cache
+@login_required
+def recovery_codes(request: SignedInRequest) -> HttpResponse:
+    """How many recovery codes are left, and a button to make a new set (shown once)."""
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:two-factor-setup")
+    if request.method == "POST":
+        codes = services.make_recovery_codes(user=request.user)
+        # Rendered, not redirected: the codes are shown in this response only.
+        return render(request, "accounts/recovery_codes_made.html", {"codes": codes})
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"left": selectors.recovery_codes_left(request.user)},
     )
 
 
@@ -210,7 +271,11 @@ def account_settings(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "has_two_factor": user_has_device(user, confirmed=True)},
+        {
+            "form": form,
+            "has_two_factor": user_has_device(user, confirmed=True),
+            "recovery_codes_left": selectors.recovery_codes_left(user),
+        },
     )
 
 

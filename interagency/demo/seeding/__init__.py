@@ -4,7 +4,8 @@ One module per part: ``partnerships`` (London's authorities and partnerships),
 ``catalogue`` (the shipped frameworks adopted), ``people`` and ``names``
 (synthetic accounts), ``workforce`` (agencies, services and person records),
 ``scales`` (a borough, a county or the region, each partnership in its own
-transaction), ``demo`` (the demo partnership and accounts); delivery history:
+transaction), ``demo`` (the demo partnership and accounts) with ``demo_borough``
+(its ten agencies and 300 people) and ``demo_history`` (its year); delivery history:
 ``delivery_plans`` (what is planned), ``delivery_history`` (five years at
 random), ``demo_delivery`` (the demo's story), ``delivery_writing`` and
 ``registers`` (the rows), ``bulk`` (inserts by ``bulk_create``, ``executemany``
@@ -33,7 +34,9 @@ from interagency.demo.seeding.demo import (
     ensure_demo_workforce,
     load_demo,
 )
+from interagency.demo.seeding.demo_borough import DEMO_BOROUGH_AGENCIES, DEMO_PEOPLE_TOTAL
 from interagency.demo.seeding.demo_delivery import seed_demo_delivery
+from interagency.demo.seeding.demo_history import DEMO_SESSIONS
 from interagency.demo.seeding.partnerships import (
     LocalAuthority,
     ensure_london,
@@ -67,9 +70,12 @@ __all__ = [
     "COUNTY_PEOPLE",
     "DEMO_ACCOUNTS",
     "DEMO_AGENCIES",
+    "DEMO_BOROUGH_AGENCIES",
     "DEMO_DOMAIN",
     "DEMO_PARTNERSHIPS",
     "DEMO_PEOPLE",
+    "DEMO_PEOPLE_TOTAL",
+    "DEMO_SESSIONS",
     "LONDON_FRAMEWORK",
     "SECTOR_SHARES",
     "SHIPPED_FRAMEWORKS",

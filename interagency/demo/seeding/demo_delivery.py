@@ -1,8 +1,12 @@
-"""The demo's sessions: a few that show each part of the story, made once.
+"""The demo's sessions: a few that show each part of the story, then the borough's year.
 
 Upcoming sessions with places, one full with a waiting list (the demo learner
 second in line), a past one with its register closed and the learner's
 certificate, and one that ended yesterday with its register still to take.
+Around them the borough (:mod:`.demo_borough`: ten agencies, 300 people) and
+its year (:mod:`.demo_history`: earlier training, the other sessions of six
+months each side of now, approvals waiting, the audit trail), then evaluation
+plans and responses (``evaluation.demo_responses``).
 """
 
 import datetime
@@ -24,6 +28,20 @@ from interagency.demo.seeding.delivery_plans import (
     weekday,
 )
 from interagency.demo.seeding.delivery_writing import write_sessions
+from interagency.demo.seeding.demo_borough import seed_demo_borough
+from interagency.demo.seeding.demo_history import (
+    DEMO_SESSIONS,
+    SECOND_VENUE,
+    add_approvals,
+    ask_for_approval,
+    audit_history,
+    demo_session_plans,
+    earlier_training,
+    fill_with_waiting,
+    staff_needs,
+    team_of,
+)
+from interagency.evaluation.demo_responses import seed_demo_responses
 from interagency.people.models import Person
 from interagency.tenancy.models import Partnership
 
@@ -214,7 +232,7 @@ def seed_demo_delivery(
     *,
     now: datetime.datetime | None = None,
 ) -> DeliveryCounts:
-    """The demo's sessions (see the module's docstring), once."""
+    """The demo borough's people, training and sessions (see the module's docstring), once."""
     if Venue.objects.for_partnership(partnership).filter(name=DEMO_VENUE).exists():
         return DeliveryCounts(skipped=True)
     now = now or timezone.now()
@@ -223,7 +241,10 @@ def seed_demo_delivery(
     if not courses:
         return DeliveryCounts()
     staff = demo_staff(partnership, agencies)
-    learner = Person.objects.for_partnership(partnership).filter(user=accounts["learner"]).get()
+    people = Person.objects.for_partnership(partnership)
+    learner = people.filter(user=accounts["learner"]).get()
+    manager = people.filter(user=accounts["manager"]).get()
+    seed_demo_borough(partnership, manager=manager, today=timezone.localtime(now).date(), rng=rng)
     story = DemoStory(
         courses=courses,
         # Not one of the coming sessions' courses (1, 2, 4, 8, 12): done, not booked again.
@@ -237,7 +258,59 @@ def seed_demo_delivery(
         now=now,
     )
     plans = story.upcoming() + story.past()
-    return write_sessions(partnership, plans, coordinator=accounts["coordinator"], rng=rng, now=now)
+    plans += borough_year(partnership, story, manager, coordinator=accounts["coordinator"], rng=rng)
+    counts = write_sessions(
+        partnership, plans, coordinator=accounts["coordinator"], rng=rng, now=now
+    )
+    first = Session.objects.for_partnership(partnership).order_by("pk").values("pk")[:1]
+    audit_history(
+        partnership, coordinator=accounts["coordinator"], first_session=first[0]["pk"], now=now
+    )
+    seed_demo_responses(partnership, seed="demo", now=now)
+    ask_for_approval(partnership)
+    return counts
+
+
+def borough_year(
+    partnership: Partnership,
+    story: DemoStory,
+    manager: Person,
+    *,
+    coordinator: Any,
+    rng: random.Random,
+) -> list[SessionPlan]:
+    """The borough's earlier training, then its other sessions of the year around now."""
+    needs, people = staff_needs(partnership)
+    earlier_training(
+        partnership,
+        needs,
+        people,
+        coordinator=coordinator,
+        today=story.today,
+        rng=rng,
+        now=story.now,
+    )
+    courses = {course.pk: course for course in story.courses}
+    venue = Venue.objects.create(
+        partnership=partnership,
+        name=SECOND_VENUE,
+        address="Health Education Centre\nHospital Lane\nLondon",
+        postcode="NW3 2QG",
+        access_information="Step-free entrance; lift to the first floor.",
+    )
+    plans = demo_session_plans(
+        count=DEMO_SESSIONS - len(story.upcoming()) - len(story.past()),
+        courses=courses,
+        needs=needs,
+        everyone=[(row[0], row[1], row[2]) for row in people],
+        venues=[story.venue, venue],
+        trainer=story.trainer,
+        rng=rng,
+        now=story.now,
+    )
+    fill_with_waiting(plans, needs, rng, story.now)
+    add_approvals(plans, team_of(partnership, manager), story.now)
+    return plans
 
 
 def first_required(learner: Person, courses: list[Any]) -> Any:

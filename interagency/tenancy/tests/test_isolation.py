@@ -380,6 +380,8 @@ CASES: dict[str, Case | Public] = {
     "accounts:settings": Public("the user's own account"),
     "accounts:two-factor-setup": Public("the user's own device"),
     "accounts:two-factor-verify": Public("the user's own device"),
+    "accounts:two-factor-recovery": Public("the user's own recovery codes"),
+    "accounts:recovery-codes": Public("the user's own recovery codes"),
     "accounts:password-change": Public("the user's own password"),
     "accounts:password-reset": Public("the same answer for any address"),
     "accounts:password-reset-sent": Public("fixed text"),
