@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
         manage.instrument,
         name="instrument-version",
     ),
+    path(f"{E}results/", results.results_across, name="results"),
     path(f"{E}plans/new/", manage.plan_new, name="plan-new"),
     path(f"{E}plans/<int:plan_id>/", results.plan_results, name="plan"),
     path(f"{E}plans/<int:plan_id>/edit/", manage.plan_edit, name="plan-edit"),
