@@ -18,3 +18,8 @@ class EvaluationConfig(AppConfig):
         signals.register_closed.connect(
             invitations.on_register_closed, sender=Session, dispatch_uid="evaluation-end-of-course"
         )
+        # A partnership may hold a certificate until the end questionnaire is answered.
+        from interagency.delivery import certificate_holds
+        from interagency.evaluation.certificate_holds import end_questionnaire_hold
+
+        certificate_holds.register("evaluation: end questionnaire", end_questionnaire_hold)

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from interagency.catalogue.models import Course
 from interagency.core.dates import govuk_date
 from interagency.evaluation.models import Response
 from interagency.people.models import Sector
@@ -30,6 +31,9 @@ class ResultsFilter:
     profession: int | None = None
     ran_from: datetime.date | None = None
     ran_to: datetime.date | None = None
+    # Which plans: by the catalogue's course category, and by course (results across courses).
+    course_type: str | None = None
+    course: int | None = None
 
     @property
     def narrows_people(self) -> bool:
@@ -162,13 +166,44 @@ class ResultsFilterForm(forms.Form):
         return ResultsFilter(**{name: data.get(name) or None for name in FILTER_FIELDS})
 
 
-FILTER_FIELDS = ("session", "agency", "sector", "profession", "ran_from", "ran_to")
+FILTER_FIELDS = (
+    "session",
+    "agency",
+    "sector",
+    "profession",
+    "ran_from",
+    "ran_to",
+    "course_type",
+    "course",
+)
+
+
+class AcrossFilterForm(ResultsFilterForm):
+    """The filters of results across courses: course type and course instead of session."""
+
+    def __init__(
+        self, *args: Any, courses: list[tuple[int, str]], options: FilterOptions, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, options=options, **kwargs)
+        del self.fields["session"]
+        plans = {
+            "course_type": _choice(
+                "Course type", "All course types", list(Course.Category.choices), coerce=str
+            ),
+            "course": _choice("Course", "All courses", courses),
+        }
+        self.fields = {**plans, **self.fields}
 
 
 def plan_filter_options(plan: Any) -> FilterOptions:
     """The choices a plan's results page offers: those among its learners' responses."""
+    return plans_filter_options(plan.partnership_id, [plan])
+
+
+def plans_filter_options(partnership: Any, plans: Any) -> FilterOptions:
+    """The choices among the learners' responses to ``plans``: one query."""
     return filter_options(
-        Response.objects.for_partnership(plan.partnership).filter(
-            wave__plan=plan, respondent="learner"
+        Response.objects.for_partnership(partnership).filter(
+            wave__plan__in=plans, respondent="learner"
         )
     )

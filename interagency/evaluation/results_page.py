@@ -17,6 +17,7 @@ from interagency.evaluation.analysis.evaluation import ScaleResults
 from interagency.evaluation.analysis.reliability import Reliability
 from interagency.evaluation.analysis.statistics import PairedChange, Summary, TooFew
 from interagency.evaluation.charts import BarChart, BarRow, MeansChart, bar_chart, means_chart
+from interagency.evaluation.evidence import PublishedResult, published_results
 from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import EvaluationPlan, OutcomeLevel
 from interagency.evaluation.selectors import evaluation_data, sectors_of_codes
@@ -67,6 +68,8 @@ class ResultsPage:
     scales: tuple[ScaleFigures, ...]
     responses: int
     only: ResultsFilter = dataclasses.field(default_factory=ResultsFilter)
+    # Published studies reporting on the same scales (``evidence``).
+    published: tuple[PublishedResult, ...] = ()
 
 
 def figure(label: str, result: PairedChange | TooFew) -> Figure:
@@ -159,6 +162,11 @@ def results_page(plan: EvaluationPlan, only: ResultsFilter | None = None) -> Res
         ),
         responses=sum(int(wave.participants.size) for wave in data.waves),
         only=only,
+        published=tuple(
+            result
+            for result in published_results().results
+            if result.scale_key in {scale.key for scale in results.scales}
+        ),
     )
 
 

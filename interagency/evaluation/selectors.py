@@ -29,7 +29,10 @@ from interagency.evaluation.models import (
 )
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from interagency.delivery.models import Session
+    from interagency.tenancy.models import Partnership
 
 
 def plan_for_session(session: "Session") -> EvaluationPlan | None:
@@ -107,18 +110,22 @@ def evaluations_data(
     respondent: str = Respondent.LEARNER,
     only: ResultsFilter | None = None,
 ) -> dict[int, EvaluationData]:
-    """``evaluation_data`` of each of ``plans`` (one partnership's, waves prefetched).
+    """``evaluation_data`` of each of ``plans`` (waves prefetched), in four queries.
 
-    Four queries whatever the number of plans, waves or responses.
+    Plans of several partnerships (a region's) are read together only for aggregates.
     """
     if not plans:
         return {}
     only = only or ResultsFilter()
-    partnership = plans[0].partnership_id
+    partnerships = {plan.partnership_id for plan in plans}
     waves_of, asks = _waves_asked(plans, respondent)
-    rows = Response.objects.filter(
-        only.responses(), partnership_id=partnership, wave__plan__in=plans, respondent=respondent
-    )
+    if len(partnerships) == 1:
+        scoped = Response.objects.for_partnership(plans[0].partnership_id)
+    else:
+        # cross-partnership: a region's plans; each plan's rows are analysed within its own
+        # partnership and leave it only as aggregates (``across.regional_comparison``).
+        scoped = Response.objects.filter(partnership_id__in=partnerships)
+    rows = scoped.filter(only.responses(), wave__plan__in=plans, respondent=respondent)
     responses = list(
         rows.order_by("id").values_list(
             "id", "wave_id", "instrument_version_id", "response_code_id"
@@ -129,7 +136,7 @@ def evaluations_data(
     answered: set[int] = set()
     for response_id, item_id, value in Answer.objects.filter(
         only.responses("response__"),
-        response__partnership_id=partnership,
+        response__partnership_id__in=partnerships,
         response__wave__plan__in=plans,
         response__respondent=respondent,
     ).values_list("response_id", "item_id", "value"):
@@ -236,3 +243,15 @@ def sectors_of_codes(plan: EvaluationPlan) -> dict[int, str]:
         .filter(plan=plan, booking__isnull=False)
         .values_list("id", "booking__agency__sector")
     )
+
+
+def with_course_and_waves(plans: "QuerySet[EvaluationPlan]") -> "QuerySet[EvaluationPlan]":
+    """``plans`` with their course (a session plan's through its session) and waves: two queries."""
+    return plans.select_related("course", "session__course").prefetch_related("waves")
+
+
+def region_plans(partnership: "Partnership") -> "QuerySet[EvaluationPlan]":
+    """Every plan of the partnerships of ``partnership``'s region, its own included."""
+    # cross-partnership: the region's comparison reads its partnerships' plans for aggregates only.
+    plans = EvaluationPlan.objects.filter(partnership__region_id=partnership.region_id)
+    return with_course_and_waves(plans)

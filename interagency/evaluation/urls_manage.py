@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from interagency.evaluation.views import manage, results, trainer
+from interagency.evaluation.views import manage, results, settings, trainer
 
 E = "p/<slug:code>/evaluation/"
 urlpatterns: list[URLPattern] = [
@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
         manage.instrument,
         name="instrument-version",
     ),
+    path(f"{E}results/", results.results_across, name="results"),
+    path(f"{E}settings/", settings.settings_page, name="settings"),
     path(f"{E}plans/new/", manage.plan_new, name="plan-new"),
     path(f"{E}plans/<int:plan_id>/", results.plan_results, name="plan"),
     path(f"{E}plans/<int:plan_id>/edit/", manage.plan_edit, name="plan-edit"),

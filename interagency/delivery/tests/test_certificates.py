@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,8 @@ from interagency.accounts.tests.factories import UserFactory
 from interagency.audit.models import AuditEvent
 from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
+from interagency.delivery import certificate_holds
+from interagency.delivery.certificate_holds import CertificateHold
 from interagency.delivery.models import AttendanceOutcome, Certificate
 from interagency.delivery.selectors.certificates import certificates_of_user
 from interagency.delivery.services.attendance import close_register, record_attendance
@@ -262,3 +265,53 @@ def test_a_trainer_may_not_withdraw_a_certificate(client, sign_in, member_with, 
     assert client.post(withdraw_url(certificate), {"reason": "No"}).status_code == 403
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+# Holds other apps register (certificate_holds): the reason instead of the download.
+
+
+@pytest.fixture
+def holding_everything():
+    """A hold, as an app above delivery would register, on every certificate it is shown."""
+    calls = []
+
+    def hold(certificates):
+        calls.append(len(certificates))
+        return {
+            c.pk: CertificateHold("Answer the questionnaire first.", "/answer/", "Answer it")
+            for c in certificates
+        }
+
+    certificate_holds.register("test: everything", hold)
+    yield calls
+    certificate_holds.unregister("test: everything")
+
+
+def test_a_held_certificate_shows_its_learner_why_and_the_link(
+    client, sign_in, learner, certificate, holding_everything
+):
+    sign_in(learner)
+    page = client.get(reverse("sessions:my-bookings", kwargs={"code": "camden"}))
+    text = re.sub(r"\s+", " ", page.text)
+    assert "Waiting</strong> Answer the questionnaire first." in text
+    assert '<a class="govuk-link" href="/answer/">Answer it</a>' in text
+    assert pdf_url(certificate) not in text
+    held = client.get(pdf_url(certificate))
+    assert held["Content-Type"].startswith("text/html")
+    assert "Your certificate is waiting" in held.text
+    # One call for the whole list, one for the download.
+    assert holding_everything == [1, 1]
+
+
+def test_a_coordinator_downloads_a_held_certificate(
+    client, sign_in, coordinator, certificate, holding_everything
+):
+    sign_in(coordinator)
+    response = client.get(pdf_url(certificate))
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_without_holds_the_learner_downloads_it(client, sign_in, learner, certificate):
+    sign_in(learner)
+    page = client.get(reverse("sessions:my-bookings", kwargs={"code": "camden"}))
+    assert pdf_url(certificate) in page.text and "Waiting" not in page.text

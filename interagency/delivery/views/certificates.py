@@ -2,6 +2,8 @@
 
 A learner downloads only their own certificates (coordinators any their
 partnership issued); any other number is a 404, like one that does not exist.
+A certificate an app holds back (``certificate_holds``) shows its learner why
+instead of the PDF.
 Verification needs no sign-in and shows exactly what the certificate prints.
 Numbers are 12 random characters (31^12 possibilities), so guessing finds
 nothing, and the page says the same for a number that never existed as for a
@@ -18,7 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from interagency.core.errors import ServiceError, found_or_404
-from interagency.core.permissions import Action
+from interagency.core.permissions import Action, Role
+from interagency.delivery.certificate_holds import holds_on
 from interagency.delivery.models.attendance import CERTIFICATE_ALPHABET
 from interagency.delivery.selectors import certificates as certificate_reads
 from interagency.delivery.services.certificates import render_certificate_pdf, revoke_certificate
@@ -41,6 +44,14 @@ def certificate_pdf(request: PartnershipRequest, number: str) -> HttpResponse:
             request.access.partnership, request.user, request.access.roles, number
         )
     )
+    if Role.COORDINATOR not in request.access.roles:
+        hold = holds_on([certificate]).get(certificate.pk)
+        if hold is not None:  # its learner gets it once the hold lifts
+            return render(
+                request,
+                "delivery/certificates/held.html",
+                {"certificate": certificate, "hold": hold},
+            )
     pdf = render_certificate_pdf(certificate, verify_url=verify_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interagency.core.dates import govuk_month
 from interagency.core.errors import ServiceError, show_on_form
 from interagency.core.permissions import Action
+from interagency.delivery.certificate_holds import with_holds
 from interagency.delivery.forms_booking import (
     BookPeopleForm,
     CancelForm,
@@ -323,7 +324,9 @@ def my_bookings(request: PartnershipRequest) -> HttpResponse:
             "past": past[:BOOKINGS_PER_PAGE],
             "past_count": len(past),
             "has_person_record": booking_reads.people_of_user(partnership, request.user).exists(),
-            "certificates": list(certificate_reads.certificates_of_user(request.user, partnership)),
+            "certificates": with_holds(
+                list(certificate_reads.certificates_of_user(request.user, partnership))
+            ),
             "now": now,
         },
     )

@@ -27,6 +27,7 @@ from interagency.evaluation.models.responses import (
     ResponseCode,
     ResponseSource,
 )
+from interagency.evaluation.models.settings import EvaluationSettings
 from interagency.evaluation.models.summaries import SUMMARY_LENGTH, TrainerSummary
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "WAVE_ORDER",
     "Answer",
     "EvaluationPlan",
+    "EvaluationSettings",
     "Instrument",
     "InstrumentVersion",
     "Item",

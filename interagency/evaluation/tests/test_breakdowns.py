@@ -113,6 +113,8 @@ def test_the_results_page_filters_by_sector_and_breaks_change_down_by_sector(
     # Police: three paired learners, said in words; health drawn and tabled.
     assert "Fewer than 5 paired responses (3): too few to show a change." in text
     assert "Mean change by sector" in text
+    # The published studies on confidence and knowledge sit beside them.
+    assert "Published results on these scales" in text and "Carpenter et al. 2011" in text
     filtered = re.sub(r"\s+", " ", client.get(url(plan, agency=police.pk)).text)
     assert "These results are filtered: 6 learner responses match." in filtered
 

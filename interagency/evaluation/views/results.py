@@ -12,13 +12,20 @@ from django.utils.text import slugify
 
 from interagency.core.permissions import Action
 from interagency.evaluation import overview
-from interagency.evaluation.access import PlanAct, plan_for
+from interagency.evaluation.access import PlanAct, plan_for, plans_seen_by
+from interagency.evaluation.across import across_courses, course_of
 from interagency.evaluation.analysis.statistics import MINIMUM_N
 from interagency.evaluation.exports.long_csv import long_csv_download
 from interagency.evaluation.exports.spss import evaluation_sav
 from interagency.evaluation.exports.workbook import evaluation_workbook
-from interagency.evaluation.filters import ResultsFilterForm, plan_filter_options
+from interagency.evaluation.filters import (
+    AcrossFilterForm,
+    ResultsFilterForm,
+    plan_filter_options,
+    plans_filter_options,
+)
 from interagency.evaluation.results_page import results_page
+from interagency.evaluation.selectors import region_plans, with_course_and_waves
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,3 +72,27 @@ def plan_download(request: PartnershipRequest, plan_id: int, kind: str) -> HttpR
         response = HttpResponse(evaluation_sav(plan), content_type=SAV)
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
+
+
+@partnership_view(Action.VIEW_EVALUATION)
+def results_across(request: PartnershipRequest) -> HttpResponse:
+    """Effect sizes by course type across the plans the member sees; the region's beside them."""
+    access = request.access
+    plans = list(with_course_and_waves(plans_seen_by(access)))
+    courses = sorted({(course_of(p).pk, str(course_of(p))) for p in plans}, key=lambda c: c[1])
+    form = AcrossFilterForm(
+        request.GET or None,
+        courses=courses,
+        options=plans_filter_options(access.partnership, plans),
+    )
+    only = form.chosen()
+    return render(
+        request,
+        "evaluation/manage/results_across.html",
+        {
+            "filter_form": form,
+            "only": only,
+            "across": across_courses(plans, list(region_plans(access.partnership)), only),
+            "minimum": MINIMUM_N,
+        },
+    )

@@ -802,6 +802,8 @@ CASES: dict[str, Case | Public] = {
     ),
     "evaluation:instrument": Case(lambda w: b_evaluation(w, "instrument_id")),
     "evaluation:instrument-version": Case(lambda w: b_evaluation(w, "instrument_id", "number")),
+    "evaluation:results": Case(foreign_code),
+    "evaluation:settings": Case(foreign_code, methods=("get", "post"), body={}),
     "evaluation:plan-new": Case(foreign_code, methods=("get", "post"), body={}),
     "evaluation:plan": Case(lambda w: b_evaluation(w, "plan_id")),
     "evaluation:plan-edit": Case(

@@ -1,0 +1,231 @@
+"""Results across a partnership's courses: effect sizes by course type, the region beside them.
+
+For each plan and scale, the main change (into the end of the course from
+the wave before it, ``analysis.breakdowns``) over the people paired, with
+its effect size d_z; grouped by the course type (the catalogue's category)
+for a board report. Beside them, per course type and scale: the
+partnership's pooled change, the region's pooled from each partnership's own
+n, mean and SD (``analysis.pooling``: no answer crosses partnerships, and a
+partnership with fewer than 5 paired people is left out), and the published
+studies on that scale (``evidence``). Scales are pooled only with the same
+key and the same unit (range or percent correct).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from interagency.catalogue.models import Course
+from interagency.evaluation.analysis.breakdowns import main_change_waves, paired_scores
+from interagency.evaluation.analysis.data import EvaluationData, ScaleSpec
+from interagency.evaluation.analysis.pooling import Aggregate, Pooled, pool, pooled_change
+from interagency.evaluation.analysis.statistics import Suppressed, paired_change
+from interagency.evaluation.charts import BarChart, BarRow, bar_chart
+from interagency.evaluation.evidence import PublishedResult, PublishedResults, published_results
+from interagency.evaluation.filters import ResultsFilter
+from interagency.evaluation.models import EvaluationPlan
+from interagency.evaluation.overview import plan_title
+from interagency.evaluation.results_page import Figure, figure
+from interagency.evaluation.selectors import evaluations_data
+
+# (category, scale key, unit): the groups that are pooled together.
+Group = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CourseEffect:
+    plan_id: int
+    title: str
+    scale: str
+    waves: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class CourseTypeEffects:
+    category: str
+    label: str
+    rows: tuple[CourseEffect, ...]
+    chart: BarChart | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    course_type: str
+    scale: str
+    unit: str
+    own: Pooled | Suppressed
+    region: Pooled | Suppressed
+    published: tuple[PublishedResult, ...]
+
+
+@dataclass(frozen=True)
+class AcrossCourses:
+    course_types: tuple[CourseTypeEffects, ...]
+    comparisons: tuple[Comparison, ...]
+    published: PublishedResults
+    plans: int
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    plan: EvaluationPlan
+    group: Group
+    scale: str
+    waves: str
+    differences: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+
+
+def course_of(plan: EvaluationPlan) -> Course:
+    """The plan's course, or its session's."""
+    course = plan.session.course if plan.session is not None else plan.course
+    assert course is not None
+    return course
+
+
+def plans_kept(plans: list[EvaluationPlan], only: ResultsFilter) -> list[EvaluationPlan]:
+    """The plans of the course type and course ``only`` names."""
+    return [
+        plan
+        for plan in plans
+        if (only.course_type is None or course_of(plan).category == only.course_type)
+        and (only.course is None or course_of(plan).pk == only.course)
+    ]
+
+
+def unit(spec: ScaleSpec) -> str:
+    if spec.percent_correct:
+        return "percent correct"
+    low = min((item.minimum for item in spec.items), default=0)
+    high = max((item.maximum for item in spec.items), default=0)
+    return f"score {low} to {high}"
+
+
+def plan_changes(plans: list[EvaluationPlan], data: dict[int, EvaluationData]) -> list[PlanChange]:
+    """Every plan's main change of every scale asked at both of its waves."""
+    found = []
+    for plan in plans:
+        evaluation = data[plan.pk]
+        keys = dict.fromkeys(key for wave in evaluation.waves for key in wave.scales)
+        for key in keys:
+            waves = main_change_waves(evaluation, key)
+            if waves is None:
+                continue
+            before, after, _ = paired_scores(evaluation, key, waves)
+            both = ~np.isnan(before) & ~np.isnan(after)
+            spec = next(w for w in evaluation.waves if w.key == waves[1]).scales[key].spec
+            found.append(
+                PlanChange(
+                    plan=plan,
+                    group=(course_of(plan).category, key, unit(spec)),
+                    scale=spec.name,
+                    waves=f"{waves[0]} to {waves[1]}",
+                    differences=after[both] - before[both],
+                    before=before[both],
+                    after=after[both],
+                )
+            )
+    return found
+
+
+def aggregate(differences: np.ndarray) -> Aggregate:
+    n = int(differences.size)
+    return Aggregate(
+        n=n,
+        mean=float(differences.mean()) if n else float("nan"),
+        sd=float(differences.std(ddof=1)) if n > 1 else None,
+    )
+
+
+def course_type_effects(changes: list[PlanChange]) -> tuple[CourseTypeEffects, ...]:
+    """Each course type's plans and scales with their effect sizes, charted where shown."""
+    labels = dict(Course.Category.choices)
+    by_type: dict[str, list[CourseEffect]] = defaultdict(list)
+    for change in changes:
+        by_type[change.group[0]].append(
+            CourseEffect(
+                plan_id=change.plan.pk,
+                title=plan_title(change.plan),
+                scale=change.scale,
+                waves=change.waves,
+                figure=figure(change.scale, paired_change(change.before, change.after)),
+            )
+        )
+    found = []
+    for category, label in Course.Category.choices:
+        rows = by_type.get(category)
+        if not rows:
+            continue
+        drawn = [
+            BarRow(f"{row.title}: {row.scale}", row.figure.change.d_z)
+            for row in rows
+            if row.figure.change is not None and row.figure.change.d_z is not None
+        ]
+        chart = bar_chart(drawn, what=f"Effect size d_z of {label.lower()} courses")
+        found.append(CourseTypeEffects(category, str(labels[category]), tuple(rows), chart))
+    return tuple(found)
+
+
+def comparisons(
+    own: list[PlanChange], region: list[PlanChange], published: PublishedResults
+) -> tuple[Comparison, ...]:
+    """Per course type, scale and unit: the partnership's pooled change and the region's."""
+    labels = dict(Course.Category.choices)
+    names = {change.group: change.scale for change in own}
+    mine: dict[Group, list[Aggregate]] = defaultdict(list)
+    for change in own:
+        mine[change.group].append(aggregate(change.differences))
+    theirs: dict[Group, dict[int, list[Aggregate]]] = defaultdict(lambda: defaultdict(list))
+    for change in region:
+        theirs[change.group][change.plan.partnership_id].append(aggregate(change.differences))
+    found = []
+    for group in sorted(mine):
+        category, key, scale_unit = group
+        # Each partnership's plans pooled inside it first: only its n, mean and SD go on.
+        partnerships = [pool(aggregates) for aggregates in theirs[group].values()]
+        found.append(
+            Comparison(
+                course_type=str(labels.get(category, category)),
+                scale=names[group],
+                unit=scale_unit,
+                own=pooled_change([pool(mine[group])]),
+                region=pooled_change(partnerships),
+                published=tuple(
+                    result
+                    for result in published.results
+                    if result.scale_key == key and result.category == category
+                ),
+            )
+        )
+    return tuple(found)
+
+
+def regional_filter(only: ResultsFilter) -> ResultsFilter:
+    """What of a filter applies across partnerships: course, sector and dates, not their ids."""
+    return ResultsFilter(
+        sector=only.sector,
+        ran_from=only.ran_from,
+        ran_to=only.ran_to,
+        course_type=only.course_type,
+        course=only.course,
+    )
+
+
+def across_courses(
+    plans: list[EvaluationPlan], region: list[EvaluationPlan], only: ResultsFilter
+) -> AcrossCourses:
+    """The partnership's ``plans`` and the region's beside them, as ``only`` chooses."""
+    plans = plans_kept(plans, only)
+    region = plans_kept(region, only)
+    own = plan_changes(plans, evaluations_data(plans, only=only))
+    regional = plan_changes(region, evaluations_data(region, only=regional_filter(only)))
+    published = published_results()
+    return AcrossCourses(
+        course_types=course_type_effects(own),
+        comparisons=comparisons(own, regional, published),
+        published=published,
+        plans=len(plans),
+    )
