@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from interagency.catalogue.selectors import catalogue_courses
 from interagency.core.errors import show_on_form
-from interagency.core.permissions import Action
+from interagency.core.permissions import Action, Role
 from interagency.records import access as records_access
 from interagency.records.access import DeclarationAct
 from interagency.records.forms_sources import DecisionForm, DeclarationForm
@@ -43,7 +43,13 @@ def declarations(request: PartnershipRequest) -> HttpResponse:
     awaiting = list(
         selectors.awaiting_decision(access.partnership, access.user.pk, access.roles)[:LISTED]
     )
-    context = {"person": person, "own": own, "awaiting": awaiting, "listed": LISTED}
+    context = {
+        "person": person,
+        "own": own,
+        "awaiting": awaiting,
+        "listed": LISTED,
+        "is_coordinator": Role.COORDINATOR in access.roles,
+    }
     return render(request, "records/declarations.html", context)
 
 

@@ -69,24 +69,33 @@ def declare_training(
                 declared_by=declared_by,
             )
             declaration.evidence.save(evidence.name, ContentFile(evidence.content), save=False)
-            declaration.save(force_insert=True)
-            record_event(
-                actor=declared_by,
-                action=AuditEvent.Action.CREATED,
-                subject=declaration,
-                partnership=declaration.partnership,
-                changes={
-                    "person": person.pk,
-                    "course": course.pk,
-                    "completed_on": completed_on.isoformat(),
-                    "hours": str(hours),
-                    "evidence": evidence.name,
-                },
-            )
+            try:
+                _insert(declaration, person, declared_by)
+            except BaseException:
+                # Nothing half-stored: no row, so no file either.
+                declaration.evidence.delete(save=False)
+                raise
     except IntegrityError:
         # Declared at the same moment from another tab: the one-pending constraint held.
         raise ServiceError(ALREADY_DECLARED, field="course", code="duplicate") from None
     return declaration
+
+
+def _insert(declaration: Declaration, person: Person, declared_by: Any) -> None:
+    declaration.save(force_insert=True)
+    record_event(
+        actor=declared_by,
+        action=AuditEvent.Action.CREATED,
+        subject=declaration,
+        partnership=declaration.partnership,
+        changes={
+            "person": person.pk,
+            "course": declaration.course_id,
+            "completed_on": declaration.completed_on.isoformat(),
+            "hours": str(declaration.hours),
+            "evidence": declaration.evidence_name,
+        },
+    )
 
 
 def _refuse_duplicates(person: Person, course: Any, completed_on: date) -> None:

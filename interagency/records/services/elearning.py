@@ -11,7 +11,7 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
@@ -77,7 +77,16 @@ def apply_completions(*, record_import: RecordImport, applied_by: Any, today: da
             )
             for row in plan.new
         ]
-        TrainingRecord.objects.bulk_create(records)
+        try:
+            with transaction.atomic():
+                TrainingRecord.objects.bulk_create(records)
+        except IntegrityError:
+            # Another file recorded one of these completions since this one was checked.
+            raise ServiceError(
+                "Another import recorded some of these completions just now; nothing from this "
+                "file was recorded. Confirm again to record the rest.",
+                code="conflict",
+            ) from None
         record_events(
             actor=applied_by,
             action=AuditEvent.Action.CREATED,

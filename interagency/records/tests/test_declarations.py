@@ -69,8 +69,8 @@ def test_a_learner_declares_and_their_line_manager_approves_it(
     assert record.framework_id == catalogue["core"].framework_id
     assert record.tier_id == catalogue["core"].tier_id
     assert record.inter_agency is False
-    assert AuditEvent.objects.filter(subject_type__endswith="declaration").count() == 2
-    assert AuditEvent.objects.filter(subject_type__endswith="trainingrecord").count() == 1
+    assert AuditEvent.objects.filter(subject_type="records.Declaration").count() == 2
+    assert AuditEvent.objects.filter(subject_type="records.TrainingRecord").count() == 1
     # Decided once only.
     again = client.post(decide, {"decision": "approve"})
     assert "already been approved" in again.text
@@ -230,3 +230,18 @@ def test_the_declarations_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("records:declarations", kwargs={"code": partnership.code}))
     assert response.text.count("Person ") >= 7
+
+
+def test_a_declaration_refused_by_the_database_leaves_no_certificate_behind(
+    client, sign_in, partnership, catalogue, team, evidence_dir, monkeypatch
+):
+    from interagency.records.services import declarations
+
+    sign_in(team["learner_user"])
+    declare(client, partnership, catalogue["core"])
+    # As if a second tab passed the check at the same moment: the constraint refuses it.
+    monkeypatch.setattr(declarations, "_refuse_duplicates", lambda *args: None)
+    twice = declare(client, partnership, catalogue["core"])
+    assert "already declared this course" in twice.text
+    assert Declaration.objects.count() == 1
+    assert len(list(evidence_dir.rglob("*.pdf"))) == 1

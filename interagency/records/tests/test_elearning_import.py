@@ -61,7 +61,7 @@ def test_a_coordinator_previews_then_confirms_and_unknown_rows_are_left_out(
     assert records["Core"].inter_agency is False
     record_import.refresh_from_db()
     assert record_import.status == RecordImport.Status.APPLIED
-    assert AuditEvent.objects.filter(subject_type__endswith="trainingrecord").count() == 2
+    assert AuditEvent.objects.filter(subject_type="records.TrainingRecord").count() == 2
 
     # Confirming again, or importing the same completions again, records nothing twice.
     again = client.post(response["Location"])

@@ -70,7 +70,7 @@ def test_the_receiving_coordinator_takes_the_records_in_with_their_provenance(
     # Audited in both partnerships; the originals stay where they were.
     assert AuditEvent.objects.filter(partnership=other_partnership).count() == 2
     assert AuditEvent.objects.filter(
-        partnership=partnership, subject_type__endswith="recordshare"
+        partnership=partnership, subject_type="records.RecordShare"
     ).exists()
     assert TrainingRecord.objects.filter(partnership=partnership).count() == 2
     # A code works once.
