@@ -45,6 +45,8 @@ def test_a_learner_declares_and_their_line_manager_approves_it(
     assert declaration.evidence_name == "certificate.pdf"
     page = client.get(reverse("records:declarations", kwargs={"code": partnership.code}))
     assert "Awaiting approval" in page.text
+    assert "<title>Training done elsewhere – Camden" in page.text
+    assert "Share your training record" in page.text
 
     assert (
         awaiting_decision_count(
