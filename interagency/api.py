@@ -28,6 +28,7 @@ from interagency.delivery import api as delivery_api
 from interagency.evaluation import api as evaluation_api
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
+from interagency.records.api import router as records_router
 from interagency.tenancy.api import router as tenancy_router
 
 # A module of an app's API package, e.g. interagency.delivery.api.sessions.
@@ -96,7 +97,9 @@ api = InteragencyAPI(
         "staff lists are imported (upload, preview, apply, poll, rejected rows). Sessions, "
         "bookings, waiting lists and registers follow the same roles; certificate numbers "
         "are checked at `/certificates/{number}` without authentication. Evaluation "
-        "questionnaires, plans, responses and results follow the same roles. "
+        "questionnaires, plans, responses and results follow the same roles. A person's "
+        "training record, and declarations of training done elsewhere (made with a "
+        "base64-encoded certificate, approved or rejected), follow the records' roles. "
         "Authenticate with a "
         "personal access token (`Authorization: Bearer <token>`, created on your account "
         "page) or, from the browser, your signed-in session. Lists are paginated with "
@@ -124,6 +127,7 @@ api.add_router("/partnerships", people_posts_router)
 api.add_router("/partnerships", delivery_api.router)
 api.add_router("", delivery_api.public_router)
 api.add_router("/partnerships", evaluation_api.router)
+api.add_router("/partnerships", records_router)
 
 
 class RootOut(Schema):

@@ -1,4 +1,13 @@
-"""Training records: the courses a person has completed, from a register or from elsewhere."""
+"""Training records: the courses a person has completed, and where each record came from.
+
+One :class:`TrainingRecord` per completion, from one of four sources: a closed
+register (``session``), a file of e-learning completions a coordinator imported
+(``elearning``, :class:`RecordImport`), a learner's :class:`Declaration` of
+training done elsewhere once approved (``external``), or a record moved from
+another partnership with the person's :class:`RecordShare` code (``moved``).
+Each record keeps the framework version, tier and level it counts under, as
+they were when it was recorded, and whether the training was inter-agency.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +15,7 @@ from django.db.models import Q
 
 from interagency.core.dates import govuk_date
 from interagency.core.validation import HOURS
+from interagency.records.evidence import evidence_path, evidence_storage
 from interagency.tenancy.models import PartnershipOwned
 
 
@@ -13,12 +23,28 @@ class TrainingRecord(PartnershipOwned):
     class Source(models.TextChoices):
         SESSION = "session", "Attended a session"
         EXTERNAL = "external", "Recorded from elsewhere"
+        ELEARNING = "elearning", "E-learning"
+        MOVED = "moved", "Moved from another partnership"
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="training")
     course = models.ForeignKey("catalogue.Course", on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=1, validators=HOURS.validators())
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SESSION)
+    # What the record counts under, as the course stood when it was recorded.
+    framework = models.ForeignKey(
+        "catalogue.CompetenceFramework",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tier = models.ForeignKey(
+        "catalogue.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Inter-agency (people of several agencies trained together) or single-agency.
+    inter_agency = models.BooleanField(default=True)
     # Set when the record came from closing a register; one record per booking.
     booking = models.OneToOneField(
         "delivery.Booking",
@@ -27,6 +53,25 @@ class TrainingRecord(PartnershipOwned):
         blank=True,
         related_name="training_record",
     )
+    declaration = models.OneToOneField(
+        "records.Declaration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_record",
+    )
+    record_import = models.ForeignKey(
+        "records.RecordImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    # A moved record: the partnership it came from, and the provenance in words.
+    moved_from = models.ForeignKey(
+        "tenancy.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provenance = models.CharField(max_length=300, blank=True)
     partly_completed = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -40,9 +85,122 @@ class TrainingRecord(PartnershipOwned):
                 condition=~Q(source="session") | Q(booking__isnull=False),
                 name="training_record_session_has_booking",
             ),
+            models.CheckConstraint(
+                condition=~Q(source="moved") | Q(moved_from__isnull=False),
+                name="training_record_moved_has_origin",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "course", "completed_on"],
+                condition=Q(source="elearning"),
+                name="training_record_one_elearning_completion",
+            ),
             HOURS.constraint("hours", "training_record_hours_in_range"),
         ]
         indexes = [models.Index(fields=["person", "course", "completed_on"])]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.course} on {govuk_date(self.completed_on)}"
+
+
+class Declaration(PartnershipOwned):
+    """A learner's word that they did a course elsewhere, with a certificate as evidence.
+
+    A line manager or coordinator approves it (which writes an ``external``
+    training record) or rejects it with a reason; both are audited.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="declarations"
+    )
+    course = models.ForeignKey("catalogue.Course", on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=1, validators=HOURS.validators())
+    provider = models.CharField(max_length=200, help_text="Who ran the training, and where.")
+    inter_agency = models.BooleanField(default=False)
+    evidence = models.FileField(storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    evidence_name = models.CharField(max_length=150)
+    evidence_type = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "course", "completed_on"],
+                condition=Q(status="pending"),
+                name="declaration_one_pending_per_completion",
+            ),
+            HOURS.constraint("hours", "declaration_hours_in_range"),
+        ]
+        indexes = [models.Index(fields=["partnership", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.course} on {govuk_date(self.completed_on)}"
+
+
+class RecordImport(PartnershipOwned):
+    """A file of e-learning completions: previewed, then applied once when confirmed."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        APPLIED = "applied", "Applied"
+
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    already_recorded = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class RecordShare(PartnershipOwned):
+    """A code a person gives another partnership so it can take their records with them.
+
+    Only a digest of the code is kept; the code is shown once, when it is made.
+    The receiving coordinator needs the person's work email and the code.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        "tenancy.Partnership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share of {self.person}'s records"

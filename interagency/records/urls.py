@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interagency.records import views
+from interagency.records import views, views_declarations, views_imports, views_moves
 
 app_name = "records"
 
@@ -12,4 +12,41 @@ urlpatterns = [
         views.training_status_csv,
         name="training-status-csv",
     ),
+]
+
+# Where training records come from: declarations, e-learning files, moves (views_*.py).
+urlpatterns += [
+    path(
+        "p/<slug:code>/records/declarations/",
+        views_declarations.declarations,
+        name="declarations",
+    ),
+    path(
+        "p/<slug:code>/records/declarations/new/",
+        views_declarations.declaration_new,
+        name="declaration-new",
+    ),
+    path(
+        "p/<slug:code>/records/declarations/<int:declaration_id>/",
+        views_declarations.declaration,
+        name="declaration",
+    ),
+    path(
+        "p/<slug:code>/records/declarations/<int:declaration_id>/decide/",
+        views_declarations.declaration_decide,
+        name="declaration-decide",
+    ),
+    path(
+        "p/<slug:code>/records/declarations/<int:declaration_id>/evidence/",
+        views_declarations.declaration_evidence,
+        name="declaration-evidence",
+    ),
+    path("p/<slug:code>/records/imports/new/", views_imports.import_new, name="import-new"),
+    path(
+        "p/<slug:code>/records/imports/<int:import_id>/",
+        views_imports.import_preview,
+        name="import",
+    ),
+    path("p/<slug:code>/records/share/", views_moves.share, name="share"),
+    path("p/<slug:code>/records/move-in/", views_moves.move_in, name="move-in"),
 ]

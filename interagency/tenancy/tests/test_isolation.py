@@ -369,6 +369,40 @@ def b_answer_link(world: World, for_paper: bool = False) -> list[dict]:
     ]
 
 
+def b_records_rows(world: World, key: str) -> list[dict]:
+    """B's declaration (awaiting approval) and e-learning import by ``key``, under B's code
+    and A's."""
+    import datetime
+
+    from interagency.people.tests.factories import PersonFactory
+    from interagency.records.models import Declaration, RecordImport
+
+    person = PersonFactory.create(partnership=world.b, agency__partnership=world.b)
+    declaration = Declaration.objects.create(
+        partnership=world.b,
+        person=person,
+        course=world.b_local_course,
+        completed_on=datetime.date(2026, 1, 5),
+        hours=3,
+        provider="Elsewhere",
+        evidence="b/certificate.pdf",
+        evidence_name="certificate.pdf",
+        evidence_type="application/pdf",
+    )
+    record_import = RecordImport.objects.create(
+        partnership=world.b,
+        file_name="completions.csv",
+        file_sha256="0" * 64,
+        content=f"Email,Course,Completed\n{person.work_email},{world.b_local_course.pk},"
+        "05/01/2026\n".encode(),
+    )
+    ids = {"declaration_id": declaration.pk, "import_id": record_import.pk}
+    return [
+        {"code": world.b.code, key: ids[key]},
+        {"code": world.a.code, key: ids[key]},
+    ]
+
+
 CASES: dict[str, Case | Public] = {
     "home": Public("start page or redirect to the user's own partnership"),
     "healthz": Public("database health only"),
@@ -706,6 +740,50 @@ CASES: dict[str, Case | Public] = {
     # Training status (the records app, under the people area's address): B's code.
     "records:training-status": Case(foreign_code),
     "records:training-status-csv": Case(foreign_code),
+    # Where records come from (declarations, e-learning files, moves): B's code, and B's
+    # declaration or import under A's code.
+    "records:declarations": Case(foreign_code),
+    "records:declaration-new": Case(
+        foreign_code, methods=("get", "post"), body={"provider": "Taken over"}
+    ),
+    "records:declaration": Case(lambda w: b_records_rows(w, "declaration_id")),
+    "records:declaration-decide": Case(
+        lambda w: b_records_rows(w, "declaration_id"),
+        methods=("post",),
+        body={"decision": "approve"},
+    ),
+    "records:declaration-evidence": Case(lambda w: b_records_rows(w, "declaration_id")),
+    "records:import-new": Case(foreign_code, methods=("get", "post"), body={}),
+    "records:import": Case(lambda w: b_records_rows(w, "import_id"), methods=("get", "post")),
+    "records:share": Case(foreign_code, methods=("get", "post"), body={}),
+    "records:move-in": Case(
+        foreign_code,
+        methods=("get", "post"),
+        body={"email": "taken@over.example", "code": "AAAA-BBBB-CCCC", "action": "move"},
+    ),
+    "api:person-training-records": Case(lambda w: b_agency_and_person(w, "person_id"), api=True),
+    "api:declaration-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={
+            "course": 1,
+            "completed_on": "2026-01-05",
+            "hours": "1",
+            "provider": "Taken over",
+            "evidence": {"name": "taken.pdf", "content_base64": "JVBERi0xLjQ="},
+        },
+    ),
+    "api:declaration-detail": Case(lambda w: b_records_rows(w, "declaration_id"), api=True),
+    "api:declaration-approve": Case(
+        lambda w: b_records_rows(w, "declaration_id"), methods=("post",), api=True, body={}
+    ),
+    "api:declaration-reject": Case(
+        lambda w: b_records_rows(w, "declaration_id"),
+        methods=("post",),
+        api=True,
+        body={"reason": "Taken over"},
+    ),
     "people:duplicates": Case(foreign_code),
     "people:duplicate-merge": Case(
         lambda w: b_agency_and_person(w, "person_id"), methods=("get", "post"), body={}

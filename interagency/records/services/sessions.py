@@ -9,6 +9,7 @@ from django.db import transaction
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.records.models import TrainingRecord
+from interagency.records.services.recording import new_record
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
@@ -36,17 +37,19 @@ def record_session_completion(
         )
         if existing is not None:
             return existing
-        record = TrainingRecord.objects.create(
-            partnership=booking.person.partnership,
+        record = new_record(
             person=booking.person,
             course=booking.session.course,
             completed_on=completed_on,
             hours=hours,
             source=TrainingRecord.Source.SESSION,
+            # The partnership's sessions bring several agencies' staff together.
+            inter_agency=True,
+            recorded_by=recorded_by,
             booking=booking,
             partly_completed=partly_completed,
-            recorded_by=recorded_by,
         )
+        record.save(force_insert=True)
         record_event(
             actor=recorded_by,
             action=AuditEvent.Action.CREATED,
