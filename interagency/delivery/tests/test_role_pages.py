@@ -409,3 +409,35 @@ def test_each_role_finds_its_pages_in_the_menu(client, sign_in, learner, team, p
     text = client.get(dashboard(partnership)).text
     assert url("my-team", partnership) in text and "Your team" in text
     assert "2 people have training overdue" in text
+
+
+# The catalogue ----------------------------------------------------------------------------
+
+
+def test_the_course_page_books_its_coming_dates(client, sign_in, learner, partnership, pathway):
+    session = coming(partnership, pathway["core"])
+    course_page = reverse(
+        "catalogue:course", kwargs={"code": partnership.code, "course_id": pathway["core"].pk}
+    )
+    anonymous = client.get(course_page).text
+    assert "Sign in to book" in anonymous
+    sign_in(learner)
+    text = client.get(course_page).text
+    book_url = url("book", partnership, session_id=session.pk)
+    assert f'action="{book_url}"' in text
+    client.post(book_url)
+    assert Booking.objects.get(session=session).person.user == learner
+
+
+def test_which_training_starts_from_the_members_own_role(
+    client, sign_in, learner, partnership, pathway
+):
+    which = reverse("catalogue:which-training", kwargs={"code": partnership.code})
+    assert "Your staff record names" not in client.get(which).text
+    sign_in(learner)
+    text = client.get(which).text
+    role_page = reverse(
+        "catalogue:role", kwargs={"code": partnership.code, "role_id": pathway["role"].pk}
+    )
+    assert "Your staff record names this role" in text
+    assert f'href="{role_page}">Practitioner: the training this role needs' in text
