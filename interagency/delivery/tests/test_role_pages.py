@@ -441,3 +441,34 @@ def test_which_training_starts_from_the_members_own_role(
     )
     assert "Your staff record names this role" in text
     assert f'href="{role_page}">Practitioner: the training this role needs' in text
+
+
+def test_my_sessions_reads_the_same_queries_for_one_or_many_sessions(
+    client, sign_in, delivered, partnership, django_assert_max_num_queries
+):
+    sign_in(delivered["user"])
+    client.get(url("my-sessions", partnership))
+    with django_assert_max_num_queries(12) as few:
+        client.get(url("my-sessions", partnership))
+    for days in range(2, 8):
+        session = SessionFactory.create(
+            partnership=partnership,
+            parts__start=timezone.localdate() + datetime.timedelta(days=days),
+        )
+        SessionTrainer.objects.create(session=session, user=delivered["user"], name="Tia")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url("my-sessions", partnership)).status_code == 200
+
+
+def test_a_managers_start_page_reads_a_fixed_number_of_queries(
+    client, sign_in, team, agency, pathway, partnership, django_assert_max_num_queries
+):
+    sign_in(team["user"])
+    client.get(dashboard(partnership))
+    with django_assert_max_num_queries(25) as few:
+        client.get(dashboard(partnership))
+    boss = team["ana"].line_manager
+    for _ in range(8):
+        PersonFactory.create(agency=agency, line_manager=boss, role=pathway["role"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(dashboard(partnership)).status_code == 200
