@@ -5,6 +5,7 @@ frameworks it adopted, minus those it hides, plus its own local courses, with
 its local titles and durations in place of the framework's.
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -319,3 +320,19 @@ def hours_rules(partnership: Partnership) -> QuerySet[Any]:
         .values_list("pk", "needed_hours", "needed_period", "tier__order")
         .order_by()
     )
+
+
+def roles_held_by(partnership: Partnership, user: Any, *, today: datetime.date) -> list[Role]:
+    """The roles of the catalogue that ``user``'s own staff records in ``partnership`` name:
+    their main role and those of their current further posts. Reached through the roles'
+    reverse relations, so the catalogue does not import people."""
+    if user is None or not user.is_authenticated:
+        return []
+    main = Q(people__user=user, people__partnership=partnership, people__merged_into__isnull=True)
+    further = Q(
+        posts__person__user=user,
+        posts__partnership=partnership,
+        posts__person__merged_into__isnull=True,
+    ) & (Q(posts__left_on__isnull=True) | Q(posts__left_on__gt=today))
+    held = roles_of(partnership).filter(main | further).values("pk")
+    return list(roles_of(partnership).filter(pk__in=held))

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from interagency.catalogue import panels, selectors
 from interagency.catalogue.forms_public import (
@@ -275,5 +276,9 @@ def which_training(request: PublicPartnershipRequest) -> HttpResponse:
             "question_tiers": [question_tier(q) for q in framework.questions] if framework else [],
             "result": result,
             "error_form": error_form,
+            # A signed-in member starts from the role(s) their staff record names.
+            "own_roles": selectors.roles_held_by(
+                partnership, request.user, today=timezone.localdate()
+            ),
         },
     )

@@ -409,3 +409,66 @@ def test_each_role_finds_its_pages_in_the_menu(client, sign_in, learner, team, p
     text = client.get(dashboard(partnership)).text
     assert url("my-team", partnership) in text and "Your team" in text
     assert "2 people have training overdue" in text
+
+
+# The catalogue ----------------------------------------------------------------------------
+
+
+def test_the_course_page_books_its_coming_dates(client, sign_in, learner, partnership, pathway):
+    session = coming(partnership, pathway["core"])
+    course_page = reverse(
+        "catalogue:course", kwargs={"code": partnership.code, "course_id": pathway["core"].pk}
+    )
+    anonymous = client.get(course_page).text
+    assert "Sign in to book" in anonymous
+    sign_in(learner)
+    text = client.get(course_page).text
+    book_url = url("book", partnership, session_id=session.pk)
+    assert f'action="{book_url}"' in text
+    client.post(book_url)
+    assert Booking.objects.get(session=session).person.user == learner
+
+
+def test_which_training_starts_from_the_members_own_role(
+    client, sign_in, learner, partnership, pathway
+):
+    which = reverse("catalogue:which-training", kwargs={"code": partnership.code})
+    assert "Your staff record names" not in client.get(which).text
+    sign_in(learner)
+    text = client.get(which).text
+    role_page = reverse(
+        "catalogue:role", kwargs={"code": partnership.code, "role_id": pathway["role"].pk}
+    )
+    assert "Your staff record names this role" in text
+    assert f'href="{role_page}">Practitioner: the training this role needs' in text
+
+
+def test_my_sessions_reads_the_same_queries_for_one_or_many_sessions(
+    client, sign_in, delivered, partnership, django_assert_max_num_queries
+):
+    sign_in(delivered["user"])
+    client.get(url("my-sessions", partnership))
+    with django_assert_max_num_queries(12) as few:
+        client.get(url("my-sessions", partnership))
+    for days in range(2, 8):
+        session = SessionFactory.create(
+            partnership=partnership,
+            parts__start=timezone.localdate() + datetime.timedelta(days=days),
+        )
+        SessionTrainer.objects.create(session=session, user=delivered["user"], name="Tia")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url("my-sessions", partnership)).status_code == 200
+
+
+def test_a_managers_start_page_reads_a_fixed_number_of_queries(
+    client, sign_in, team, agency, pathway, partnership, django_assert_max_num_queries
+):
+    sign_in(team["user"])
+    client.get(dashboard(partnership))
+    with django_assert_max_num_queries(25) as few:
+        client.get(dashboard(partnership))
+    boss = team["ana"].line_manager
+    for _ in range(8):
+        PersonFactory.create(agency=agency, line_manager=boss, role=pathway["role"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(dashboard(partnership)).status_code == 200
