@@ -12,3 +12,8 @@ class DeliveryConfig(AppConfig):
         from interagency.delivery.panels import upcoming_sessions_panel
 
         panels.register("delivery: upcoming sessions", upcoming_sessions_panel)
+        # Booking emails are written by the sender when they go, not in the booking's request.
+        from interagency.delivery import notices
+        from interagency.notifications.rendering import register_source
+
+        register_source(notices.SOURCE, notices.written_messages)
