@@ -17,3 +17,9 @@ class DeliveryConfig(AppConfig):
         from interagency.delivery import start_page
 
         start_page.register()
+
+        # Booking emails are written by the sender when they go, not in the booking's request.
+        from interagency.delivery import notices
+        from interagency.notifications.rendering import register_source
+
+        register_source(notices.SOURCE, notices.written_messages)

@@ -10,10 +10,19 @@ Recipients are the person's work email; approval requests go to the
 person's line manager, or else the agency lead. The joining link and
 instructions go only to confirmed attendees, never to people waiting or
 offered a place. Times are shown in Europe/London.
+
+The emails are written when they are sent, not in the booking's transaction:
+each outbox row keeps its kind, recipient, booking and the few values known
+only now (a waiting-list position, a reason, a link), and the sender asks
+:func:`written_messages` (registered as the ``booking`` source in
+``DeliveryConfig.ready()``) for the rest, reading the bookings of a whole batch
+in a few queries. Apps above delivery add paragraphs to the booking
+confirmation with :func:`add_to_confirmations` (evaluation: the registration
+questionnaire's link), so delivery imports none of them.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -23,11 +32,27 @@ from django.urls import NoReverseMatch, reverse
 from interagency.core.dates import govuk_datetime, govuk_day, govuk_period
 from interagency.delivery import calendar
 from interagency.delivery.models import Booking, BookingStatus, Session
-from interagency.notifications.models import MessageKind
+from interagency.notifications.models import MessageKind, OutboxMessage
+from interagency.notifications.rendering import Written
 from interagency.notifications.selectors import calendars_sent_for
 from interagency.notifications.services import Notice, queue_messages
 
 logger = logging.getLogger(__name__)
+
+# The name under which delivery writes its messages when they are sent.
+SOURCE = "booking"
+# Paragraphs another app adds to every booking confirmation, by name: each gets the
+# booking (with its session, course and person) and answers text, or "" for none.
+_CONFIRMATION_EXTRAS: dict[str, Callable[[Booking], str]] = {}
+
+
+def add_to_confirmations(name: str, extra: Callable[[Booking], str]) -> None:
+    """Add ``extra``'s paragraph to booking confirmations (called from ``AppConfig.ready()``).
+
+    It runs when the email is written by the sender, after the booking's
+    transaction, so it may read and write what it needs (a response code).
+    """
+    _CONFIRMATION_EXTRAS[name] = extra
 
 
 def booking_confirmed(booking: Booking) -> None:
@@ -41,13 +66,14 @@ def booking_confirmed(booking: Booking) -> None:
     )
 
 
-def booking_waiting(booking: Booking) -> None:
-    """Tell the person they are on the waiting list, and their place in it."""
+def booking_waiting(booking: Booking, position: int | None = None) -> None:
+    """Tell the person they are on the waiting list, and their place in it (counted unless
+    the caller has)."""
     _queue(
         booking,
         MessageKind.BOOKING_WAITING,
         key=f"booking:{booking.pk}:waiting",
-        extra={"position": str(waiting_position(booking))},
+        extra={"position": str(position or waiting_position(booking))},
     )
 
 
@@ -255,17 +281,19 @@ def _notice(
     link: str | None = None,
     document: str = "",
 ) -> Notice:
-    """One booking's email, rendered in Python from what ``booking`` already holds."""
-    context: dict[str, Any] = context_for(booking)
-    context.update(extra or {})
+    """One booking's email, to be written when sent: only what is known now is stored.
+
+    ``document`` is a calendar attachment made now (parts a change removed, found
+    from what was sent before); ``calendar_method`` asks for the booking's invitation
+    (REQUEST or CANCEL) made when the email is written.
+    """
+    values = dict(extra or {})
     if link is not None:
-        context["link"] = link
-    person = booking.person
+        values["link"] = link
+    context: dict[str, Any] = {"values": values}
     if calendar_method:
-        try:
-            document = calendar.invitation(booking, calendar_method)
-        except ValueError:  # a session without dates: the email still goes, without a calendar
-            logger.warning("No calendar for booking %s: its session has no parts", booking.pk)
+        context["calendar"] = calendar_method
+    person = booking.person
     return Notice(
         to_email=person.work_email if to_email is None else to_email,
         key=key,
@@ -274,7 +302,54 @@ def _notice(
         session=booking.session,
         calendar=document,
         missing_address=missing or f"no work email address for {person.full_name}",
+        source=SOURCE,
     )
+
+
+def written_messages(messages: Sequence[OutboxMessage]) -> dict[int, Written]:
+    """What each booking email says when it is sent, by message id (the ``booking`` source).
+
+    The batch's bookings with their sessions, courses, venues and parts are read
+    in two queries. A message whose booking was deleted is left out (not sent).
+    """
+    ids = {message.booking_id for message in messages if message.booking_id}
+    bookings = {
+        booking.pk: booking
+        # cross-partnership: the sender writes every partnership's booking emails.
+        for booking in Booking.objects.filter(pk__in=ids)
+        .select_related(
+            "partnership",
+            "person__partnership",
+            "session__course",
+            "session__venue",
+            "session__partnership",
+        )
+        .prefetch_related("session__parts")
+    }
+    found: dict[int, Written] = {}
+    for message in messages:
+        booking = bookings.get(message.booking_id or 0)
+        if booking is not None:
+            found[message.pk] = _written(message, booking)
+    return found
+
+
+def _written(message: OutboxMessage, booking: Booking) -> Written:
+    stored = message.context or {}
+    values = context_for(booking)
+    values.update(stored.get("values", {}))
+    document = ""
+    if stored.get("calendar"):
+        try:
+            document = calendar.invitation(booking, stored["calendar"])
+        except ValueError:  # a session without dates: the email still goes, without a calendar
+            logger.warning("No calendar for booking %s: its session has no parts", booking.pk)
+    postscript = ""
+    if message.kind == MessageKind.BOOKING_CONFIRMED:
+        postscript = "\n\n".join(
+            text for text in (extra(booking) for extra in _CONFIRMATION_EXTRAS.values()) if text
+        )
+    return Written(values=values, calendar=document, postscript=postscript)
 
 
 def _bookings(session: Session, statuses: list[BookingStatus]) -> list[Booking]:

@@ -36,14 +36,8 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> int:
             session__starts_at__gt=now,
             session__starts_at__lte=now + datetime.timedelta(days=LONGEST_REMINDER_DAYS),
         )
-        .select_related(
-            "partnership",
-            "person__partnership",
-            "session__course",
-            "session__venue",
-            "session__partnership",
-        )
-        .prefetch_related("session__parts")
+        # What queueing reads; the sender reads the rest when it writes the email.
+        .select_related("partnership", "person", "session")
         .order_by("session__starts_at", "pk")
     )
     due = 0

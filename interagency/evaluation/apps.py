@@ -8,12 +8,13 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Delivery announces its changes; evaluation listens (delivery never imports it).
-        from interagency.delivery import signals
-        from interagency.delivery.models import Booking, Session
+        from interagency.delivery import notices, signals
+        from interagency.delivery.models import Session
         from interagency.evaluation import invitations
 
-        signals.booking_confirmed.connect(
-            invitations.on_booking_confirmed, sender=Booking, dispatch_uid="evaluation-registration"
+        # The booking confirmation carries the registration questionnaire's link.
+        notices.add_to_confirmations(
+            "evaluation: registration", invitations.registration_postscript
         )
         signals.register_closed.connect(
             invitations.on_register_closed, sender=Session, dispatch_uid="evaluation-end-of-course"

@@ -1,9 +1,10 @@
 """Invitations to answer: by email through the outbox, one message per notice key.
 
-The registration questionnaire's invitation goes when a booking is confirmed,
-the end-of-course one when the register closes (both from delivery's signals,
-inside delivery's transaction, so a rolled-back booking or close invites
-nobody), and each follow-up N weeks after the session ended, to the learner
+The registration questionnaire's link goes in the booking confirmation itself
+(:func:`registration_postscript`, written when the confirmation is sent), the
+end-of-course invitation when the register closes (from delivery's signal,
+inside delivery's transaction, so a rolled-back close invites nobody), and
+each follow-up N weeks after the session ended, to the learner
 and, where the wave asks, their line manager, with up to two reminders a week
 apart to whoever has not answered (``send-evaluation-invitations``). Every
 key names the wave, the booking, who answers and which letter it is, so
@@ -93,12 +94,24 @@ def _recipient(booking: Booking, respondent: str) -> tuple[str, str]:
     return person.work_email, f"no work email address for {person.full_name}"
 
 
-def on_booking_confirmed(sender, booking: Booking, **kwargs) -> None:
-    """Invite a newly confirmed learner to the registration questionnaire, if the plan has one."""
+def registration_postscript(booking: Booking) -> str:
+    """The registration questionnaire's link and code for a booking confirmation, or "".
+
+    Added to delivery's confirmation email when it is written (``EvaluationConfig.ready()``,
+    ``notices.add_to_confirmations``), so the learner gets one email, not a confirmation
+    and a separate invitation; the response code is issued then, by the sender.
+    """
     plan = plan_for_session(booking.session)
     wave = plan and plan.waves.filter(kind=WaveKind.REGISTRATION).first()
-    if wave:
-        invite(wave, [booking])
+    if not wave:
+        return ""
+    ((_, context),) = letter_contexts(wave, [booking])
+    return (
+        "Before the course, please answer our registration questionnaire about "
+        f"{booking.session.course}. It takes about ten minutes and you can save it to "
+        f"finish later:\n\n{context['link']}\n\nYour response code is {context['code']}. "
+        "It links your answers over time without your name."
+    )
 
 
 def on_register_closed(sender, session: Session, closed_by=None, **kwargs) -> None:

@@ -83,10 +83,18 @@ class OutboxMessage(PartnershipOwned):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     key = models.CharField(max_length=200, unique=True, help_text="One message per key.")
     to_email = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    # Blank until written: a message with a ``source`` is written by the sender, just
+    # before it goes (rendering.write_messages), and keeps what was sent.
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
     # An iCalendar attachment (METHOD:REQUEST or CANCEL), when the message carries one.
     calendar = models.TextField(blank=True)
+    # Who writes the message when it is sent: a name registered with
+    # rendering.register_source (e.g. delivery's "booking"), blank when it was written
+    # when queued. ``context`` is what the source needs besides the row's own keys
+    # (ids, the values known when queued), never the wording.
+    source = models.CharField(max_length=30, blank=True)
+    context = models.JSONField(default=dict, blank=True)
     booking = models.ForeignKey(
         "delivery.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

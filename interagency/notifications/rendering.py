@@ -2,14 +2,15 @@
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 
 from interagency.core.dates import LONDON, govuk_datetime, govuk_day, govuk_period
-from interagency.notifications.models import MessageKind, MessageTemplate
+from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
 from interagency.tenancy.models import Partnership
 
 # Placeholders any template may use; the services fill those that apply.
@@ -203,3 +204,70 @@ def _render_own_or_default(
         except TemplateSyntaxError:
             pass
     return render_source(*DEFAULTS[kind], values)
+
+
+# Messages written when sent ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a source knows of one message when it is sent: the placeholders' values, the
+    calendar attachment (if any) and a postscript, paragraphs added after the wording
+    whatever it says (e.g. the registration questionnaire's link on a confirmation)."""
+
+    values: dict[str, str]
+    calendar: str = ""
+    postscript: str = ""
+
+
+# Given messages of its source, what each one says, by message id; a message left out
+# cannot be written (what it was about has gone) and is not sent.
+Source = Callable[[Sequence[OutboxMessage]], dict[int, Written]]
+_SOURCES: dict[str, Source] = {}
+
+
+def register_source(name: str, source: Source) -> None:
+    """Let messages queued with ``source=name`` be written by ``source`` when sent.
+
+    Apps above notifications register theirs in ``AppConfig.ready()`` (delivery's
+    bookings), so this app imports none of them.
+    """
+    _SOURCES[name] = source
+
+
+def written_by_source(messages: Sequence[OutboxMessage]) -> dict[int, Written]:
+    """What each unwritten message says, from its registered source, by message id."""
+    by_source: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        by_source.setdefault(message.source, []).append(message)
+    found: dict[int, Written] = {}
+    for name, group in by_source.items():
+        source = _SOURCES.get(name)
+        if source is None:
+            raise LookupError(f"No source named {name!r} writes messages.")
+        found.update(source(group))
+    return found
+
+
+def wordings_for(messages: Iterable[OutboxMessage]) -> dict[tuple[int, str], tuple[str, str]]:
+    """The partnerships' own wordings the messages use, by (partnership id, kind): one read."""
+    pairs = {(message.partnership_id, message.kind) for message in messages}
+    if not pairs:
+        return {}
+    # cross-partnership: the sender writes every partnership's messages; each row keyed
+    # by its own partnership below.
+    rows = MessageTemplate.objects.filter(
+        partnership_id__in={pair[0] for pair in pairs}, kind__in={pair[1] for pair in pairs}
+    ).values_list("partnership_id", "kind", "subject", "body")
+    return {(row[0], row[1]): (row[2], row[3]) for row in rows}
+
+
+def render_written(
+    message: OutboxMessage, written: Written, own: tuple[str, str] | None
+) -> tuple[str, str]:
+    """The subject and body of ``message`` from what its source wrote and the wording."""
+    values = {"partnership": message.partnership.name, **written.values}
+    subject, body = _render_own_or_default(own, message.kind, values)
+    if written.postscript:
+        body = body.rstrip("\n") + "\n\n" + written.postscript.strip("\n") + "\n"
+    return subject, body

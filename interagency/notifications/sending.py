@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from interagency.core.dates import govuk_datetime
 from interagency.notifications.models import OutboxMessage
+from interagency.notifications.rendering import render_written, wordings_for, written_by_source
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,62 @@ def claim_batch(*, size: int = BATCH_SIZE, message_id: int | None = None) -> lis
     claimed = OutboxMessage.objects.filter(
         pk__in=ids, status=OutboxMessage.Status.SENDING, claimed_by=token
     )
-    return list(claimed.order_by(*SENDING_ORDER))
+    return list(claimed.select_related("partnership").order_by(*SENDING_ORDER))
+
+
+def write_claimed(messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """Write the claimed messages queued unwritten (:func:`write_messages`); those ready to
+    send. A message whose subject has gone (its booking deleted) is FAILED, saying so; a
+    source that fails leaves its messages for a later attempt."""
+    unwritten = [message for message in messages if message.source and not message.subject]
+    if not unwritten:
+        return list(messages)
+    try:
+        done = write_messages(unwritten)
+    except Exception as error:  # a source's bug or a lost connection: try again later
+        logger.exception("Could not write %d email(s)", len(unwritten))
+        for message in unwritten:
+            _failed(message, error)
+        return [message for message in messages if message not in unwritten]
+    for message in set(unwritten) - set(done):
+        _not_writable(message)
+    return [message for message in messages if message not in unwritten or message in done]
+
+
+def write_messages(messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """Write the subject, body and calendar of messages queued unwritten, and store them on
+    their rows (the outbox page shows what went); the messages written.
+
+    Each source reads what its messages are about in a few queries for the
+    batch, and the partnerships' wordings are read once. A message its source
+    cannot write (what it was about has gone) is left out.
+    """
+    unwritten = [message for message in messages if message.source and not message.subject]
+    found = written_by_source(unwritten)
+    wordings = wordings_for(unwritten)
+    done: list[OutboxMessage] = []
+    for message in unwritten:
+        written = found.get(message.pk)
+        if written is None:
+            continue
+        own = wordings.get((message.partnership_id, message.kind))
+        message.subject, message.body = render_written(message, written, own)
+        message.calendar = written.calendar or message.calendar
+        done.append(message)
+    # cross-partnership: the sender's own messages, written.
+    OutboxMessage.objects.bulk_update(done, ["subject", "body", "calendar"])
+    return done
+
+
+def _not_writable(message: OutboxMessage) -> None:
+    # cross-partnership: the worker's own claim.
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_by=message.claimed_by
+    ).update(
+        status=OutboxMessage.Status.FAILED,
+        lease_expires_at=None,
+        last_error="Not sent: what it was about no longer exists (its booking was deleted).",
+    )
 
 
 def email_for(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -129,6 +185,9 @@ def send_batch(messages: Sequence[OutboxMessage]) -> dict[str, int]:
     batch waits for its next attempt.
     """
     outcome = {OutboxMessage.Status.SENT: 0, "retry": 0, OutboxMessage.Status.FAILED: 0}
+    ready = write_claimed(messages)
+    outcome["retry"] += len(messages) - len(ready)  # FAILED or retried: not sent this time
+    messages = ready
     mailer = mailers.default
     renewed_at = time.monotonic()
     try:

@@ -43,6 +43,10 @@ class Notice:
     session: Any = None
     calendar: str = ""
     missing_address: str = ""
+    # A source registered with rendering.register_source writes the message when it is
+    # sent; ``context`` is then what the source needs (ids, values known now), stored as
+    # JSON, and nothing is rendered while the change's transaction holds its locks.
+    source: str = ""
 
 
 def queue_message(
@@ -89,27 +93,24 @@ def queue_messages(
     transaction without thirty rounds of queries. Each message gets its own
     sending task after commit.
     """
-    keys = {notice.key for notice in notices}
-    if not keys:
-        return []
-    queued = set(
-        OutboxMessage.objects.for_partnership(partnership)
-        .filter(key__in=keys)
-        .values_list("key", flat=True)
-    )
-    fresh: list[Notice] = []
-    for notice in notices:
-        if notice.key not in queued:
-            queued.add(notice.key)  # the same key twice in one call is one message too
-            fresh.append(notice)
+    fresh = _not_yet_queued(partnership, notices)
     if not fresh:
         return []
-    rendered = render_messages(
-        partnership=partnership, kind=kind, contexts=[notice.context for notice in fresh]
+    eager = [notice for notice in fresh if not notice.source]
+    rendered = dict(
+        zip(
+            (notice.key for notice in eager),
+            render_messages(
+                partnership=partnership, kind=kind, contexts=[notice.context for notice in eager]
+            )
+            if eager
+            else [],
+            strict=True,
+        )
     )
     rows = [
-        _outbox_fields(partnership, kind, notice, subject, body)
-        for notice, (subject, body) in zip(fresh, rendered, strict=True)
+        _outbox_fields(partnership, kind, notice, *rendered.get(notice.key, ("", "")))
+        for notice in fresh
     ]
     try:
         with transaction.atomic():  # a savepoint: a clash leaves the transaction usable
@@ -124,8 +125,28 @@ def queue_messages(
             )
             if was_created:
                 created.append(message)
-    _enqueue_after_commit([message.pk for message in created if message.to_email])
+    _enqueue([message.pk for message in created if message.to_email])
     return created
+
+
+def _not_yet_queued(partnership: Partnership, notices: Sequence[Notice]) -> list[Notice]:
+    """The notices whose key is not queued yet, each key once.
+
+    One notice (a booking's) is not looked up first: its insert finds a clash.
+    """
+    queued: set[str] = set()
+    if len({notice.key for notice in notices}) > 1:
+        queued = set(
+            OutboxMessage.objects.for_partnership(partnership)
+            .filter(key__in={notice.key for notice in notices})
+            .values_list("key", flat=True)
+        )
+    fresh: list[Notice] = []
+    for notice in notices:
+        if notice.key not in queued:
+            queued.add(notice.key)  # the same key twice in one call is one message too
+            fresh.append(notice)
+    return fresh
 
 
 def _outbox_fields(
@@ -140,6 +161,8 @@ def _outbox_fields(
         "subject": subject,
         "body": body,
         "calendar": notice.calendar,
+        "source": notice.source,
+        "context": notice.context if notice.source else {},
         "booking": notice.booking,
         "session": notice.session,
     }
@@ -212,7 +235,7 @@ def retry_failed_messages(*, partnership: Partnership, retried_by: Any) -> int:
         partnership=partnership,
     )
 
-    _enqueue_after_commit(ids)
+    _enqueue(ids)
     return len(ids)
 
 
@@ -266,16 +289,42 @@ def reset_message_template(*, partnership: Partnership, kind: str, changed_by: A
     return True
 
 
-def _enqueue_after_commit(message_ids: list[int]) -> None:
-    """One sending task per message, asked for once the transaction has committed."""
+def _enqueue(message_ids: list[int]) -> None:
+    """Ask for the messages to be sent, with the transaction that stored them.
+
+    One task is enough however many messages: each run sends everything due, in
+    batches over one connection. The database task backend (what runs in
+    production) stores the task in the same transaction as the messages: both
+    commit or neither, and the change's transaction needs no second one afterwards
+    (on SQLite another turn at the write lock). Any other backend may run the task
+    at once, so it is asked for after commit.
+    """
     if not message_ids:
         return
+    first = message_ids[0]
+    if _tasks_in_this_database():
+        _enqueue_now(first)
+    else:
+        transaction.on_commit(lambda: enqueue_send(first))
 
-    def enqueue_all() -> None:
-        for message_id in message_ids:
-            enqueue_send(message_id)
 
-    transaction.on_commit(enqueue_all)
+def _tasks_in_this_database() -> bool:
+    from interagency.notifications.tasks import send_outbox_message_task
+
+    backend = send_outbox_message_task.get_backend()
+    return type(backend).__module__.startswith("django_tasks_db") and (
+        transaction.get_connection().in_atomic_block
+    )
+
+
+def _enqueue_now(message_id: int) -> None:
+    from interagency.notifications.tasks import send_outbox_message_task
+
+    try:
+        with transaction.atomic():  # a savepoint: a failure leaves the change's transaction
+            send_outbox_message_task.enqueue(message_id)
+    except Exception:  # The message is stored; send-pending-mail picks it up.
+        logger.exception("Could not queue the sending of message %s", message_id)
 
 
 def enqueue_send(message_id: int) -> None:

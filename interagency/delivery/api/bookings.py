@@ -123,7 +123,9 @@ def booking_create(request: HttpRequest, code: str, payload: BookingIn) -> Any:
     ):
         raise AuthorizationError(message=NOT_YOURS)
     booking = booking_services.book_place(session=session, person=person, booked_by=user)
-    return Status(201, booking_reads.booking_as_read(booking))
+    # The booking as the service left it (person, agency and waiting position in hand):
+    # what a read of it answers, without reading it again.
+    return Status(201, booking)
 
 
 @router.post(

@@ -88,14 +88,6 @@ def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> Quer
     return booking_rows(visible_bookings(partnership, user, roles)).order_by("booked_at", "id")
 
 
-def booking_as_read(booking: Booking) -> Booking:
-    """``booking`` as :func:`bookings_visible_to` reads it, for the caller that has just made
-    it: they booked someone they may book for, so they may read it, and its host's
-    partnership is its own or, for a regional place, the region's."""
-    # cross-partnership: the booking was just written for this caller (see above).
-    return booking_rows(Booking.objects.filter(pk=booking.pk)).get()
-
-
 def bookings_of_user(partnership: Partnership, user: Any) -> QuerySet[Booking]:
     """Every booking of the user's person records in the partnership, wherever hosted."""
     # cross-partnership: the learner's own bookings on regional sessions are hosted elsewhere.

@@ -158,7 +158,10 @@ def _announce(booking: Booking) -> None:
         notices.booking_confirmed(booking)
         signals.booking_confirmed.send(sender=Booking, booking=booking)
     elif booking.status == BookingStatus.WAITING:
-        notices.booking_waiting(booking)
+        position = notices.waiting_position(booking)
+        # As booking_rows reads it, so the caller can answer without reading the booking again.
+        booking.people_ahead = position - 1  # type: ignore[attr-defined]
+        notices.booking_waiting(booking, position)
     elif booking.status == BookingStatus.AWAITING_APPROVAL:
         notices.approval_requested(booking)
 

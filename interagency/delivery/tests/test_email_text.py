@@ -16,6 +16,7 @@ from interagency.delivery import notices
 from interagency.delivery.models import Booking, BookingStatus
 from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
+from interagency.notifications.tests.outbox_support import written
 from interagency.people.services.survey import send_survey
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 
@@ -142,7 +143,7 @@ def test_the_outbox_page_escapes_what_the_email_shows_as_typed(
     booking = awkward_booking()
     with django_capture_on_commit_callbacks(execute=True):
         notices.booking_confirmed(booking)
-    message = OutboxMessage.objects.get(booking=booking)
+    (message,) = written(OutboxMessage.objects.filter(booking=booking))
     assert AWKWARD in message.body
     coordinator = member_with(Role.COORDINATOR, partnership=booking.partnership)
     page = sign_in(coordinator).get(

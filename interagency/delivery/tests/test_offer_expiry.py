@@ -16,6 +16,7 @@ from interagency.delivery.services import bookings
 from interagency.delivery.tests.booking_setup import make_person, make_session
 from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
+from interagency.notifications.tests.outbox_support import written
 from interagency.tenancy.tests.factories import PartnershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -144,6 +145,6 @@ def test_coordinators_find_the_ended_offer_wording_among_the_others(
         confirmed_at=None,
     )
     notices.offer_expired(booking)
-    message = OutboxMessage.objects.get(booking=booking)
+    (message,) = written(OutboxMessage.objects.filter(booking=booking))
     assert message.subject == f"Too late: {booking.session.course}"
     assert message.body.startswith(f"Sorry {booking.person.full_name}: http")

@@ -10,12 +10,13 @@ from interagency.delivery.models import BookingStatus, Session
 from interagency.delivery.reminders import queue_reminders
 from interagency.delivery.tests.factories import BookingFactory, DeliverySettingsFactory
 from interagency.notifications.models import MessageKind, OutboxMessage
+from interagency.notifications.tests.outbox_support import written
 
 pytestmark = pytest.mark.clock
 
 
 def reminders() -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(kind=MessageKind.REMINDER))
+    return written(OutboxMessage.objects.filter(kind=MessageKind.REMINDER))
 
 
 def in_days(days: int) -> datetime.date:

@@ -17,6 +17,7 @@ from interagency.evaluation.services.responses import submit_response
 from interagency.evaluation.tests.factories import full_answers, make_plan
 from interagency.notifications.models import MessageKind, OutboxMessage
 from interagency.notifications.tasks import send_outbox_message_task
+from interagency.notifications.tests.outbox_support import written
 from interagency.people.tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -53,7 +54,9 @@ def test_a_confirmed_booking_is_invited_to_the_registration_questionnaire(
     person = PersonFactory.create(partnership=partnership, agency__partnership=partnership)
     booking = book_place(session=session, person=person, booked_by=coordinator)
     assert booking.status == BookingStatus.CONFIRMED
-    message = OutboxMessage.objects.get(kind=MessageKind.EVALUATION_INVITATION)
+    # One email: the confirmation carries the questionnaire's link, no separate invitation.
+    assert not OutboxMessage.objects.filter(kind=MessageKind.EVALUATION_INVITATION).exists()
+    (message,) = written(OutboxMessage.objects.filter(kind=MessageKind.BOOKING_CONFIRMED))
     assert message.to_email == person.work_email
     code = ResponseCode.objects.get(plan=plan, booking=booking).code
     assert code in message.body

@@ -191,3 +191,13 @@ def finish(worker: subprocess.Popen[str]) -> str:
 def sent_by(output: str) -> int:
     """The number the command reports as sent ("...; 12 email(s) sent.")."""
     return int(output.rsplit(";", 1)[1].split()[0])
+
+
+def written(messages) -> list[OutboxMessage]:
+    """``messages`` as the sender writes them just before sending them (booking emails are
+    queued unwritten: kind, recipient and keys), stored on their rows."""
+    from interagency.notifications.sending import write_messages
+
+    found = list(messages)
+    write_messages(found)
+    return found

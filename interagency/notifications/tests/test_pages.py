@@ -10,6 +10,7 @@ from interagency.delivery import notices
 from interagency.delivery.tests.factories import BookingFactory
 from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
 from interagency.notifications.rendering import DEFAULTS
+from interagency.notifications.tests.outbox_support import written
 
 pytestmark = pytest.mark.clock
 
@@ -28,7 +29,7 @@ def make_messages(partnership, count: int, *, failed: int = 0) -> list[OutboxMes
     for _ in range(count):
         booking = BookingFactory.create(session__partnership=partnership)
         notices.booking_confirmed(booking)
-        made.append(OutboxMessage.objects.get(booking=booking))
+        made.extend(written(OutboxMessage.objects.filter(booking=booking)))
     for message in made[:failed]:
         message.status = OutboxMessage.Status.FAILED
         message.last_error = "Attempt 5 of 5 failed: SMTPServerDisconnected: Connection closed"
@@ -123,7 +124,7 @@ def test_saving_own_wording_is_used_for_new_emails_and_reset_restores_the_defaul
     assert "now uses your wording" in response.text
     booking = BookingFactory.create(session__partnership=partnership)
     notices.booking_confirmed(booking)
-    message = OutboxMessage.objects.get(booking=booking)
+    (message,) = written(OutboxMessage.objects.filter(booking=booking))
     assert message.subject == f"You're in: {booking.session.course}"
     assert message.body == f"Hello {booking.person.full_name}"
     reset = reverse(

@@ -21,6 +21,7 @@ from interagency.notifications.sending import (
     send_outbox_message,
     send_pending_mail,
 )
+from interagency.notifications.tests.outbox_support import written
 
 pytestmark = pytest.mark.clock
 
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.clock
 def queued(db) -> OutboxMessage:
     booking = BookingFactory.create()
     notices.booking_confirmed(booking)
-    return OutboxMessage.objects.get(booking=booking)
+    (message,) = written(OutboxMessage.objects.filter(booking=booking))
+    return message
 
 
 @pytest.fixture
@@ -143,7 +145,7 @@ def test_the_real_worker_sends_a_queued_confirmation():
     booking = BookingFactory.create()
     notices.booking_confirmed(booking)  # autocommit: the send task is queued at once
     call_command("db_worker", "--batch", "--no-startup-delay")
-    message = OutboxMessage.objects.get(booking=booking)
+    (message,) = written(OutboxMessage.objects.filter(booking=booking))
     assert message.status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
 
