@@ -52,6 +52,8 @@ def test_a_coordinator_previews_then_confirms_and_unknown_rows_are_left_out(
 
     applied = client.post(response["Location"])
     assert applied.status_code == 302
+    summary = client.get(response["Location"]).text
+    assert "2 recorded" in summary and "0 already recorded" in summary
     records = {r.course.title: r for r in TrainingRecord.objects.select_related("course")}
     assert set(records) == {"Core", "Intro"}
     assert records["Core"].source == TrainingRecord.Source.ELEARNING
