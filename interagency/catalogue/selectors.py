@@ -270,6 +270,7 @@ def manageable_roles(partnership: Partnership) -> QuerySet[Any]:
 def equivalences_of(partnership: Partnership) -> QuerySet[Equivalence]:
     """The equivalences that hold in the partnership: its adopted frameworks' own, for a
     course of its catalogue, and those its coordinators added."""
+    # cross-partnership: the framework's own (no partnership) and this partnership's only
     return (
         Equivalence.objects.filter(
             Q(partnership__isnull=True) | Q(partnership=partnership),
