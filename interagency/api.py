@@ -29,6 +29,7 @@ from interagency.evaluation import api as evaluation_api
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
 from interagency.records.api import router as records_router
+from interagency.records.api_compliance import router as records_compliance_router
 from interagency.tenancy.api import router as tenancy_router
 
 # A module of an app's API package, e.g. interagency.delivery.api.sessions.
@@ -128,6 +129,7 @@ api.add_router("/partnerships", delivery_api.router)
 api.add_router("", delivery_api.public_router)
 api.add_router("/partnerships", evaluation_api.router)
 api.add_router("/partnerships", records_router)
+api.add_router("/partnerships", records_compliance_router)
 
 
 class RootOut(Schema):

@@ -271,6 +271,7 @@ def manageable_roles(partnership: Partnership) -> QuerySet[Any]:
 def equivalences_of(partnership: Partnership) -> QuerySet[Equivalence]:
     """The equivalences that hold in the partnership: its adopted frameworks' own, for a
     course of its catalogue, and those its coordinators added."""
+    # cross-partnership: the framework's own (no partnership) and this partnership's only
     return (
         Equivalence.objects.filter(
             Q(partnership__isnull=True) | Q(partnership=partnership),
@@ -336,3 +337,33 @@ def roles_held_by(partnership: Partnership, user: Any, *, today: datetime.date) 
     ) & (Q(posts__left_on__isnull=True) | Q(posts__left_on__gt=today))
     held = roles_of(partnership).filter(main | further).values("pk")
     return list(roles_of(partnership).filter(pk__in=held))
+
+
+def recommended_courses(partnership: Partnership) -> dict[int, list[int]]:
+    """Each role's recommended courses, by the framework rule: its pathway's recommended
+    items, then every core and specialist course of its tier the partnership shows (a
+    pathway's listed courses "followed by all relevant core and specialist courses"),
+    less the courses its pathway requires. Three queries, whatever the number of roles."""
+    roles = dict(roles_of(partnership).values_list("pk", "tier_id"))
+    shown = catalogue_courses(partnership)
+    by_tier: dict[int, list[int]] = {}
+    for course_id, tier_id in shown.filter(
+        category__in=[Course.Category.CORE, Course.Category.SPECIALIST]
+    ).values_list("pk", "tier_id"):
+        by_tier.setdefault(tier_id, []).append(course_id)
+    items = PathwayItem.objects.filter(
+        pathway__role__in=list(roles), course__in=shown.values("pk")
+    ).values_list("pathway__role_id", "course_id", "kind")
+    listed: dict[int, list[int]] = {}
+    required: dict[int, set[int]] = {}
+    for role_id, course_id, kind in items.order_by("pathway__role_id", "kind", "order"):
+        if kind == PathwayItem.Kind.REQUIRED:
+            required.setdefault(role_id, set()).add(course_id)
+        else:
+            listed.setdefault(role_id, []).append(course_id)
+    found = {}
+    for role_id, tier_id in roles.items():
+        chosen = [*listed.get(role_id, []), *by_tier.get(tier_id, [])]
+        skip = required.get(role_id, set())
+        found[role_id] = [c for c in dict.fromkeys(chosen) if c not in skip]
+    return found

@@ -41,6 +41,7 @@ class Action(StrEnum):
     VIEW_EVALUATION = "view_evaluation"
     MANAGE_EVALUATION = "manage_evaluation"
     VIEW_REPORTS = "view_reports"
+    VIEW_COMPLIANCE = "view_compliance"
     VIEW_AUDIT = "view_audit"
 
 
@@ -75,6 +76,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_EVALUATION: frozenset({Role.COORDINATOR}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),
     Action.VIEW_AUDIT: frozenset({Role.COORDINATOR}),
+    # The partnership's compliance by sector, agency and tier; names only as visibility allows.
+    Action.VIEW_COMPLIANCE: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER}),
 }
 
 # Roles whose holders administer a partnership and so must use two-factor sign-in.

@@ -10,7 +10,7 @@ shown. ``tests/test_statuses.py`` checks that the two readings agree.
 import calendar
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -55,6 +55,15 @@ class CourseStatus:
     hours_needed: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class RecommendedCourse:
+    """A course the framework recommends for a person's roles: shown, never counted."""
+
+    course_id: int
+    title: str
+    completed_on: date | None
+
+
 @dataclass
 class PersonStatus:
     person_id: int
@@ -63,6 +72,11 @@ class PersonStatus:
     service: str
     role: str
     courses: list[CourseStatus]
+    recommended: list[RecommendedCourse] = field(default_factory=list)
+
+    @property
+    def recommended_done(self) -> int:
+        return sum(1 for course in self.recommended if course.completed_on is not None)
 
     @property
     def worst(self) -> Status:

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from interagency.records import views, views_declarations, views_imports, views_moves
+from interagency.records import (
+    views,
+    views_compliance,
+    views_declarations,
+    views_imports,
+    views_moves,
+)
 
 app_name = "records"
 
@@ -11,6 +17,18 @@ urlpatterns = [
         "p/<slug:code>/people/training-status.csv",
         views.training_status_csv,
         name="training-status-csv",
+    ),
+    # The partnership's compliance (coordinators and board members).
+    path("p/<slug:code>/records/compliance/", views_compliance.compliance, name="compliance"),
+    path(
+        "p/<slug:code>/records/compliance.csv",
+        views_compliance.compliance_csv,
+        name="compliance-csv",
+    ),
+    path(
+        "p/<slug:code>/records/compliance.xlsx",
+        views_compliance.compliance_xlsx,
+        name="compliance-xlsx",
     ),
 ]
 

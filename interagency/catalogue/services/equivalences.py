@@ -29,6 +29,7 @@ def add_equivalence(*, partnership: Partnership, course: Course, counts_for: Cou
             }
         )
     with transaction.atomic():
+        # cross-partnership: the framework's own (no partnership) and this partnership's only
         held = Equivalence.objects.filter(
             Q(partnership__isnull=True) | Q(partnership=partnership),
             course=course,

@@ -120,6 +120,7 @@ def _copy_courses(
 
 
 def _copy_equivalences(old_pk: int, courses: dict[int, Course]) -> None:
+    # cross-partnership: a new version carries every equivalence of the old one's courses
     for equivalence in Equivalence.objects.filter(counts_for__framework_id=old_pk):
         equivalence.pk = None
         equivalence.counts_for = courses[equivalence.counts_for_id]

@@ -41,6 +41,7 @@ view_evaluation     Y Y . . Y .
 manage_evaluation   Y . . . . .
 view_reports        Y Y Y . . .
 view_audit          Y . . . . .
+view_compliance     Y Y . . . .
 """
 
 

@@ -107,7 +107,8 @@ def cut_table(today: datetime.date) -> tuple[str, list[Any]]:
 
 
 # One required course's rank from a pair ``p`` (a person's source and a rule's cut-offs), from
-# ``p.last``, the latest full completion of the course or of one counting for it.
+# ``p.last``, the latest full completion of the course or of one counting for it (``done``:
+# the people's records grouped once, materialised, and joined to every pair).
 RANK_CASE = """CASE
     WHEN p.last IS NULL THEN (CASE
       WHEN p.started_on IS NULL OR p.started_on < p.start_overdue THEN {overdue}
@@ -117,12 +118,6 @@ RANK_CASE = """CASE
     WHEN p.last < p.done_overdue THEN {overdue}
     WHEN p.last < p.done_soon THEN {due_soon}
     ELSE {done} END"""
-# Looked up by the records' (person, course, date) index; a course with equivalents also
-# reads the person's records of the courses that count for it.
-LAST_DONE = """(SELECT MAX(t.completed_on) FROM {record} t
-      WHERE t.person_id = s.person_id AND t.partnership_id = %s AND t.partly_completed = %s
-        AND (t.course_id = n.course_id OR (n.has_equivalents = 1 AND t.course_id IN (
-          SELECT e.course_id FROM counting e WHERE e.counts_for_id = n.course_id))))"""
 # An hours-based person's one row (course 0): the hours of their full completions within
 # the period of their highest level, against what it asks; a new starter has the period.
 HOURS_CASE = """CASE
@@ -136,8 +131,10 @@ HOURS_CASE = """CASE
 # The WITH clause of every query of the page (see the module's docstring); names from the
 # models, ranks from STATUS_ORDER, every value a parameter. Most people hold one role, so
 # their rows need no merging: only people with several (``multi``) are grouped by course.
-# Steps meet through ``IN (SELECT ...)`` and ``UNION ALL``, never a join of two common
-# table expressions: a planner may run an unmaterialised one again for every row.
+# Steps meet through ``IN (SELECT ...)`` and ``UNION ALL``; the one join of two common table
+# expressions (``pairs`` to ``done``) joins a MATERIALIZED one, which both databases (SQLite
+# 3.35 and PostgreSQL 12 on) compute once: a planner may run an unmaterialised one again for
+# every row.
 COMMON = """
 WITH cur(id, role_id, started_on, agency_id, full_name) AS ({people}),
 sources(person_id, agency_id, role_id, started_on) AS (
@@ -152,20 +149,28 @@ needs(role_id, course_id, window_months, refresh_months) AS ({needs}),
 counting(course_id, counts_for_id) AS ({counting}),
 hourly(role_id, needed, period_months, tier_order) AS ({hourly}),
 cut(months, overdue_before, soon_before) AS ({cut}),
-rules(role_id, course_id, start_overdue, start_soon, done_overdue, done_soon, repeats,
-    has_equivalents) AS (
+rules(role_id, course_id, start_overdue, start_soon, done_overdue, done_soon, repeats) AS (
   SELECT n.role_id, n.course_id, w.overdue_before, w.soon_before, r.overdue_before,
-    r.soon_before, CASE WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN 0 ELSE 1 END,
-    CASE WHEN n.course_id IN (SELECT counts_for_id FROM counting) THEN 1 ELSE 0 END
+    r.soon_before, CASE WHEN n.refresh_months IS NULL OR n.refresh_months = 0 THEN 0 ELSE 1 END
   FROM needs n JOIN cut w ON w.months = n.window_months
   LEFT JOIN cut r ON r.months = n.refresh_months
+),
+counted(course_id, counts_for_id) AS MATERIALIZED (
+  SELECT course_id, course_id FROM needs UNION SELECT course_id, counts_for_id FROM counting
+),
+done(person_id, course_id, last) AS MATERIALIZED (
+  SELECT t.person_id, c.counts_for_id, MAX(t.completed_on)
+  FROM {record} t JOIN counted c ON c.course_id = t.course_id
+  WHERE t.partnership_id = %s AND t.partly_completed = %s AND t.person_id IN (SELECT id FROM cur)
+  GROUP BY t.person_id, c.counts_for_id
 ),
 multi(person_id) AS (SELECT person_id FROM sources GROUP BY person_id HAVING COUNT(*) > 1),
 pairs(person_id, agency_id, course_id, started_on, last, start_overdue, start_soon,
     done_overdue, done_soon, repeats) AS (
-  SELECT s.person_id, s.agency_id, n.course_id, s.started_on, {last}, n.start_overdue,
+  SELECT s.person_id, s.agency_id, n.course_id, s.started_on, d.last, n.start_overdue,
     n.start_soon, n.done_overdue, n.done_soon, n.repeats
   FROM sources s JOIN rules n ON n.role_id = s.role_id
+  LEFT JOIN done d ON d.person_id = s.person_id AND d.course_id = n.course_id
 ),
 hours_needed(person_id, agency_id, needed, period_months, started_on) AS (
   SELECT s.person_id, MAX(s.agency_id), MAX(h.needed), MAX(h.period_months), MIN(s.started_on)
@@ -240,7 +245,7 @@ class ComplianceQuery:
             "counting": counting_sql,
             "hourly": hourly_sql,
             "cut": cut_sql,
-            "last": LAST_DONE.format(record=record),
+            "record": record,
             "case": RANK_CASE.format(**ranks),
             "hours_case": HOURS_CASE.format(record=record, **ranks),
             "person": Person._meta.db_table,
@@ -261,7 +266,7 @@ class ComplianceQuery:
             *counting_params,
             *hourly_params,
             *cut_params,
-            self.partnership.pk,  # the latest completion, once per pair
+            self.partnership.pk,  # the latest completions, of the people asked about
             False,
             self.partnership.pk,  # the hours within the period
             False,

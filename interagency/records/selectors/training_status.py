@@ -19,7 +19,12 @@ from typing import Any, overload
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from interagency.catalogue.selectors import catalogue_courses, counting_courses, hours_rules
+from interagency.catalogue.selectors import (
+    catalogue_courses,
+    counting_courses,
+    hours_rules,
+    recommended_courses,
+)
 from interagency.people.models import Person, current_on
 from interagency.people.selectors import current_post_roles
 from interagency.records.models import TrainingRecord
@@ -36,6 +41,7 @@ from interagency.records.statuses import (
     STATUS_ORDER,
     CourseStatus,
     PersonStatus,
+    RecommendedCourse,
     Status,
     course_status,
     due_before,
@@ -138,6 +144,8 @@ class Catalogue:
     counting: dict[int, list[int]]
     # Each hours-based role's hours, period in months and tier order.
     hours: dict[int, tuple[Decimal, int, int]]
+    # Each role's recommended courses (never counted in compliance).
+    recommended: dict[int, list[int]]
 
 
 @dataclass
@@ -170,7 +178,13 @@ def read_catalogue(partnership: Partnership) -> Catalogue:
         role_id: (Decimal(needed), int(period), int(order))
         for role_id, needed, period, order in hours_rules(partnership)
     }
-    return Catalogue(requirements_by_role(partnership), dict(titles), counting, hours)
+    return Catalogue(
+        requirements_by_role(partnership),
+        dict(titles),
+        counting,
+        hours,
+        recommended_courses(partnership),
+    )
 
 
 def person_statuses(
@@ -270,7 +284,32 @@ def person_status(row: dict[str, Any], details: Details, today: datetime.date) -
         service=row["service__name"] or "",
         role="; ".join(names),
         courses=courses,
+        recommended=recommended_for(row["pk"], sources, details, courses),
     )
+
+
+def recommended_for(
+    person_id: int,
+    sources: list[tuple[int, datetime.date | None]],
+    details: Details,
+    required: list[CourseStatus],
+) -> list[RecommendedCourse]:
+    """The courses the person's roles recommend and no role of theirs requires."""
+    skip = {row.course_id for row in required}
+    chosen = dict.fromkeys(
+        course_id
+        for role_id, _start in sources
+        for course_id in details.catalogue.recommended.get(role_id, [])
+        if course_id not in skip
+    )
+    return [
+        RecommendedCourse(
+            course_id,
+            details.catalogue.titles.get(course_id, ""),
+            details.last_done(person_id, course_id),
+        )
+        for course_id in chosen
+    ]
 
 
 def required_course_statuses(

@@ -162,3 +162,41 @@ def test_the_page_shows_hours_done_and_needed(coordinator_client, partnership, h
     completed(person, health["course"], datetime.date(2025, 3, 1), hours=2)
     page = coordinator_client.get(f"/p/{partnership.code}/people/training-status/").text
     assert "Safeguarding learning: 2 of 6 hours in 36 months" in page
+
+
+def test_recommended_courses_are_shown_apart_and_never_counted(
+    coordinator_client, partnership, coordinator, catalogue
+):
+    """The pathway's required courses count; the tier's other core and specialist courses
+    and the pathway's recommended items are listed apart, done or not."""
+    from interagency.catalogue.models import PathwayItem
+    from interagency.catalogue.tests.factories import PathwayItemFactory
+
+    tier = catalogue["core"].tier
+    extra = CourseFactory.create(tier=tier, title="Tier core extra", category="core")
+    CourseFactory.create(tier=tier, title="Intro of the tier", category="introduction")
+    elsewhere = CourseFactory.create(
+        tier=TierFactory.create(framework=tier.framework, order=7), title="Listed elsewhere"
+    )
+    PathwayItemFactory.create(
+        pathway=catalogue["role"].pathway, course=elsewhere, kind=PathwayItem.Kind.RECOMMENDED
+    )
+    person = PersonFactory.create(
+        partnership=partnership,
+        agency=AgencyFactory.create(partnership=partnership),
+        full_name="Rae Recommended",
+        role=catalogue["role"],
+        started_on=datetime.date(2020, 1, 1),
+    )
+    completed(person, extra, datetime.date(2025, 5, 1))
+
+    found, people = listed(partnership, coordinator)
+    rae = people["Rae Recommended"]
+    assert {course.title: course.completed_on for course in rae.recommended} == {
+        "Listed elsewhere": None,
+        "Tier core extra": datetime.date(2025, 5, 1),
+    }
+    assert {row.title for row in rae.courses} == {"Core", "Intro"}
+    assert found.summary.courses["done"] == 0  # the recommended course done counts for nothing
+    page = coordinator_client.get(f"/p/{partnership.code}/people/training-status/").text
+    assert "Recommended for Rae Recommended: 2 courses, 1 done" in page

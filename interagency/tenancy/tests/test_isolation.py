@@ -784,6 +784,11 @@ CASES: dict[str, Case | Public] = {
         api=True,
         body={"reason": "Taken over"},
     ),
+    # Partnership compliance (records): B's code, on the page, its downloads and the API.
+    "records:compliance": Case(foreign_code),
+    "records:compliance-csv": Case(foreign_code),
+    "records:compliance-xlsx": Case(foreign_code),
+    "api:compliance-summary": Case(foreign_code, api=True),
     "people:duplicates": Case(foreign_code),
     "people:duplicate-merge": Case(
         lambda w: b_agency_and_person(w, "person_id"), methods=("get", "post"), body={}
