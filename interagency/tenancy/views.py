@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from interagency.core.permissions import Action
 from interagency.tenancy import selectors, services
 from interagency.tenancy.access import PartnershipRequest, partnership_view
-from interagency.tenancy.forms import MemberRolesForm
+from interagency.tenancy.forms import MemberRolesForm, TrainingEmailsForm
 from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
 
 
@@ -53,8 +53,16 @@ def area(request: PartnershipRequest, area: str) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    show_members = found.slug == "people" and request.access.allows(Action.VIEW_MEMBERS)
-    return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
+    people = found.slug == "people"
+    return render(
+        request,
+        "tenancy/area.html",
+        {
+            "area": found,
+            "show_members": people and request.access.allows(Action.VIEW_MEMBERS),
+            "show_emails": people and request.access.allows(Action.MANAGE_MEMBERS),
+        },
+    )
 
 
 MEMBERS_PER_PAGE = 50
@@ -97,3 +105,23 @@ def member_roles(request: PartnershipRequest, user_id: int) -> HttpResponse:
         messages.success(request, f"Roles updated for {user.full_name or user.email}.")
         return redirect("tenancy:members", code=partnership.code)
     return render(request, "tenancy/member_roles.html", {"member": user, "form": form})
+
+
+@partnership_view(Action.MANAGE_MEMBERS)
+def training_emails(request: PartnershipRequest) -> HttpResponse:
+    """The coordinator switches the partnership's training emails on or off."""
+    partnership = request.access.partnership
+    switches = services.TRAINING_EMAIL_SWITCHES
+    form = TrainingEmailsForm(
+        request.POST or None,
+        initial={"emails": [name for name in switches if getattr(partnership, name)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_training_emails(
+            partnership=partnership,
+            switched_on=form.cleaned_data["emails"],
+            changed_by=request.user,
+        )
+        messages.success(request, "Training emails updated.")
+        return redirect("tenancy:training-emails", code=partnership.code)
+    return render(request, "tenancy/training_emails.html", {"form": form})
