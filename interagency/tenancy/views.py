@@ -39,6 +39,7 @@ def dashboard(request: PartnershipRequest) -> HttpResponse:
         {
             "areas": [area for area in AREAS if area.action in actions],
             "roles": sorted(request.access.roles),
+            "show_emails": Action.MANAGE_MEMBERS in actions,
         },
     )
 
@@ -53,16 +54,8 @@ def area(request: PartnershipRequest, area: str) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    people = found.slug == "people"
-    return render(
-        request,
-        "tenancy/area.html",
-        {
-            "area": found,
-            "show_members": people and request.access.allows(Action.VIEW_MEMBERS),
-            "show_emails": people and request.access.allows(Action.MANAGE_MEMBERS),
-        },
-    )
+    show_members = found.slug == "people" and request.access.allows(Action.VIEW_MEMBERS)
+    return render(request, "tenancy/area.html", {"area": found, "show_members": show_members})
 
 
 MEMBERS_PER_PAGE = 50

@@ -14,7 +14,8 @@ def test_a_coordinator_switches_the_managers_digest_off(
     live_server, browser, watch: PageWatch, partnership
 ):
     page, _ = coordinator_signed_in(browser, live_server, watch, partnership)
-    page.goto(f"{live_server.url}/p/camden/settings/emails/")
+    page.goto(f"{live_server.url}/p/camden/")
+    follow(page, page.get_by_role("link", name="Training emails to line managers and learners"))
     assert heading(page) == "Training emails"
     watch.check_accessibility(page, "training emails")
     digest = page.get_by_label("A monthly digest to each line manager")
