@@ -27,6 +27,8 @@ class MessageKind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
     EVALUATION_INVITATION = "evaluation_invitation", "Evaluation questionnaire"
     EVALUATION_REMINDER = "evaluation_reminder", "Evaluation questionnaire reminder"
+    TRAINING_DIGEST = "training_digest", "Monthly training digest to line managers"
+    TRAINING_DUE = "training_due", "Reminder before training falls due"
 
 
 class Priority(models.IntegerChoices):
@@ -46,6 +48,8 @@ _PRIORITY_OF_KIND = {
     MessageKind.REMINDER: Priority.LOW,
     MessageKind.EVALUATION_INVITATION: Priority.LOW,
     MessageKind.EVALUATION_REMINDER: Priority.LOW,
+    MessageKind.TRAINING_DIGEST: Priority.LOW,
+    MessageKind.TRAINING_DUE: Priority.LOW,
 }
 
 

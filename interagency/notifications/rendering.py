@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 
-from interagency.core.dates import LONDON, govuk_datetime, govuk_day, govuk_period
+from interagency.core.dates import LONDON, govuk_date, govuk_datetime, govuk_day, govuk_period
 from interagency.notifications.models import MessageKind, MessageTemplate, OutboxMessage
 from interagency.tenancy.models import Partnership
 
@@ -83,6 +83,18 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "({{ date }}). If you have a few minutes, please answer here:\n\n{{ link }}\n\n"
         "Your response code is {{ code }}.\n\n{{ partnership }}",
     ),
+    MessageKind.TRAINING_DIGEST: (
+        "Your team's safeguarding training: {{ overdue }} overdue, {{ due_soon }} due soon",
+        "Dear {{ name }},\n\nThis is your monthly summary of the safeguarding training your "
+        "team needs.\n\n{{ team }}\n\nTo book places or see everyone's training, visit "
+        "{{ link }}\n\n{{ partnership }}",
+    ),
+    MessageKind.TRAINING_DUE: (
+        "Training due by {{ due }}: {{ course }}",
+        "Dear {{ name }},\n\nYour role needs you to complete {{ course }} by {{ due }}. "
+        "You are not booked on it yet.\n\nTo find a session and book, visit {{ link }}\n\n"
+        "{{ partnership }}",
+    ),
 }
 
 # What each placeholder holds, shown beside the template form.
@@ -102,6 +114,10 @@ PLACEHOLDERS: dict[str, str] = {
     "partnership": "the partnership's name",
     "questionnaire": "which evaluation questionnaire it is, e.g. at the end of the course",
     "code": "the person's response code for evaluation questionnaires (for paper returns)",
+    "due": "the date a course falls due (training reminders)",
+    "team": "each person in the line manager's team with their overdue and due courses",
+    "overdue": "how many of the team's courses are overdue",
+    "due_soon": "how many of the team's courses fall due in the next three months",
 }
 
 # The sample session's day, written as the real notices write theirs.
@@ -123,6 +139,11 @@ SAMPLE: dict[str, str] = {
     "reason": "The session clashes with a service inspection.",
     "questionnaire": "At the end of the course",
     "code": "KX4M-7QAT",
+    "due": govuk_date(datetime.date(2026, 4, 30)),
+    "team": "Sam Taylor\n- Overdue: Safe working practices (due 31 January 2026)\n"
+    "- Due soon: Recording and record keeping (due 30 April 2026)",
+    "overdue": "1",
+    "due_soon": "1",
     "alternatives": "You could book one of these instead:\n"
     f"- Working Together to Safeguard Children on {govuk_day(datetime.date(2026, 3, 10))}",
 }

@@ -45,6 +45,16 @@ class Partnership(models.Model):
     )
     # GSS codes of the local authorities the partnership covers (E09000007 is Camden).
     local_authority_codes = models.JSONField(default=list, blank=True)
+    # Training emails the coordinator may switch off for the partnership.
+    sends_manager_digests = models.BooleanField(
+        default=True,
+        help_text="Each line manager gets a monthly email of their team's due and overdue "
+        "training.",
+    )
+    sends_training_reminders = models.BooleanField(
+        default=True,
+        help_text="Each person gets an email a month before a required course falls due.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -49,3 +49,37 @@ def set_member_roles(
         partnership=partnership,
         changes={"roles": [sorted(current), sorted(wanted)]},
     )
+
+
+TRAINING_EMAIL_SWITCHES = ("sends_manager_digests", "sends_training_reminders")
+
+
+@transaction.atomic
+def set_training_emails(
+    *, partnership: Partnership, switched_on: Iterable[str], changed_by: "_User"
+) -> None:
+    """Switch the partnership's training emails on or off (those named are on), audited."""
+    wanted = set(switched_on)
+    unknown = wanted - set(TRAINING_EMAIL_SWITCHES)
+    if unknown:
+        raise ValueError(f"Not a training email: {', '.join(sorted(unknown))}.")
+    current = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    changes = {
+        name: [getattr(current, name), name in wanted]
+        for name in TRAINING_EMAIL_SWITCHES
+        if getattr(current, name) != (name in wanted)
+    }
+    if not changes:
+        return
+    Partnership.objects.filter(pk=partnership.pk).update(
+        **{name: values[1] for name, values in changes.items()}
+    )
+    for name, values in changes.items():
+        setattr(partnership, name, values[1])
+    record_event(
+        actor=changed_by,
+        action=AuditEvent.Action.CHANGED,
+        subject=partnership,
+        changes=changes,
+        partnership=partnership,
+    )

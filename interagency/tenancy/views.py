@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from interagency.core.permissions import Action, Role
 from interagency.tenancy import selectors, services
 from interagency.tenancy.access import PartnershipRequest, partnership_view
-from interagency.tenancy.forms import MemberRolesForm
+from interagency.tenancy.forms import MemberRolesForm, TrainingEmailsForm
 from interagency.tenancy.navigation import AREAS, AREAS_BY_SLUG
 from interagency.tenancy.start_page import start_sections
 
@@ -42,6 +42,7 @@ def dashboard(request: PartnershipRequest) -> HttpResponse:
             "sections": start_sections(request.access, request),
             "areas": [area for area in AREAS if area.action in actions],
             "roles": [role.label for role in Role if role.value in request.access.roles],
+            "show_emails": Action.MANAGE_MEMBERS in actions,
         },
     )
 
@@ -100,3 +101,23 @@ def member_roles(request: PartnershipRequest, user_id: int) -> HttpResponse:
         messages.success(request, f"Roles updated for {user.full_name or user.email}.")
         return redirect("tenancy:members", code=partnership.code)
     return render(request, "tenancy/member_roles.html", {"member": user, "form": form})
+
+
+@partnership_view(Action.MANAGE_MEMBERS)
+def training_emails(request: PartnershipRequest) -> HttpResponse:
+    """The coordinator switches the partnership's training emails on or off."""
+    partnership = request.access.partnership
+    switches = services.TRAINING_EMAIL_SWITCHES
+    form = TrainingEmailsForm(
+        request.POST or None,
+        initial={"emails": [name for name in switches if getattr(partnership, name)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_training_emails(
+            partnership=partnership,
+            switched_on=form.cleaned_data["emails"],
+            changed_by=request.user,
+        )
+        messages.success(request, "Training emails updated.")
+        return redirect("tenancy:training-emails", code=partnership.code)
+    return render(request, "tenancy/training_emails.html", {"form": form})

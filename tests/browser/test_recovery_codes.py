@@ -13,20 +13,25 @@ from tests.browser.test_pages import enter_second_factor, follow, sign_in_with_p
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.clock]
 
 
-def test_a_coordinator_saves_recovery_codes_and_signs_in_with_one(
-    live_server, browser, watch: PageWatch, partnership
-):
+def coordinator_signed_in(browser, live_server, watch: PageWatch, partnership, **options):
+    """A coordinator with an authenticator app, signed in through the real pages; the page
+    and the coordinator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     coordinator = UserFactory(full_name="Cora Ordinator")
     MembershipFactory(partnership=partnership, user=coordinator, role=Role.COORDINATOR)
     device = TOTPDevice.objects.create(user=coordinator, name="Authenticator app", confirmed=True)
-    context = browser.new_context()
-    page = context.new_page()
+    page = browser.new_context(**options).new_page()
     watch.attach(page)
-
     sign_in_with_password(page, live_server, coordinator)
     enter_second_factor(page, device, watch)
+    return page, coordinator
+
+
+def test_a_coordinator_saves_recovery_codes_and_signs_in_with_one(
+    live_server, browser, watch: PageWatch, partnership
+):
+    page, coordinator = coordinator_signed_in(browser, live_server, watch, partnership)
     page.goto(f"{live_server.url}/account/")
     follow(page, page.get_by_role("link", name="Create recovery codes"))
     assert heading(page) == "Recovery codes"

@@ -28,7 +28,7 @@ DEPENDS_ON: dict[str, set[str]] = {
     "accounts": {"core", "tenancy", "audit"},
     "catalogue": {"core", "tenancy"},
     "people": {"core", "tenancy", "audit", "catalogue"},
-    "records": {"core", "tenancy", "audit", "catalogue", "people"},
+    "records": {"core", "tenancy", "audit", "catalogue", "people", "notifications"},
     # Not delivery: an outbox row keeps nullable keys to delivery's rows (by model label).
     "notifications": {"core", "tenancy", "audit"},
     "delivery": {"core", "tenancy", "audit", "catalogue", "people", "records", "notifications"},

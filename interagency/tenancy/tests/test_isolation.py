@@ -575,6 +575,9 @@ CASES: dict[str, Case | Public] = {
         lambda w: [{"code": w.b.code, "area": area} for area in ("sessions", "records")]
     ),
     "tenancy:members": Case(foreign_code),
+    "tenancy:training-emails": Case(
+        foreign_code, methods=("get", "post"), body={"emails": ["sends_manager_digests"]}
+    ),
     "tenancy:member-roles": Case(
         lambda w: [
             {"code": w.b.code, "user_id": w.b_member.pk},
