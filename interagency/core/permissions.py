@@ -41,6 +41,7 @@ class Action(StrEnum):
     VIEW_EVALUATION = "view_evaluation"
     MANAGE_EVALUATION = "manage_evaluation"
     VIEW_REPORTS = "view_reports"
+    MANAGE_FINANCE = "manage_finance"
     VIEW_AUDIT = "view_audit"
 
 
@@ -74,6 +75,8 @@ RULES: dict[Action, frozenset[Role]] = {
     # Instruments and plans, entering paper answers, every response of a plan.
     Action.MANAGE_EVALUATION: frozenset({Role.COORDINATOR}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),
+    # The budget, its income and spending, session costs and in-kind rates (finance).
+    Action.MANAGE_FINANCE: frozenset({Role.COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({Role.COORDINATOR}),
 }
 
