@@ -19,6 +19,7 @@ from interagency.core.validation import YEAR, Money, OneLine
 from interagency.finance import selectors, services
 from interagency.finance.access import FinanceAct, budget_line_for, costed_session_for
 from interagency.finance.models import COST_FIELDS, DAYS, BudgetCategory, BudgetLine, SessionCost
+from interagency.finance.unit_costs import GroupBy, UnitCosts, unit_costs
 from interagency.people.selectors import agency_choices
 from interagency.tenancy.access import access_for
 
@@ -270,3 +271,33 @@ def session_cost_set(
         changed_by=access.user,
     )
     return _cost_out(session.pk, cost)
+
+
+class UnitCostsOut(Schema):
+    key: int | None
+    label: str
+    sessions: int
+    cost: Decimal
+    places: int
+    participants: int
+    participant_days: int
+    per_session: Decimal | None
+    per_participant: Decimal | None
+    per_participant_day: Decimal | None
+    per_place: Decimal | None
+
+
+@router.get(
+    "/{code}/unit-costs",
+    response={200: list[UnitCostsOut], **error_responses(400, 401, 403, 404)},
+    url_name="finance-unit-costs",
+    summary="Unit costs by course or tier",
+)
+def unit_cost_list(
+    request: HttpRequest, code: str, year: Year | None = None, by: GroupBy = GroupBy.COURSE
+) -> list[UnitCosts]:
+    """Per session, participant, participant-day and attended place, over the year's sessions
+    with costs entered (not cancelled), by ``by``; the last row (``key`` null) is all of them.
+    ``null`` where there is nothing to share the cost over."""
+    access = access_for(request.user, code, Action.VIEW_REPORTS)
+    return unit_costs(access.partnership, _year(year), by)

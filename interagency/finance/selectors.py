@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from interagency.core.dates import govuk_month
 from interagency.delivery.models import NoShowCharge
-from interagency.delivery.selectors.sessions import london_midnight
+from interagency.delivery.selectors.sessions import london_midnight, sessions_of
 from interagency.finance.models import (
     COST_FIELDS,
     COST_PARTS,
@@ -233,3 +233,14 @@ def cost_initial(cost: SessionCost | None) -> dict[str, object]:
         return {}
     names = [*COST_FIELDS, "trainer_days_in_kind", "venue_days_in_kind"]
     return {name: getattr(cost, name) for name in names}
+
+
+def sessions_costed(partnership: Partnership, year: int) -> QuerySet[Any]:
+    """The partnership's own sessions starting in the year, any status, with their costs."""
+    start, end = year_bounds(year)
+    return (
+        sessions_of(partnership)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("course", "cost")
+        .order_by("starts_at", "id")
+    )

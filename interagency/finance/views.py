@@ -5,6 +5,7 @@ works, only with ``Action.MANAGE_FINANCE`` (through ``finance.access``).
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from interagency.finance.forms import (
     SessionCostForm,
     YearForm,
 )
+from interagency.finance.unit_costs import GroupBy, unit_costs
 from interagency.people.selectors import agency_choices
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
@@ -186,6 +188,45 @@ def session_cost(request: PartnershipRequest, session_id: int) -> HttpResponse:
             "cost": stored,
             "form": form,
             "may_change": request.access.allows(Action.MANAGE_FINANCE),
+        },
+    )
+
+
+SESSIONS_PER_PAGE = 50
+
+
+@require_GET
+@reports_view
+def costs(request: PartnershipRequest) -> HttpResponse:
+    """The year's sessions, each with a link to its costs."""
+    form = _year_form(request)
+    year = form.chosen()
+    found = selectors.sessions_costed(request.access.partnership, year)
+    page = Paginator(found, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "finance/costs.html",
+        {"form": form, "year_label": selectors.year_label(year), "page": page, "year": year},
+    )
+
+
+@require_GET
+@reports_view
+def unit_costs_page(request: PartnershipRequest) -> HttpResponse:
+    """What a session, participant, participant-day and attended place cost, by course or tier."""
+    form = _year_form(request)
+    year = form.chosen()
+    by = GroupBy(request.GET["by"]) if request.GET.get("by") in set(GroupBy) else GroupBy.COURSE
+    return render(
+        request,
+        "finance/unit_costs.html",
+        {
+            "form": form,
+            "year": year,
+            "year_label": selectors.year_label(year),
+            "by": by,
+            "groupings": list(GroupBy),
+            "rows": unit_costs(request.access.partnership, year, by),
         },
     )
 

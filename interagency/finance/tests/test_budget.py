@@ -104,7 +104,7 @@ def test_days_in_kind_are_valued_at_the_rate_of_the_day(partnership, coordinator
         changed_by=coordinator,
     )
     assert Entry.objects.get(pk=entry.pk).amount == Decimal("875.00")
-    assert AuditEvent.objects.filter(subject_type__endswith="financesettings").count() == 2
+    assert AuditEvent.objects.filter(subject_type="finance.FinanceSettings").count() == 2
 
 
 def test_refusals_name_the_field_and_store_nothing(partnership, coordinator, other_partnership):

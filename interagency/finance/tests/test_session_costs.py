@@ -55,7 +55,7 @@ def test_a_coordinator_enters_costs_and_days_in_kind_on_the_session_page(
     assert cost.trainer_fee_actual == Decimal("650.50")
     assert cost.venue_actual is None  # not known, never 0
     assert cost.in_kind_value == Decimal("375.00")
-    assert AuditEvent.objects.filter(subject_type__endswith="sessioncost").count() == 1
+    assert AuditEvent.objects.filter(subject_type="finance.SessionCost").count() == 1
     assert 'value="650.50"' in coordinator_client.get(url).content.decode()
 
 

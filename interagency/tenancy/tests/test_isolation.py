@@ -843,6 +843,9 @@ CASES: dict[str, Case | Public] = {
     "finance:line-new": Case(foreign_code, methods=("get", "post"), body={"category": "materials"}),
     "finance:line": Case(lambda w: b_budget_line(w), methods=("get", "post")),
     "finance:rates": Case(foreign_code, methods=("get", "post")),
+    "finance:costs": Case(foreign_code),
+    "finance:unit-costs": Case(foreign_code),
+    "api:finance-unit-costs": Case(foreign_code, api=True),
     "finance:session-cost": Case(
         lambda w: b_managed_rows(w, "session_id"), methods=("get", "post")
     ),
