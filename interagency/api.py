@@ -26,6 +26,8 @@ from interagency.core.api_errors import (
 )
 from interagency.delivery import api as delivery_api
 from interagency.evaluation import api as evaluation_api
+from interagency.finance.api import router as finance_router
+from interagency.local_statistics.api import router as local_statistics_router
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
 from interagency.records.api import router as records_router
@@ -130,6 +132,8 @@ api.add_router("", delivery_api.public_router)
 api.add_router("/partnerships", evaluation_api.router)
 api.add_router("/partnerships", records_router)
 api.add_router("/partnerships", records_compliance_router)
+api.add_router("/partnerships", local_statistics_router)
+api.add_router("/partnerships", finance_router)
 
 
 class RootOut(Schema):

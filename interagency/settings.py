@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "interagency.records",
     "interagency.notifications",
     "interagency.evaluation",
+    "interagency.local_statistics",
+    "interagency.finance",
     "interagency.demo",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("interagency.notifications.urls")),
     path("", include("interagency.delivery.urls")),
     path("", include("interagency.evaluation.urls")),
+    path("", include("interagency.local_statistics.urls")),
+    path("", include("interagency.finance.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]

@@ -42,6 +42,7 @@ class Action(StrEnum):
     MANAGE_EVALUATION = "manage_evaluation"
     VIEW_REPORTS = "view_reports"
     VIEW_COMPLIANCE = "view_compliance"
+    MANAGE_FINANCE = "manage_finance"
     VIEW_AUDIT = "view_audit"
 
 
@@ -75,6 +76,8 @@ RULES: dict[Action, frozenset[Role]] = {
     # Instruments and plans, entering paper answers, every response of a plan.
     Action.MANAGE_EVALUATION: frozenset({Role.COORDINATOR}),
     Action.VIEW_REPORTS: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AGENCY_LEAD}),
+    # The budget, its income and spending, session costs and in-kind rates (finance).
+    Action.MANAGE_FINANCE: frozenset({Role.COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({Role.COORDINATOR}),
     # The partnership's compliance by sector, agency and tier; names only as visibility allows.
     Action.VIEW_COMPLIANCE: frozenset({Role.COORDINATOR, Role.BOARD_MEMBER}),

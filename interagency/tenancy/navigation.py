@@ -74,6 +74,8 @@ def navigation(request: HttpRequest) -> dict:
             current = "people"
         if match.namespace == "notifications":  # the emails pages are part of Sessions
             current = "sessions"
+        if match.namespace in ("finance", "local_statistics"):  # the Reports area's apps
+            current = "reports"
     items = [
         {
             "label": area.label,

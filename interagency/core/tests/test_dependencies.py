@@ -43,6 +43,10 @@ DEPENDS_ON: dict[str, set[str]] = {
         "notifications",
         "delivery",
     },
+    # Official statistics per local authority; its rates count delivery's sessions.
+    "local_statistics": {"core", "tenancy", "delivery"},
+    # Budgets and costs read delivery's sessions, registers and no-show charges.
+    "finance": {"core", "tenancy", "audit", "catalogue", "people", "delivery"},
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",

@@ -40,6 +40,7 @@ view_records        Y Y Y Y Y Y
 view_evaluation     Y Y . . Y .
 manage_evaluation   Y . . . . .
 view_reports        Y Y Y . . .
+manage_finance      Y . . . . .
 view_audit          Y . . . . .
 view_compliance     Y Y . . . .
 """

@@ -264,6 +264,25 @@ def b_no_show_charge(world: World) -> list[dict]:
     ]
 
 
+def b_budget_line(world: World) -> list[dict]:
+    """A line of B's budget, under B's code and its id under A's."""
+    from decimal import Decimal
+
+    from interagency.finance.models import BudgetLine
+
+    line = BudgetLine.objects.create(
+        partnership=world.b,
+        year=2025,
+        category="materials",
+        description="B's handouts",
+        planned=Decimal("10.00"),
+    )
+    return [
+        {"code": world.b.code, "line_id": line.pk},
+        {"code": world.a.code, "line_id": line.pk},
+    ]
+
+
 def b_managed_rows(world: World, key: str) -> list[dict]:
     """B's scheduled session and its venue by ``key``, under B's code and A's."""
     from interagency.delivery.tests.factories import SessionFactory
@@ -929,6 +948,39 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "post"),
         api=True,
         body={"wave": 1, "answers": {"c1": 3}, "consented": True, "idempotency_key": "taken"},
+    ),
+    "local_statistics:figures": Case(foreign_code),
+    "api:local-statistics": Case(foreign_code, api=True),
+    "finance:reports": Case(foreign_code),
+    "finance:budget": Case(foreign_code),
+    "finance:line-new": Case(foreign_code, methods=("get", "post"), body={"category": "materials"}),
+    "finance:line": Case(lambda w: b_budget_line(w), methods=("get", "post")),
+    "finance:rates": Case(foreign_code, methods=("get", "post")),
+    "finance:costs": Case(foreign_code),
+    "finance:unit-costs": Case(foreign_code),
+    "api:finance-unit-costs": Case(foreign_code, api=True),
+    "finance:session-cost": Case(
+        lambda w: b_managed_rows(w, "session_id"), methods=("get", "post")
+    ),
+    "api:finance-budget": Case(foreign_code, api=True),
+    "api:finance-budget-line-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={"year": 2025, "category": "materials", "description": "x", "planned": "1.00"},
+    ),
+    "api:finance-budget-line-detail": Case(lambda w: b_budget_line(w), api=True),
+    "api:finance-entry-create": Case(
+        lambda w: b_budget_line(w),
+        methods=("post",),
+        api=True,
+        body={"on": "2025-06-01", "amount": "1.00"},
+    ),
+    "api:finance-session-cost": Case(
+        lambda w: b_managed_rows(w, "session_id"),
+        methods=("get", "put"),
+        api=True,
+        body={"venue_actual": "1.00"},
     ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(

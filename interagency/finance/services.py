@@ -1,0 +1,224 @@
+"""Every change to a partnership's money: one transaction each, audited.
+
+A refusal is a ``ServiceError`` naming the field at fault; nothing is stored
+half-written.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from interagency.audit.models import AuditEvent
+from interagency.audit.services import record_event
+from interagency.core.errors import ServiceError
+from interagency.core.validation import MONEY
+from interagency.finance.models import (
+    COST_FIELDS,
+    BudgetCategory,
+    BudgetLine,
+    Entry,
+    FinanceSettings,
+    SessionCost,
+)
+from interagency.tenancy.models import Partnership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
+    from interagency.delivery.models import Session
+    from interagency.people.models import Agency
+
+PENNY = Decimal("0.01")
+
+
+def financial_year_of(day: datetime.date) -> int:
+    """The financial year (by its first year: 1 April to 31 March) ``day`` falls in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def rates_of(partnership: Partnership) -> FinanceSettings:
+    """The partnership's in-kind rates, or unsaved zero rates."""
+    found = FinanceSettings.objects.for_partnership(partnership).first()
+    return found or FinanceSettings(partnership=partnership)
+
+
+def set_rates(
+    *,
+    partnership: Partnership,
+    trainer_day_rate: Decimal,
+    venue_day_rate: Decimal,
+    changed_by: "_User",
+) -> FinanceSettings:
+    """Set what a trainer's day and a venue's day given in kind are worth (from now on)."""
+    with transaction.atomic():
+        rates = rates_of(partnership)
+        before = [str(rates.trainer_day_rate), str(rates.venue_day_rate)]
+        rates.trainer_day_rate, rates.venue_day_rate = trainer_day_rate, venue_day_rate
+        rates.full_clean()
+        rates.save()
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=rates,
+            partnership=partnership,
+            changes={
+                "trainer_day_rate": [before[0], str(trainer_day_rate)],
+                "venue_day_rate": [before[1], str(venue_day_rate)],
+            },
+        )
+    return rates
+
+
+def add_budget_line(
+    *,
+    partnership: Partnership,
+    year: int,
+    category: str,
+    description: str,
+    planned: Decimal,
+    agency: "Agency | None" = None,
+    added_by: "_User",
+) -> BudgetLine:
+    """Plan a line of income or spending for a financial year."""
+    if agency is not None and agency.partnership_id != partnership.pk:
+        raise ServiceError("Choose one of the partnership's agencies.", field="agency")
+    line = BudgetLine(
+        partnership=partnership,
+        year=year,
+        category=category,
+        description=description,
+        planned=planned,
+        agency=agency,
+    )
+    line.full_clean()
+    with transaction.atomic():
+        line.save()
+        record_event(
+            actor=added_by,
+            action=AuditEvent.Action.CREATED,
+            subject=line,
+            partnership=partnership,
+            changes={"year": year, "category": category, "planned": str(planned)},
+        )
+    return line
+
+
+def in_kind_value(days: Decimal, rate: Decimal, *, field: str) -> Decimal:
+    """``days`` at ``rate``, to the penny, within the bounds of money."""
+    value = (days * rate).quantize(PENNY, ROUND_HALF_UP)
+    if value > MONEY.maximum:
+        raise ServiceError(
+            f"{days} days at £{rate:,} a day is more than £{MONEY.maximum:,}: "
+            "enter them in smaller parts.",
+            field=field,
+        )
+    return value
+
+
+def record_entry(
+    *,
+    line: BudgetLine,
+    on: datetime.date,
+    amount: Decimal | None = None,
+    days: Decimal | None = None,
+    description: str = "",
+    recorded_by: "_User",
+) -> Entry:
+    """Record money received or spent on a line, or days given in kind (valued at the rates)."""
+    if financial_year_of(on) != line.year:
+        raise ServiceError(
+            f"The date must be in this line's financial year, 1 April {line.year} to "
+            f"31 March {line.year + 1}.",
+            field="on",
+        )
+    if line.is_in_kind:
+        if days is None:
+            raise ServiceError("Enter the number of days given.", field="days")
+        rates = rates_of(line.partnership)
+        rate = (
+            rates.trainer_day_rate
+            if line.category == BudgetCategory.TRAINER_DAYS
+            else rates.venue_day_rate
+        )
+        amount = in_kind_value(days, rate, field="days")
+    elif amount is None:
+        raise ServiceError("Enter the amount in pounds.", field="amount")
+    else:
+        days = None
+    entry = Entry(
+        partnership=line.partnership,
+        line=line,
+        on=on,
+        amount=amount,
+        days=days,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    entry.full_clean(exclude=["recorded_by"])
+    with transaction.atomic():
+        entry.save()
+        record_event(
+            actor=recorded_by,
+            action=AuditEvent.Action.CREATED,
+            subject=entry,
+            partnership=line.partnership,
+            changes={"line": line.pk, "on": on.isoformat(), "amount": str(amount)},
+        )
+    return entry
+
+
+def set_session_cost(
+    *,
+    session: "Session",
+    costs: dict[str, Decimal | None],
+    trainer_days_in_kind: Decimal = Decimal("0.0"),
+    venue_days_in_kind: Decimal = Decimal("0.0"),
+    changed_by: "_User",
+) -> SessionCost:
+    """Set a session's planned and actual costs; days in kind are valued at today's rates."""
+    unknown = sorted(set(costs) - set(COST_FIELDS))
+    if unknown:
+        raise ServiceError(f"Unknown cost: {', '.join(unknown)}.", field=unknown[0])
+    rates = rates_of(session.partnership)
+    value = in_kind_value(
+        trainer_days_in_kind, rates.trainer_day_rate, field="trainer_days_in_kind"
+    ) + in_kind_value(venue_days_in_kind, rates.venue_day_rate, field="venue_days_in_kind")
+    if value > MONEY.maximum:
+        raise ServiceError(
+            f"The days given in kind are worth more than £{MONEY.maximum:,}.",
+            field="trainer_days_in_kind",
+        )
+    with transaction.atomic():
+        cost = SessionCost.objects.for_partnership(session.partnership).filter(
+            session=session
+        ).first() or SessionCost(partnership=session.partnership, session=session)
+        before = {name: _text(getattr(cost, name)) for name in COST_FIELDS}
+        for name, amount in costs.items():
+            setattr(cost, name, amount)
+        cost.trainer_days_in_kind = trainer_days_in_kind
+        cost.venue_days_in_kind = venue_days_in_kind
+        cost.in_kind_value = value
+        cost.updated_by = changed_by
+        cost.full_clean(exclude=["session", "updated_by"])
+        created = cost.pk is None
+        cost.save()
+        after = {name: _text(getattr(cost, name)) for name in COST_FIELDS}
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+            subject=cost,
+            partnership=session.partnership,
+            changes={
+                name: [before[name], after[name]]
+                for name in COST_FIELDS
+                if before[name] != after[name]
+            }
+            | {"in_kind_value": str(value)},
+        )
+    return cost
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
