@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_evaluation_kinds'),
+        ('notifications', '0006_render_in_worker'),
     ]
 
     operations = [
