@@ -77,16 +77,7 @@ def apply_completions(*, record_import: RecordImport, applied_by: Any, today: da
             )
             for row in plan.new
         ]
-        try:
-            with transaction.atomic():
-                TrainingRecord.objects.bulk_create(records)
-        except IntegrityError:
-            # Another file recorded one of these completions since this one was checked.
-            raise ServiceError(
-                "Another import recorded some of these completions just now; nothing from this "
-                "file was recorded. Confirm again to record the rest.",
-                code="conflict",
-            ) from None
+        _insert(records)
         record_events(
             actor=applied_by,
             action=AuditEvent.Action.CREATED,
@@ -116,3 +107,16 @@ def apply_completions(*, record_import: RecordImport, applied_by: Any, today: da
         )
     record_import.status, record_import.created = locked.status, locked.created
     return len(records)
+
+
+def _insert(records: list[TrainingRecord]) -> None:
+    try:
+        with transaction.atomic():
+            TrainingRecord.objects.bulk_create(records)
+    except IntegrityError:
+        # Another file recorded one of these completions since this one was checked.
+        raise ServiceError(
+            "Another import recorded some of these completions just now; nothing from this "
+            "file was recorded. Confirm again to record the rest.",
+            code="conflict",
+        ) from None
