@@ -1,7 +1,7 @@
 """The coordinator's to-do list: what is waiting for them, counted, each with its page.
 
 The start page shows it first, so a coordinator sees the day's work without
-opening every area. Each item is one count read by one query (four in all,
+opening every area. Each item is one count read by one query (five in all,
 whatever the number of sessions, bookings or imports), and links to the page
 where the work is done. An item with nothing waiting is still listed, as
 "none", so the list reads the same every day.
@@ -20,6 +20,7 @@ from interagency.delivery.selectors.mix import AT_RISK_WINDOW
 from interagency.delivery.selectors.sessions import sessions_of
 from interagency.people.models import PeopleImport
 from interagency.people.selectors import people_imports
+from interagency.records.selectors.declarations import awaiting_decision_count
 from interagency.tenancy.access import PartnershipAccess
 
 # A waiting-list offer expiring within this is "about to expire".
@@ -107,13 +108,19 @@ def imports_with_errors(access: PartnershipAccess, now: datetime.datetime) -> li
     return [ToDo("imports", count, "staff-list imports that failed or left rows out", href)]
 
 
+def declarations_to_approve(access: PartnershipAccess, now: datetime.datetime) -> list[ToDo]:
+    """Training done elsewhere that learners declared, waiting for this member's decision."""
+    count = awaiting_decision_count(access.partnership, access.user.pk, access.roles)
+    href = reverse("records:declarations", kwargs={"code": access.partnership.code})
+    return [ToDo("declarations", count, "declarations of training waiting for approval", href)]
+
+
 ToDoItems = Callable[[PartnershipAccess, datetime.datetime], list[ToDo]]
 
 # The to-do list's lines, in the order shown. Each reads with a fixed number of queries.
-# Declarations to approve (records' declarations, when they exist) join as one more
-# builder here: ``declarations_to_approve``.
 COORDINATOR_TO_DO: tuple[ToDoItems, ...] = (
     approvals_waiting,
+    declarations_to_approve,
     session_problems,
     offers_expiring,
     imports_with_errors,

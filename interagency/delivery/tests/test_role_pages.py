@@ -27,7 +27,7 @@ from interagency.delivery.models import (
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.people.models import PeopleImport, Person
 from interagency.people.tests.factories import AgencyFactory, PersonFactory, ServiceFactory
-from interagency.records.models import TrainingRecord
+from interagency.records.models import Declaration, TrainingRecord
 
 pytestmark = pytest.mark.clock
 
@@ -356,6 +356,17 @@ def test_the_coordinators_start_page_lists_the_work_waiting(
         status=PeopleImport.Status.FAILED,
         file_name="staff.csv",
     )
+    Declaration.objects.create(
+        partnership=partnership,
+        person=PersonFactory.create(partnership=partnership, agency=agency),
+        course=ended.course,
+        completed_on=timezone.localdate() - datetime.timedelta(days=30),
+        hours=1,
+        provider="A course elsewhere",
+        evidence="x.pdf",
+        evidence_name="x.pdf",
+        evidence_type="application/pdf",
+    )
     assert ended.status == "scheduled"
     sign_in(coordinator)
     text = client.get(dashboard(partnership)).text
@@ -366,6 +377,7 @@ def test_the_coordinators_start_page_lists_the_work_waiting(
     assert "<strong>1</strong> sessions starting within a week under their minimum" in text
     assert "<strong>1</strong> waiting-list offers expiring within a day" in text
     assert "<strong>1</strong> staff-list imports that failed or left rows out" in text
+    assert f'href="/p/{code}/records/declarations/"><strong>1</strong> declarations' in text
     assert "Training coordinator" in text  # the role's name, never its code
 
 
