@@ -13,7 +13,7 @@ naming each item or field at fault; nothing is saved half.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from interagency.catalogue.selectors import catalogue_courses
@@ -37,9 +37,11 @@ from interagency.evaluation.api_schemas import (
     PlanOut,
     ResponseIn,
     ResponseOut,
+    ResultsFilterIn,
     ResultsOut,
 )
 from interagency.evaluation.errors import EvaluationError
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import (
     Item,
     Scale,
@@ -215,12 +217,15 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> Any:
     url_name="evaluation-plan-results",
     summary="The plan's results: every scale at every wave, change, reliability, attrition",
 )
-def plan_results(request: HttpRequest, code: str, plan_id: int) -> Any:
-    """The learners' figures as the results page shows them; a figure over fewer than five
-    paired people is ``{"too_few": words, "n", "minimum"}`` instead of numbers."""
+def plan_results(
+    request: HttpRequest, code: str, plan_id: int, filters: Query[ResultsFilterIn]
+) -> Any:
+    """The learners' figures as the results page shows them, filtered as it filters; a figure
+    over fewer than five paired people is ``{"too_few": words, "n", "minimum"}``."""
     access = access_for(request.user, code, Action.VIEW_EVALUATION)
     plan = plan_for(access, plan_id, to=PlanAct.VIEW)
-    return results_json(analyse(evaluation_data(plan)))
+    only = ResultsFilter(**filters.dict())
+    return results_json(analyse(evaluation_data(plan, only=only)))
 
 
 @router.get(

@@ -23,6 +23,7 @@ from interagency.evaluation.models import (
     ResponseSource,
     WaveKind,
 )
+from interagency.people.models import Sector
 
 # Choices as literals, so the OpenAPI document lists them.
 Mode = Literal["named", "pseudonymous", "anonymous"]
@@ -236,3 +237,14 @@ class ResultsOut(Schema):
     attrition: list[dict[str, Any]]
     scales: list[dict[str, Any]]
     knowledge_items: list[dict[str, Any]]
+
+
+class ResultsFilterIn(Schema):
+    """The results page's filters: responses of a session, agency, sector, profession, dates run."""
+
+    session: Id | None = None
+    agency: Id | None = None
+    sector: Sector | None = None
+    profession: Id | None = None
+    ran_from: datetime.date | None = Field(None, description="Sessions that ran on or after")
+    ran_to: datetime.date | None = Field(None, description="Sessions that ran on or before")

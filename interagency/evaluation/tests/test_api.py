@@ -143,6 +143,11 @@ def test_results_say_too_few_instead_of_numbers(partnership, coordinator, token_
     assert confidence["by_wave"]["end"]["n"] == 3
     change = next(c for c in confidence["changes"] if c["to_wave"] == "end")
     assert change["result"]["too_few"].startswith("Fewer than 5 paired responses")
+    # Filtered as the page filters: no learner's place was booked by the police.
+    police = client.get(f"{BASE}/plans/{plan.pk}/results", {"sector": "police"}).json()
+    assert police["attrition"][-2]["present"] == 0
+    bad = client.get(f"{BASE}/plans/{plan.pk}/results", {"sector": "nowhere"})
+    assert bad.status_code in (400, 422)
 
 
 def test_board_members_read_results_but_not_responses(partnership, member_with, token_client):
