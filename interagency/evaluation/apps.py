@@ -24,3 +24,8 @@ class EvaluationConfig(AppConfig):
         from interagency.evaluation.certificate_holds import end_questionnaire_hold
 
         certificate_holds.register("evaluation: end questionnaire", end_questionnaire_hold)
+
+        # The start page lists the questionnaires waiting for a learner.
+        from interagency.evaluation import start_page
+
+        start_page.register()
