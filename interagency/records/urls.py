@@ -4,14 +4,17 @@ from interagency.records import (
     views,
     views_compliance,
     views_declarations,
+    views_home,
     views_imports,
     views_moves,
 )
 
 app_name = "records"
 
-# Under the people area's address: it is about the people a member may see.
 urlpatterns = [
+    # The Records area's landing page (the navigation's Records).
+    path("p/<slug:code>/records/", views_home.home, name="home"),
+    # Under the people area's address: it is about the people a member may see.
     path("p/<slug:code>/people/training-status/", views.training_status, name="training-status"),
     path(
         "p/<slug:code>/people/training-status.csv",

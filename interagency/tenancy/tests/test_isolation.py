@@ -760,6 +760,7 @@ CASES: dict[str, Case | Public] = {
     ),
     "people:needs-xlsx": Case(foreign_code),
     # Training status (the records app, under the people area's address): B's code.
+    "records:home": Case(foreign_code),
     "records:training-status": Case(foreign_code),
     "records:training-status-csv": Case(foreign_code),
     # Where records come from (declarations, e-learning files, moves): B's code, and B's
