@@ -53,7 +53,10 @@ def test_a_declaration_is_made_then_approved(
     browser, live_server, watch: PageWatch, partnership, people, tmp_path
 ):
     page = signed_in_page(browser, live_server, people["learner"], watch)
-    page.goto(f"{live_server.url}/p/{partnership.code}/records/declarations/")
+    page.goto(f"{live_server.url}/p/{partnership.code}/records/")
+    assert heading(page) == "Records"
+    watch.check_accessibility(page, "records, learner")
+    follow(page, page.get_by_role("link", name="Training done elsewhere"))
     assert heading(page) == "Training done elsewhere"
     watch.check_accessibility(page, "declarations, learner")
     follow(page, page.get_by_role("button", name="Declare training"))
