@@ -168,3 +168,11 @@ class SessionCostForm(forms.Form):
             name: self.cleaned_data[name] or Decimal("0.0")
             for name in ("trainer_days_in_kind", "venue_days_in_kind")
         }
+
+
+class CostsFileForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file of session costs",
+        help_text="CSV or Excel (.xlsx), one row a session.",
+        error_messages={"required": "Select a CSV or Excel file of session costs."},
+    )

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from interagency.people.models import Agency
 
 PENNY = Decimal("0.01")
+# A costs file is a few hundred rows; the people import's reader refuses more than its limit.
+MAX_COSTS_FILE_BYTES = 5 * 1024 * 1024
 
 
 def financial_year_of(day: datetime.date) -> int:
@@ -222,3 +224,36 @@ def set_session_cost(
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+def import_session_costs(
+    *, partnership: Partnership, content: bytes, file_name: str, imported_by: "_User"
+) -> int:
+    """Set the costs of every session a CSV or XLSX file names: all its rows, or none.
+
+    Every problem is reported by row and column; a session that is not one of
+    the partnership's own is a problem of its row.
+    """
+    from interagency.delivery.selectors.sessions import sessions_of
+    from interagency.finance.cost_import import read_cost_rows
+
+    if len(content) > MAX_COSTS_FILE_BYTES:
+        raise ServiceError("The selected file must be smaller than 5 MB.", field="file")
+    rows, problems = read_cost_rows(content, file_name)
+    sessions = sessions_of(partnership).in_bulk([row.session_id for row in rows])
+    for row in rows:
+        if row.session_id not in sessions:
+            problems.append(
+                ("file", f"Row {row.row}, column session: no session {row.session_id} here.")
+            )
+    if problems:
+        raise ServiceError.of_problems(problems, code="import_invalid")
+    with transaction.atomic():
+        for row in rows:
+            set_session_cost(
+                session=sessions[row.session_id],
+                costs=row.costs,
+                changed_by=imported_by,
+                **row.days,
+            )
+    return len(rows)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<slug:code>/reports/budget/lines/<int:line_id>/", views.line, name="line"),
     path("p/<slug:code>/reports/budget/rates/", views.rates, name="rates"),
     path("p/<slug:code>/reports/costs/", views.costs, name="costs"),
+    path("p/<slug:code>/reports/costs/import/", views.costs_import, name="costs-import"),
     path("p/<slug:code>/reports/unit-costs/", views.unit_costs_page, name="unit-costs"),
     path(
         "p/<slug:code>/reports/costs/sessions/<int:session_id>/",

@@ -16,8 +16,10 @@ from interagency.core.permissions import Action
 from interagency.core.validation import YEAR
 from interagency.finance import selectors, services
 from interagency.finance.access import FinanceAct, budget_line_for, costed_session_for
+from interagency.finance.cost_import import COLUMNS
 from interagency.finance.forms import (
     BudgetLineForm,
+    CostsFileForm,
     EntryForm,
     RatesForm,
     SessionCostForm,
@@ -206,7 +208,12 @@ def costs(request: PartnershipRequest) -> HttpResponse:
     return render(
         request,
         "finance/costs.html",
-        {"form": form, "year_label": selectors.year_label(year), "page": page, "year": year},
+        {
+            "form": form,
+            "year_label": selectors.year_label(year),
+            "page": page,
+            "may_change": request.access.allows(Action.MANAGE_FINANCE),
+        },
     )
 
 
@@ -229,6 +236,28 @@ def unit_costs_page(request: PartnershipRequest) -> HttpResponse:
             "rows": unit_costs(request.access.partnership, year, by),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@manage_view
+def costs_import(request: PartnershipRequest) -> HttpResponse:
+    """Set many sessions' costs from one CSV or XLSX file: every row, or none."""
+    form = CostsFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = services.import_session_costs(
+                partnership=request.access.partnership,
+                content=upload.read(services.MAX_COSTS_FILE_BYTES + 1),
+                file_name=upload.name,
+                imported_by=request.user,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, f"Costs of {count} sessions saved.")
+            return redirect("finance:costs", code=request.access.partnership.code)
+    return render(request, "finance/costs_import.html", {"form": form, "columns": COLUMNS})
 
 
 def _budget_url(request: PartnershipRequest) -> str:

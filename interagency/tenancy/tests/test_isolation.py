@@ -958,6 +958,7 @@ CASES: dict[str, Case | Public] = {
     "finance:line": Case(lambda w: b_budget_line(w), methods=("get", "post")),
     "finance:rates": Case(foreign_code, methods=("get", "post")),
     "finance:costs": Case(foreign_code),
+    "finance:costs-import": Case(foreign_code, methods=("get", "post")),
     "finance:unit-costs": Case(foreign_code),
     "api:finance-unit-costs": Case(foreign_code, api=True),
     "finance:session-cost": Case(
