@@ -124,7 +124,8 @@ def test_my_training_reads_the_same_queries_for_one_or_many_dates_and_records(
     coming(partnership, pathway["core"])
     sign_in(learner)
     client.get(url("my-training", partnership))  # the session's first request warms caches
-    with django_assert_max_num_queries(22) as few:
+    # Statuses read equivalences and hours rules besides the courses: a ceiling, fixed below.
+    with django_assert_max_num_queries(25) as few:
         client.get(url("my-training", partnership))
     person = Person.objects.get(user=learner)
     for days in range(20, 26):
