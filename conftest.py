@@ -93,14 +93,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
-    """Pin "now" for a test marked ``clock``, or asking for it: at ``--clock``, or PINNED_INSTANT.
+    """Pin "now" for a test marked ``clock``, or asking for it: at ``--clock``, or PINNED_INSTANT
+    (always PINNED_INSTANT for ``clock(fixed=True)``).
 
     Stopped unless the mark says ``tick=True``; ``clock.shift(...)`` and
     ``clock.move_to(...)`` move it.
     """
     marker = request.node.get_closest_marker("clock")
     tick = bool(marker.kwargs.get("tick", False)) if marker else False
-    instant = clock_instant(request.config) or PINNED_INSTANT
+    # ``clock(fixed=True)``: a test written around named calendar dates (a financial
+    # year, a course completed in 2026) stands at PINNED_INSTANT even under --clock,
+    # where another year would turn its dates into other cases.
+    fixed = bool(marker.kwargs.get("fixed", False)) if marker else False
+    instant = PINNED_INSTANT if fixed else (clock_instant(request.config) or PINNED_INSTANT)
     with time_machine.travel(instant, tick=tick) as traveller:
         yield traveller
 

@@ -9,7 +9,8 @@ import pytest
 from interagency.core.permissions import Role
 from interagency.records.models import Declaration, TrainingRecord
 
-pytestmark = pytest.mark.clock
+# Written around named dates (2025 and 2026): they stand at the pinned instant whatever --clock.
+pytestmark = pytest.mark.clock(fixed=True)
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -15,7 +15,8 @@ from interagency.people.models import Headcount
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 from interagency.records.models import TrainingRecord
 
-pytestmark = pytest.mark.clock
+# Written around named dates (2025 and 2026): they stand at the pinned instant whatever --clock.
+pytestmark = pytest.mark.clock(fixed=True)
 
 RECENT = datetime.date(2026, 1, 10)  # within a year of the pinned day, and within every window
 LONG_AGO = datetime.date(2015, 1, 1)

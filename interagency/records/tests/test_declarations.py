@@ -12,7 +12,8 @@ from interagency.people.tests.factories import PersonFactory
 from interagency.records.models import Declaration, TrainingRecord
 from interagency.records.selectors.declarations import awaiting_decision_count
 
-pytestmark = pytest.mark.clock
+# Written around named dates (2025 and 2026): they stand at the pinned instant whatever --clock.
+pytestmark = pytest.mark.clock(fixed=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
