@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
-from interagency.core.permissions import Role
 from interagency.delivery.models import BookingStatus, Session
+from interagency.delivery.start_page import LEARNERS
 from interagency.evaluation.invitations import CAME
 from interagency.evaluation.links import answer_path, link_for
 from interagency.evaluation.models import Respondent, Response, ResponseCode, Wave, WaveKind
@@ -27,7 +27,6 @@ from interagency.tenancy.start_page import Section, register_section
 
 # How long an end-of-course or follow-up questionnaire stays on the list.
 OPEN_FOR = datetime.timedelta(weeks=4)
-LEARNERS = frozenset({Role.LEARNER, Role.LINE_MANAGER, Role.AGENCY_LEAD})
 
 
 @dataclass(frozen=True)
