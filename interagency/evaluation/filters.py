@@ -123,7 +123,7 @@ def filter_options(responses: QuerySet[Response]) -> FilterOptions:
 
 def described(only: ResultsFilter, options: FilterOptions) -> tuple[str, ...]:
     """The filter in words, one line a filter, named as the page's form names the choices."""
-    names = {
+    names: dict[str, dict[Any, str]] = {
         "session": dict(options.sessions),
         "agency": dict(options.agencies),
         "sector": dict(options.sectors),

@@ -137,7 +137,7 @@ def test_a_filtered_sav_holds_only_the_professions_people(
 
     plan = make_plan(partnership)
     agency = AgencyFactory(partnership=partnership, sector=Sector.HEALTH)
-    nurse, doctor = RoleFactory(name="Nurse"), RoleFactory(name="Doctor")
+    nurse, doctor = RoleFactory.create(name="Nurse"), RoleFactory.create(name="Doctor")
     nurses = {answer(plan, agency, start=2, end=4, role=nurse) for _ in range(5)}
     for _ in range(3):
         answer(plan, agency, start=3, end=3, role=doctor)

@@ -63,6 +63,7 @@ def learners(plan, agency, role, *, rise: int) -> None:
 
 def specialist_plan(partnership):
     plan = make_plan(partnership)
+    assert plan.session is not None
     Course.objects.filter(pk=plan.session.course_id).update(category=Course.Category.SPECIALIST)
     return plan
 
