@@ -9,6 +9,12 @@ n, mean and SD (``analysis.pooling``: no answer crosses partnerships, and a
 partnership with fewer than 5 paired people is left out), and the published
 studies on that scale (``evidence``). Scales are pooled only with the same
 key and the same unit (range or percent correct).
+
+The region's figure follows the course type, course, sector and dates chosen.
+An agency is one partnership's, so it never narrows the region's figure; a
+profession does only when it is a role of a framework the partnerships share
+(national or regional: the same role, the same id, in each), and the page
+says in words which filters the region's figure does not follow.
 """
 
 from collections import defaultdict
@@ -27,7 +33,7 @@ from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import EvaluationPlan
 from interagency.evaluation.overview import plan_title
 from interagency.evaluation.results_page import Figure, figure
-from interagency.evaluation.selectors import evaluations_data
+from interagency.evaluation.selectors import evaluations_data, shared_framework_of_role
 
 # (category, scale key, unit): the groups that are pooled together.
 Group = tuple[str, str, str]
@@ -66,6 +72,16 @@ class AcrossCourses:
     comparisons: tuple[Comparison, ...]
     published: PublishedResults
     plans: int
+    # What the region's figure does not follow of the filter, or follows beyond the usual, in words.
+    region_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """The part of a filter the region's figure follows, and the words saying what it does not."""
+
+    only: ResultsFilter
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -203,15 +219,35 @@ def comparisons(
     return tuple(found)
 
 
-def regional_filter(only: ResultsFilter) -> ResultsFilter:
-    """What of a filter applies across partnerships: course, sector and dates, not their ids."""
-    return ResultsFilter(
+def regional_filter(only: ResultsFilter, shared_framework: str | None = None) -> RegionScope:
+    """What of a filter applies across partnerships: course, sector and dates, and a profession
+    of ``shared_framework`` (the framework partnerships share that it is a role of); never an
+    agency, which is one partnership's."""
+    notes = []
+    if only.agency:
+        notes.append(
+            "The region's figure is not filtered by agency: each partnership has its own "
+            "agencies, so it counts every agency's learners in the region."
+        )
+    if only.profession and shared_framework:
+        notes.append(
+            "The region's figure is filtered by the profession chosen: it is a role of "
+            f"{shared_framework}, which partnerships in the region share."
+        )
+    elif only.profession:
+        notes.append(
+            "The region's figure is not filtered by profession: the role chosen is this "
+            "partnership's own, not one of a framework partnerships share."
+        )
+    kept = ResultsFilter(
         sector=only.sector,
+        profession=only.profession if shared_framework else None,
         ran_from=only.ran_from,
         ran_to=only.ran_to,
         course_type=only.course_type,
         course=only.course,
     )
+    return RegionScope(kept, tuple(notes))
 
 
 def across_courses(
@@ -221,11 +257,14 @@ def across_courses(
     plans = plans_kept(plans, only)
     region = plans_kept(region, only)
     own = plan_changes(plans, evaluations_data(plans, only=only))
-    regional = plan_changes(region, evaluations_data(region, only=regional_filter(only)))
+    shared = shared_framework_of_role(only.profession) if only.profession else None
+    scope = regional_filter(only, shared)
+    regional = plan_changes(region, evaluations_data(region, only=scope.only))
     published = published_results()
     return AcrossCourses(
         course_types=course_type_effects(own),
         comparisons=comparisons(own, regional, published),
         published=published,
         plans=len(plans),
+        region_notes=scope.notes,
     )

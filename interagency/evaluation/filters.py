@@ -11,6 +11,7 @@ filters leave it out. The period is the dates the session ran.
 import datetime
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -43,6 +44,15 @@ class ResultsFilter:
     @property
     def active(self) -> bool:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+    def query(self) -> str:
+        """The filter as an address's query (``agency=3&ran_from=2027-01-06``): the downloads'."""
+        values = {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name in FILTER_FIELDS
+            if (value := getattr(self, name))
+        }
+        return urlencode(values)
 
     def responses(self, prefix: str = "") -> Q:
         """The condition on ``Response`` (or, with ``prefix``, on a relation to it)."""
@@ -111,6 +121,29 @@ def filter_options(responses: QuerySet[Response]) -> FilterOptions:
     )
 
 
+def described(only: ResultsFilter, options: FilterOptions) -> tuple[str, ...]:
+    """The filter in words, one line a filter, named as the page's form names the choices."""
+    names: dict[str, dict[Any, str]] = {
+        "session": dict(options.sessions),
+        "agency": dict(options.agencies),
+        "sector": dict(options.sectors),
+        "profession": dict(options.professions),
+        "course_type": dict(Course.Category.choices),
+    }
+    lines = [
+        f"{name.replace('_', ' ').capitalize()}: {names[name].get(value, value)}"
+        for name in names
+        if (value := getattr(only, name))
+    ]
+    if only.course:
+        lines.append(f"Course: number {only.course}")
+    if only.ran_from:
+        lines.append(f"Courses run from {govuk_date(only.ran_from)}")
+    if only.ran_to:
+        lines.append(f"Courses run to {govuk_date(only.ran_to)}")
+    return tuple(lines)
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
@@ -140,6 +173,7 @@ class ResultsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, options: FilterOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.options = options
         extra = {
             "session": _choice("Session", "All sessions", options.sessions),
             "agency": _choice("Agency", "All agencies", options.agencies),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from interagency.catalogue.models import CompetenceFramework, Role
 from interagency.evaluation.analysis.data import (
     EvaluationData,
     ItemSpec,
@@ -255,3 +256,14 @@ def region_plans(partnership: "Partnership") -> "QuerySet[EvaluationPlan]":
     # cross-partnership: the region's comparison reads its partnerships' plans for aggregates only.
     plans = EvaluationPlan.objects.filter(partnership__region_id=partnership.region_id)
     return with_course_and_waves(plans)
+
+
+def shared_framework_of_role(role_id: int) -> str | None:
+    """The name of the framework partnerships share (national or regional) that ``role_id`` is
+    a role of, or None for one partnership's own role (of its own framework, or local to it)."""
+    return (
+        Role.objects.filter(pk=role_id, local_to__isnull=True)
+        .exclude(framework__owner=CompetenceFramework.Owner.PARTNERSHIP)
+        .values_list("framework__name", flat=True)
+        .first()
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from interagency.core.spreadsheets import csv_download
 from interagency.evaluation.exports.table import ResponseTable, response_table
+from interagency.evaluation.filters import ResultsFilter
 
 HEADERS = [
     "response",
@@ -56,7 +57,10 @@ def long_rows(table: ResponseTable) -> tuple[list[str], Iterator[list[Any]]]:
     return headers, lines()
 
 
-def long_csv_download(plan, *, file_name: str = "evaluation.csv") -> HttpResponse:
-    """The plan's answers as a formula-safe CSV attachment (``core.spreadsheets``)."""
-    headers, lines = long_rows(response_table(plan))
+def long_csv_download(
+    plan, *, only: ResultsFilter | None = None, file_name: str = "evaluation.csv"
+) -> HttpResponse:
+    """The plan's answers (those ``only`` keeps) as a formula-safe CSV attachment
+    (``core.spreadsheets``)."""
+    headers, lines = long_rows(response_table(plan, only))
     return csv_download(file_name, headers, lines)

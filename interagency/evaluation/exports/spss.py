@@ -14,6 +14,7 @@ import pyreadstat
 from django.utils import timezone
 
 from interagency.evaluation.exports.table import ResponseTable, response_table, scores_by_response
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import Respondent
 
 # SPSS caps a variable label at 256 bytes; longer questions are cut on a word.
@@ -81,10 +82,10 @@ def sav_frame(table: ResponseTable, scales, scores) -> tuple[pd.DataFrame, dict,
     return pd.DataFrame(data), labels, value_labels
 
 
-def evaluation_sav(plan) -> bytes:
-    """The plan's responses as the bytes of an SPSS .sav file."""
-    scales, scores = scores_by_response(plan)
-    frame, labels, value_labels = sav_frame(response_table(plan), scales, scores)
+def evaluation_sav(plan, only: ResultsFilter | None = None) -> bytes:
+    """The plan's responses (those ``only`` keeps) as the bytes of an SPSS .sav file."""
+    scales, scores = scores_by_response(plan, only)
+    frame, labels, value_labels = sav_frame(response_table(plan, only), scales, scores)
     with tempfile.TemporaryDirectory(prefix="interagency-sav-") as directory:
         path = Path(directory) / "evaluation.sav"
         pyreadstat.write_sav(

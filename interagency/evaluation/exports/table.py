@@ -3,7 +3,8 @@
 The one read behind every export. Items of different versions with the
 same key share a column (a version may drop or add items; a key keeps its
 meaning). Identity appears only in a named evaluation; a pseudonymous one
-shows the response code, an anonymous one neither.
+shows the response code, an anonymous one neither. A filter (``ResultsFilter``,
+the results page's) narrows the responses of every wave alike.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interagency.evaluation.analysis.scoring import scale_scores
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.formats import ResponseFormat, value_labels
 from interagency.evaluation.models import (
     Answer,
@@ -70,12 +72,13 @@ def variable_name(key: str, taken: set[str]) -> str:
     return unique
 
 
-def response_table(plan: EvaluationPlan) -> ResponseTable:
-    """Every response to ``plan`` with its answers, waves in time order."""
+def response_table(plan: EvaluationPlan, only: ResultsFilter | None = None) -> ResponseTable:
+    """Every response to ``plan`` (those ``only`` keeps) with its answers, waves in time order."""
+    only = only or ResultsFilter()
     named = plan.response_mode == ResponseMode.NAMED
     found = (
         Response.objects.for_partnership(plan.partnership)
-        .filter(wave__plan=plan)
+        .filter(only.responses(), wave__plan=plan)
         .select_related("wave", "instrument_version", "response_code")
         .order_by("id")
     )
@@ -104,7 +107,9 @@ def response_table(plan: EvaluationPlan) -> ResponseTable:
     )
     rows = {response.pk: _row(response, waves[response.wave_id], named) for response in responses}
     for response_id, key, value, text in Answer.objects.filter(
-        response__partnership=plan.partnership, response__wave__plan=plan
+        only.responses("response__"),
+        response__partnership=plan.partnership,
+        response__wave__plan=plan,
     ).values_list("response_id", "item__key", "value", "text"):
         rows[response_id].answers[key] = value if value is not None else text
     return ResponseTable(plan=plan, named=named, columns=columns, rows=tuple(rows.values()))
@@ -126,12 +131,14 @@ def _row(response: Response, wave, named: bool) -> Row:
     )
 
 
-def scores_by_response(plan: EvaluationPlan) -> tuple[list[tuple[str, str]], dict[int, dict]]:
+def scores_by_response(
+    plan: EvaluationPlan, only: ResultsFilter | None = None
+) -> tuple[list[tuple[str, str]], dict[int, dict]]:
     """Each scale (key, name) and each response's scale scores (None where missing)."""
     scales: list[tuple[str, str]] = []
     scores: dict[int, dict[str, float | None]] = {}
     for respondent in Respondent.values:
-        for wave in evaluation_data(plan, respondent=respondent).waves:
+        for wave in evaluation_data(plan, respondent=respondent, only=only).waves:
             assert wave.response_ids is not None
             for key, answers in wave.scales.items():
                 if (key, answers.spec.name) not in scales:

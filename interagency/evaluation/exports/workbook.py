@@ -3,7 +3,9 @@
 Written with XlsxWriter. Every text cell is written as text (never parsed as
 a formula) and neutralised as every download is (``core.spreadsheets``).
 Each chart sits beside the table of its numbers and carries a description
-for screen readers.
+for screen readers. A filtered workbook (the results page's filters) holds
+only the filtered responses, every wave alike, and names the filter on its
+About and Summary sheets.
 """
 
 import io
@@ -18,6 +20,7 @@ from interagency.evaluation.analysis import EvaluationResults, analyse
 from interagency.evaluation.analysis.reliability import Reliability
 from interagency.evaluation.analysis.statistics import PairedChange, TooFew
 from interagency.evaluation.exports.table import ResponseTable, response_table, scores_by_response
+from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import ResponseMode
 from interagency.evaluation.selectors import evaluation_data
 
@@ -68,8 +71,13 @@ class Sheet:
         self.row += rows
 
 
-def evaluation_workbook(plan) -> bytes:
-    """The workbook's bytes for ``plan``: about, raw data, scores, summary, reliability, more."""
+def evaluation_workbook(
+    plan, only: ResultsFilter | None = None, filtered: tuple[str, ...] = ()
+) -> bytes:
+    """The workbook's bytes for ``plan``: about, raw data, scores, summary, reliability, more.
+
+    ``only`` keeps the responses the results page's filters keep; ``filtered`` names them in
+    words (``filters.described``) on the About and Summary sheets."""
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
     formats = {
@@ -77,12 +85,12 @@ def evaluation_workbook(plan) -> bytes:
         "header": book.add_format({"bold": True, "bottom": 1}),
         "number": book.add_format({"num_format": "0.00"}),
     }
-    table = response_table(plan)
-    results = analyse(evaluation_data(plan))
-    _about(Sheet(book, "About", formats), plan, results)
+    table = response_table(plan, only)
+    results = analyse(evaluation_data(plan, only=only))
+    _about(Sheet(book, "About", formats), plan, results, filtered)
     _raw_data(Sheet(book, "Raw data", formats), table)
-    _scores(Sheet(book, "Scores", formats), table, *scores_by_response(plan))
-    _summary(book, Sheet(book, "Summary", formats), results)
+    _scores(Sheet(book, "Scores", formats), table, *scores_by_response(plan, only))
+    _summary(book, Sheet(book, "Summary", formats), results, filtered)
     _changes(Sheet(book, "Change", formats), results)
     _reliability(Sheet(book, "Reliability", formats), results)
     _knowledge_and_attrition(Sheet(book, "Knowledge and attrition", formats), results)
@@ -90,10 +98,15 @@ def evaluation_workbook(plan) -> bytes:
     return output.getvalue()
 
 
-def _about(sheet: Sheet, plan, results: EvaluationResults) -> None:
+def _filter_line(filtered: tuple[str, ...]) -> str:
+    return "Only the responses of: " + "; ".join(filtered) if filtered else "Every response"
+
+
+def _about(sheet: Sheet, plan, results: EvaluationResults, filtered: tuple[str, ...]) -> None:
     sheet.write([str(plan)], "heading")
     sheet.write(["Partnership", str(plan.partnership)])
     sheet.write(["Responses", str(ResponseMode(plan.response_mode).label)])
+    sheet.write(["Filtered", _filter_line(filtered)])
     sheet.write(["Waves", ", ".join(label for _, label in results.waves)])
     sheet.write(["Made", govuk_datetime(timezone.now())])
     sheet.skip()
@@ -137,9 +150,12 @@ def _scores(sheet: Sheet, table: ResponseTable, scales, scores) -> None:
     sheet.sheet.freeze_panes(1, 0)
 
 
-def _summary(book, sheet: Sheet, results: EvaluationResults) -> None:
+def _summary(book, sheet: Sheet, results: EvaluationResults, filtered: tuple[str, ...]) -> None:
     """Per scale: a table of each wave's figures and a line chart of the means with intervals."""
     labels = dict(results.waves)
+    if filtered:
+        sheet.write([_filter_line(filtered)], "header")
+        sheet.skip()
     for scale in results.scales:
         sheet.write([f"{scale.name} (level {scale.level})"], "heading")
         header = sheet.write(

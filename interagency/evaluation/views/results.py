@@ -3,7 +3,8 @@
 Coordinators and board members see every plan's results; trainers those of
 the plans of sessions they deliver (``evaluation.access.plan_for``). The
 downloads carry identities only as the plan's response mode allows
-(``exports.table``).
+(``exports.table``), and hold the responses the page's filters keep: its download
+links carry the filter chosen.
 """
 
 from django.http import Http404, HttpResponse
@@ -21,9 +22,11 @@ from interagency.evaluation.exports.workbook import evaluation_workbook
 from interagency.evaluation.filters import (
     AcrossFilterForm,
     ResultsFilterForm,
+    described,
     plan_filter_options,
     plans_filter_options,
 )
+from interagency.evaluation.models import EvaluationPlan
 from interagency.evaluation.results_page import results_page
 from interagency.evaluation.selectors import region_plans, with_course_and_waves
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -38,9 +41,8 @@ def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
     """Every figure of the plan's evaluation, its charts with tables, and the conventions."""
     access = request.access
     plan = plan_for(access, plan_id, to=PlanAct.VIEW)
-    form = ResultsFilterForm(request.GET or None, options=plan_filter_options(plan))
-    if plan.session_id is not None:
-        del form.fields["session"]  # one session already
+    form = plan_filter_form(request, plan)
+    only = form.chosen()
     return render(
         request,
         "evaluation/manage/results.html",
@@ -48,7 +50,8 @@ def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "title": overview.plan_title(plan),
             "waves": sorted(plan.waves.all(), key=lambda wave: wave.sort_key),
-            "page": results_page(plan, form.chosen()),
+            "page": results_page(plan, only),
+            "download_query": only.query(),
             "filter_form": form,
             "minimum": MINIMUM_N,
             "manages": access.allows(Action.MANAGE_EVALUATION),
@@ -57,19 +60,33 @@ def plan_results(request: PartnershipRequest, plan_id: int) -> HttpResponse:
     )
 
 
+def plan_filter_form(request: PartnershipRequest, plan: EvaluationPlan) -> ResultsFilterForm:
+    """The results page's filters of ``plan``, read from the address; the downloads' too."""
+    form = ResultsFilterForm(request.GET or None, options=plan_filter_options(plan))
+    if plan.session_id is not None:
+        del form.fields["session"]  # one session already
+    return form
+
+
 @partnership_view(Action.VIEW_EVALUATION)
 def plan_download(request: PartnershipRequest, plan_id: int, kind: str) -> HttpResponse:
-    """The plan's answers as an XLSX workbook with charts, a long CSV or an SPSS file."""
+    """The plan's answers as an XLSX workbook with charts, a long CSV or an SPSS file; filtered
+    as the results page filters (a filter in error is left out, as the page leaves it out)."""
     if kind not in DOWNLOADS:
         raise Http404("No such download.")
     plan = plan_for(request.access, plan_id, to=PlanAct.VIEW)
+    form = plan_filter_form(request, plan)
+    only = form.chosen()
     name = f"evaluation-{plan.pk}-{slugify(overview.plan_title(plan))[:60]}"
+    if only.active:
+        name += "-filtered"
     if kind == "csv":
-        return long_csv_download(plan, file_name=f"{name}.csv")
+        return long_csv_download(plan, only=only, file_name=f"{name}.csv")
     if kind == "xlsx":
-        response = HttpResponse(evaluation_workbook(plan), content_type=XLSX)
+        filtered = described(only, form.options)
+        response = HttpResponse(evaluation_workbook(plan, only, filtered), content_type=XLSX)
     else:
-        response = HttpResponse(evaluation_sav(plan), content_type=SAV)
+        response = HttpResponse(evaluation_sav(plan, only), content_type=SAV)
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
 
