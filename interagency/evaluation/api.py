@@ -12,8 +12,10 @@ naming each item or field at fault; nothing is saved half.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from interagency.catalogue.selectors import catalogue_courses
@@ -33,6 +35,7 @@ from interagency.evaluation.analysis import analyse
 from interagency.evaluation.api_schemas import (
     InstrumentDetailOut,
     InstrumentOut,
+    PaperImportOut,
     PlanIn,
     PlanOut,
     ResponseIn,
@@ -48,8 +51,10 @@ from interagency.evaluation.models import (
 )
 from interagency.evaluation.results_page import results_json
 from interagency.evaluation.selectors import evaluation_data
+from interagency.evaluation.services.paper import import_paper_returns
 from interagency.evaluation.services.plans import WavePlan, attach_plan
 from interagency.evaluation.services.responses import submit_response
+from interagency.people.importing.reading import MAX_UPLOAD_BYTES
 from interagency.tenancy.access import PartnershipAccess, access_for
 
 router = Router(tags=["evaluation"])
@@ -275,3 +280,43 @@ def response_submit(request: HttpRequest, code: str, plan_id: int, payload: Resp
         entered_by=access.user,
     )
     return Status(201, overview.plan_responses(plan).get(pk=response.pk))
+
+
+IMPORT_FILE = File(
+    None,
+    description="A CSV or Excel (.xlsx) file of forms, 20 MB at most: a `code` column (the "
+    "response code printed on each form) and one column per question key.",
+)
+
+
+@router.post(
+    f"{E}/plans/{{plan_id}}/waves/{{wave_id}}/imports",
+    response={201: PaperImportOut, **error_responses(400, 401, 403, 404, 413)},
+    url_name="evaluation-paper-import",
+    summary="Import a file of paper forms as responses to one wave",
+)
+def paper_import(
+    request: HttpRequest,
+    code: str,
+    plan_id: int,
+    wave_id: int,
+    file: UploadedFile | None = IMPORT_FILE,
+) -> Any:
+    """Send ``multipart/form-data`` with the field ``file``. Every row is checked first: a
+    file with any problem saves nothing and answers 400 with ``errors`` naming each row and
+    column ("Row 3, column code"). Importing the same file again adds nothing."""
+    access = access_for(request.user, code, Action.MANAGE_EVALUATION)
+    plan = plan_for(access, plan_id, to=PlanAct.MANAGE)
+    wave = next((w for w in plan.waves.all() if w.pk == wave_id), None)
+    if wave is None:
+        raise EvaluationError("That wave is not one of this plan's.", errors={"wave": "unknown"})
+    if file is None:
+        raise DjangoValidationError({"file": "Send the forms' CSV or XLSX file as 'file'."})
+    wave.plan = plan
+    saved = import_paper_returns(
+        wave=wave,
+        content=file.read(MAX_UPLOAD_BYTES + 1),
+        file_name=file.name or "forms.csv",
+        entered_by=access.user,
+    )
+    return Status(201, {"wave": wave.pk, "saved": saved})

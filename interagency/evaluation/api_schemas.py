@@ -229,6 +229,13 @@ class ResponseOut(Schema):
         }
 
 
+class PaperImportOut(Schema):
+    """What a file of paper forms became: every row saved as a response to the wave."""
+
+    wave: int
+    saved: int = Field(description="Forms saved; the same file again saves nothing more.")
+
+
 class ResultsOut(Schema):
     """``analysis.analyse``'s figures; a figure with too few people is ``{"too_few": ...}``."""
 

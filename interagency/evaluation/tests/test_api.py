@@ -168,3 +168,49 @@ def test_trainers_see_only_their_sessions_plans(partnership, member_with, token_
     assert [plan["id"] for plan in client.get(f"{BASE}/plans").json()["results"]] == [mine.pk]
     assert client.get(f"{BASE}/plans/{other.pk}").status_code == 404
     assert client.get(f"{BASE}/plans/{other.pk}/results").status_code == 404
+
+
+def import_forms(client, plan, wave, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("forms.csv", content, content_type="text/csv")
+    url = f"{BASE}/plans/{plan.pk}/waves/{wave.pk}/imports"
+    return client.post(url, {"file": upload})
+
+
+def test_a_file_of_paper_forms_is_imported_through_the_api(partnership, coordinator, token_client):
+    plan = make_plan(partnership)
+    wave = plan.waves.get(kind=WaveKind.START)
+    first, second = code_for(plan), code_for(plan)
+    content = f"code,c1,c2\n{first},4,5\n{second},2,3\n".encode()
+    client = token_client(coordinator)
+    answer = import_forms(client, plan, wave, content)
+    assert answer.status_code == 201 and answer.json() == {"wave": wave.pk, "saved": 2}
+    assert Response.objects.filter(wave=wave).count() == 2
+    # The same file again (a retried upload) adds nothing.
+    assert import_forms(client, plan, wave, content).json()["saved"] == 2
+    assert Response.objects.filter(wave=wave).count() == 2
+
+
+def test_a_file_with_a_bad_row_answers_400_naming_row_and_column_and_saves_nothing(
+    partnership, coordinator, token_client
+):
+    plan = make_plan(partnership)
+    wave = plan.waves.get(kind=WaveKind.START)
+    content = f"code,c1\n{code_for(plan)},4\nNOTACODE,3\n".encode()
+    answer = import_forms(token_client(coordinator), plan, wave, content)
+    assert answer.status_code == 400
+    assert "no forms were saved" in answer.json()["detail"]
+    assert {
+        "field": "Row 3, column code",
+        "message": "NOTACODE is not a response code of this evaluation.",
+    } in answer.json()["errors"]
+    assert not Response.objects.filter(wave=wave).exists()
+
+
+def test_only_coordinators_import_paper_forms(partnership, member_with, token_client):
+    plan = make_plan(partnership)
+    wave = plan.waves.get(kind=WaveKind.START)
+    answer = import_forms(token_client(member_with(Role.BOARD_MEMBER)), plan, wave, b"code\n")
+    assert answer.status_code == 403
+    assert not Response.objects.filter(wave=wave).exists()

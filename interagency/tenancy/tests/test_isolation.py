@@ -344,6 +344,7 @@ def b_evaluation(world: World, *keys: str, **extra) -> list[dict]:
         "number": 1,
         "plan_id": plan.pk,
         "session_id": plan.session_id,
+        "wave_id": plan.waves.get(kind="end").pk,
     }
     chosen = {key: ids[key] for key in keys}
     return [
@@ -949,6 +950,9 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "post"),
         api=True,
         body={"wave": 1, "answers": {"c1": 3}, "consented": True, "idempotency_key": "taken"},
+    ),
+    "api:evaluation-paper-import": Case(
+        lambda w: b_evaluation(w, "plan_id", "wave_id"), methods=("post",), api=True
     ),
     "local_statistics:figures": Case(foreign_code),
     "api:local-statistics": Case(foreign_code, api=True),
