@@ -36,13 +36,20 @@ def costed_session(partnership, *, fee: str, attended: int):
     """A session of last year costing ``fee``, attended by ``attended`` different people."""
     session = SessionFactory.create(partnership=partnership, parts__start=day_in_last_year())
     finance.set_session_cost(
-        session=session, costs={"trainer_fee_actual": Decimal(fee)}, changed_by=None
+        session=session, costs={"trainer_fee_actual": Decimal(fee)}, changed_by=treasurer()
     )
     for _ in range(attended):
         person = PersonFactory.create(agency__partnership=partnership)
         booking = BookingFactory.create(session=session, person=person, agency=person.agency)
         Attendance.objects.create(booking=booking, outcome=AttendanceOutcome.ATTENDED)
     return session
+
+
+def treasurer():
+    """Someone who enters the costs."""
+    from interagency.accounts.tests.factories import UserFactory
+
+    return UserFactory.create()
 
 
 def c1_answers(people: int, rise: int) -> list[tuple[int, int]]:

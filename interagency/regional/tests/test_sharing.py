@@ -47,3 +47,26 @@ def test_only_coordinators_may_choose(client, sign_in, member_with, partnership,
     sign_in(member_with(role))
     assert client.post(url(partnership), {"shares_with_region": "yes"}).status_code == 403
     assert not shares_with_region(partnership)
+
+
+def test_the_start_page_shows_the_choice_and_a_regional_coordinators_link(
+    client, sign_in, coordinator, partnership, london
+):
+    from interagency.regional.services import grant_regional_coordinator
+
+    sign_in(coordinator)
+    start = reverse("tenancy:dashboard", kwargs={"code": partnership.code})
+    text = client.get(start).text
+    assert "This partnership does not share its figures with its region." in text
+    assert "Benchmarks of London" not in text
+    grant_regional_coordinator(user=coordinator, region=london, granted_by=None)
+    text = client.get(start).text
+    assert 'href="/r/london/benchmarks/">Benchmarks of London</a>' in text
+
+
+def test_members_who_neither_choose_nor_coordinate_a_region_see_nothing_of_it(
+    client, sign_in, member_with, partnership
+):
+    sign_in(member_with(Role.LEARNER))
+    start = reverse("tenancy:dashboard", kwargs={"code": partnership.code})
+    assert "Regional benchmarks" not in client.get(start).text
