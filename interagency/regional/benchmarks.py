@@ -26,6 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from interagency.evaluation.across import Group, aggregate, plan_changes
 from interagency.evaluation.analysis.pooling import Aggregate, Pooled, pool, pooled_change
 from interagency.evaluation.analysis.statistics import MINIMUM_N
@@ -171,10 +173,16 @@ def add_outcomes(
     """
     if not partnerships:
         return {}
-    plans = list(
-        region_plans(partnerships[0]).filter(partnership_id__in=[p.pk for p in partnerships])
-    )
     only = ResultsFilter(ran_from=datetime.date(year, 4, 1), ran_to=year_end(year))
+    # A session's plan only if the session ran in the year; a course's plan may have any.
+    ran_in_year = Q(session__isnull=True) | Q(
+        session__starts_at__date__gte=only.ran_from, session__starts_at__date__lte=only.ran_to
+    )
+    plans = list(
+        region_plans(partnerships[0])
+        .filter(partnership_id__in=[p.pk for p in partnerships])
+        .filter(ran_in_year)
+    )
     changes = plan_changes(plans, evaluations_data(plans, only=only))
     names: dict[tuple[str, str], str] = {}
     found: dict[int, dict[tuple[str, str], list[Aggregate]]] = defaultdict(

@@ -62,9 +62,11 @@ def confidence_changes(people: int, rise: int) -> list[float]:
     return [(end - start) / 5 for start, end in c1_answers(people, rise)]
 
 
-def evaluated(partnership, *, people: int, rise: int):
-    """A plan of a session last year whose learners answered start and end (c1 rising)."""
-    days_ago = (timezone.localdate() - day_in_last_year()).days
+def evaluated(partnership, *, people: int, rise: int, days_ago: int | None = None):
+    """A plan of a session last year (or ``days_ago``) whose learners answered start and end
+    (c1 rising)."""
+    if days_ago is None:
+        days_ago = (timezone.localdate() - day_in_last_year()).days
     plan = make_plan(partnership, session=ended_session(partnership, days_ago=days_ago))
     for start, end in c1_answers(people, rise):
         code = code_for(plan)

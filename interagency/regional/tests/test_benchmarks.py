@@ -296,3 +296,16 @@ def test_compliance_and_participation_pool_the_groups_of_five_or_more(
     # 9 of 13: Camden's and Islington's people, not Hackney's 4.
     assert data["region_pooled"]["up_to_date_percent"]["value"] == "69.2"
     assert data["region_pooled"]["participation_percent"]["value"] == "69.2"
+
+
+def test_only_the_chosen_years_evaluations_count(
+    client, sign_in, regional_coordinator, region, partnership
+):
+    sign_in(regional_coordinator)
+    evaluated(partnership, people=8, rise=2, days_ago=1)  # this financial year's session
+    data = api_json(client)
+    (confidence,) = [o for o in data["region_pooled"]["outcomes"] if o["scale"] == "Confidence"]
+    assert confidence["people_paired"]["value"] == "13"  # last year's 6 and 7 only
+    this_year = api_json(client, year=last_year() + 1)["region_pooled"]["outcomes"]
+    (confidence,) = [o for o in this_year if o["scale"] == "Confidence"]
+    assert confidence["people_paired"]["value"] == "8"
