@@ -1,9 +1,11 @@
 """The region's benchmarks: who appears, what is suppressed, and what the region pools."""
 
+import io
 import re
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -165,6 +167,16 @@ def test_no_figure_of_a_group_under_five_is_shown(client, sign_in, regional_coor
     hackney_line = next(line for line in csv_text.splitlines() if line.startswith("Hackney"))
     assert not re.search(r",\d", hackney_line)
     assert "Fewer than 5" in hackney_line
+    workbook = client.get(
+        reverse("regional:benchmarks-download", kwargs={"region_code": "london", "kind": "xlsx"})
+    ).content
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
+    assert sheet is not None
+    (hackney_row,) = [
+        row for row in sheet.iter_rows(values_only=True) if row[0] == "Hackney Partnership"
+    ]
+    assert not [value for value in hackney_row[1:] if isinstance(value, int | float)]
+    assert hackney_row[1] == "Fewer than 5"
 
 
 def test_a_group_of_any_size_under_five_never_shows_and_never_shapes_the_region(
