@@ -32,6 +32,7 @@ from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
 from interagency.records.api import router as records_router
 from interagency.records.api_compliance import router as records_compliance_router
+from interagency.regional.api import router as regional_router
 from interagency.tenancy.api import router as tenancy_router
 
 # A module of an app's API package, e.g. interagency.delivery.api.sessions.
@@ -134,6 +135,7 @@ api.add_router("/partnerships", records_router)
 api.add_router("/partnerships", records_compliance_router)
 api.add_router("/partnerships", local_statistics_router)
 api.add_router("/partnerships", finance_router)
+api.add_router("/r", regional_router)
 
 
 class RootOut(Schema):

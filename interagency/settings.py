@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "interagency.evaluation",
     "interagency.local_statistics",
     "interagency.finance",
+    "interagency.regional",
     "interagency.demo",
 ]
 

@@ -47,6 +47,16 @@ DEPENDS_ON: dict[str, set[str]] = {
     "local_statistics": {"core", "tenancy", "delivery"},
     # Budgets and costs read delivery's sessions, registers and no-show charges.
     "finance": {"core", "tenancy", "audit", "catalogue", "people", "delivery"},
+    # A region's benchmarks read each app's own per-partnership selectors, aggregates only.
+    "regional": {
+        "core",
+        "tenancy",
+        "audit",
+        "records",
+        "evaluation",
+        "local_statistics",
+        "finance",
+    },
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",

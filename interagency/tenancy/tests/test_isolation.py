@@ -74,6 +74,11 @@ def foreign_code(world: World) -> list[dict]:
     return [{"code": world.b.code}]
 
 
+def region_attempts(world: World) -> list[dict]:
+    """B's region and A's (the same London here): A's coordinator is no regional coordinator."""
+    return [{"region_code": world.b.region.code}, {"region_code": world.a.region.code}]
+
+
 def b_course_attempts(world: World) -> list[dict]:
     """B's local course under either code, and a course of B's own framework under A's."""
     return [
@@ -987,6 +992,18 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "put"),
         api=True,
         body={"venue_actual": "1.00"},
+    ),
+    # Regional (a region's coordinators only): A's coordinator coordinates no region, so B's
+    # region and A's own answer the 404 of an unknown one; B's sharing choice under B's code.
+    "regional:benchmarks": Case(lambda w: region_attempts(w)),
+    "regional:benchmarks-download": Case(
+        lambda w: [
+            dict(attempt, kind=kind) for attempt in region_attempts(w) for kind in ("csv", "xlsx")
+        ]
+    ),
+    "api:regional-benchmarks": Case(lambda w: region_attempts(w), api=True),
+    "regional:sharing": Case(
+        foreign_code, methods=("get", "post"), body={"shares_with_region": "yes"}
     ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
