@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "interagency.evaluation",
     "interagency.local_statistics",
     "interagency.finance",
+    "interagency.annual_reports",
     "interagency.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("interagency.evaluation.urls")),
     path("", include("interagency.local_statistics.urls")),
     path("", include("interagency.finance.urls")),
+    path("", include("interagency.annual_reports.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]

@@ -47,6 +47,19 @@ DEPENDS_ON: dict[str, set[str]] = {
     "local_statistics": {"core", "tenancy", "delivery"},
     # Budgets and costs read delivery's sessions, registers and no-show charges.
     "finance": {"core", "tenancy", "audit", "catalogue", "people", "delivery"},
+    # The board's annual report reads every app's figures through their selectors.
+    "annual_reports": {
+        "core",
+        "tenancy",
+        "audit",
+        "catalogue",
+        "people",
+        "records",
+        "delivery",
+        "evaluation",
+        "local_statistics",
+        "finance",
+    },
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",
