@@ -76,8 +76,7 @@ class Sheet:
         )
         chart.set_title({"name": title})
         chart.set_legend({"none": True})
-        chart.set_description(words)
-        self.sheet.insert_chart(first, 8, chart)
+        self.sheet.insert_chart(first, 8, chart, {"description": words})
 
 
 def report_workbook(figures: ReportFigures) -> bytes:

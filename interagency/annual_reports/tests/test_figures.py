@@ -17,9 +17,9 @@ from interagency.annual_reports.tests.conftest import (
 )
 from interagency.delivery.models import Attendance, Booking, BookingStatus, Session, SessionPart
 from interagency.delivery.tests.factories import SessionFactory
-from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
 from interagency.evaluation.models import WaveKind
 from interagency.evaluation.services.responses import submit_response
+from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
 from interagency.tenancy.tests.factories import PartnershipFactory
 
 # Written around a named financial year (2025): it stands at the pinned instant whatever --clock.
