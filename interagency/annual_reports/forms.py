@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from interagency.annual_reports.models import NARRATIVE_MAX
@@ -24,8 +26,8 @@ class NarrativeForm(CleanTextForm):
         help_text=HINTS["plans"], widget=forms.Textarea(attrs={"rows": 6}),
     )  # fmt: skip
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.error_messages["max_length"] = (
                 f"{field.label} must be {NARRATIVE_MAX:,} characters or fewer."

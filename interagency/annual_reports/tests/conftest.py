@@ -24,9 +24,10 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.finance import services as finance
 from interagency.finance.models import BudgetCategory
 from interagency.local_statistics.models import Authority, ChildPopulation, ChildrenInNeed
-from interagency.people.models import Headcount
+from interagency.people.models import Agency, Headcount
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
 from interagency.records.models import TrainingRecord
+from interagency.tenancy.models import Partnership
 
 YEAR = 2025
 CAMDEN = "E09000007"
@@ -37,8 +38,8 @@ LONG_AGO = datetime.date(2015, 1, 1)
 
 @dataclass
 class Borough:
-    partnership: object
-    agencies: dict[str, object]
+    partnership: Partnership
+    agencies: dict[str, Agency]
     sessions: list[Session] = field(default_factory=list)
 
 
