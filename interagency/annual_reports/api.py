@@ -2,7 +2,7 @@
 
 The same ``ReportFigures`` as the page, its PDF and workbook (decision 0033);
 a figure not available is ``null``, never 0. Reading needs a role that may view
-reports; the narrative needs the coordinator (``Action.MANAGE_FINANCE``).
+reports and compliance; the narrative needs the coordinator (``annual_reports.access``).
 """
 
 import datetime
@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from interagency.annual_reports import services
+from interagency.annual_reports.access import WRITE, require_reader
 from interagency.annual_reports.models import NARRATIVE_MAX
 from interagency.annual_reports.selectors.report import (
     ReportFigures,
@@ -154,6 +155,7 @@ def annual_report(request: HttpRequest, code: str, year: Year | None = None) -> 
     out): outputs, reach, compliance, outcomes (groups under 5 not shown), money and rates
     per children in need and per children (``null`` where no official figure)."""
     access = access_for(request.user, code, Action.VIEW_REPORTS)
+    require_reader(access)
     today = timezone.localdate()
     chosen = year if year is not None else financial_year_of(today)
     return report_figures(access.partnership, chosen, today=today)
@@ -168,7 +170,7 @@ def annual_report(request: HttpRequest, code: str, year: Year | None = None) -> 
 def narrative_set(request: HttpRequest, code: str, payload: NarrativeIn) -> list[object]:
     """The board's priorities, lessons from local reviews and plans for ``year``; each
     field replaces the last words (empty clears it). Audited."""
-    access = access_for(request.user, code, Action.MANAGE_FINANCE)
+    access = access_for(request.user, code, WRITE)
     services.save_narrative(
         partnership=access.partnership,
         year=payload.year,

@@ -1,7 +1,7 @@
 """The board's annual report: the page, its PDF and workbook, and the coordinator's narrative.
 
-Reading needs ``Action.VIEW_REPORTS``; writing the narrative ``Action.MANAGE_FINANCE``
-(the coordinator, who keeps the Reports area). Every form of the report reads
+Who may read and write is ``annual_reports.access``: reading needs the Reports area
+and compliance; writing the narrative is the coordinator's. Every form of the report reads
 the one ``ReportFigures`` (decision 0033).
 """
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from interagency.annual_reports import pdf, services, workbook
+from interagency.annual_reports.access import WRITE, may_write, require_reader
 from interagency.annual_reports.charts import report_charts
 from interagency.annual_reports.forms import NarrativeForm
 from interagency.annual_reports.selectors.report import (
@@ -28,7 +29,7 @@ from interagency.finance.selectors import budget_years
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 reports_view = partnership_view(Action.VIEW_REPORTS)
-manage_view = partnership_view(Action.MANAGE_FINANCE)
+manage_view = partnership_view(WRITE)
 
 
 def _year_form(request: PartnershipRequest) -> YearForm:
@@ -41,6 +42,7 @@ def _year_form(request: PartnershipRequest) -> YearForm:
 
 
 def _figures(request: PartnershipRequest, year: int) -> ReportFigures:
+    require_reader(request.access)
     return report_figures(request.access.partnership, year, today=timezone.localdate())
 
 
@@ -57,7 +59,7 @@ def report(request: PartnershipRequest) -> HttpResponse:
             "form": form,
             "figures": figures,
             "charts": report_charts(figures),
-            "may_change": request.access.allows(Action.MANAGE_FINANCE),
+            "may_change": may_write(request.access),
         },
     )
 

@@ -195,3 +195,41 @@ def test_the_api_gives_the_pages_figures_and_takes_the_narrative(
 def test_the_reports_landing_page_links_to_the_annual_report(board_client, partnership):
     text = text_of(board_client.get(reverse("finance:reports", kwargs={"code": partnership.code})))
     assert address(partnership) in text
+
+
+@pytest.mark.parametrize("role", [Role.AGENCY_LEAD, Role.LINE_MANAGER, Role.TRAINER, Role.LEARNER])
+def test_members_who_may_not_see_compliance_may_not_read_the_report(
+    borough, client, sign_in, member_with, token_client, role
+):
+    member = member_with(role)
+    sign_in(member)
+    for name in ("report", "pdf", "xlsx"):
+        assert client.get(address(borough.partnership, name)).status_code == 403
+    url = reverse("api:annual-report", kwargs={"code": borough.partnership.code})
+    assert token_client(member).get(url).status_code == 403
+
+
+def test_a_narrative_too_long_is_refused_naming_the_field(coordinator_client, partnership):
+    url = address(partnership, "narrative") + f"?year={YEAR}"
+    text = text_of(coordinator_client.post(url, {"lessons": "x" * 10_001}))
+    assert "Lessons from local reviews must be 10,000 characters or fewer." in text
+    assert not AnnualReport.objects.exists()
+
+
+def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_year(
+    borough, board_client, coordinator, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from interagency.annual_reports.tests.conftest import year_of_training
+
+    url = address(borough.partnership)
+    board_client.get(url, {"year": YEAR})
+    with CaptureQueriesContext(connection) as small:
+        board_client.get(url, {"year": YEAR})
+    counted = len(small.captured_queries)  # read now: each request starts a new query log
+    year_of_training(borough, coordinator, extra_sessions=6)
+    with django_assert_max_num_queries(counted):
+        text = text_of(board_client.get(url, {"year": YEAR}))
+    assert counted > 0 and "Sessions delivered" in text
