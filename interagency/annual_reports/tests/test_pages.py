@@ -233,3 +233,9 @@ def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_year(
     with django_assert_max_num_queries(counted):
         text = text_of(board_client.get(url, {"year": YEAR}))
     assert counted > 0 and "Sessions delivered" in text
+
+
+def test_an_agency_lead_is_not_offered_the_annual_report(client, sign_in, member_with, partnership):
+    sign_in(member_with(Role.AGENCY_LEAD))
+    text = text_of(client.get(reverse("finance:reports", kwargs={"code": partnership.code})))
+    assert "Unit costs" in text and address(partnership) not in text
