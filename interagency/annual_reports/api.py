@@ -125,7 +125,6 @@ class ReportOut(Schema):
     reach: ReachOut
     outcomes: list[OutcomeOut]
     suppressed_words: str
-    plans_evaluated: int
     published_source: str
     income: list[MoneyOut]
     spending: list[MoneyOut]

@@ -134,7 +134,6 @@ class ReportFigures:
     outputs: Outputs
     reach: Reach
     outcomes: tuple[Outcome, ...]
-    plans_evaluated: int
     published_source: str
     income: tuple[Money, ...]
     spending: tuple[Money, ...]
@@ -183,14 +182,13 @@ def report_figures(partnership: Partnership, year: int, *, today: datetime.date)
     found = outputs(partnership, year)
     summary = budget_summary(partnership, year)
     local = local_figures(partnership, year)
-    outcomes, plans, source = evaluated(partnership, year)
+    outcomes, source = evaluated(partnership, year)
     return ReportFigures(
         partnership_name=partnership.name,
         year=year,
         outputs=found,
         reach=reach(partnership, min(today, datetime.date(year + 1, 3, 31))),
         outcomes=outcomes,
-        plans_evaluated=plans,
         published_source=source,
         income=tuple(Money(r.label, r.planned, r.actual) for r in summary.income),
         spending=tuple(Money(r.label, r.planned, r.actual) for r in summary.spending),
@@ -240,16 +238,12 @@ def reach(partnership: Partnership, as_at: datetime.date) -> Reach:
     )
 
 
-def evaluated(partnership: Partnership, year: int) -> tuple[tuple[Outcome, ...], int, str]:
+def evaluated(partnership: Partnership, year: int) -> tuple[tuple[Outcome, ...], str]:
     """The year's pooled changes by course type and scale, the region's and the studies'."""
     plans = list(with_course_and_waves(EvaluationPlan.objects.for_partnership(partnership)))
     only = ResultsFilter(ran_from=datetime.date(year, 4, 1), ran_to=datetime.date(year + 1, 3, 31))
     across = across_courses(plans, list(region_plans(partnership)), only)
-    return (
-        tuple(outcome(row) for row in across.comparisons),
-        across.plans,
-        across.published.source,
-    )
+    return tuple(outcome(row) for row in across.comparisons), across.published.source
 
 
 def outcome(row: Comparison) -> Outcome:
