@@ -62,6 +62,8 @@ def test_a_board_member_reads_the_years_report_with_tables_beside_the_charts(bor
     assert 'id="agencies-table"' in text and 'id="professions-table"' in text
     assert "Groups of fewer than 5 people are not shown" in text
     assert "Write the narrative" not in text  # board members read, coordinators write
+    reports = reverse("tenancy:area", kwargs={"code": borough.partnership.code, "area": "reports"})
+    assert f'href="{reports}" aria-current="page"' in text  # in the Reports area
 
 
 def test_an_area_without_official_figures_reads_not_available(
