@@ -241,3 +241,15 @@ def test_an_agency_lead_is_not_offered_the_annual_report(client, sign_in, member
     sign_in(member_with(Role.AGENCY_LEAD))
     text = text_of(client.get(reverse("finance:reports", kwargs={"code": partnership.code})))
     assert "Unit costs" in text and address(partnership) not in text
+
+
+def test_the_api_refuses_a_narrative_with_control_characters(
+    token_client, coordinator, partnership
+):
+    url = reverse("api:annual-report-narrative", kwargs={"code": partnership.code})
+    refused = token_client(coordinator).put(
+        url, {"year": YEAR, "lessons": "Bell\x07"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert "lessons" in str(refused.json()["errors"])
+    assert not AnnualReport.objects.exists()
