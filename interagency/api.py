@@ -15,6 +15,7 @@ from ninja.operation import Operation
 
 from interagency.accounts.api import router as accounts_router
 from interagency.accounts.api_auth import SessionAuth, TokenAuth
+from interagency.annual_reports.api import router as annual_reports_router
 from interagency.audit.api import router as audit_router
 from interagency.catalogue.api import router as catalogue_router
 from interagency.core.api_errors import (
@@ -136,6 +137,7 @@ api.add_router("/partnerships", records_compliance_router)
 api.add_router("/partnerships", local_statistics_router)
 api.add_router("/partnerships", finance_router)
 api.add_router("/r", regional_router)
+api.add_router("/partnerships", annual_reports_router)
 
 
 class RootOut(Schema):

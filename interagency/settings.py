@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "interagency.local_statistics",
     "interagency.finance",
     "interagency.regional",
+    "interagency.annual_reports",
     "interagency.demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("interagency.local_statistics.urls")),
     path("", include("interagency.finance.urls")),
     path("", include("interagency.regional.urls")),
+    path("", include("interagency.annual_reports.urls")),
     path("", include("interagency.tenancy.urls")),
     path("api/v1/", api.urls),
 ]

@@ -74,7 +74,7 @@ def navigation(request: HttpRequest) -> dict:
             current = "people"
         if match.namespace == "notifications":  # the emails pages are part of Sessions
             current = "sessions"
-        if match.namespace in ("finance", "local_statistics"):  # the Reports area's apps
+        if match.namespace in ("finance", "local_statistics", "annual_reports"):  # the Reports area
             current = "reports"
     items = [
         {

@@ -57,6 +57,19 @@ DEPENDS_ON: dict[str, set[str]] = {
         "local_statistics",
         "finance",
     },
+    # The board's annual report reads every app's figures through their selectors.
+    "annual_reports": {
+        "core",
+        "tenancy",
+        "audit",
+        "catalogue",
+        "people",
+        "records",
+        "delivery",
+        "evaluation",
+        "local_statistics",
+        "finance",
+    },
     # Synthetic data, above every domain app ("which never depend on it").
     "demo": {
         "core",

@@ -1005,6 +1005,16 @@ CASES: dict[str, Case | Public] = {
     "regional:sharing": Case(
         foreign_code, methods=("get", "post"), body={"shares_with_region": "yes"}
     ),
+    "annual_reports:report": Case(foreign_code),
+    "annual_reports:pdf": Case(foreign_code),
+    "annual_reports:xlsx": Case(foreign_code),
+    "annual_reports:narrative": Case(
+        foreign_code, methods=("get", "post"), body={"priorities": "Taken over"}
+    ),
+    "api:annual-report": Case(foreign_code, api=True),
+    "api:annual-report-narrative": Case(
+        foreign_code, methods=("put",), api=True, body={"year": 2025, "priorities": "Taken"}
+    ),
     "audit:list": Case(foreign_code),
     "audit:detail": Case(
         lambda w: [
