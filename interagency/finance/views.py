@@ -25,6 +25,7 @@ from interagency.finance.forms import (
     SessionCostForm,
     YearForm,
 )
+from interagency.finance.rules import is_closed
 from interagency.finance.unit_costs import GroupBy, unit_costs
 from interagency.people.selectors import agency_choices
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -72,6 +73,7 @@ def budget(request: PartnershipRequest) -> HttpResponse:
             "summary": selectors.budget_summary(partnership, year),
             "lines": selectors.budget_lines(partnership, year),
             "may_change": request.access.allows(Action.MANAGE_FINANCE),
+            "is_closed": is_closed(partnership, year),
         },
     )
 

@@ -17,7 +17,7 @@ from interagency.delivery.models import (
     Attendance,
     AttendanceOutcome,
     Certificate,
-    NoShowCharge,
+    Charge,
     Session,
     SessionPart,
 )
@@ -160,4 +160,4 @@ class RegisterWriter:
             )
         insert_rows(TrainingRecord, self.records, now=now)
         insert_rows(Certificate, self.certificates, now=now)
-        insert_rows(NoShowCharge, self.charges, now=now)
+        insert_rows(Charge, self.charges, now=now)

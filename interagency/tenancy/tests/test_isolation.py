@@ -249,13 +249,13 @@ def b_no_show_charge(world: World) -> list[dict]:
     """A no-show charge on B's session, under B's code and its id under A's."""
     from decimal import Decimal
 
-    from interagency.delivery.models import NoShowCharge
+    from interagency.delivery.models import Charge
     from interagency.delivery.tests.factories import BookingFactory
 
     booking = BookingFactory.create(
         session__partnership=world.b, session__course=world.b_local_course
     )
-    charge = NoShowCharge.objects.create(
+    charge = Charge.objects.create(
         partnership=world.b, booking=booking, agency=booking.agency, amount=Decimal("40.00")
     )
     return [
