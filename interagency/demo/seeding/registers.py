@@ -18,6 +18,7 @@ from interagency.delivery.models import (
     AttendanceOutcome,
     Certificate,
     Charge,
+    ChargeKind,
     Session,
     SessionPart,
 )
@@ -102,6 +103,7 @@ class RegisterWriter:
                     "partnership_id": self.partnership.pk,
                     "booking_id": booking_id,
                     "agency_id": booking["agency_id"],
+                    "kind": ChargeKind.NO_SHOW.value,
                     "amount": session.no_show_charge,
                     "created_at": closed_at,
                 }

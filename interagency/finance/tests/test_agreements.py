@@ -1,7 +1,6 @@
 """Partner agreements, closed financial years and budget lines changed or removed:
 services, pages and API."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
