@@ -130,12 +130,12 @@ def change_budget_line(
 ) -> BudgetLine:
     """Change a line's kind, description, agency or planned amount. Audited."""
     _check_line(line.partnership, line.year, planned, agency)
-    before = {"category": line.category, "description": line.description}
+    before: dict[str, object] = {"category": line.category, "description": line.description}
     before |= {"planned": str(line.planned), "agency": line.agency_id}
     line.category, line.description, line.planned = category, description, planned
     line.agency = agency
     line.full_clean()
-    after = {"category": category, "description": description}
+    after: dict[str, object] = {"category": category, "description": description}
     after |= {"planned": str(planned), "agency": line.agency_id}
     with transaction.atomic():
         line.save()

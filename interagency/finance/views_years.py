@@ -69,7 +69,7 @@ def year_reopen(request: PartnershipRequest, year: int) -> HttpResponse:
 def line_change(request: PartnershipRequest, line_id: int) -> HttpResponse:
     found = budget_line_for(request.access, line_id, to=FinanceAct.CHANGE)
     agencies = list(agency_choices(request.access.partnership))
-    initial = {"category": found.category, "description": found.description}
+    initial: dict[str, object] = {"category": found.category, "description": found.description}
     initial |= {"agency": found.agency_id, "planned": found.planned}
     form = BudgetLineForm(
         request.POST or None, initial=initial, agencies=[(a.pk, a.name) for a in agencies]

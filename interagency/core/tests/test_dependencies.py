@@ -59,6 +59,7 @@ DEPENDS_ON: dict[str, set[str]] = {
         "notifications",
         "delivery",
         "evaluation",
+        "finance",
     },
 }
 
