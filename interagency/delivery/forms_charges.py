@@ -1,4 +1,4 @@
-"""Forms of the coordinator's no-show charges pages: the filters and the waiver."""
+"""Forms of the coordinator's charges pages: the filters and the waiver."""
 
 import datetime
 from collections.abc import Iterable
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from interagency.core.validation import CleanTextForm
+from interagency.delivery.models import ChargeKind
 from interagency.delivery.services.charges import REASON_MAX_LENGTH
 
 
@@ -15,8 +16,14 @@ def _date_input() -> forms.DateInput:
 
 
 class ChargeFilterForm(forms.Form):
-    """Agency and session dates; without dates, the current financial year."""
+    """Kind, agency and session dates; without dates, the current financial year."""
 
+    kind = forms.ChoiceField(
+        required=False,
+        label="Kind of charge",
+        choices=[("", "Every kind"), *ChargeKind.choices],
+        error_messages={"invalid_choice": "Choose a kind of charge from the list."},
+    )
     agency = forms.TypedChoiceField(coerce=int, required=False, label="Agency", empty_value=None)
     session_from = forms.DateField(
         required=False,
@@ -63,7 +70,12 @@ class ChargeFilterForm(forms.Form):
         start, end = data.get("session_from"), data.get("session_to")
         if start is None and end is None:
             start, end = self.default_range
-        return {"agency_id": data.get("agency"), "session_from": start, "session_to": end}
+        return {
+            "agency_id": data.get("agency"),
+            "session_from": start,
+            "session_to": end,
+            "kind": data.get("kind") or None,
+        }
 
 
 class WaiveChargeForm(CleanTextForm):

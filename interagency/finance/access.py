@@ -12,7 +12,7 @@ from django.http import Http404
 from interagency.core.permissions import Action
 from interagency.delivery.models import Session
 from interagency.delivery.selectors.sessions import sessions_of
-from interagency.finance.models import BudgetLine
+from interagency.finance.models import BudgetLine, ChargeExemption, DelegateRate, PartnerAgreement
 from interagency.tenancy.access import PartnershipAccess
 
 NOT_FOUND = "Not found."
@@ -52,3 +52,44 @@ def costed_session_for(access: PartnershipAccess, session_id: int, *, to: Financ
     if session is None:
         raise Http404(NOT_FOUND)
     return session
+
+
+def agreement_for(
+    access: PartnershipAccess, agreement_id: int, *, to: FinanceAct
+) -> PartnerAgreement:
+    """The partnership's agreement ``agreement_id``, if the member may ``to`` it."""
+    access.require(ACTIONS[to])
+    return _found(
+        PartnerAgreement.objects.for_partnership(access.partnership)
+        .select_related("agency", "partnership")
+        .filter(pk=agreement_id)
+        .first()
+    )
+
+
+def delegate_rate_for(access: PartnershipAccess, rate_id: int) -> DelegateRate:
+    """One of the partnership's delegate rates, to change it."""
+    access.require(ACTIONS[FinanceAct.CHANGE])
+    return _found(
+        DelegateRate.objects.for_partnership(access.partnership)
+        .select_related("partnership")
+        .filter(pk=rate_id)
+        .first()
+    )
+
+
+def exemption_for(access: PartnershipAccess, exemption_id: int) -> ChargeExemption:
+    """One of the partnership's exempt agencies, to change it."""
+    access.require(ACTIONS[FinanceAct.CHANGE])
+    return _found(
+        ChargeExemption.objects.for_partnership(access.partnership)
+        .select_related("partnership", "agency")
+        .filter(pk=exemption_id)
+        .first()
+    )
+
+
+def _found[T](row: T | None) -> T:
+    if row is None:
+        raise Http404(NOT_FOUND)
+    return row

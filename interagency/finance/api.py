@@ -274,7 +274,7 @@ def session_cost_set(
 
 
 class UnitCostsOut(Schema):
-    key: int | None
+    key: int | str | None = Field(description="a course, tier or agency id; a provider's name")
     label: str
     sessions: int
     cost: Decimal
@@ -291,7 +291,7 @@ class UnitCostsOut(Schema):
     "/{code}/unit-costs",
     response={200: list[UnitCostsOut], **error_responses(400, 401, 403, 404)},
     url_name="finance-unit-costs",
-    summary="Unit costs by course or tier",
+    summary="Unit costs by course, tier, provider or participants' agency",
 )
 def unit_cost_list(
     request: HttpRequest, code: str, year: Year | None = None, by: GroupBy = GroupBy.COURSE

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from interagency.core.validation import MONEY, MONEY_DIGITS, MONEY_PLACES, YEAR, Bound
+from interagency.people.models import Sector
 from interagency.tenancy.models import PartnershipOwned
 
 # Days given in kind on one line or one session: half days allowed.
@@ -196,3 +197,168 @@ class SessionCost(PartnershipOwned):
 
     def __str__(self) -> str:
         return f"Costs of session {self.session_id}"
+
+
+class ClosedYear(PartnershipOwned):
+    """A financial year the coordinator has closed: its lines, entries, agreements and
+    session costs are kept as reported until someone reopens it, with a reason (audited)."""
+
+    year = models.PositiveSmallIntegerField(validators=YEAR.validators())
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="finance_year_closed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Financial year {self.year} closed"
+
+
+class FreePlaces(models.TextChoices):
+    """What a partner's contribution earns its staff."""
+
+    NONE = "none", "No free places"
+    PER_TRAINER_DAY = "per_trainer_day", "Free places for each trainer day given"
+    PER_VENUE_DAY = "per_venue_day", "Free places for each venue day given"
+    PER_POUNDS = "per_pounds", "A free place for each sum of money given"
+    UNLIMITED = "unlimited", "Free attendance (a contributing partner)"
+
+
+# Free places earned per day given: a bound like a session's places.
+PLACES_PER_DAY = Bound(0, 1_000)
+
+
+class PartnerAgreement(PartnershipOwned):
+    """One agency's contribution to a financial year and the free places it earns.
+
+    Days in kind are valued at the partnership's rates when saved (decision 0031).
+    """
+
+    year = models.PositiveSmallIntegerField(validators=YEAR.validators())
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
+    # The contribution in money, in pounds.
+    amount = money(default=Decimal("0.00"))
+    trainer_days = days(default=Decimal("0.0"))
+    venue_days = days(default=Decimal("0.0"))
+    in_kind_value = money(default=Decimal("0.00"), editable=False)
+    earns = models.CharField(max_length=20, choices=FreePlaces.choices, default=FreePlaces.NONE)
+    places_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=PLACES_PER_DAY.validators()
+    )
+    pounds_per_place = money(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "agency__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "agency"], name="finance_agreement_once_a_year"
+            ),
+            MONEY.constraint("amount", "finance_agreement_amount_in_range"),
+            DAYS.constraint("trainer_days", "finance_agreement_trainer_days_in_range"),
+            DAYS.constraint("venue_days", "finance_agreement_venue_days_in_range"),
+            MONEY.constraint("in_kind_value", "finance_agreement_in_kind_in_range"),
+            PLACES_PER_DAY.constraint(
+                "places_per_day", "finance_agreement_places_in_range", nullable=True
+            ),
+            MONEY.constraint(
+                "pounds_per_place", "finance_agreement_pounds_in_range", nullable=True
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement with agency {self.agency_id} for {self.year}"
+
+    @property
+    def total_value(self) -> Decimal:
+        return self.amount + self.in_kind_value
+
+    @property
+    def free_places(self) -> int | None:
+        """The free places earned; None for free attendance (no limit)."""
+        if self.earns == FreePlaces.UNLIMITED:
+            return None
+        per_day = Decimal(self.places_per_day or 0)
+        if self.earns == FreePlaces.PER_TRAINER_DAY:
+            return int(self.trainer_days * per_day)
+        if self.earns == FreePlaces.PER_VENUE_DAY:
+            return int(self.venue_days * per_day)
+        if self.earns == FreePlaces.PER_POUNDS and self.pounds_per_place:
+            return int(self.amount // self.pounds_per_place)
+        return 0
+
+
+class DelegateRate(PartnershipOwned):
+    """What a delegate of an agency in ``sector`` pays for a place: a full day (over four
+    hours) and a half day. ``year`` None is the current rates, for a year without its own."""
+
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR.validators())
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+    full_day = money()
+    half_day = money()
+
+    class Meta:
+        ordering = ["sector", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "sector"],
+                condition=models.Q(year__isnull=False),
+                name="finance_rate_once_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "sector"],
+                condition=models.Q(year__isnull=True),
+                name="finance_current_rate_once",
+            ),
+            MONEY.constraint("full_day", "finance_rate_full_day_in_range"),
+            MONEY.constraint("half_day", "finance_rate_half_day_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delegate rate for {self.sector} ({self.year or 'current'})"
+
+
+class Exemption(models.TextChoices):
+    NAMED = "named", "Named by the partnership"
+    SMALL_CHARITY = "small_charity", "Small charity"
+
+
+class ChargeExemption(PartnershipOwned):
+    """An agency whose delegates are never charged (no-show charges are not affected)."""
+
+    agency = models.ForeignKey("people.Agency", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20, choices=Exemption.choices, default=Exemption.NAMED)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "agency"], name="finance_exemption_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Exemption of agency {self.agency_id}"
+
+
+class FreePlaceUse(PartnershipOwned):
+    """A delegate's place an agency's agreement paid for instead of a charge."""
+
+    booking = models.OneToOneField(
+        "delivery.Booking", on_delete=models.CASCADE, related_name="free_place"
+    )
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(validators=YEAR.validators())
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "year", "agency"])]
+
+    def __str__(self) -> str:
+        return f"Free place for booking {self.booking_id}"

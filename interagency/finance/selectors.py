@@ -1,7 +1,8 @@
 """Read a partnership's money: its budget against what actually came in and went out.
 
-Actual income is the entries on its lines plus the no-show charges delivery
-raised (not waived), by their session's month; actual spending is the entries
+Actual income is the entries on its lines plus the charges delivery holds (not
+waived), no-shows' as no-show charges and delegates' places as delegate charges,
+by their session's month; actual spending is the entries
 plus the actual money of each session's costs (a cancelled session's too: what was
 spent is spent), by the session's month. Days
 given in kind on a session count in unit costs, not here (decision 0031). A
@@ -18,7 +19,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from interagency.core.dates import govuk_month
-from interagency.delivery.models import NoShowCharge
+from interagency.delivery.models import Charge, ChargeKind
 from interagency.delivery.selectors.sessions import london_midnight, sessions_of
 from interagency.finance.models import (
     COST_FIELDS,
@@ -148,6 +149,12 @@ def budget_years(partnership: Partnership, today: datetime.date) -> list[int]:
     return sorted({current - 1, current, current + 1, *stored}, reverse=True)
 
 
+# The budget's kind of income each kind of charge counts as.
+CHARGE_CATEGORIES = {
+    ChargeKind.NO_SHOW: BudgetCategory.NO_SHOW_CHARGES,
+    ChargeKind.DELEGATE: BudgetCategory.DELEGATE_CHARGES,
+}
+
 # One actual amount: its kind, its (year, month) and how much.
 Actual = tuple[BudgetCategory, tuple[int, int], Decimal]
 
@@ -193,16 +200,17 @@ def _actuals(
     found += [(BudgetCategory(e["line__category"]), (e["y"], e["m"]), e["total"]) for e in entries]
     start, end = year_bounds(year)
     charges = (
-        NoShowCharge.objects.for_partnership(partnership)
+        Charge.objects.for_partnership(partnership)
         .filter(waived=False, booking__session__starts_at__gte=start)
         .filter(booking__session__starts_at__lt=end)
         .values(
+            "kind",
             y=ExtractYear("booking__session__starts_at", tzinfo=london),
             m=ExtractMonth("booking__session__starts_at", tzinfo=london),
         )
         .annotate(total=money_sum("amount"))
     )
-    found += [(BudgetCategory.NO_SHOW_CHARGES, (c["y"], c["m"]), c["total"]) for c in charges]
+    found += [(CHARGE_CATEGORIES[c["kind"]], (c["y"], c["m"]), c["total"]) for c in charges]
     costs = (
         SessionCost.objects.for_partnership(partnership)
         .filter(session__starts_at__gte=start, session__starts_at__lt=end)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
@@ -16,11 +17,17 @@ from interagency.core.errors import ServiceError
 from interagency.core.validation import MONEY
 from interagency.finance.models import (
     COST_FIELDS,
+    COST_PARTS,
     BudgetCategory,
     BudgetLine,
     Entry,
     FinanceSettings,
     SessionCost,
+)
+from interagency.finance.rules import (
+    checked_amount,
+    financial_year_of,
+    refuse_if_closed,
 )
 from interagency.tenancy.models import Partnership
 
@@ -33,11 +40,6 @@ if TYPE_CHECKING:
 PENNY = Decimal("0.01")
 # A costs file is a few hundred rows; the people import's reader refuses more than its limit.
 MAX_COSTS_FILE_BYTES = 5 * 1024 * 1024
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """The financial year (by its first year: 1 April to 31 March) ``day`` falls in."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def rates_of(partnership: Partnership) -> FinanceSettings:
@@ -54,6 +56,8 @@ def set_rates(
     changed_by: "_User",
 ) -> FinanceSettings:
     """Set what a trainer's day and a venue's day given in kind are worth (from now on)."""
+    checked_amount(trainer_day_rate, field="trainer_day_rate", label="A trainer's day")
+    checked_amount(venue_day_rate, field="venue_day_rate", label="A venue's day")
     with transaction.atomic():
         rates = rates_of(partnership)
         before = [str(rates.trainer_day_rate), str(rates.venue_day_rate)]
@@ -84,8 +88,7 @@ def add_budget_line(
     added_by: "_User",
 ) -> BudgetLine:
     """Plan a line of income or spending for a financial year."""
-    if agency is not None and agency.partnership_id != partnership.pk:
-        raise ServiceError("Choose one of the partnership's agencies.", field="agency")
+    _check_line(partnership, year, planned, agency)
     line = BudgetLine(
         partnership=partnership,
         year=year,
@@ -105,6 +108,67 @@ def add_budget_line(
             changes={"year": year, "category": category, "planned": str(planned)},
         )
     return line
+
+
+def _check_line(
+    partnership: Partnership, year: int, planned: Decimal, agency: "Agency | None"
+) -> None:
+    checked_amount(planned, field="planned", label="The planned amount")
+    if agency is not None and agency.partnership_id != partnership.pk:
+        raise ServiceError("Choose one of the partnership's agencies.", field="agency")
+    refuse_if_closed(partnership, year, what="budget lines")
+
+
+def change_budget_line(
+    *,
+    line: BudgetLine,
+    category: str,
+    description: str,
+    planned: Decimal,
+    agency: "Agency | None" = None,
+    changed_by: "_User",
+) -> BudgetLine:
+    """Change a line's kind, description, agency or planned amount. Audited."""
+    _check_line(line.partnership, line.year, planned, agency)
+    before: dict[str, object] = {"category": line.category, "description": line.description}
+    before |= {"planned": str(line.planned), "agency": line.agency_id}
+    line.category, line.description, line.planned = category, description, planned
+    line.agency = agency
+    line.full_clean()
+    after: dict[str, object] = {"category": category, "description": description}
+    after |= {"planned": str(planned), "agency": line.agency_id}
+    with transaction.atomic():
+        line.save()
+        record_event(
+            actor=changed_by,
+            action=AuditEvent.Action.CHANGED,
+            subject=line,
+            partnership=line.partnership,
+            changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        )
+    return line
+
+
+def remove_budget_line(*, line: BudgetLine, removed_by: "_User") -> None:
+    """Remove a line and the entries recorded on it. Audited with what it held."""
+    refuse_if_closed(line.partnership_id, line.year, what="budget lines")
+    with transaction.atomic():
+        entries = list(Entry.objects.for_partnership(line.partnership_id).filter(line=line))
+        record_event(
+            actor=removed_by,
+            action=AuditEvent.Action.DELETED,
+            subject=line,
+            partnership=line.partnership,
+            changes={
+                "year": line.year,
+                "category": line.category,
+                "description": line.description,
+                "planned": str(line.planned),
+                "entries": len(entries),
+                "entries_amount": str(sum((e.amount for e in entries), Decimal("0.00"))),
+            },
+        )
+        line.delete()
 
 
 def in_kind_value(days: Decimal, rate: Decimal, *, field: str) -> Decimal:
@@ -129,6 +193,8 @@ def record_entry(
     recorded_by: "_User",
 ) -> Entry:
     """Record money received or spent on a line, or days given in kind (valued at the rates)."""
+    checked_amount(amount, field="amount", label="The amount")
+    refuse_if_closed(line.partnership_id, line.year, what="entries")
     if financial_year_of(on) != line.year:
         raise ServiceError(
             f"The date must be in this line's financial year, 1 April {line.year} to "
@@ -183,6 +249,16 @@ def set_session_cost(
     unknown = sorted(set(costs) - set(COST_FIELDS))
     if unknown:
         raise ServiceError(f"Unknown cost: {', '.join(unknown)}.", field=unknown[0])
+    labels = {
+        f"{part}_{stage}": f"{label}, {stage},"
+        for part, label, _ in COST_PARTS
+        for stage in ("planned", "actual")
+    }
+    for name, amount in costs.items():
+        checked_amount(amount, field=name, label=f"{labels[name]} in £")
+    if session.starts_at is not None:
+        year = financial_year_of(timezone.localtime(session.starts_at).date())
+        refuse_if_closed(session.partnership_id, year, what="session costs")
     rates = rates_of(session.partnership)
     value = in_kind_value(
         trainer_days_in_kind, rates.trainer_day_rate, field="trainer_days_in_kind"

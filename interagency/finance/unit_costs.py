@@ -27,10 +27,17 @@ from interagency.tenancy.models import Partnership
 class GroupBy(StrEnum):
     COURSE = "course"
     TIER = "tier"
+    PROVIDER = "provider"
+    AGENCY = "agency"
 
     @property
     def label(self) -> str:
-        return {"course": "Course", "tier": "Tier"}[self.value]
+        return {
+            "course": "Course",
+            "tier": "Tier",
+            "provider": "Provider",
+            "agency": "Participants' agency",
+        }[self.value]
 
 
 # Each grouping's key and label, from a session.
@@ -43,7 +50,7 @@ ATTENDED = (AttendanceOutcome.ATTENDED, AttendanceOutcome.PARTLY)
 
 @dataclass
 class UnitCosts:
-    key: int | None
+    key: int | str | None
     label: str
     sessions: int = 0
     cost: Decimal = ZERO
@@ -75,18 +82,31 @@ def per(cost: Decimal, count: int) -> Decimal | None:
     return (cost / count).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def full_cost() -> Any:
+def full_cost(prefix: str = "") -> Any:
     """A session cost's actual money plus its days in kind, blanks counting nothing."""
     total: Any = Value(ZERO)
     for part, _, _ in COST_PARTS:
-        total = total + Coalesce(f"{part}_actual", Value(ZERO))
-    return total + Coalesce("in_kind_value", Value(ZERO))
+        total = total + Coalesce(f"{prefix}{part}_actual", Value(ZERO))
+    return total + Coalesce(f"{prefix}in_kind_value", Value(ZERO))
 
 
 def unit_costs(partnership: Partnership, year: int, by: GroupBy) -> list[UnitCosts]:
     """The year's unit costs by ``by``, then one row for all (``key`` None, "All sessions")."""
+    if by == GroupBy.AGENCY:
+        from interagency.finance.unit_costs_shared import unit_costs_by_agency
+
+        return unit_costs_by_agency(partnership, year)
+    if by == GroupBy.PROVIDER:
+        from interagency.finance.unit_costs_shared import unit_costs_by_provider
+
+        return unit_costs_by_provider(partnership, year)
+    return _grouped(partnership, year, *GROUPS[by])
+
+
+def _grouped(partnership: Partnership, year: int, key: Any, label: Any) -> list[UnitCosts]:
+    """Unit costs grouped by a session's ``key`` (a field path or expression) and ``label``."""
     start, end = year_bounds(year)
-    key, label = GROUPS[by]
+    key, label = _session_path(key), _session_path(label)
     in_year = Q(session__starts_at__gte=start, session__starts_at__lt=end) & ~Q(
         session__status=Session.Status.CANCELLED
     )
@@ -94,7 +114,7 @@ def unit_costs(partnership: Partnership, year: int, by: GroupBy) -> list[UnitCos
     costs = (
         SessionCost.objects.for_partnership(partnership)
         .filter(in_year)
-        .values(k=F(f"session__{key}"), name=F(f"session__{label}"))
+        .values(k=key("session__"), name=label("session__"))
         .annotate(sessions=Count("session_id"), cost=Sum(full_cost(), output_field=money))
         .order_by("name", "k")
     )
@@ -113,7 +133,7 @@ def unit_costs(partnership: Partnership, year: int, by: GroupBy) -> list[UnitCos
         .exclude(booking__session__status=Session.Status.CANCELLED)
         .order_by()
     )
-    attendance = attended.values(k=F(f"booking__session__{key}")).annotate(
+    attendance = attended.values(k=key("booking__session__")).annotate(
         places=Count("id", distinct=True),
         participants=Count("booking__person_id", distinct=True),
         participant_days=Count("booking__session__parts"),
@@ -128,6 +148,13 @@ def unit_costs(partnership: Partnership, year: int, by: GroupBy) -> list[UnitCos
     # A person who attended sessions of two groups is one participant of all sessions.
     everyone = attended.aggregate(n=Count("booking__person_id", distinct=True))["n"]
     return [*grouped, _all_sessions(grouped, participants=everyone)]
+
+
+def _session_path(found: Any) -> Any:
+    """A grouping from a session, as a function of the path that reaches the session."""
+    if isinstance(found, str):
+        return lambda to_session: F(f"{to_session}{found}")
+    return found
 
 
 def _all_sessions(rows: list[UnitCosts], *, participants: int) -> UnitCosts:

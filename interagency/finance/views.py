@@ -25,7 +25,9 @@ from interagency.finance.forms import (
     SessionCostForm,
     YearForm,
 )
+from interagency.finance.rules import is_closed
 from interagency.finance.unit_costs import GroupBy, unit_costs
+from interagency.finance.unit_costs_shared import unit_cost_trend
 from interagency.people.selectors import agency_choices
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
@@ -72,6 +74,7 @@ def budget(request: PartnershipRequest) -> HttpResponse:
             "summary": selectors.budget_summary(partnership, year),
             "lines": selectors.budget_lines(partnership, year),
             "may_change": request.access.allows(Action.MANAGE_FINANCE),
+            "is_closed": is_closed(partnership, year),
         },
     )
 
@@ -220,7 +223,8 @@ def costs(request: PartnershipRequest) -> HttpResponse:
 @require_GET
 @reports_view
 def unit_costs_page(request: PartnershipRequest) -> HttpResponse:
-    """What a session, participant, participant-day and attended place cost, by course or tier."""
+    """What a session, participant, participant-day and attended place cost, by course, tier,
+    provider or participants' agency, and the same for all sessions over five years."""
     form = _year_form(request)
     year = form.chosen()
     by = GroupBy(request.GET["by"]) if request.GET.get("by") in set(GroupBy) else GroupBy.COURSE
@@ -234,6 +238,7 @@ def unit_costs_page(request: PartnershipRequest) -> HttpResponse:
             "by": by,
             "groupings": list(GroupBy),
             "rows": unit_costs(request.access.partnership, year, by),
+            "trend": unit_cost_trend(request.access.partnership, year),
         },
     )
 

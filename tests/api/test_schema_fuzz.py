@@ -14,6 +14,7 @@ so it passes or fails the same way on any day.
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ from interagency.delivery.services.bookings import book_place
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory, VenueFactory
 from interagency.evaluation.services.responses import submit_response
 from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
+from interagency.finance.agreements import Terms, add_agreement
 from interagency.people.services.imports import upload_people_import
 from interagency.people.services.people import create_person
 from interagency.people.tests.factories import (
@@ -116,6 +118,12 @@ def seed(partnership, coordinator) -> Seeded:
         code=code_for(plan),
     )
     version = plan.waves.get(kind="start").instrument_version
+    agreement = add_agreement(
+        partnership=partnership,
+        year=NOW.year,
+        terms=Terms(agency=agency, amount=Decimal("100.00")),
+        added_by=coordinator,
+    )
     _, token = issue_access_token(user=coordinator, name="Schema checks")
     return Seeded(
         code=partnership.code,
@@ -131,6 +139,7 @@ def seed(partnership, coordinator) -> Seeded:
             "import_id": [upload.pk],
             "instrument_id": [version.instrument_id],
             "plan_id": [plan.pk],
+            "agreement_id": [agreement.pk],
             "event_id": list(AuditEvent.objects.values_list("pk", flat=True)[:3]),
             # Ids sent in bodies and queries, alone or in lists.
             "course": [course.pk],

@@ -82,6 +82,7 @@ DEPENDS_ON: dict[str, set[str]] = {
         "notifications",
         "delivery",
         "evaluation",
+        "finance",
     },
 }
 

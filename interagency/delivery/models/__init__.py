@@ -2,7 +2,8 @@ from interagency.delivery.models.attendance import (
     Attendance,
     AttendanceOutcome,
     Certificate,
-    NoShowCharge,
+    Charge,
+    ChargeKind,
 )
 from interagency.delivery.models.bookings import (
     LIVE_STATUSES,
@@ -29,8 +30,9 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Certificate",
+    "Charge",
+    "ChargeKind",
     "DeliverySettings",
-    "NoShowCharge",
     "SectorHold",
     "Session",
     "SessionFormat",

@@ -1,4 +1,4 @@
-"""The register: what happened to each booking, charges for no-shows, and certificates."""
+"""The register: what happened to each booking, charges for its places, and certificates."""
 
 import secrets
 from decimal import Decimal
@@ -45,12 +45,21 @@ class Attendance(models.Model):
         return f"{self.booking.person}: {self.get_outcome_display()}"
 
 
-class NoShowCharge(PartnershipOwned):
-    """What an agency owes for a place its staff member booked and did not use."""
+class ChargeKind(models.TextChoices):
+    NO_SHOW = "no_show", "No-show"
+    DELEGATE = "delegate", "Delegate place"
+
+
+class Charge(PartnershipOwned):
+    """What an agency owes for one booking: a place its staff member booked and did not use
+    (a no-show, raised here when the register closes) or a delegate's place (raised by the
+    charging rules of an app above delivery, from the same close). One booking has at most
+    one charge: a person either came or did not."""
 
     booking = models.OneToOneField(
-        "delivery.Booking", on_delete=models.PROTECT, related_name="no_show_charge"
+        "delivery.Booking", on_delete=models.PROTECT, related_name="charge"
     )
+    kind = models.CharField(max_length=10, choices=ChargeKind.choices, default=ChargeKind.NO_SHOW)
     agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=MONEY.validators())
     waived = models.BooleanField(default=False)
@@ -64,7 +73,9 @@ class NoShowCharge(PartnershipOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["partnership", "kind"], name="delivery_charge_kind")]
         constraints = [
+            # Names kept from when every charge was a no-show's: renaming them is churn.
             models.CheckConstraint(
                 condition=Q(amount__gt=Decimal("0")), name="no_show_charge_positive"
             ),
@@ -72,7 +83,7 @@ class NoShowCharge(PartnershipOwned):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.amount} for {self.booking}"
+        return f"{self.get_kind_display()} £{self.amount} for {self.booking}"
 
 
 # Unambiguous characters only: no 0/O, 1/I/L.

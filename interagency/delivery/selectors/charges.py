@@ -1,4 +1,4 @@
-"""Read the no-show charges a partnership invoices to agencies.
+"""Read the charges a partnership invoices to agencies: no-shows' and delegates' places.
 
 A charge is dated by its session's start (London), which is what an agency's
 invoice lists, not by when the register was closed. The list and its totals
@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from interagency.delivery.forms import end_of_day, start_of_day
-from interagency.delivery.models import NoShowCharge
+from interagency.delivery.models import Charge
 from interagency.tenancy.models import Partnership
 
 ZERO = Decimal("0.00")
@@ -32,18 +32,26 @@ def charges_of(
     agency_id: int | None = None,
     session_from: datetime.date | None = None,
     session_to: datetime.date | None = None,
-) -> QuerySet[NoShowCharge]:
-    """The partnership's charges by agency, session date and name, with what the page shows."""
-    charges = NoShowCharge.objects.for_partnership(partnership).select_related(
-        "agency", "booking__person", "booking__session__course"
+    kind: str | None = None,
+    per_line_manager: bool = False,
+) -> QuerySet[Charge]:
+    """The partnership's charges by agency (or line manager), session date and name, with
+    what the page shows; ``kind`` one of ``ChargeKind`` or None for every kind."""
+    charges = Charge.objects.for_partnership(partnership).select_related(
+        "agency", "booking__person__line_manager", "booking__session__course"
     )
+    if kind is not None:
+        charges = charges.filter(kind=kind)
     if agency_id is not None:
         charges = charges.filter(agency_id=agency_id)
     if session_from is not None:
         charges = charges.filter(booking__session__starts_at__gte=start_of_day(session_from))
     if session_to is not None:
         charges = charges.filter(booking__session__starts_at__lt=end_of_day(session_to))
+    # An agency may invoice each line manager's team separately.
+    first = ("booking__person__line_manager__full_name",) if per_line_manager else ()
     return charges.order_by(
+        *first,
         "agency__name",
         "agency_id",
         "booking__session__starts_at",
@@ -52,10 +60,10 @@ def charges_of(
     )
 
 
-def charge_in(partnership: Partnership, charge_id: int) -> NoShowCharge:
-    """One charge of the partnership; raises ``NoShowCharge.DoesNotExist`` otherwise."""
+def charge_in(partnership: Partnership, charge_id: int) -> Charge:
+    """One charge of the partnership; raises ``Charge.DoesNotExist`` otherwise."""
     return (
-        NoShowCharge.objects.for_partnership(partnership)
+        Charge.objects.for_partnership(partnership)
         .select_related("agency", "booking__person", "booking__session__course", "waived_by")
         .get(pk=charge_id)
     )
@@ -68,7 +76,7 @@ def charged_agencies(partnership: Partnership) -> list[tuple[int, str]]:
     booking's agency belongs to another partnership but is still invoiced here.
     """
     return list(
-        NoShowCharge.objects.for_partnership(partnership)
+        Charge.objects.for_partnership(partnership)
         .order_by("agency__name", "agency_id")
         .values_list("agency_id", "agency__name")
         .distinct()
@@ -101,7 +109,7 @@ class ChargeTotals:
     overall: ChargeTotal = field(default_factory=lambda: ChargeTotal(None, "All agencies"))
 
 
-def charge_totals(charges: QuerySet[NoShowCharge]) -> ChargeTotals:
+def charge_totals(charges: QuerySet[Charge]) -> ChargeTotals:
     """Per-agency and overall totals of ``charges`` (a ``charges_of`` queryset), in one query."""
     money = Coalesce(Sum("amount"), Value(ZERO))
     rows = (

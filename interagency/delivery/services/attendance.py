@@ -27,7 +27,8 @@ from interagency.delivery.models import (
     AttendanceOutcome,
     Booking,
     BookingStatus,
-    NoShowCharge,
+    Charge,
+    ChargeKind,
     Session,
     SessionPart,
 )
@@ -314,9 +315,10 @@ def _record_partly_attended(booking: Booking, parts: list[SessionPart], closed_b
 
 
 def _charge_no_show(booking: Booking, session: Session, closed_by: "_User") -> None:
-    charge = NoShowCharge.objects.create(
+    charge = Charge.objects.create(
         partnership=session.partnership,
         booking=booking,
+        kind=ChargeKind.NO_SHOW,
         agency=booking.agency,
         amount=session.no_show_charge,
     )
@@ -325,7 +327,11 @@ def _charge_no_show(booking: Booking, session: Session, closed_by: "_User") -> N
         action=AuditEvent.Action.CREATED,
         subject=charge,
         partnership=session.partnership,
-        changes={"agency": booking.agency.name, "amount": str(charge.amount)},
+        changes={
+            "kind": ChargeKind.NO_SHOW.value,
+            "agency": booking.agency.name,
+            "amount": str(charge.amount),
+        },
     )
 
 

@@ -16,15 +16,15 @@ from interagency.audit.models import AuditEvent
 from interagency.audit.services import record_event
 from interagency.core.dates import govuk_date
 from interagency.core.errors import ServiceError
-from interagency.delivery.models import NoShowCharge
+from interagency.delivery.models import Charge
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
 
-REASON_MAX_LENGTH = NoShowCharge._meta.get_field("waived_reason").max_length or 300
+REASON_MAX_LENGTH = Charge._meta.get_field("waived_reason").max_length or 300
 
 
-def waive_charge(*, charge: NoShowCharge, waived_by: "_User", reason: str) -> NoShowCharge:
+def waive_charge(*, charge: Charge, waived_by: "_User", reason: str) -> Charge:
     """Waive ``charge`` with the coordinator's reason; audited. Refuses a second waiver."""
     reason = reason.strip()
     if not reason:
@@ -36,7 +36,7 @@ def waive_charge(*, charge: NoShowCharge, waived_by: "_User", reason: str) -> No
     now = timezone.now()
     with transaction.atomic():
         claimed = (
-            NoShowCharge.objects.for_partnership(charge.partnership)
+            Charge.objects.for_partnership(charge.partnership)
             .filter(pk=charge.pk, waived=False)
             .update(waived=True, waived_reason=reason, waived_at=now, waived_by=waived_by)
         )

@@ -1,4 +1,4 @@
-"""No-show charges: the coordinator's list with totals per agency, waiving one, the CSV."""
+"""Charges (no-shows' and delegates'): the list with totals per agency, waiving, the CSV."""
 
 import csv
 import datetime
@@ -14,7 +14,7 @@ from interagency.audit.models import AuditEvent
 from interagency.core.dates import govuk_date
 from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
-from interagency.delivery.models import AttendanceOutcome, NoShowCharge
+from interagency.delivery.models import AttendanceOutcome, Charge, ChargeKind
 from interagency.delivery.selectors.charges import financial_year
 from interagency.delivery.services.attendance import close_register, record_attendance
 from interagency.delivery.services.charges import waive_charge
@@ -80,7 +80,7 @@ def closed_session_with_no_show(
     record_attendance(booking=came, outcome=A.ATTENDED, recorded_by=coordinator)
     record_attendance(booking=missed, outcome=A.NO_SHOW, recorded_by=coordinator)
     close_register(session=session, closed_by=coordinator)
-    return session, NoShowCharge.objects.get(booking=missed)
+    return session, Charge.objects.get(booking=missed)
 
 
 def make_charge(partnership, *, agency, name, amount="25.00", waived=False, day=None):
@@ -90,7 +90,7 @@ def make_charge(partnership, *, agency, name, amount="25.00", waived=False, day=
         session__parts__start=day or week_ago(),
         person=PersonFactory.create(full_name=name, agency=agency),
     )
-    return NoShowCharge.objects.create(
+    return Charge.objects.create(
         partnership=partnership,
         booking=booking,
         agency=agency,
@@ -190,10 +190,7 @@ def test_a_date_range_leaves_out_other_sessions(
 
 def test_the_page_says_when_there_are_no_charges(client, sign_in, coordinator, partnership):
     sign_in(coordinator)
-    assert (
-        "No no-show charges for sessions in these dates."
-        in client.get(charges_url(partnership)).text
-    )
+    assert "No charges for sessions in these dates." in client.get(charges_url(partnership)).text
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.AGENCY_LEAD, Role.TRAINER])
@@ -203,7 +200,7 @@ def test_only_coordinators_see_charges(client, sign_in, member_with, partnership
     assert client.get(charges_url(partnership)).status_code == 403
     assert client.get(csv_url(partnership)).status_code == 403
     assert client.post(waive_url(charge), {"reason": "x"}).status_code == 403
-    assert NoShowCharge.objects.get(pk=charge.pk).waived is False
+    assert Charge.objects.get(pk=charge.pk).waived is False
 
 
 def test_the_sessions_page_and_a_closed_session_link_to_the_charges(
@@ -263,7 +260,7 @@ def test_waiving_with_a_reason_is_audited_and_lowers_what_is_due(
     charge.refresh_from_db()
     assert charge.waived and charge.waived_reason == reason
     assert charge.waived_by == coordinator and charge.waived_at is not None
-    event = AuditEvent.objects.get(subject_type="delivery.NoShowCharge", action="changed")
+    event = AuditEvent.objects.get(subject_type="delivery.Charge", action="changed")
     assert event.changes["reason"] == reason and event.changes["waived"] == [False, True]
     assert event.actor_user_id == coordinator.pk
     text = client.get(charges_url(partnership, **around(week_ago()))).text
@@ -285,19 +282,19 @@ def test_waiving_without_a_reason_shows_the_error_beside_the_field(
     assert "There is a problem" in text
     assert 'href="#id_reason">Enter why the charge is waived.' in text
     assert 'id="id_reason-error"' in text or "govuk-error-message" in text
-    assert not NoShowCharge.objects.get(pk=charge.pk).waived
-    assert not AuditEvent.objects.filter(subject_type="delivery.NoShowCharge").exists()
+    assert not Charge.objects.get(pk=charge.pk).waived
+    assert not AuditEvent.objects.filter(subject_type="delivery.Charge").exists()
 
 
 def test_a_waived_charge_cannot_be_waived_twice(coordinator, partnership, camden_agency):
     charge = make_charge(partnership, agency=camden_agency, name="Nora Noshow")
     waive_charge(charge=charge, waived_by=coordinator, reason="Known absence")
-    stale = NoShowCharge.objects.get(pk=charge.pk)
+    stale = Charge.objects.get(pk=charge.pk)
     stale.waived = False  # as read by a second coordinator before the first waived it
     with pytest.raises(ServiceError, match=r"already waived on .*: Known absence"):
         waive_charge(charge=stale, waived_by=coordinator, reason="Another reason")
-    assert NoShowCharge.objects.get(pk=charge.pk).waived_reason == "Known absence"
-    assert AuditEvent.objects.filter(subject_type="delivery.NoShowCharge").count() == 1
+    assert Charge.objects.get(pk=charge.pk).waived_reason == "Known absence"
+    assert AuditEvent.objects.filter(subject_type="delivery.Charge").count() == 1
 
 
 def test_the_waive_page_of_a_waived_charge_says_when_and_why(
@@ -311,7 +308,7 @@ def test_the_waive_page_of_a_waived_charge_says_when_and_why(
     assert "Waive the charge</button>" not in text
     again = client.post(waive_url(charge), {"reason": "Again"})
     assert "already waived" in again.text
-    assert AuditEvent.objects.filter(subject_type="delivery.NoShowCharge").count() == 1
+    assert AuditEvent.objects.filter(subject_type="delivery.Charge").count() == 1
 
 
 def test_after_waiving_the_list_comes_back_as_it_was_filtered(
@@ -344,15 +341,61 @@ def test_the_csv_lists_the_filtered_charges_safe_from_formulas(
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Agency", "Person", "Course", "Session date", "Amount", "Waived", "Reason"]
+    assert rows[0] == [
+        "Agency",
+        "Person",
+        "Course",
+        "Session date",
+        "Kind",
+        "Amount",
+        "Waived",
+        "Reason",
+    ]
     by_person = {row[1]: row for row in rows[1:]}
     assert set(by_person) == {"Carla Camden", "'+Plus Person", "Pete Police"}
     waived = by_person["'+Plus Person"]
     assert waived[0] == "'=HYPERLINK(1)"
     assert waived[3] == week_ago().isoformat()
-    assert waived[4:] == ["25.00", "Yes", "Known absence"]
-    assert by_person["Carla Camden"][5:] == ["No", ""]
+    assert waived[4:] == ["No-show", "25.00", "Yes", "Known absence"]
+    assert by_person["Carla Camden"][6:] == ["No", ""]
     only_police = client.get(csv_url(partnership, agency=police.pk, **around(week_ago())))
     assert [row[1] for row in csv.reader(io.StringIO(only_police.content.decode()))][1:] == [
         "Pete Police"
     ]
+
+
+# Kinds of charge and invoices per line manager ----------------------------------------------
+
+
+def test_the_page_filters_by_kind_and_totals_each_agency(
+    client, sign_in, coordinator, partnership, police
+):
+    make_charge(partnership, agency=police, name="Nora No-show", amount="40.00")
+    delegate = make_charge(partnership, agency=police, name="Della Delegate", amount="100.00")
+    Charge.objects.filter(pk=delegate.pk).update(kind=ChargeKind.DELEGATE)
+    sign_in(coordinator)
+    url = reverse("sessions:charges", kwargs={"code": partnership.code})
+    every = client.get(url, around(week_ago()))
+    assert every.context["totals"].overall.charged == Decimal("140.00")
+    assert "Delegate place" in every.content.decode()
+    only = client.get(url, {"kind": "delegate", **around(week_ago())})
+    assert [c.booking.person.full_name for c in only.context["page"]] == ["Della Delegate"]
+    assert only.context["totals"].agencies[0].charged == Decimal("100.00")
+
+
+def test_the_csv_per_line_manager_names_each_persons_manager_first(
+    client, sign_in, coordinator, partnership, police
+):
+    manager = PersonFactory.create(full_name="Alex Manager", agency=police)
+    managed = make_charge(partnership, agency=police, name="Zed Managed")
+    managed.booking.person.line_manager = manager
+    managed.booking.person.save()
+    make_charge(partnership, agency=police, name="Una Unmanaged")
+    sign_in(coordinator)
+    response = client.get(csv_url(partnership, per="line_manager", **around(week_ago())))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Line manager", "Agency", "Person"]
+    assert {(row[0], row[2]) for row in rows[1:]} == {
+        ("Alex Manager", "Zed Managed"),
+        ("No line manager recorded", "Una Unmanaged"),
+    }

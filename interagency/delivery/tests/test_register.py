@@ -16,7 +16,7 @@ from interagency.delivery.models import (
     AttendanceOutcome,
     BookingStatus,
     Certificate,
-    NoShowCharge,
+    Charge,
     Session,
     SessionTrainer,
 )
@@ -97,7 +97,7 @@ def test_closing_makes_records_charges_and_certificates(past_session, coordinato
     assert records["Bea Partly"].hours == Decimal("7.0")
     assert records["Bea Partly"].partly_completed
     assert records["Bea Partly"].completed_on == timezone.localtime(first.starts_at).date()
-    charge = NoShowCharge.objects.get()
+    charge = Charge.objects.get()
     assert (charge.booking, charge.agency, charge.amount) == (dan, dan.agency, Decimal("40.00"))
     assert charge.partnership == past_session.partnership
     certificate = Certificate.objects.get()
@@ -236,7 +236,7 @@ def test_no_charge_when_the_session_charges_nothing(past_session, coordinator):
     dan = book(past_session, "Dan Noshow")
     record_attendance(booking=dan, outcome=A.NO_SHOW, recorded_by=coordinator)
     close_register(session=past_session, closed_by=coordinator)
-    assert not NoShowCharge.objects.exists()
+    assert not Charge.objects.exists()
 
 
 def test_a_regional_learner_gets_the_record_in_their_own_partnership(past_session, coordinator):

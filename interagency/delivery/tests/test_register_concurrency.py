@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from interagency.accounts.tests.factories import UserFactory
-from interagency.delivery.models import AttendanceOutcome, Certificate, NoShowCharge, Session
+from interagency.delivery.models import AttendanceOutcome, Certificate, Charge, Session
 from interagency.delivery.services.attendance import close_register, record_attendance
 from interagency.delivery.signals import register_closed
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
@@ -65,7 +65,7 @@ def test_simultaneous_closes_make_one_set_of_records_charges_and_certificates():
     assert errors == []
     assert TrainingRecord.objects.count() == 3
     assert Certificate.objects.count() == 3
-    assert NoShowCharge.objects.count() == 3
+    assert Charge.objects.count() == 3
     closed = Session.objects.get(pk=session.pk)
     assert closed.status == Session.Status.CLOSED
     assert closed.register_closed_by in closers

@@ -1,4 +1,5 @@
-"""The coordinator's no-show charges: the list with totals per agency, the CSV, waiving one.
+"""The coordinator's charges (no-shows and delegates' places): the list with totals per
+agency, the CSV for invoices (per agency or per line manager), waiving one.
 
 Everything here needs ``Action.MANAGE_CHARGES``. Charges are read through
 ``delivery.selectors.charges`` scoped to the partnership of the address, so
@@ -23,7 +24,7 @@ from interagency.delivery.services.charges import waive_charge
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 CHARGES_PER_PAGE = 50
-LIST_PARAMETERS = ("agency", "session_from", "session_to", "page")
+LIST_PARAMETERS = ("kind", "agency", "session_from", "session_to", "page")
 charges_view = partnership_view(Action.MANAGE_CHARGES)
 
 
@@ -69,28 +70,50 @@ def charges(request: PartnershipRequest) -> HttpResponse:
 @require_GET
 @charges_view
 def charges_csv(request: PartnershipRequest) -> HttpResponse:
-    """The filtered charges as CSV for the agencies' invoices; formula-like cells neutralised."""
+    """The filtered charges as CSV for the agencies' invoices; formula-like cells neutralised.
+
+    ``?per=line_manager`` orders them by the person's line manager first, with a column
+    naming them, for an agency that invoices each team."""
     partnership = request.access.partnership
     _, filters = _filtered(request)
     start, end = filters["session_from"], filters["session_to"]
     span = f"{start:%Y-%m-%d}" if start else "start"
     span += f"-to-{end:%Y-%m-%d}" if end else "-onwards"
+    per_manager = request.GET.get("per") == "line_manager"
+    first = ["Line manager"] if per_manager else []
     return csv_download(
-        f"no-show-charges-{span}.csv",
-        ["Agency", "Person", "Course", "Session date", "Amount", "Waived", "Reason"],
+        f"charges-{span}.csv",
+        [
+            *first,
+            "Agency",
+            "Person",
+            "Course",
+            "Session date",
+            "Kind",
+            "Amount",
+            "Waived",
+            "Reason",
+        ],
         (
             [
+                *([_line_manager(charge)] if per_manager else []),
                 charge.agency.name,
                 charge.booking.person.full_name,
                 charge.booking.session.course.title,
                 _session_day(charge.booking.session),
+                charge.get_kind_display(),
                 str(charge.amount),
                 "Yes" if charge.waived else "No",
                 charge.waived_reason,
             ]
-            for charge in selectors.charges_of(partnership, **filters)
+            for charge in selectors.charges_of(partnership, **filters, per_line_manager=per_manager)
         ),
     )
+
+
+def _line_manager(charge) -> str:
+    manager = charge.booking.person.line_manager
+    return manager.full_name if manager else "No line manager recorded"
 
 
 def _session_day(session) -> str:

@@ -11,6 +11,7 @@ from interagency.accounts.models import User
 from interagency.core.permissions import Role
 from interagency.demo.seeding.catalogue import Progress, adopt_shipped_frameworks, london_roles
 from interagency.demo.seeding.demo_delivery import seed_demo_delivery
+from interagency.demo.seeding.demo_finance import seed_demo_finance
 from interagency.demo.seeding.partnerships import ensure_london, london_local_authorities
 from interagency.people.models import Agency, Person, Sector, Service
 from interagency.tenancy.models import Membership, Partnership
@@ -58,6 +59,8 @@ def load_demo(*, password: str, progress: Progress = lambda message: None) -> li
     delivery = seed_demo_delivery(home, by_name, list(agencies.order_by("name")))
     if not delivery.skipped:
         progress(f"Demo sessions: {delivery.sessions}, bookings: {delivery.bookings}")
+    if seed_demo_finance(home, by_name["coordinator"]):
+        progress("Demo finance: this year's budget, partner agreements, costs and charges")
     return accounts
 
 

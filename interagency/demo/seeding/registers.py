@@ -17,7 +17,8 @@ from interagency.delivery.models import (
     Attendance,
     AttendanceOutcome,
     Certificate,
-    NoShowCharge,
+    Charge,
+    ChargeKind,
     Session,
     SessionPart,
 )
@@ -102,6 +103,7 @@ class RegisterWriter:
                     "partnership_id": self.partnership.pk,
                     "booking_id": booking_id,
                     "agency_id": booking["agency_id"],
+                    "kind": ChargeKind.NO_SHOW.value,
                     "amount": session.no_show_charge,
                     "created_at": closed_at,
                 }
@@ -160,4 +162,4 @@ class RegisterWriter:
             )
         insert_rows(TrainingRecord, self.records, now=now)
         insert_rows(Certificate, self.certificates, now=now)
-        insert_rows(NoShowCharge, self.charges, now=now)
+        insert_rows(Charge, self.charges, now=now)

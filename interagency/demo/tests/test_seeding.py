@@ -9,7 +9,7 @@ from django.db.models import Count, F
 
 from interagency.accounts.models import User
 from interagency.core.permissions import Role
-from interagency.delivery.models import Booking, Certificate, NoShowCharge, Session, Venue
+from interagency.delivery.models import Booking, Certificate, Charge, Session, Venue
 from interagency.demo import seeding
 from interagency.evaluation.models import EvaluationPlan, Response
 from interagency.people.models import Agency, Person, Sector
@@ -95,7 +95,7 @@ def test_the_same_seed_twice_stores_identical_emails():
         Response,
         EvaluationPlan,
         Certificate,
-        NoShowCharge,
+        Charge,
         TrainingRecord,
         Booking,
         Session,
@@ -303,7 +303,7 @@ def test_demo_scale_gives_the_demo_accounts_person_records():
 def delivery_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Venue, Session, Booking, Certificate, NoShowCharge, TrainingRecord)
+        for model in (Venue, Session, Booking, Certificate, Charge, TrainingRecord)
     }
 
 
@@ -362,7 +362,7 @@ def test_a_second_borough_run_adds_no_sessions():
 @pytest.mark.django_db
 def test_a_partnership_seeded_before_sessions_gets_them_once():
     seed("--scale", "borough", "--people", "200")
-    models = (Response, EvaluationPlan, Certificate, NoShowCharge, TrainingRecord, Booking)
+    models = (Response, EvaluationPlan, Certificate, Charge, TrainingRecord, Booking)
     for model in (*models, Session, Venue):
         model.objects.all().delete()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from interagency.audit.models import AuditEvent
 from interagency.core.errors import ServiceError
 from interagency.core.permissions import Role
-from interagency.delivery.models import NoShowCharge
+from interagency.delivery.models import Charge
 from interagency.delivery.tests.factories import BookingFactory, SessionFactory
 from interagency.finance import services
 from interagency.finance.models import BudgetCategory, Entry
@@ -49,7 +49,7 @@ def test_planned_against_actual_by_kind_and_month(partnership, coordinator):
     session = SessionFactory.create(partnership=partnership, parts__start=datetime.date(2025, 5, 9))
     for waived in (False, True):
         booking = BookingFactory.create(session=session)
-        NoShowCharge.objects.create(
+        Charge.objects.create(
             partnership=partnership,
             booking=booking,
             agency=booking.agency,

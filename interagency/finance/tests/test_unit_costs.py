@@ -105,3 +105,47 @@ def test_the_page_and_api_show_unit_costs(
         .json()
     )
     assert body[-1]["label"] == "All sessions" and body[-1]["cost"] == "1800.00"
+
+
+def test_by_provider_a_session_counts_to_its_first_trainers_organisation(
+    partnership, year_of_sessions, django_assert_max_num_queries
+):
+    from interagency.delivery.models import SessionTrainer
+
+    first_session = Session.objects.filter(course=year_of_sessions[0]).order_by("starts_at")[0]
+    SessionTrainer.objects.create(
+        session=first_session, name="Tess Trainer", provider_name="Safe Minds Training"
+    )
+    with django_assert_max_num_queries(3):
+        rows = {row.label: row for row in unit_costs(partnership, 2025, GroupBy.PROVIDER)}
+    assert (rows["Safe Minds Training"].sessions, rows["Safe Minds Training"].cost) == (
+        1,
+        Decimal("600.00"),
+    )
+    assert rows["Delivered in-house"].sessions == 2
+    assert rows["All sessions"].cost == Decimal("1800.00")
+
+
+def test_by_agency_each_sessions_cost_is_shared_over_its_attended_places(
+    partnership, year_of_sessions, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        rows = unit_costs(partnership, 2025, GroupBy.AGENCY)
+    by_agency = {row.label: row for row in rows[:-1]}
+    # The £600 session had Ana and Ben (£300 each); the £900 session Ana alone.
+    costs = sorted(row.cost for row in by_agency.values())
+    assert costs == [Decimal("300.00"), Decimal("1200.00")]
+    assert rows[-1].cost == Decimal("1500.00")  # Neglect's £300: nobody attended, not shared
+    assert rows[-1].places == 3
+
+
+def test_the_page_shows_five_years_of_unit_costs(
+    partnership, year_of_sessions, coordinator_client, django_assert_max_num_queries
+):
+    url = reverse("finance:unit-costs", kwargs={"code": partnership.code})
+    with django_assert_max_num_queries(30):
+        page = coordinator_client.get(url, {"year": 2025, "by": "agency"})
+    trend = page.context["trend"]
+    assert [year for year, _ in trend] == [2021, 2022, 2023, 2024, 2025]
+    assert trend[-1][1].cost == Decimal("1800.00")
+    assert "April 2021 to March 2022" in page.content.decode()

@@ -254,13 +254,13 @@ def b_no_show_charge(world: World) -> list[dict]:
     """A no-show charge on B's session, under B's code and its id under A's."""
     from decimal import Decimal
 
-    from interagency.delivery.models import NoShowCharge
+    from interagency.delivery.models import Charge
     from interagency.delivery.tests.factories import BookingFactory
 
     booking = BookingFactory.create(
         session__partnership=world.b, session__course=world.b_local_course
     )
-    charge = NoShowCharge.objects.create(
+    charge = Charge.objects.create(
         partnership=world.b, booking=booking, agency=booking.agency, amount=Decimal("40.00")
     )
     return [
@@ -286,6 +286,27 @@ def b_budget_line(world: World) -> list[dict]:
         {"code": world.b.code, "line_id": line.pk},
         {"code": world.a.code, "line_id": line.pk},
     ]
+
+
+def b_finance_rows(world: World, key: str) -> list[dict]:
+    """B's partner agreement, delegate rate or exemption by ``key``, under B's code and A's."""
+    from decimal import Decimal
+
+    from interagency.finance.models import ChargeExemption, DelegateRate, PartnerAgreement
+    from interagency.people.tests.factories import AgencyFactory
+
+    agency = AgencyFactory.create(partnership=world.b)
+    rows = {
+        "agreement_id": lambda: PartnerAgreement.objects.create(
+            partnership=world.b, year=2025, agency=agency, amount=Decimal("10.00")
+        ),
+        "rate_id": lambda: DelegateRate.objects.create(
+            partnership=world.b, sector="police", full_day=Decimal("1"), half_day=Decimal("1")
+        ),
+        "exemption_id": lambda: ChargeExemption.objects.create(partnership=world.b, agency=agency),
+    }
+    pk = rows[key]().pk
+    return [{"code": world.b.code, key: pk}, {"code": world.a.code, key: pk}]
 
 
 def b_managed_rows(world: World, key: str) -> list[dict]:
@@ -972,6 +993,45 @@ CASES: dict[str, Case | Public] = {
     "api:finance-unit-costs": Case(foreign_code, api=True),
     "finance:session-cost": Case(
         lambda w: b_managed_rows(w, "session_id"), methods=("get", "post")
+    ),
+    "finance:line-change": Case(
+        lambda w: b_budget_line(w),
+        methods=("get", "post"),
+        body={"category": "materials", "description": "Taken", "planned": "1"},
+    ),
+    "finance:line-remove": Case(lambda w: b_budget_line(w), methods=("get", "post")),
+    "finance:year-close": Case(foreign_code, methods=("post",), body={"year": 2025}),
+    "finance:year-reopen": Case(
+        lambda w: [{"code": w.b.code, "year": 2025}],
+        methods=("get", "post"),
+        body={"reason": "Taken over"},
+    ),
+    "finance:agreements": Case(foreign_code),
+    "finance:agreement-new": Case(foreign_code, methods=("get", "post")),
+    "finance:agreement": Case(
+        lambda w: b_finance_rows(w, "agreement_id"),
+        methods=("get", "post"),
+        body={"agency": 1, "earns": "none"},
+    ),
+    "finance:agreement-remove": Case(
+        lambda w: b_finance_rows(w, "agreement_id"), methods=("get", "post")
+    ),
+    "finance:delegate-charges": Case(foreign_code, methods=("get", "post")),
+    "finance:rate-remove": Case(lambda w: b_finance_rows(w, "rate_id"), methods=("post",)),
+    "finance:exemption-remove": Case(
+        lambda w: b_finance_rows(w, "exemption_id"), methods=("post",)
+    ),
+    "api:finance-agreement-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={"year": 2025, "agency": 1, "amount": "1.00"},
+    ),
+    "api:finance-agreement-detail": Case(
+        lambda w: b_finance_rows(w, "agreement_id"),
+        methods=("get", "put", "delete"),
+        api=True,
+        body={"agency": 1, "earns": "none"},
     ),
     "api:finance-budget": Case(foreign_code, api=True),
     "api:finance-budget-line-list": Case(
