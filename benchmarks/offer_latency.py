@@ -138,11 +138,12 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--confirmations", type=int, default=500)
     parser.add_argument("--postgres-server", default=POSTGRES_SERVER)
+    parser.add_argument("--postgres-database", default=BENCH_DATABASE)
     args = parser.parse_args()
     version = set_up_fresh_database(
         database=args.database,
         postgres_server=args.postgres_server,
-        postgres_name=BENCH_DATABASE,
+        postgres_name=args.postgres_database,
         prefix="interagency-offer-bench-",
     )
     import logging
@@ -178,7 +179,7 @@ def main() -> None:
         worker.wait(timeout=60)
         controller.stop()
         if args.database == "postgres":
-            drop_postgres_database(args.postgres_server, BENCH_DATABASE)
+            drop_postgres_database(args.postgres_server, args.postgres_database)
     load_after = os.getloadavg()
     print(f"{version}; {args.confirmations} confirmations, the worker as the demo runs it")
     print(f"all confirmations at the server {drained:.1f} s after the worker started")
