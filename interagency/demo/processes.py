@@ -164,7 +164,7 @@ class ProcessGroup:
         """Until a child stops: its exit status."""
         while (child := self.stopped()) is None:
             time.sleep(0.5)
-        return child.returncode
+        return child.poll() or 0
 
 
 def can_fork() -> bool:
