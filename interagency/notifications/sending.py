@@ -5,11 +5,12 @@ short transaction: the highest priority first, then the oldest, taking
 PostgreSQL's row locks with SKIP LOCKED (SQLite's IMMEDIATE transactions
 already let one writer in at a time), and a conditional UPDATE that stamps
 the batch's ``claimed_by`` token. Only the claimant sends, so two workers,
-or a task run twice, send one copy. A run's batches go over one connection to
-the mail server, and each message is marked SENT as soon as the server took
-it, so a crash loses the record of one message at most. Batches are small
-(``BATCH_SIZE``): an offer queued behind hundreds of confirmations waits for
-the batch under way only, well under a second even on a busy machine.
+or a task run twice, send one copy. A run's batches share a connection to the
+mail server (50 messages a connection), and each message is marked SENT as
+soon as the server took it, so a crash loses the record of one message at
+most. Batches are small (``BATCH_SIZE``): an offer queued behind hundreds of
+confirmations waits for the batch under way only, well under a second even
+on a busy machine.
 
 A claim holds a lease (``OUTBOX_LEASE_SECONDS``, 30 by default), renewed
 while the batch is sent. A worker killed mid-send stops renewing; once the
@@ -54,6 +55,9 @@ DEFAULT_LEASE_SECONDS = 30
 # second, where one of 50 could hold an offer back for more than two. Claiming
 # often costs little: the connection stays open from one batch to the next.
 BATCH_SIZE = 10
+# Then the connection is opened afresh: some mail services take only so many
+# messages over one connection, and 50 a connection is what batches of 50 sent.
+MESSAGES_PER_CONNECTION = 50
 # One task drains at most this many before it returns, so a task never runs
 # long enough for the task reaper to take it for a dead one.
 MOST_PER_RUN = 5000
@@ -232,9 +236,10 @@ def send_due_messages(*, batch_size: int = BATCH_SIZE, most: int = MOST_PER_RUN)
 
     Each batch is claimed afresh, so a message queued meanwhile (an offer
     behind hundreds of confirmations) goes in the next batch if it outranks
-    what is left. The batches share one connection to the mail server.
+    what is left. Consecutive batches share a connection to the mail server,
+    up to ``MESSAGES_PER_CONNECTION`` messages each.
     """
-    sent = handled = 0
+    sent = handled = on_connection = 0
     mailer = mailers.default
     try:
         while handled < most:
@@ -243,6 +248,10 @@ def send_due_messages(*, batch_size: int = BATCH_SIZE, most: int = MOST_PER_RUN)
                 break
             sent += send_batch(batch, mailer=mailer)[OutboxMessage.Status.SENT]
             handled += len(batch)
+            on_connection += len(batch)
+            if on_connection >= MESSAGES_PER_CONNECTION:
+                _close_quietly(mailer)  # the next batch opens a new one
+                on_connection = 0
     finally:
         _close_quietly(mailer)
     return sent
