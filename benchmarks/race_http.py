@@ -62,13 +62,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="Server worker processes (serve's default).")
     parser.add_argument("--server-threads", type=int, help="Threads per worker (serve's default).")
     parser.add_argument("--postgres-server", default=POSTGRES_SERVER)
+    parser.add_argument(
+        "--postgres-database", default=BENCH_DATABASE, help="Dropped and created afresh."
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
     version = set_up_fresh_database(
         database=args.database,
         postgres_server=args.postgres_server,
-        postgres_name=BENCH_DATABASE,
+        postgres_name=args.postgres_database,
         prefix="interagency-race-bench-",
     )
     code, sessions, tokens = seed(args.requests + SINGLE_REQUESTS)
@@ -91,7 +94,7 @@ def main() -> None:
     if not args.no_write:
         write_block(REPORT, f"race-{args.database}", section)
     if args.database == "postgres":
-        drop_postgres_database(args.postgres_server, BENCH_DATABASE)
+        drop_postgres_database(args.postgres_server, args.postgres_database)
 
 
 def seed(learners: int) -> tuple[str, list[int], list[tuple[int, str]]]:

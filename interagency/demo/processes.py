@@ -3,6 +3,10 @@
 The demo process stays in charge of both: SIGTERM, SIGINT (Ctrl+C) or SIGHUP
 stop them together, and if either stops on its own the other is stopped too,
 so no worker is ever left running without its server or the other way round.
+
+The server is forked from the demo process (where ``fork`` exists) rather
+than started as a new Python: it inherits Django already set up, seconds
+saved on every start of a busy machine.
 """
 
 import os
@@ -10,9 +14,10 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 STOP_SIGNALS = tuple(
@@ -31,6 +36,61 @@ def interagency(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "interagency.cli", *arguments]
 
 
+class ForkedChild:
+    """A child forked from this process to run a function; answers what ``Popen`` does here."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0)
+            time.sleep(0.1)
+        return code
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+    def _signal(self, number: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, number)
+
+
+Child = subprocess.Popen | ForkedChild
+
+
+def run_forked(work: Callable[[], object]) -> None:
+    """In a forked child: run ``work`` as its own process group, then end the child."""
+    status = 1
+    try:
+        os.setpgid(0, 0)  # as start() does: Ctrl+C reaches the demo alone
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        work()
+        status = 0
+    except SystemExit as stopped:
+        status = stopped.code if isinstance(stopped.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
 class ProcessGroup:
     """Child processes that live and die together with this one.
 
@@ -40,7 +100,7 @@ class ProcessGroup:
     """
 
     def __init__(self) -> None:
-        self.children: list[subprocess.Popen] = []
+        self.children: list[Child] = []
         self._previous: dict[int, object] = {}
 
     def __enter__(self) -> "ProcessGroup":
@@ -69,7 +129,23 @@ class ProcessGroup:
         self.children.append(child)
         return child
 
-    def stopped(self) -> subprocess.Popen | None:
+    def fork(self, work: Callable[[], object]) -> Child:
+        """A child process running ``work``, forked from this one (its open database
+        connections closed first by the caller).
+
+        Where ``fork`` does not exist (Windows), nothing is forked: the caller starts
+        a new process instead (``can_fork``).
+        """
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            run_forked(work)
+        child = ForkedChild(pid)
+        self.children.append(child)
+        return child
+
+    def stopped(self) -> Child | None:
         return next((child for child in self.children if child.poll() is not None), None)
 
     def wait_until_answering(self, url: str) -> bool:
@@ -88,10 +164,15 @@ class ProcessGroup:
         """Until a child stops: its exit status."""
         while (child := self.stopped()) is None:
             time.sleep(0.5)
-        return child.returncode
+        return child.poll() or 0
 
 
-def stop(children: Sequence[subprocess.Popen]) -> None:
+def can_fork() -> bool:
+    """Whether a child can be forked here (not on Windows)."""
+    return hasattr(os, "fork")
+
+
+def stop(children: Sequence[Child]) -> None:
     """SIGTERM to each child still running, then wait; kill any that outstays the timeout."""
     for child in children:
         if child.poll() is None:

@@ -120,6 +120,7 @@ def test_the_first_start_says_what_each_step_is_doing(prepared_demo):
     ]
     assert printed.count("    done in ") == 3
     assert "collected and compressed" in printed
+    assert "not loaded again" not in printed
     assert f"Password for every demo account: {PASSWORD}" in printed
 
 
@@ -166,15 +167,19 @@ def test_the_demo_serves_from_several_processes_and_sigterm_stops_every_one(
             assert page.status == 200
             assert "Sign in" in page.read().decode()
 
+        # A second start in the same data folder: nothing prepared again.
         printed = output.read_text()
         assert "unchanged since the last start, not collected again" in printed
         assert "already up to date" in printed
+        assert "unchanged since the last start, not loaded again" in printed
+        assert f"Password for every demo account: {PASSWORD}" in printed
 
         running = descendants(demo.pid)
         parents = {pid: stat[1] for pid in running if (stat := process_stat(pid))}
         children = [pid for pid, parent in parents.items() if parent == demo.pid]
-        (server,) = [pid for pid in children if "serve" in command_line(pid)]
         (worker,) = [pid for pid in children if "db_worker" in command_line(pid)]
+        # The server is forked from the demo (Django already set up), so it bears its name.
+        (server,) = [pid for pid in children if pid != worker]
         web_workers = [pid for pid, parent in parents.items() if parent == server]
         assert len(web_workers) == 2
         # The worker sends the emails: its links use the address the demo serves on.

@@ -78,10 +78,10 @@ def test_confirmations_go_out_oldest_first_and_reminders_after_them(partnership,
 
 
 @pytest.mark.django_db
-def test_a_batch_goes_over_one_connection_to_the_mail_server(partnership, mail_server):
+def test_a_run_sends_fifty_emails_over_each_connection_to_the_mail_server(partnership, mail_server):
     queue_confirmations(partnership, 120)
-    assert send_due_messages(batch_size=50) == 120
-    assert len(mail_server.connections) == 3  # batches of 50, 50 and 20
+    assert send_due_messages() == 120  # twelve batches of ten
+    assert len(mail_server.connections) == 3  # 50, 50 and 20
 
 
 @pytest.mark.django_db

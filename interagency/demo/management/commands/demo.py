@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from interagency.cli import DEMO_HOST, DEMO_PORT
 from interagency.core.static_files import collect_static_if_changed
-from interagency.demo.processes import ProcessGroup, interagency
+from interagency.demo.loaded import demo_data_is_loaded, forget_demo_data, remember_demo_data
+from interagency.demo.processes import ProcessGroup, can_fork, interagency
 from interagency.demo.seeding import DEMO_ACCOUNTS, load_demo
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, workers, no_serve: bool, **options):
         with self.step("Migrating the database") as report:
             if migrations_pending():
+                forget_demo_data()  # a migration may change what the demo data needs
                 call_command("migrate", interactive=False, verbosity=0)
             else:
                 report("already up to date")
@@ -61,7 +63,12 @@ class Command(BaseCommand):
             serve += ["--workers", str(workers)]
         self.stdout.write("==> Starting the web server")
         self.stdout.flush()
-        group.start(interagency(*serve))
+        if can_fork():
+            # No database connection may be shared with the child.
+            connections.close_all()
+            group.fork(lambda: call_command(*serve))
+        else:
+            group.start(interagency(*serve))
         self._load_demo_data()
         with self.step("Waiting for the web server to answer"):
             answering = group.wait_until_answering(f"{_loopback_url(host, port)}/healthz")
@@ -77,9 +84,14 @@ class Command(BaseCommand):
         raise CommandError(f"The demo stopped: its server or worker exited with status {status}.")
 
     def _load_demo_data(self) -> None:
-        with self.step("Loading the demo data"):
+        with self.step("Loading the demo data") as report:
             password = self._password()
-            load_demo(password=password)
+            if demo_data_is_loaded(password):
+                report("unchanged since the last start, not loaded again")
+            else:
+                forget_demo_data()  # a load cut short must not pass for a complete one
+                load_demo(password=password)
+                remember_demo_data(password)
         self._print_logins(password)
 
     @contextmanager
