@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 MINIMUM_N = 5
 # Decimal places differences keep before they are ranked or tested for zero.
@@ -90,16 +89,26 @@ def present(values: np.ndarray) -> np.ndarray:
     return values[~np.isnan(values)]
 
 
+# scipy.special is imported on first use, not when the server starts: importing it is a
+# third of what Django's setup costs, and most processes never compute a p-value.
+
+
 def t_interval(mean: float, sd: float, n: int) -> tuple[float, float]:
+    from scipy import special
+
     half = float(special.stdtrit(n - 1, 0.975)) * sd / math.sqrt(n)
     return mean - half, mean + half
 
 
 def t_two_sided_p(t: float, df: int) -> float:
+    from scipy import special
+
     return float(2 * special.stdtr(df, -abs(t)))
 
 
 def normal_two_sided_p(z: float) -> float:
+    from scipy import special
+
     return float(2 * special.ndtr(-abs(z)))
 
 

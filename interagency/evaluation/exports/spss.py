@@ -8,14 +8,16 @@ question. Free-text answers are string variables.
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyreadstat
 from django.utils import timezone
 
 from interagency.evaluation.exports.table import ResponseTable, response_table, scores_by_response
 from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import Respondent
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # SPSS caps a variable label at 256 bytes; longer questions are cut on a word.
 LABEL_BYTES = 256
@@ -28,8 +30,12 @@ def _label(text: str) -> str:
     return cut.rsplit(" ", 1)[0] + "..."
 
 
-def sav_frame(table: ResponseTable, scales, scores) -> tuple[pd.DataFrame, dict, dict]:
+def sav_frame(table: ResponseTable, scales, scores) -> "tuple[pd.DataFrame, dict, dict]":
     """The DataFrame, variable labels and value labels of the .sav."""
+    # pandas and pyreadstat are imported when a .sav is asked for: at import they would
+    # be most of the time every server process takes to start.
+    import pandas as pd
+
     waves = {row.wave: row.wave_label for row in table.rows}
     wave_numbers = {key: number for number, key in enumerate(waves, start=1)}
     respondents = {value: number for number, value in enumerate(Respondent.values, start=1)}
@@ -84,6 +90,8 @@ def sav_frame(table: ResponseTable, scales, scores) -> tuple[pd.DataFrame, dict,
 
 def evaluation_sav(plan, only: ResultsFilter | None = None) -> bytes:
     """The plan's responses (those ``only`` keeps) as the bytes of an SPSS .sav file."""
+    import pyreadstat
+
     scales, scores = scores_by_response(plan, only)
     frame, labels, value_labels = sav_frame(response_table(plan, only), scales, scores)
     with tempfile.TemporaryDirectory(prefix="interagency-sav-") as directory:
