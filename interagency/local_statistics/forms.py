@@ -20,3 +20,16 @@ class YearForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data["year"]:
             return self.cleaned_data["year"]
         return self.years[0] if self.years else None
+
+
+class AuthoritiesForm(forms.Form):
+    """The partnership's local authorities, one per line by name or GSS code."""
+
+    authorities = forms.CharField(
+        label="Local authorities the partnership covers",
+        help_text="One per line: the name as the ONS writes it (Camden) or its GSS code "
+        "(E09000007). A county's partnership names the county.",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )

@@ -6,4 +6,9 @@ app_name = "local_statistics"
 
 urlpatterns = [
     path("p/<slug:code>/reports/local-statistics/", views.figures, name="figures"),
+    path(
+        "p/<slug:code>/reports/local-statistics/authorities/",
+        views.authorities,
+        name="authorities",
+    ),
 ]

@@ -44,7 +44,7 @@ DEPENDS_ON: dict[str, set[str]] = {
         "delivery",
     },
     # Official statistics per local authority; its rates count delivery's sessions.
-    "local_statistics": {"core", "tenancy", "delivery"},
+    "local_statistics": {"core", "tenancy", "audit", "delivery"},
     # Budgets and costs read delivery's sessions, registers and no-show charges.
     "finance": {"core", "tenancy", "audit", "catalogue", "people", "delivery"},
     # A region's benchmarks read each app's own per-partnership selectors, aggregates only.

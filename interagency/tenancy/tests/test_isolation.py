@@ -981,6 +981,9 @@ CASES: dict[str, Case | Public] = {
         lambda w: b_evaluation(w, "plan_id", "wave_id"), methods=("post",), api=True
     ),
     "local_statistics:figures": Case(foreign_code),
+    "local_statistics:authorities": Case(
+        foreign_code, methods=("get", "post"), body={"authorities": "E09000007"}
+    ),
     "api:local-statistics": Case(foreign_code, api=True),
     "finance:reports": Case(foreign_code),
     "finance:budget": Case(foreign_code),
