@@ -29,7 +29,7 @@ NO_ADDRESS = "the person has no email address in their record or account"
 
 def address_of(person: Person) -> str:
     """A person's work email, else their account's."""
-    return person.work_email or (person.user.email if person.user_id else "")
+    return person.work_email or (person.user.email if person.user is not None else "")
 
 
 def is_current(person: Person, today: datetime.date) -> bool:

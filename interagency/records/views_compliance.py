@@ -7,13 +7,12 @@ page, its CSV and its XLSX read the same selector with the same filters.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from html import escape
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -57,7 +56,9 @@ def heat_cell(cell: Cell, link: str, label: str) -> SafeString:
     """One cell of the heat map: its band as a class and in words, the share up to date
     (a drill-down link where names may be seen) and the people without a role. Written
     here, not by an included template: a county's map has thousands of cells, and an
-    include each took most of a second. Every text is escaped; the numbers are ints."""
+    include each took most of a second. Every text is escaped (the standard library's
+    ``html.escape``, as Django's ``escape`` does, without its lazy-string wrapper); the
+    numbers are ints."""
     key, words = cell.band
     no_role = cell.statuses[Status.NO_ROLE.value]
     link, label = escape(link), escape(label)
@@ -96,8 +97,9 @@ def _heat_map(result: PartnershipCompliance, drill: str | None) -> list[list[Hea
             cell = row.total if tier_id is None else row.cells.get(tier_id, Cell())
             link = ""
             if drill is not None and row.agency_id is not None and cell.people:
-                query = {"agency": row.agency_id, **({} if tier_id is None else {"tier": tier_id})}
-                link = f"{drill}?{urlencode(query)}#people"
+                # Ids are ints: no quoting needed (urlencode per cell was a tenth of the page).
+                tier = "" if tier_id is None else f"&tier={int(tier_id)}"
+                link = f"{drill}?agency={int(row.agency_id)}{tier}#people"
             cells.append(heat_cell(cell, link, f"{name}, {tier_name}"))
         return HeatLine(name, cells, total)
 
