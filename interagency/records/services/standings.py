@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
-from interagency.people.models import current_on
+from interagency.people.models import Person, current_on
 from interagency.records.models import ComplianceRefresh, ComplianceStanding, TrainingRecord
 from interagency.records.selectors.compliance import ComplianceQuery
 from interagency.records.selectors.partnership import partnership_people
@@ -23,7 +23,7 @@ from interagency.records.selectors.standings import rules_fingerprint
 from interagency.records.staleness import STANDING
 from interagency.tenancy.models import Partnership
 
-BATCH = 2000
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,22 @@ class Refreshed:
 
     people: int
     everyone: bool
+
+
+def ranks_of(
+    partnership: Partnership, people: QuerySet[Person], today: datetime.date
+) -> list[tuple[int, int, datetime.date | None]]:
+    """``(person, worst rank, latest completion)`` of each of ``people`` on ``today``."""
+    ranked = ComplianceQuery(partnership, people, today).rows("SELECT id, rank FROM chosen", [])
+    trained = dict(
+        TrainingRecord.objects.for_partnership(partnership)
+        .filter(person__in=people)
+        .values("person_id")
+        .annotate(last=Max("completed_on"))
+        .values_list("person_id", "last")
+        .order_by()
+    )
+    return [(person_id, rank, trained.get(person_id)) for person_id, rank in ranked]
 
 
 def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refreshed:
@@ -53,18 +69,20 @@ def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refr
         standings = ComplianceStanding.objects.for_partnership(partnership)
         if everyone:
             standings.delete()
+            ranked = ranks_of(partnership, people, today)
         else:
-            people = people.exclude(Exists(standings.filter(person_id=OuterRef("pk"), as_of=today)))
-            standings.filter(person__in=people).delete()
-        ranked = ComplianceQuery(partnership, people, today).rows("SELECT id, rank FROM chosen", [])
-        trained = dict(
-            TrainingRecord.objects.for_partnership(partnership)
-            .filter(person__in=people)
-            .values("person_id")
-            .annotate(last=Max("completed_on"))
-            .values_list("person_id", "last")
-            .order_by()
-        )
+            # By id, a batch at a time: the statement over a "no standing" subquery was
+            # planned badly (seconds for a few thousand people).
+            stale = list(
+                people.exclude(
+                    Exists(standings.filter(person_id=OuterRef("pk"), as_of=today))
+                ).values_list("pk", flat=True)
+            )
+            ranked = []
+            for start in range(0, len(stale), BATCH):
+                ids = stale[start : start + BATCH]
+                standings.filter(person_id__in=ids).delete()  # another day's, if any
+                ranked += ranks_of(partnership, people.filter(pk__in=ids), today)
         ComplianceStanding.objects.bulk_create(
             (
                 ComplianceStanding(
@@ -72,9 +90,9 @@ def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refr
                     person_id=person_id,
                     as_of=today,
                     rank=rank,
-                    last_trained_on=trained.get(person_id),
+                    last_trained_on=last_trained_on,
                 )
-                for person_id, rank in ranked
+                for person_id, rank, last_trained_on in ranked
             ),
             batch_size=BATCH,
         )

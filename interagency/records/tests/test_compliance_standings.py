@@ -151,3 +151,12 @@ def test_a_trigger_dropped_by_a_table_rebuild_is_put_back(partnership, staff, ca
     refresh(partnership)
     completed(staff["overdue"], catalogue["core"])
     assert not ComplianceStanding.objects.filter(person=staff["overdue"]).exists()
+
+
+def test_with_many_people_stale_everyone_is_ranked_live(partnership, staff, catalogue, monkeypatch):
+    refresh(partnership)
+    monkeypatch.setattr("interagency.records.selectors.standings.STALE_BY_ID", 0)
+    completed(staff["overdue"], catalogue["core"])
+    completed(staff["overdue"], catalogue["intro"])
+    statuses, professions = figures(partnership)
+    assert statuses["done"] == 2 and professions == [("Practitioner", 2, 2)]
