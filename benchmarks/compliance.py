@@ -233,7 +233,8 @@ def render(
         + ("ranked live" if refresh_seconds is None else "stored standings"),
         "",
         f"{camden_people:,} people in Camden, {everyone:,} current in {partnerships} "
-        f"partnership(s); seeded in {seed_seconds:.0f} s; "
+        f"partnership(s); "
+        + ("seeded earlier, reused; " if args.reuse else f"seeded in {seed_seconds:.0f} s; ")
         + (
             "no stored standings (everyone ranked live). "
             if refresh_seconds is None
