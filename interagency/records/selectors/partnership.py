@@ -1,10 +1,13 @@
 """The partnership's compliance by sector, agency and tier, and participation by profession.
 
-One statement (``compliance.ComplianceQuery``, the same that counts the
-training status page) ranks every current person and counts them by agency,
-tier of their main role and worst status; then four small reads (agencies,
-tiers, roles, headcounts) and one count of who trained lately name the cells.
-The number of queries does not grow with the number of people.
+Each person's worst status and latest completion come from their stored
+standing for the day (``standings.stored_counts``: one grouped pass, decision
+0035); the people without one are ranked by the one statement
+(``compliance.ComplianceQuery``, the same that counts the training status
+page) and counted for participation from their records. Then four small reads
+(agencies, tiers, roles, headcounts) name the cells. The number of queries
+does not grow with the number of people, and the figures do not depend on how
+many standings are stored.
 
 A person is **up to date** when none of their requirements is overdue (due
 soon, booked, not yet due and done all count); people without a role are
