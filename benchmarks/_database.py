@@ -51,17 +51,33 @@ def drop_postgres_database(server: str, name: str) -> None:
 
 
 def set_up_fresh_database(
-    *, database: str, postgres_server: str, postgres_name: str, prefix: str
+    *,
+    database: str,
+    postgres_server: str,
+    postgres_name: str,
+    prefix: str,
+    keep_in: str = "",
+    reuse: bool = False,
 ) -> str:
     """Configure and set up Django on a fresh, migrated database; the database's version.
 
     ``database`` is "sqlite" (a file in a temporary directory, removed when
     the process ends) or "postgres" (``postgres_name`` on ``postgres_server``,
-    dropped and recreated).
+    dropped and recreated). ``keep_in`` names a directory kept afterwards (the SQLite
+    file's), and ``reuse`` leaves an existing database as it is and only migrates it:
+    a county seed takes minutes, so one seed serves several measurements.
     """
     sys.path.insert(0, str(ROOT))
-    workdir = tempfile.mkdtemp(prefix=prefix)
-    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    if keep_in:
+        workdir = keep_in
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(Path(workdir) / "static", ignore_errors=True)
+        if not reuse:
+            for old in Path(workdir).glob("interagency.sqlite3*"):
+                old.unlink()
+    else:
+        workdir = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     os.environ.update(
         {
             **SETTINGS,
@@ -71,7 +87,9 @@ def set_up_fresh_database(
     )
     # An existing STATIC_ROOT, so WhiteNoise does not warn on every request.
     (Path(workdir) / "static").mkdir()
-    if database == "postgres":
+    if database == "postgres" and reuse:
+        os.environ["DATABASE_URL"] = f"{postgres_server}/{postgres_name}"
+    elif database == "postgres":
         os.environ["DATABASE_URL"] = recreate_postgres_database(postgres_server, postgres_name)
     else:
         os.environ.pop("DATABASE_URL", None)

@@ -42,6 +42,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--postgres-server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--postgres-database", default="interagency_bench_compliance")
     parser.add_argument("--no-write", action="store_true", help="Print, leave the report alone.")
+    parser.add_argument(
+        "--keep-in", default="", help="Keep the database (SQLite: in this directory) afterwards."
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="Measure the database kept earlier, unseeded."
+    )
+    parser.add_argument("--seed-only", action="store_true", help="Seed and keep, measure nothing.")
+    parser.add_argument(
+        "--live", action="store_true", help="Rank everyone live: no stored standings."
+    )
     return parser.parse_args()
 
 
@@ -124,6 +134,24 @@ def regional_sweep() -> tuple[int, int]:
     return count, people
 
 
+def stored_standings(*, live: bool) -> float | None:
+    """Refresh every partnership's stored standings (decision 0035), or drop them all when
+    measuring the live ranking; the seconds the refresh took."""
+    from django.core.management import call_command
+
+    from interagency.records.models import ComplianceRefresh, ComplianceStanding
+
+    if live:
+        ComplianceRefresh.objects.all().delete()
+        ComplianceStanding.objects.all().delete()
+        return None
+    started = time.perf_counter()
+    call_command("refresh_compliance", stdout=sys.stdout)
+    seconds = time.perf_counter() - started
+    gather_planner_statistics()
+    return seconds
+
+
 def main() -> None:
     args = parse_args()
     version = set_up_fresh_database(
@@ -131,6 +159,8 @@ def main() -> None:
         postgres_server=args.postgres_server,
         postgres_name=args.postgres_database,
         prefix="interagency-bench-compliance-",
+        keep_in=args.keep_in,
+        reuse=args.reuse,
     )
     from django.core.management import call_command
 
@@ -138,9 +168,13 @@ def main() -> None:
     if args.people:
         options["people"] = args.people
     started = time.perf_counter()
-    call_command("seed", **options, stdout=sys.stdout)
+    if not args.reuse:
+        call_command("seed", **options, stdout=sys.stdout)
     seed_seconds = time.perf_counter() - started
     gather_planner_statistics()
+    if args.seed_only:
+        return
+    refresh_seconds = stored_standings(live=args.live)
 
     from interagency.people.models import Person
 
@@ -175,6 +209,7 @@ def main() -> None:
         args,
         version,
         seed_seconds,
+        refresh_seconds,
         camden_people,
         partnerships,
         everyone,
@@ -183,18 +218,29 @@ def main() -> None:
     )
     print(section)
     if not args.no_write:
-        write(f"compliance-{args.scale}-{args.database}", section)
-    if args.database == "postgres":
+        stored = "live" if args.live else "stored"
+        write(f"compliance-{args.scale}-{args.database}-{stored}", section)
+    if args.database == "postgres" and not (args.keep_in or args.reuse):
         drop_postgres_database(args.postgres_server, args.postgres_database)
 
 
-def render(args, version, seed_seconds, camden_people, partnerships, everyone, rows, loads) -> str:
+def render(
+    args, version, seed_seconds, refresh_seconds, camden_people, partnerships, everyone, rows, loads
+) -> str:
     host = machine()
     lines = [
-        f"### Compliance: {args.scale} on {version}",
+        f"### Compliance: {args.scale} on {version}, "
+        + ("ranked live" if refresh_seconds is None else "stored standings"),
         "",
         f"{camden_people:,} people in Camden, {everyone:,} current in {partnerships} "
-        f"partnership(s); seeded in {seed_seconds:.0f} s. {args.requests} timed requests per "
+        f"partnership(s); "
+        + ("seeded earlier, reused; " if args.reuse else f"seeded in {seed_seconds:.0f} s; ")
+        + (
+            "no stored standings (everyone ranked live). "
+            if refresh_seconds is None
+            else f"standings stored by `refresh-compliance` in {refresh_seconds:.1f} s. "
+        )
+        + f"{args.requests} timed requests per "
         f"row (the sweep a third as many). Load average (1, 5, 15 min) before "
         f"{', '.join(f'{x:.1f}' for x in loads[0])}, after "
         f"{', '.join(f'{x:.1f}' for x in loads[1])}; {host.get('cpu', '')}, "

@@ -29,6 +29,9 @@ class MessageKind(models.TextChoices):
     EVALUATION_REMINDER = "evaluation_reminder", "Evaluation questionnaire reminder"
     TRAINING_DIGEST = "training_digest", "Monthly training digest to line managers"
     TRAINING_DUE = "training_due", "Reminder before training falls due"
+    DECLARATION_MADE = "declaration_made", "Training declared, to whoever decides it"
+    DECLARATION_APPROVED = "declaration_approved", "Declared training approved"
+    DECLARATION_REJECTED = "declaration_rejected", "Declared training rejected"
 
 
 class Priority(models.IntegerChoices):

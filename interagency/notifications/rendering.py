@@ -95,6 +95,24 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "You are not booked on it yet.\n\nTo find a session and book, visit {{ link }}\n\n"
         "{{ partnership }}",
     ),
+    MessageKind.DECLARATION_MADE: (
+        "Please decide: {{ learner }} declared {{ course }}",
+        "Dear {{ name }},\n\n{{ learner }} has declared training done elsewhere: {{ course }}, "
+        "completed on {{ completed }}, run by {{ provider }}.\n\nPlease look at their evidence "
+        "and approve or reject it at {{ link }}\n\n{{ partnership }}",
+    ),
+    MessageKind.DECLARATION_APPROVED: (
+        "Training approved: {{ course }}",
+        "Dear {{ name }},\n\nThe training you declared, {{ course }} completed on "
+        "{{ completed }}, is approved and now in your training record.\n\n{{ link }}\n\n"
+        "{{ partnership }}",
+    ),
+    MessageKind.DECLARATION_REJECTED: (
+        "Training not approved: {{ course }}",
+        "Dear {{ name }},\n\nThe training you declared, {{ course }} completed on "
+        "{{ completed }}, was not approved.\n{{ reason }}\n\nYou can see your declarations "
+        "and declare it again with other evidence at {{ link }}\n\n{{ partnership }}",
+    ),
 }
 
 # What each placeholder holds, shown beside the template form.
@@ -106,7 +124,8 @@ PLACEHOLDERS: dict[str, str] = {
     "where": "the venue and its address, or Online",
     "joining": "the joining link and instructions (confirmed places only)",
     "link": "the address of the page to act on: the person's bookings (an approval request: "
-    "the approvals page; an ended offer: the session, to book again)",
+    "the approvals page; an ended offer: the session, to book again; a declaration: where it "
+    "is decided, or the learner's declarations)",
     "position": "the person's place in the waiting list",
     "deadline": "when an offered place must be accepted by",
     "reason": "the reason given for a refusal or cancellation",
@@ -118,6 +137,9 @@ PLACEHOLDERS: dict[str, str] = {
     "team": "each person in the line manager's team with their overdue and due courses",
     "overdue": "how many of the team's courses are overdue",
     "due_soon": "how many of the team's courses fall due in the next three months",
+    "learner": "the person who declared training done elsewhere",
+    "completed": "the day declared training was completed",
+    "provider": "who ran the declared training",
 }
 
 # The sample session's day, written as the real notices write theirs.
@@ -144,6 +166,9 @@ SAMPLE: dict[str, str] = {
     "- Due soon: Recording and record keeping (due 30 April 2026)",
     "overdue": "1",
     "due_soon": "1",
+    "learner": "Sam Taylor",
+    "completed": govuk_date(datetime.date(2026, 2, 12)),
+    "provider": "Royal Free London NHS Foundation Trust",
     "alternatives": "You could book one of these instead:\n"
     f"- Working Together to Safeguard Children on {govuk_day(datetime.date(2026, 3, 10))}",
 }

@@ -9,8 +9,8 @@ see but may not do this to).
   (a learner sees themselves);
 - declaring training: a member with a person record in the partnership, for
   themselves;
-- deciding a declaration: coordinators, and the line manager of the person,
-  never the person themselves;
+- deciding a declaration: coordinators, the line manager of the person and the
+  lead of the person's agency, never the person themselves;
 - importing e-learning completions and taking in records moved from another
   partnership: coordinators.
 """
@@ -40,7 +40,8 @@ COORDINATORS_ONLY = "Only training coordinators may do this."
 class DeclarationAct(StrEnum):
     # Read it and its evidence: the person themselves and those who may decide it.
     VIEW = "view"
-    # Approve or reject it: coordinators and the person's line manager, not the person.
+    # Approve or reject it: coordinators, the person's line manager and their agency's
+    # lead, not the person.
     DECIDE = "decide"
 
 
@@ -73,10 +74,11 @@ def may_decide(access: PartnershipAccess, declaration: Declaration) -> bool:
     if Role.COORDINATOR in access.roles:
         return True
     manager = declaration.person.line_manager
+    if Role.LINE_MANAGER in access.roles and manager and manager.user_id == access.user.pk:
+        return True
+    agency = declaration.person.agency
     return (
-        Role.LINE_MANAGER in access.roles
-        and manager is not None
-        and manager.user_id == access.user.pk
+        Role.AGENCY_LEAD in access.roles and agency is not None and agency.lead_id == access.user.pk
     )
 
 

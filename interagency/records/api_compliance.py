@@ -9,7 +9,8 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
+from pydantic import BaseModel
 
 from interagency.catalogue.selectors import tiers_of
 from interagency.core.api_errors import error_responses
@@ -31,8 +32,12 @@ from interagency.tenancy.models import Partnership
 
 router = Router()
 
+# The answer's schemas are plain pydantic models, not ninja's ``Schema``: a county's
+# answer holds thousands of cells, and ``Schema`` reads each through a Python wrapper
+# (its ``from_attributes`` support), which took most of the request's time.
 
-class ComplianceCellOut(Schema):
+
+class ComplianceCellOut(BaseModel):
     tier_id: int | None  # null: all tiers; 0: people without a role
     people: int
     with_role: int
@@ -41,20 +46,20 @@ class ComplianceCellOut(Schema):
     statuses: dict[str, int]
 
 
-class ComplianceRowOut(Schema):
+class ComplianceRowOut(BaseModel):
     sector: str
     agency_id: int | None
     name: str
     cells: list[ComplianceCellOut]
 
 
-class ComplianceTierOut(Schema):
+class ComplianceTierOut(BaseModel):
     id: int
     name: str
     framework: str
 
 
-class ComplianceProfessionOut(Schema):
+class ComplianceProfessionOut(BaseModel):
     role_id: int
     role: str
     tier: str
@@ -65,7 +70,7 @@ class ComplianceProfessionOut(Schema):
     under_represented: bool
 
 
-class ComplianceOut(Schema):
+class ComplianceOut(BaseModel):
     as_of: datetime.date
     tiers: list[ComplianceTierOut]
     total: ComplianceRowOut

@@ -204,3 +204,43 @@ class RecordShare(PartnershipOwned):
 
     def __str__(self) -> str:
         return f"Share of {self.person}'s records"
+
+
+class ComplianceStanding(PartnershipOwned):
+    """A person's worst status (its rank in ``STATUS_ORDER``) on ``as_of``, stored so the
+    partnership's compliance reads one row a person instead of ranking their courses.
+
+    Written only by ``services.standings``; database triggers (``staleness.py``) delete
+    a person's row whenever their records, bookings, sessions booked, person row or posts
+    change, so a row present for today is exact. Decision 0035.
+    """
+
+    person = models.OneToOneField(
+        "people.Person",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="compliance_standing",
+    )
+    as_of = models.DateField()
+    rank = models.PositiveSmallIntegerField()
+    # The person's latest completion of anything in the partnership: participation.
+    last_trained_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "as_of"])]
+
+
+class ComplianceRefresh(PartnershipOwned):
+    """The partnership's last refresh of its standings: the day they hold for and a
+    fingerprint of the rules (pathways, equivalences, hours) they were ranked under."""
+
+    as_of = models.DateField()
+    rules = models.CharField(max_length=64)
+    # The people that refresh ranked (everyone current, or those whose rows were stale).
+    people = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership"], name="compliance_refresh_one")
+        ]

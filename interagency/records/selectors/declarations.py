@@ -12,7 +12,9 @@ def declarations_of(partnership: Partnership) -> QuerySet[Declaration]:
     """The partnership's declarations, newest first, with their person and course."""
     return (
         Declaration.objects.for_partnership(partnership)
-        .select_related("person", "person__line_manager", "course", "course__tier")
+        .select_related(
+            "person", "person__line_manager", "person__agency", "course", "course__tier"
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -20,14 +22,19 @@ def declarations_of(partnership: Partnership) -> QuerySet[Declaration]:
 def deciders_filter(user_id: int, roles: frozenset[str]) -> Q | None:
     """The declarations ``roles`` let the member approve or reject as a ``Q``; None for all.
 
-    Coordinators decide every declaration, line managers those of their team; nobody
-    decides their own (see ``records.access``).
+    Coordinators decide every declaration, line managers those of their team, agency
+    leads those of the people of the agencies they lead (``Agency.lead``, the agency of
+    the person's main post, as ``people.visibility`` shows them); nobody decides their
+    own (see ``records.access``).
     """
     if Role.COORDINATOR in roles:
         return None
+    decides = Q(pk__in=[])
     if Role.LINE_MANAGER in roles:
-        return Q(person__line_manager__user_id=user_id)
-    return Q(pk__in=[])
+        decides |= Q(person__line_manager__user_id=user_id)
+    if Role.AGENCY_LEAD in roles:
+        decides |= Q(person__agency__lead_id=user_id)
+    return decides
 
 
 def declarations_seen(

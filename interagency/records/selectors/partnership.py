@@ -1,10 +1,13 @@
 """The partnership's compliance by sector, agency and tier, and participation by profession.
 
-One statement (``compliance.ComplianceQuery``, the same that counts the
-training status page) ranks every current person and counts them by agency,
-tier of their main role and worst status; then four small reads (agencies,
-tiers, roles, headcounts) and one count of who trained lately name the cells.
-The number of queries does not grow with the number of people.
+Each person's worst status and latest completion come from their stored
+standing for the day (``standings.stored_counts``: one grouped pass, decision
+0035); the people without one are ranked by the one statement
+(``compliance.ComplianceQuery``, the same that counts the training status
+page) and counted for participation from their records. Then four small reads
+(agencies, tiers, roles, headcounts) name the cells. The number of queries
+does not grow with the number of people, and the figures do not depend on how
+many standings are stored.
 
 A person is **up to date** when none of their requirements is overdue (due
 soon, booked, not yet due and done all count); people without a role are
@@ -24,6 +27,7 @@ from interagency.people.models import Agency, Person, Sector, current_on
 from interagency.people.selectors import latest_headcounts
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors.compliance import ComplianceQuery
+from interagency.records.selectors.standings import StoredCounts, stored_counts
 from interagency.records.statuses import STATUS_ORDER, Status, due_before
 from interagency.tenancy.models import Partnership
 
@@ -35,13 +39,15 @@ UNDER_REPRESENTED_SHARE = 0.5
 NO_TIER = 0
 # The heat map's bands of "up to date" (per cent, our display choice, named on the page).
 BANDS = ((90, "good", "Good"), (70, "fair", "Fair"), (0, "poor", "Poor"))
+# Each rank's status as a plain string: a county's counts read them tens of thousands of times.
+STATUS_VALUES = [str(status.value) for status in STATUS_ORDER]
 
 
 @dataclass
 class Cell:
     """People of one agency (or sector, or the partnership) in one tier, by worst status."""
 
-    statuses: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in STATUS_ORDER})
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_VALUES, 0))
 
     @property
     def people(self) -> int:
@@ -153,7 +159,8 @@ def partnership_compliance(
     """Compliance of ``people`` (already visible-filtered) in ``scope`` by sector, agency
     and tier, and the participation of each profession against its mapped workforce."""
     people = scope.people(people, today)
-    counts = counted_by_agency_and_tier(partnership, people, today)
+    stored = stored_counts(partnership, people, today, trained_since(today))
+    counts = counted_by_agency_and_tier(partnership, people, today, stored=stored)
     agencies = {
         agency.pk: agency
         for agency in Agency.objects.for_partnership(partnership).only("pk", "name", "sector")
@@ -162,6 +169,7 @@ def partnership_compliance(
     rows: dict[int, Row] = {}
     sectors: dict[str, Row] = {}
     total = Row("total", "All agencies", "", None)
+    sector_labels = {str(value): str(label) for value, label in Sector.choices}
     for agency_id, tier_id, rank, number in counts:
         agency = agencies.get(agency_id)
         if agency is None:
@@ -169,16 +177,16 @@ def partnership_compliance(
         row = rows.get(agency_id) or rows.setdefault(
             agency_id, Row(f"agency-{agency_id}", agency.name, agency.sector, agency_id)
         )
-        label = Sector(agency.sector).label if agency.sector in Sector.values else agency.sector
+        label = sector_labels.get(agency.sector, agency.sector)
         sector_row = sectors.setdefault(
             agency.sector, Row(f"sector-{agency.sector}", label, agency.sector, None)
         )
-        status = STATUS_ORDER[rank].value
+        status = STATUS_VALUES[rank]
         for target in (row, sector_row, total):
             target.cell(tier_id or NO_TIER).statuses[status] += number
             target.total.statuses[status] += number
     used = {tier_id for row in rows.values() for tier_id in row.cells}
-    professions, overall = participation(partnership, people, today, scope)
+    professions, overall = participation(partnership, people, today, scope, stored=stored)
     return PartnershipCompliance(
         tiers=[tier for tier in tiers if tier.pk in used],
         sectors=sorted(sectors.values(), key=lambda row: row.name),
@@ -190,42 +198,56 @@ def partnership_compliance(
 
 
 def counted_by_agency_and_tier(
-    partnership: Partnership, people: QuerySet[Person], today: datetime.date
+    partnership: Partnership,
+    people: QuerySet[Person],
+    today: datetime.date,
+    *,
+    stored: StoredCounts | None = None,
 ) -> list[tuple[Any, ...]]:
-    """``(agency, tier of the main role, worst rank, people)``: the one ranking statement."""
-    query = ComplianceQuery(partnership, people, today)
+    """``(agency, tier of the main role, worst rank, people)``: from the stored standings
+    of the people with one for ``today`` (``stored``, read here if not given), and the one
+    ranking statement for the rest. A key may come twice; the caller adds them up."""
+    if stored is None:
+        stored = stored_counts(partnership, people, today, trained_since(today))
+    if stored.stale is None:
+        return stored.ranks
+    query = ComplianceQuery(partnership, stored.stale, today)
     role_table = CatalogueRole._meta.db_table
     sql = f"""
 SELECT w.agency_id, r.tier_id, w.rank, COUNT(*) FROM chosen w
 LEFT JOIN {role_table} r ON r.id = w.role_id
 GROUP BY w.agency_id, r.tier_id, w.rank"""  # noqa: S608 (a table name from the model)
-    return query.rows(sql, [])
+    return stored.ranks + query.rows(sql, [])
+
+
+def trained_since(today: datetime.date) -> datetime.date:
+    """The first day a completion counts as training in the last year."""
+    return due_before(PARTICIPATION_MONTHS, today)
 
 
 def participation(
-    partnership: Partnership, people: QuerySet[Person], today: datetime.date, scope: Scope
+    partnership: Partnership,
+    people: QuerySet[Person],
+    today: datetime.date,
+    scope: Scope,
+    *,
+    stored: StoredCounts | None = None,
 ) -> tuple[list[Profession], int | None]:
     """Each main role's people, those trained in the last year, and the mapped workforce.
 
     The workforce of a role in an agency is the larger of its named people and
     the agency's latest headcount for that role (a headcount stands for staff
     the partnership has no names for). A role whose participation is under half
-    the partnership's overall rate is marked under-represented.
+    the partnership's overall rate is marked under-represented. ``stored``: what the
+    stored standings say of ``people`` (read here if not given).
     """
-    since = due_before(PARTICIPATION_MONTHS, today)
-    trained = TrainingRecord.objects.for_partnership(partnership).filter(
-        person_id=OuterRef("pk"), completed_on__gte=since
-    )
-    named = (
-        people.filter(role__isnull=False)
-        .annotate(trained=Exists(trained))
-        .values("agency_id", "role_id")
-        .annotate(people=Count("pk"), trained_people=Count("pk", filter=Q(trained=True)))
-        .order_by()
-    )
     by_key: dict[tuple[int, int], list[int]] = {}
-    for row in named:
-        by_key[(row["agency_id"], row["role_id"])] = [row["people"], row["trained_people"], 0]
+    for agency_id, role_id, named_people, trained_people in trained_by_agency_and_role(
+        partnership, people, today, stored=stored
+    ):
+        counts = by_key.setdefault((agency_id, role_id), [0, 0, 0])
+        counts[0] += named_people
+        counts[1] += trained_people
     for headcount in scope.headcounts(latest_headcounts(partnership)):
         key = (headcount.agency_id, headcount.role_id)
         by_key.setdefault(key, [0, 0, 0])[2] += headcount.count
@@ -252,6 +274,32 @@ def participation(
             and item.trained * workforce < UNDER_REPRESENTED_SHARE * trained_all * item.workforce
         )
     return sorted(found.values(), key=lambda item: (item.tier, item.name)), overall
+
+
+def trained_by_agency_and_role(
+    partnership: Partnership,
+    people: QuerySet[Person],
+    today: datetime.date,
+    *,
+    stored: StoredCounts | None = None,
+) -> list[tuple[Any, ...]]:
+    """``(agency, main role, people, trained in the last year)`` of ``people`` with a role:
+    from the stored standings' latest completion where they hold, else from the records."""
+    since = trained_since(today)
+    if stored is None:
+        stored = stored_counts(partnership, people, today, since)
+    if stored.stale is None:
+        return stored.trained
+    trained = TrainingRecord.objects.for_partnership(partnership).filter(
+        person_id=OuterRef("pk"), completed_on__gte=since
+    )
+    return stored.trained + list(
+        stored.stale.filter(role__isnull=False)
+        .annotate(trained=Exists(trained))
+        .values_list("agency_id", "role_id")
+        .annotate(people=Count("pk"), trained_people=Count("pk", filter=Q(trained=True)))
+        .order_by()
+    )
 
 
 def partnership_people(partnership: Partnership) -> QuerySet[Person]:

@@ -1,6 +1,8 @@
 """Training done elsewhere: a learner declares it with evidence; it is approved or rejected.
 
-Declaring refuses a course dated in the future, evidence that is not a PDF, an
+Declaring tells whoever decides it, and deciding tells the learner, by email
+(``declaration_notices``, queued in the same transaction). Declaring refuses a
+course dated in the future, evidence that is not a PDF, an
 image or an office document below the size limit, and a completion already
 recorded or already declared and awaiting approval. Approving writes the
 ``external`` training record in the same transaction; every step is audited.
@@ -19,6 +21,7 @@ from interagency.audit.services import record_event
 from interagency.core.errors import ServiceError
 from interagency.core.validation import HOURS
 from interagency.people.models import Person
+from interagency.records.declaration_notices import queue_decided, queue_declared
 from interagency.records.evidence import checked_evidence, evidence_problem
 from interagency.records.models import Declaration, TrainingRecord
 from interagency.records.services.recording import audit_changes, new_record
@@ -71,6 +74,7 @@ def declare_training(
             declaration.evidence.save(evidence.name, ContentFile(evidence.content), save=False)
             try:
                 _insert(declaration, person, declared_by)
+                queue_declared(declaration)
             except BaseException:
                 # Nothing half-stored: no row, so no file either.
                 declaration.evidence.delete(save=False)
@@ -158,6 +162,7 @@ def approve_declaration(*, declaration: Declaration, approved_by: Any) -> Traini
             partnership=record.partnership,
             changes={**audit_changes(record), "declaration": locked.pk},
         )
+        queue_decided(locked)
     declaration.status = locked.status
     return record
 
@@ -169,6 +174,7 @@ def reject_declaration(*, declaration: Declaration, rejected_by: Any, reason: st
     with transaction.atomic():
         locked = _locked_pending(declaration)
         _decide(locked, Declaration.Status.REJECTED, rejected_by, note=reason.strip())
+        queue_decided(locked)
     declaration.status = locked.status
 
 

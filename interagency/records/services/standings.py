@@ -1,0 +1,108 @@
+"""Refresh a partnership's stored compliance standings (decision 0035).
+
+The partnership compliance page and API rank people from stored standings
+where they hold and live otherwise (``selectors.partnership``), so the figures
+never depend on when this last ran; it decides only how fast they come.
+``interagency refresh-compliance`` runs it: after midnight (a new day makes
+every standing stale) and every few minutes (people whose rows the triggers
+deleted).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from interagency.people.models import Person, current_on
+from interagency.records.models import ComplianceRefresh, ComplianceStanding, TrainingRecord
+from interagency.records.selectors.compliance import ComplianceQuery
+from interagency.records.selectors.partnership import partnership_people
+from interagency.records.selectors.standings import rules_fingerprint
+from interagency.records.staleness import STANDING
+from interagency.tenancy.models import Partnership
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What one refresh did: ``people`` ranked and stored, ``everyone`` if all afresh."""
+
+    people: int
+    everyone: bool
+
+
+def ranks_of(
+    partnership: Partnership, people: QuerySet[Person], today: datetime.date
+) -> list[tuple[int, int, datetime.date | None]]:
+    """``(person, worst rank, latest completion)`` of each of ``people`` on ``today``."""
+    ranked = ComplianceQuery(partnership, people, today).rows("SELECT id, rank FROM chosen", [])
+    trained = dict(
+        TrainingRecord.objects.for_partnership(partnership)
+        .filter(person__in=people)
+        .values("person_id")
+        .annotate(last=Max("completed_on"))
+        .values_list("person_id", "last")
+        .order_by()
+    )
+    return [(person_id, rank, trained.get(person_id)) for person_id, rank in ranked]
+
+
+def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refreshed:
+    """Store the standing on ``today`` of every current person without one (of everyone,
+    when the day or the rules changed since the last refresh), in one transaction.
+
+    The table is locked against the triggers' deletes while the people are ranked
+    (PostgreSQL; SQLite's immediate transaction locks every writer out already): a
+    record or booking written meanwhile waits, then deletes the row just stored.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {STANDING} IN SHARE ROW EXCLUSIVE MODE")
+        rules = rules_fingerprint(partnership)
+        last = ComplianceRefresh.objects.for_partnership(partnership).first()
+        everyone = last is None or last.as_of != today or last.rules != rules
+        people = partnership_people(partnership).filter(current_on(today))
+        standings = ComplianceStanding.objects.for_partnership(partnership)
+        if everyone:
+            standings.delete()
+            ranked = ranks_of(partnership, people, today)
+        else:
+            # By id, a batch at a time: the statement over a "no standing" subquery was
+            # planned badly (seconds for a few thousand people).
+            stale = list(
+                people.exclude(
+                    Exists(standings.filter(person_id=OuterRef("pk"), as_of=today))
+                ).values_list("pk", flat=True)
+            )
+            ranked = []
+            for start in range(0, len(stale), BATCH):
+                ids = stale[start : start + BATCH]
+                standings.filter(person_id__in=ids).delete()  # another day's, if any
+                ranked += ranks_of(partnership, people.filter(pk__in=ids), today)
+        ComplianceStanding.objects.bulk_create(
+            (
+                ComplianceStanding(
+                    partnership=partnership,
+                    person_id=person_id,
+                    as_of=today,
+                    rank=rank,
+                    last_trained_on=last_trained_on,
+                )
+                for person_id, rank, last_trained_on in ranked
+            ),
+            batch_size=BATCH,
+        )
+        ComplianceRefresh.objects.update_or_create(
+            partnership=partnership,
+            defaults={
+                "as_of": today,
+                "rules": rules,
+                "people": len(ranked),
+                "refreshed_at": timezone.now(),
+            },
+        )
+    return Refreshed(len(ranked), everyone)
