@@ -20,33 +20,33 @@ router = Router(tags=["regional"])
 Year = Annotated[int, Field(ge=YEAR.minimum, le=YEAR.maximum)]
 
 
-class FigureOut(Schema):
+class BenchmarkFigureOut(Schema):
     """``value`` null with ``note`` "Fewer than 5" (suppressed) or "not available"."""
 
     value: Decimal | None
     note: str
 
 
-class OutcomeOut(Schema):
+class BenchmarkOutcomeOut(Schema):
     scale: str
     unit: str
-    people_paired: FigureOut
-    mean_change: FigureOut
-    ci_low: FigureOut
-    ci_high: FigureOut
-    effect_size_d_z: FigureOut
+    people_paired: BenchmarkFigureOut
+    mean_change: BenchmarkFigureOut
+    ci_low: BenchmarkFigureOut
+    ci_high: BenchmarkFigureOut
+    effect_size_d_z: BenchmarkFigureOut
 
 
 class BenchmarkOut(Schema):
     name: str
     code: str
-    cost_per_participant: FigureOut
-    cost_per_attended_place: FigureOut
-    sessions_per_1000_in_need: FigureOut
-    places_per_1000_in_need: FigureOut
-    participation_percent: FigureOut
-    up_to_date_percent: FigureOut
-    outcomes: list[OutcomeOut]
+    cost_per_participant: BenchmarkFigureOut
+    cost_per_attended_place: BenchmarkFigureOut
+    sessions_per_1000_in_need: BenchmarkFigureOut
+    places_per_1000_in_need: BenchmarkFigureOut
+    participation_percent: BenchmarkFigureOut
+    up_to_date_percent: BenchmarkFigureOut
+    outcomes: list[BenchmarkOutcomeOut]
 
 
 class RegionalBenchmarksOut(Schema):
@@ -58,12 +58,12 @@ class RegionalBenchmarksOut(Schema):
     region_pooled: BenchmarkOut
 
 
-def _figure(figure: Figure) -> FigureOut:
-    return FigureOut(value=figure.value, note=figure.note)
+def _figure(figure: Figure) -> BenchmarkFigureOut:
+    return BenchmarkFigureOut(value=figure.value, note=figure.note)
 
 
-def _outcome(outcome: Outcome) -> OutcomeOut:
-    return OutcomeOut(
+def _outcome(outcome: Outcome) -> BenchmarkOutcomeOut:
+    return BenchmarkOutcomeOut(
         scale=outcome.scale,
         unit=outcome.unit,
         people_paired=_figure(outcome.n),
@@ -90,7 +90,7 @@ def _benchmark(row: Benchmark) -> BenchmarkOut:
 
 @router.get(
     "/{region_code}/benchmarks",
-    response={200: RegionalBenchmarksOut, **error_responses(400, 401, 404)},
+    response={200: RegionalBenchmarksOut, **error_responses(400, 401, 403, 404)},
     url_name="regional-benchmarks",
     summary="A region's benchmarks",
 )
