@@ -96,6 +96,7 @@ def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refr
             ),
             batch_size=BATCH,
         )
+        # cross-partnership: keyed by the partnership itself, one row each.
         ComplianceRefresh.objects.update_or_create(
             partnership=partnership,
             defaults={
