@@ -51,7 +51,7 @@ def test_a_coordinator_plans_the_budget_and_enters_a_sessions_costs(
     follow(page, page.get_by_role("button", name="Add the line"))
     assert "£1,200.00" in page.locator("#spending").inner_text()
 
-    follow(page, page.get_by_role("link", name="Room hire"))
+    follow(page, page.get_by_role("link", name="Room hire", exact=True))
     today = timezone.localdate()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
