@@ -80,6 +80,7 @@ def sources(year: int, as_of) -> list:
         partnership_compliance,
         partnership_people,
     )
+    from interagency.records.selectors.region import stored_totals
     from interagency.regional.benchmarks import add_outcomes
     from interagency.regional.selectors import sharing_partnerships
     from interagency.tenancy.models import Region
@@ -109,6 +110,11 @@ def sources(year: int, as_of) -> list:
                     p, partnership_people(p), today=as_of, scope=Scope()
                 )
             ),
+        ),
+        (
+            "Compliance read together (records' stored_totals; empty unless the standings "
+            "hold for the day)",
+            lambda: stored_totals(sharing_partnerships(region), as_of) is not None and 200,
         ),
         ("Outcomes (evaluation), the region at once", outcomes),
     ]
