@@ -5,11 +5,14 @@
 
 Seeds a fresh database at the region scale (33 partnerships; ``--people`` sets
 the learners in total, the seed's default otherwise), gathers planner
-statistics, loads the shipped official statistics, makes every partnership
-share with the region and one regional coordinator, then times
+statistics, loads the shipped official statistics, refreshes every
+partnership's stored compliance standings (as cron would), makes every
+partnership share with the region and one regional coordinator (``--reuse``
+measures such a database again and keeps it), then times
 ``/r/<region>/benchmarks/`` and ``/api/v1/r/<region>/benchmarks`` through
 Django's test client (one warm-up, the query count, then N timed requests),
-``regional_benchmarks`` alone, and each source's share of it (finance's unit
+``regional_benchmarks`` alone (the last year ended, then the year running,
+whose compliance the standings hold for), and each source's share of it (finance's unit
 costs, local statistics, records' compliance, evaluation's outcomes), each
 over every partnership. Writes the figures, with the machine's load average,
 into the "Regional benchmarks" part of docs/performance.md. Not part of the

@@ -4,9 +4,9 @@ A region's benchmarks need, for each partnership, four totals of
 ``partnership_compliance`` over everyone (no scope): the people with a role,
 those up to date, the mapped workforce and those of it trained in the last
 year. ``stored_totals`` reads them for every partnership whose standings hold
-for the day (``standings.standings_hold``'s test) in a fixed few grouped
-queries plus the rules' fingerprint of each such partnership, instead of
-about seven queries a partnership. A partnership whose standings do not hold,
+for the day (``standings.standings_hold``'s test) in six grouped queries
+plus the rules' fingerprint of each such partnership, instead of about seven
+queries a partnership. A partnership whose standings do not hold,
 or in which anyone lacks a standing for the day, is left out: the caller
 counts it through ``partnership_compliance``, so the figures never depend on
 which path was taken. Decision 0034.
