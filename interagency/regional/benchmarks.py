@@ -41,6 +41,7 @@ from interagency.records.selectors.partnership import (
     partnership_compliance,
     partnership_people,
 )
+from interagency.records.selectors.region import ComplianceTotals, stored_totals
 from interagency.regional.figures import (
     ONE_PLACE,
     PENNY,
@@ -124,7 +125,8 @@ def regional_benchmarks(region: Region, year: int, today: datetime.date) -> Regi
     """The benchmarks of ``region``'s sharing partnerships for financial year ``year``."""
     as_of = min(today, year_end(year))
     partnerships = sharing_partnerships(region)
-    totals = {p.pk: partnership_totals(p, year, as_of) for p in partnerships}
+    stored = stored_totals(partnerships, as_of)
+    totals = {p.pk: partnership_totals(p, year, as_of, stored.get(p.pk)) for p in partnerships}
     names = add_outcomes(partnerships, totals, year)
     groups = sorted(names, key=lambda group: (names[group], group))
     rows = tuple(benchmark(p.name, p.code, totals[p.pk], groups, names) for p in partnerships)
@@ -139,14 +141,20 @@ def regional_benchmarks(region: Region, year: int, today: datetime.date) -> Regi
     )
 
 
-def partnership_totals(partnership: Partnership, year: int, as_of: datetime.date) -> Totals:
-    """The counts and sums of one partnership, each from its app's own selector."""
+def partnership_totals(
+    partnership: Partnership,
+    year: int,
+    as_of: datetime.date,
+    stored: ComplianceTotals | None = None,
+) -> Totals:
+    """The counts and sums of one partnership, each from its app's own selector.
+
+    ``stored``: its compliance totals read with the region's from stored standings, if
+    they count everyone on ``as_of``; else records' ``partnership_compliance`` counts it.
+    """
     everything = unit_costs(partnership, year, GroupBy.TIER)[-1]
     local = local_figures(partnership, year)
-    compliance = partnership_compliance(
-        partnership, partnership_people(partnership), today=as_of, scope=Scope()
-    )
-    total = compliance.total.total
+    compliance = stored or live_compliance(partnership, as_of)
     return Totals(
         cost=everything.cost,
         costed_sessions=everything.sessions,
@@ -155,8 +163,21 @@ def partnership_totals(partnership: Partnership, year: int, as_of: datetime.date
         sessions=local.sessions,
         places_offered=local.places,
         children_in_need=local.children_in_need.value,
-        with_role=total.with_role,
-        up_to_date=total.up_to_date,
+        with_role=compliance.with_role,
+        up_to_date=compliance.up_to_date,
+        workforce=compliance.workforce,
+        trained=compliance.trained,
+    )
+
+
+def live_compliance(partnership: Partnership, as_of: datetime.date) -> ComplianceTotals:
+    """One partnership's compliance totals through records' own selector."""
+    compliance = partnership_compliance(
+        partnership, partnership_people(partnership), today=as_of, scope=Scope()
+    )
+    return ComplianceTotals(
+        with_role=compliance.total.total.with_role,
+        up_to_date=compliance.total.total.up_to_date,
         workforce=sum(item.workforce for item in compliance.professions),
         trained=sum(item.trained for item in compliance.professions),
     )
