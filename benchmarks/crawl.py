@@ -71,7 +71,7 @@ def parse_args() -> argparse.Namespace:
         metavar="TEXT",
         help="Only the routes whose name or path contains one of these.",
     )
-    return parser.parse_args()  # fmt: skip
+    return parser.parse_args()
 
 
 def route_patterns() -> list[tuple[str, str]]:

@@ -24,36 +24,20 @@ if TYPE_CHECKING:
 
 
 def agencies_of(partnership: Partnership) -> QuerySet[Any]:
-    """The partnership's agencies with their lead and how many current people each has.
-
-    Each count is its own correlated subquery: counting both over one join multiplied
-    every agency's people by its services before ``DISTINCT`` (1.2 s on SQLite for
-    1,250 agencies and 100,000 people)."""
-    people = (
-        Person.objects.filter(
-            current_on(timezone.localdate()), agency=OuterRef("pk"), merged_into__isnull=True
-        )
-        .order_by()
-        .values("agency")
-        .annotate(number=Count("pk"))
-        .values("number")
-    )
-    services = (
-        Service.objects.filter(agency=OuterRef("pk"))
-        .order_by()
-        .values("agency")
-        .annotate(number=Count("pk"))
-        .values("number")
-    )
+    """The partnership's agencies with their lead, services and current people (subqueries:
+    counting both over one join multiplied every agency's people by its services)."""
+    people = Person.objects.filter(current_on(timezone.localdate()), merged_into__isnull=True)
     return (
         Agency.objects.for_partnership(partnership)
         .select_related("lead", "parent")
-        .annotate(
-            current_people=Coalesce(Subquery(people), 0),
-            service_count=Coalesce(Subquery(services), 0),
-        )
+        .annotate(current_people=per_agency(people), service_count=per_agency(Service.objects))
         .order_by("name")
     )
+
+
+def per_agency(rows: Any) -> Coalesce:
+    rows = rows.filter(agency=OuterRef("pk")).order_by().values("agency")
+    return Coalesce(Subquery(rows.annotate(number=Count("pk")).values("number")), 0)
 
 
 def agency_choices(partnership: Partnership) -> QuerySet[Agency]:
