@@ -91,6 +91,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "interagency.urls"
 WSGI_APPLICATION = "interagency.wsgi.application"
 
+# Select boxes written without a template per option (county-sized agency lists).
+FORM_RENDERER = "interagency.core.form_rendering.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

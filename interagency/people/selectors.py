@@ -8,7 +8,8 @@ from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interagency.people.models import Agency, PeopleImport, Person, Post, Service, current_on
@@ -23,21 +24,20 @@ if TYPE_CHECKING:
 
 
 def agencies_of(partnership: Partnership) -> QuerySet[Any]:
-    """The partnership's agencies with their lead and how many current people each has."""
+    """The partnership's agencies with their lead, services and current people (subqueries:
+    counting both over one join multiplied every agency's people by its services)."""
+    people = Person.objects.filter(current_on(timezone.localdate()), merged_into__isnull=True)
     return (
         Agency.objects.for_partnership(partnership)
         .select_related("lead", "parent")
-        .annotate(
-            current_people=Count(
-                "people",
-                filter=current_on(timezone.localdate(), "people__")
-                & Q(people__merged_into__isnull=True),
-                distinct=True,
-            ),
-            service_count=Count("services", distinct=True),
-        )
+        .annotate(current_people=per_agency(people), service_count=per_agency(Service.objects))
         .order_by("name")
     )
+
+
+def per_agency(rows: Any) -> Coalesce:
+    rows = rows.filter(agency=OuterRef("pk")).order_by().values("agency")
+    return Coalesce(Subquery(rows.annotate(number=Count("pk")).values("number")), 0)
 
 
 def agency_choices(partnership: Partnership) -> QuerySet[Agency]:

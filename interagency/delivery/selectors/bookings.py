@@ -90,8 +90,11 @@ def bookings_visible_to(partnership: Partnership, user: Any, roles: Any) -> Quer
 
 def bookings_of_user(partnership: Partnership, user: Any) -> QuerySet[Booking]:
     """Every booking of the user's person records in the partnership, wherever hosted."""
+    # The person ids are read first, as in visible_bookings: with the subquery PostgreSQL
+    # joined all 120,000 bookings of a county before keeping the learner's (0.5 s).
+    people = list(people_of_user(partnership, user).values_list("pk", flat=True))
     # cross-partnership: the learner's own bookings on regional sessions are hosted elsewhere.
-    bookings = Booking.objects.filter(person__in=people_of_user(partnership, user))
+    bookings = Booking.objects.filter(person_id__in=people)
     return booking_rows(bookings).order_by("session__starts_at", "pk")
 
 

@@ -56,7 +56,7 @@ def _headcount_form(request: PartnershipRequest, headcount=None) -> HeadcountFor
     return HeadcountForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        agencies=selectors.agencies_of(partnership),
+        agencies=selectors.agency_choices(partnership),
         services=selectors.services_of(partnership),
         roles=roles_of(partnership),
         tiers=tiers_of(partnership),
