@@ -180,12 +180,16 @@ class _Ledger:
             .filter(agency_id__in=agency_ids)
             .values_list("agency_id", flat=True)
         )
-        self.agreements = {
-            a.agency_id: a
-            for a in PartnerAgreement.objects.for_partnership(partnership).filter(
-                year=year, agency_id__in=agency_ids
-            )
-        }
+        # Locked before the places used are counted: a register closing at the same moment
+        # waits here, then counts this close's places, so two never draw the last free
+        # place. In agency order, so two closes never wait on each other in a circle.
+        agreements = (
+            PartnerAgreement.objects.for_partnership(partnership)
+            .filter(year=year, agency_id__in=agency_ids)
+            .order_by("agency_id")
+            .select_for_update()
+        )
+        self.agreements = {a.agency_id: a for a in agreements}
         used = (
             FreePlaceUse.objects.for_partnership(partnership)
             .filter(year=year, agency_id__in=agency_ids)

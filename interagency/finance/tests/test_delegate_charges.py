@@ -208,3 +208,52 @@ def test_a_rate_negative_or_of_three_decimals_is_refused_naming_the_field(
     assert refused.value.field == "full_day"
     assert "full-day rate" in refused.value.message
     assert words in refused.value.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registers_closing_at_once_draw_the_last_free_place_once(
+    school, rates, partnership, coordinator, year
+):
+    """Each close runs in its own thread and connection; on PostgreSQL they truly overlap
+    (SQLite's writers take turns, so there the race cannot happen)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL runs two closes at once (DATABASE_URL=postgres://...)")
+    add_agreement(
+        partnership=partnership,
+        year=year,
+        terms=Terms(
+            agency=school,
+            trainer_days=Decimal("0.5"),
+            earns=FreePlaces.PER_TRAINER_DAY,
+            places_per_day=2,
+        ),
+        added_by=coordinator,
+    )
+    sessions = [
+        SessionFactory.create(partnership=partnership, parts=1, parts__start=week_ago())
+        for _ in range(2)
+    ]
+    for number, each in enumerate(sessions):
+        attend(each, school, f"Learner {number}", coordinator)
+    start = threading.Barrier(2)
+
+    def close(each) -> None:
+        try:
+            start.wait()
+            close_register(session=each, closed_by=coordinator)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=close, args=(each,)) for each in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Half a trainer day at 2 places a day earns one free place: one of the two
+    # places is free, the other charged, whichever register closed first.
+    assert FreePlaceUse.objects.filter(agency=school, year=year).count() == 1
+    assert sorted(delegate_charges().values()) == [Decimal("100.00")]
