@@ -18,13 +18,13 @@ from interagency.annual_reports.access import WRITE, require_reader
 from interagency.annual_reports.models import NARRATIVE_MAX
 from interagency.annual_reports.selectors.report import (
     ReportFigures,
-    financial_year_of,
     narrative,
     report_figures,
 )
 from interagency.core.api_errors import error_responses
 from interagency.core.permissions import Action
 from interagency.core.validation import YEAR, FreeText
+from interagency.finance.rules import financial_year_of
 from interagency.tenancy.access import access_for
 
 router = Router(tags=["annual report"])

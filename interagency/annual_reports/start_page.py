@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from interagency.annual_reports.selectors.outputs import outputs
-from interagency.annual_reports.selectors.report import financial_year_of
 from interagency.core.permissions import Role
+from interagency.finance.rules import financial_year_of
 from interagency.finance.selectors import budget_summary, year_label
 from interagency.tenancy.access import PartnershipAccess
 from interagency.tenancy.models import Partnership

@@ -18,13 +18,13 @@ from interagency.annual_reports.charts import report_charts
 from interagency.annual_reports.forms import NarrativeForm
 from interagency.annual_reports.selectors.report import (
     ReportFigures,
-    financial_year_of,
     report_figures,
 )
 from interagency.annual_reports.selectors.report import narrative as narrative_of
 from interagency.core.errors import ServiceError, show_on_form
 from interagency.core.permissions import Action
 from interagency.finance.forms import YearForm
+from interagency.finance.rules import financial_year_of
 from interagency.finance.selectors import budget_years
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 

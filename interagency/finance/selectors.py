@@ -10,6 +10,7 @@ budget page is four queries of its own whatever the number of lines or months.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -31,6 +32,7 @@ from interagency.finance.models import (
     Entry,
     SessionCost,
 )
+from interagency.finance.rules import financial_year_of
 from interagency.tenancy.models import Partnership
 
 ZERO = Decimal("0.00")
@@ -95,16 +97,12 @@ class MonthRow:
         return self.income - self.spending
 
 
-@dataclass
-class BudgetSummary:
-    year: int
-    income: list[CategoryRow]
-    spending: list[CategoryRow]
-    months: list[MonthRow] = field(default_factory=list)
+class IncomeAndSpending:
+    """Planned and actual totals of ``income`` and ``spending`` rows (each with ``planned``
+    and ``actual``): the budget page's and the annual report's."""
 
-    @property
-    def label(self) -> str:
-        return year_label(self.year)
+    income: Sequence[Any]
+    spending: Sequence[Any]
 
     def total(self, rows: str, column: str) -> Decimal:
         return sum((getattr(row, column) for row in getattr(self, rows)), ZERO)
@@ -126,6 +124,18 @@ class BudgetSummary:
         return self.total("spending", "actual")
 
 
+@dataclass
+class BudgetSummary(IncomeAndSpending):
+    year: int
+    income: list[CategoryRow]
+    spending: list[CategoryRow]
+    months: list[MonthRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year)
+
+
 def budget_lines(partnership: Partnership, year: int) -> QuerySet[Any]:
     """The year's lines, income first, each with ``actual``: the sum of its entries."""
     return (
@@ -144,7 +154,7 @@ def line_entries(line: BudgetLine) -> QuerySet[Entry]:
 
 def budget_years(partnership: Partnership, today: datetime.date) -> list[int]:
     """The years with lines, and the last, this and the next financial year, latest first."""
-    current = today.year if today.month >= 4 else today.year - 1
+    current = financial_year_of(today)
     stored = BudgetLine.objects.for_partnership(partnership).values_list("year", flat=True)
     return sorted({current - 1, current, current + 1, *stored}, reverse=True)
 

@@ -2,17 +2,11 @@ import datetime
 
 from django import forms
 
+from interagency.finance.rules import financial_year_of
+from interagency.finance.selectors import year_label
+
 # Financial years offered: this one and the five before it.
 YEARS_BACK = 5
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """The financial year (by its first year: 1 April to 31 March) ``day`` falls in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"April {year} to March {year + 1}"
 
 
 def years_offered(today: datetime.date) -> list[int]:

@@ -23,7 +23,14 @@ from interagency.evaluation.filters import ResultsFilter
 from interagency.evaluation.models import EvaluationPlan
 from interagency.evaluation.selectors import region_plans, with_course_and_waves
 from interagency.finance.models import BudgetCategory
-from interagency.finance.selectors import ZERO, budget_lines, budget_summary, pennies, year_label
+from interagency.finance.selectors import (
+    ZERO,
+    IncomeAndSpending,
+    budget_lines,
+    budget_summary,
+    pennies,
+    year_label,
+)
 from interagency.finance.unit_costs import GroupBy, unit_costs
 from interagency.local_statistics.selectors import local_figures, rate
 from interagency.records.selectors.partnership import (
@@ -128,7 +135,7 @@ class Narrative:
 
 
 @dataclass(frozen=True)
-class ReportFigures:
+class ReportFigures(IncomeAndSpending):
     partnership_name: str
     year: int
     outputs: Outputs
@@ -151,30 +158,6 @@ class ReportFigures:
     @property
     def suppressed_words(self) -> str:
         return SUPPRESSED_WORDS
-
-    def total(self, rows: str, column: str) -> Decimal:
-        return sum((getattr(row, column) for row in getattr(self, rows)), ZERO)
-
-    @property
-    def planned_income(self) -> Decimal:
-        return self.total("income", "planned")
-
-    @property
-    def actual_income(self) -> Decimal:
-        return self.total("income", "actual")
-
-    @property
-    def planned_spending(self) -> Decimal:
-        return self.total("spending", "planned")
-
-    @property
-    def actual_spending(self) -> Decimal:
-        return self.total("spending", "actual")
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """The financial year (by its first year: 1 April to 31 March) ``day`` falls in."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def report_figures(partnership: Partnership, year: int, *, today: datetime.date) -> ReportFigures:

@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interagency.finance.rules import financial_year_of
 from interagency.people.models import Person
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors.region import stored_totals
 from interagency.records.services.standings import refresh_standings
 from interagency.regional.benchmarks import live_compliance, regional_benchmarks
-from interagency.regional.forms import financial_year_of
 from interagency.regional.tests.builders import sharing
 from interagency.tenancy.tests.factories import PartnershipFactory
 
