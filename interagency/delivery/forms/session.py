@@ -87,6 +87,10 @@ class SessionForm(CleanTextForm):
         label="Trainers of the partnership",
         help_text="Members with the trainer role. They can take the register.",
     )
+    # Only for finding more trainers to list (the "Find trainers" button); never saved.
+    trainer_search = forms.CharField(
+        required=False, max_length=100, label="Find a trainer by name or email"
+    )
     trainer_name = forms.CharField(
         required=False, max_length=150, label="Other trainer's name (optional)"
     )

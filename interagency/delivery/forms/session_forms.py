@@ -44,10 +44,13 @@ class SessionForms:
         courses,
         venues,
         trainers: Sequence[Any],
+        more_trainers: bool = False,
         session=None,
         default_charge: Decimal = Decimal("0.00"),
     ) -> None:
         self.adding = ""
+        # More trainers match than are listed: the page offers the search to find them.
+        self.more_trainers = more_trainers
         # The form edits one named trainer or provider; any more (added through
         # the API) are kept as they are, never dropped by saving the form.
         named = [t for t in session.trainers.all() if t.user_id is None] if session else []
@@ -63,6 +66,8 @@ class SessionForms:
             if "add_hold" in data and hold_count < MAX_HOLDS:
                 hold_count += 1
                 self.adding = "hold"
+            if "find_trainers" in data:
+                self.adding = "trainers"
             self.form = SessionForm(data, courses=courses, venues=venues, trainers=trainers)
             self.parts = [PartForm(data, number=n) for n in range(1, part_count + 1)]
             self.holds = [HoldForm(data, number=n) for n in range(1, hold_count + 1)]

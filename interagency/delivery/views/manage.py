@@ -34,6 +34,7 @@ from interagency.delivery.selectors import bookings as booking_reads
 from interagency.delivery.selectors import mix as mix_reads
 from interagency.delivery.selectors import sessions as session_reads
 from interagency.delivery.selectors import settings as settings_reads
+from interagency.delivery.selectors import trainers as trainer_reads
 from interagency.delivery.selectors import venues as venue_reads
 from interagency.delivery.selectors import waiting_list as waiting_reads
 from interagency.delivery.selectors.access import SessionAct, session_for
@@ -113,11 +114,20 @@ def _session_forms(request: PartnershipRequest, session: Session | None = None) 
     if session is not None:
         # A session keeps its course even if the course was hidden since.
         courses = catalogue.catalogue_courses(partnership, include_hidden=True)
+    data = request.POST if request.method == "POST" else None
+    chosen: list[int | str]
+    if data is not None:
+        chosen, search = list(data.getlist("trainers")), data.get("trainer_search", "")[:100]
+    else:
+        chosen = [t.user_id for t in session.trainers.all() if t.user_id] if session else []
+        search = ""
+    trainers = trainer_reads.trainer_choices(partnership, search=search, chosen=chosen)
     return SessionForms(
-        request.POST if request.method == "POST" else None,
+        data,
         courses=courses,
         venues=venue_reads.venues_of(partnership),
-        trainers=session_reads.trainer_members(partnership),
+        trainers=trainers.users,
+        more_trainers=trainers.more,
         session=session,
         default_charge=settings_reads.delivery_settings_of(partnership).default_no_show_charge,
     )
