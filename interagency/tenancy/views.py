@@ -69,7 +69,10 @@ def members(request: PartnershipRequest) -> HttpResponse:
     partnership = request.access.partnership
     search = request.GET.get("q", "").strip()[:100]
     users = selectors.member_users(partnership, search=search)
-    page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(users, MEMBERS_PER_PAGE)
+    # The cheaper count of the same users (Paginator.count is a cached property).
+    paginator.count = selectors.member_count(partnership, search=search)
+    page = paginator.get_page(request.GET.get("page"))
     # An htmx search swaps in just the results; everything else gets the page.
     template = "tenancy/members.html#results" if request.htmx else "tenancy/members.html"
     return render(

@@ -113,6 +113,15 @@ def test_members_page_searches_and_paginates(coordinator_client, partnership):
     assert "Person 07" in found and "Person 08" not in found
 
 
+def test_members_page_counts_each_member_once_and_only_its_own(coordinator_client, partnership):
+    trainer = MembershipFactory(partnership=partnership, role=Role.TRAINER).user
+    MembershipFactory(partnership=partnership, user=trainer, role=Role.LINE_MANAGER)
+    MembershipFactory(partnership=PartnershipFactory(), user=trainer, role=Role.LEARNER)
+    MembershipFactory(partnership=PartnershipFactory())
+    page = coordinator_client.get(f"/p/{partnership.code}/members/").text
+    assert "2 members" in page
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_members_page_query_count_does_not_grow_with_members(
     coordinator_client, partnership, rows, django_assert_max_num_queries
