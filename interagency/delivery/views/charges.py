@@ -46,7 +46,11 @@ def charges(request: PartnershipRequest) -> HttpResponse:
     partnership = request.access.partnership
     form, filters = _filtered(request)
     found = selectors.charges_of(partnership, **filters)
-    page = Paginator(found, CHARGES_PER_PAGE).get_page(request.GET.get("page"))
+    totals = selectors.charge_totals(found)
+    paginator = Paginator(found, CHARGES_PER_PAGE)
+    # The totals counted the same charges: no second count over the bookings.
+    paginator.count = totals.overall.count
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # The waive links bring the coordinator back to this page as it is.
@@ -59,7 +63,7 @@ def charges(request: PartnershipRequest) -> HttpResponse:
             "filters": filters,
             "is_default_range": (filters["session_from"], filters["session_to"])
             == form.default_range,
-            "totals": selectors.charge_totals(found),
+            "totals": totals,
             "page": page,
             "query": query.urlencode(),
             "here": here,
