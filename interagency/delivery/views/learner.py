@@ -285,9 +285,9 @@ def book_people(request: PartnershipRequest, session_id: int) -> HttpResponse:
         except ServiceError as error:
             show_on_form(form, error)
     search = request.GET.get("q", "").strip()[:100]
-    found = booking_reads.search_people(bookable, search)
+    found = booking_reads.search_people(bookable, search).values_list("pk", flat=True)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    people = list(page.object_list)
+    people = booking_reads.people_in_order(bookable, list(page.object_list))
     booked = booking_reads.live_bookings_by_person(session, [person.pk for person in people])
     return render(
         request,
