@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
@@ -197,6 +198,8 @@ def people_list(request: PartnershipRequest) -> HttpResponse:
             "status": data["status"] or "current",
             "search": data["q"],
         }
+    if matches := matches_response(request, form):
+        return matches
     people = selectors.search_people(people_seen_by(request.access), **filters)
     paginator = Paginator(people, PEOPLE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -238,17 +241,11 @@ def _person_form(
     A line manager is searched among the people the member may see (all of the
     partnership for a coordinator, their agencies' people for a lead). The form
     is only a search, and nothing is validated or saved, when the member
-    selected Find (``find_manager``) or htmx asks for matches as they type.
+    selected a Find button or htmx asks for matches as they type.
     """
     partnership = request.access.partnership
     agencies = agencies_to_staff(request.access)
-    if request.method == "POST":
-        data = request.POST
-        finding = "find_manager" in request.POST
-    elif _wants_manager_matches(request):
-        data, finding = request.GET, True
-    else:
-        data, finding = None, False
+    data, finding = form_data(request, PersonForm)
     return PersonForm(
         data,
         agencies=agencies,
@@ -256,23 +253,19 @@ def _person_form(
         roles=roles_of(partnership),
         managers=people_seen_by(request.access),
         person=person,
-        finding_manager=finding,
+        finding=finding,
         **kwargs,
     )
-
-
-def _wants_manager_matches(request: PartnershipRequest) -> bool:
-    """htmx asking for the line manager matches as the member types."""
-    return bool(request.htmx) and "manager_search" in request.GET
 
 
 def _person_form_page(
     request: PartnershipRequest, form: PersonForm, person: Person | None
 ) -> HttpResponse:
-    """The person form page, or only its line manager matches for htmx."""
-    context = {"form": form, "person": person, "manager": form.manager_options()}
-    if _wants_manager_matches(request):
-        return render(request, "people/agencies/person_form.html#manager-matches", context)
+    """The person form page, or only the matches htmx asks for as the member types."""
+    if matches := matches_response(request, form):
+        return matches
+    may_staff = agencies_to_staff(request.access).exists()
+    context = {"form": form, "person": person, "may_staff": may_staff}
     return render(request, "people/agencies/person_form.html", context)
 
 
@@ -285,7 +278,7 @@ def person_new(request: PartnershipRequest) -> HttpResponse:
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
     form = _person_form(request, person=None, initial=initial)
-    if request.method == "POST" and not form.finding_manager and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             person = create_person(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
@@ -305,7 +298,7 @@ def person_edit(request: PartnershipRequest, person_id: int) -> HttpResponse:
     partnership = request.access.partnership
     person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
-    if request.method == "POST" and not form.finding_manager and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
