@@ -5,12 +5,23 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from interagency.core.choice_search import SEARCH_LENGTH, ChoiceSearchMixin
 from interagency.core.validation import CleanTextForm
-from interagency.people.forms.fields import AgencyChoiceField, LeadChoiceField
+from interagency.people.forms.fields import LeadChoiceField, agency_search_field
 from interagency.people.models import Agency, Sector
 
 
-class AgencyForm(CleanTextForm):
+class AgencySearchForm(forms.Form):
+    """The agencies list's search, read from the address so results can be shared."""
+
+    q = forms.CharField(required=False, max_length=SEARCH_LENGTH, label="Agency name")
+
+    def clean_q(self) -> str:
+        # Longer text is cut rather than refused: a search always answers.
+        return self.cleaned_data["q"][:SEARCH_LENGTH]
+
+
+class AgencyForm(ChoiceSearchMixin, CleanTextForm):
     name = forms.CharField(max_length=200, label="Agency name")
     code = forms.CharField(
         max_length=30,
@@ -22,11 +33,10 @@ class AgencyForm(CleanTextForm):
     is_statutory_partner = forms.BooleanField(
         required=False, label="One of the statutory safeguarding partners"
     )
-    parent = AgencyChoiceField(
-        queryset=Agency.objects.none(),
-        required=False,
+    parent = agency_search_field(
         label="Part of another agency (optional)",
-        empty_label="Not part of another agency",
+        search_label="Find the agency it is part of (optional)",
+        none_label="Not part of another agency",
     )
     contact_name = forms.CharField(max_length=150, required=False, label="Contact name")
     contact_email = forms.EmailField(required=False, label="Contact email address")
@@ -42,7 +52,7 @@ class AgencyForm(CleanTextForm):
         self, *args, agencies: QuerySet[Agency], leads: QuerySet[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["parent"].rows = agencies  # type: ignore[attr-defined]
         self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
 
 

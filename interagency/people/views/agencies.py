@@ -31,18 +31,20 @@ from interagency.people.access import (
 )
 from interagency.people.forms import (
     AgencyForm,
+    AgencySearchForm,
     LeavingForm,
     PeopleFilterForm,
     PersonForm,
     ServiceForm,
 )
-from interagency.people.models import Person, Sector
+from interagency.people.models import Agency, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency, update_agency
 from interagency.people.services.people import create_person, mark_person_left, update_person
 from interagency.people.visibility import can_edit_person
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 50
+AGENCIES_PER_PAGE = 50
 
 
 @partnership_view(Action.VIEW_PEOPLE)
@@ -60,7 +62,7 @@ def index(request: PartnershipRequest) -> HttpResponse:
         request,
         "people/agencies/index.html",
         {
-            "agency_rows": rows,
+            "agency_rows": Paginator(rows, AGENCIES_PER_PAGE).get_page(request.GET.get("page")),
             "sector_rows": sorted(by_sector.values(), key=lambda totals: totals["name"]),
             "total_current": sum(row["current"] for row in rows),
         },
@@ -69,11 +71,16 @@ def index(request: PartnershipRequest) -> HttpResponse:
 
 @partnership_view(Action.VIEW_PEOPLE)
 def agency_list(request: PartnershipRequest) -> HttpResponse:
-    """The partnership's agencies with their sector, lead and current people."""
+    """The partnership's agencies with their sector, lead and current people, 50 a page,
+    narrowed by a search of their names (``q``)."""
+    form = AgencySearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    agencies = selectors.agencies_named(selectors.agencies_of(request.access.partnership), search)
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/agencies/agency_list.html",
-        {"agencies": list(selectors.agencies_of(request.access.partnership))},
+        {"form": form, "search": search, "page": page},
     )
 
 
@@ -82,12 +89,14 @@ def agency_list(request: PartnershipRequest) -> HttpResponse:
 def agency_new(request: PartnershipRequest) -> HttpResponse:
     """Add an agency (coordinators)."""
     partnership = request.access.partnership
+    data, finding = form_data(request, AgencyForm)
     form = AgencyForm(
-        request.POST or None,
+        data,
         agencies=selectors.agency_choices(partnership),
         leads=selectors.agency_lead_candidates(partnership),
+        finding=finding,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             agency = create_agency(
                 partnership=partnership, created_by=request.user, **form.cleaned_data
@@ -97,7 +106,16 @@ def agency_new(request: PartnershipRequest) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} added.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
-    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": None})
+    return _agency_form_page(request, form, None)
+
+
+def _agency_form_page(
+    request: PartnershipRequest, form: AgencyForm, agency: Agency | None
+) -> HttpResponse:
+    """The agency form page, or only the matches htmx asks for as the member types."""
+    if matches := matches_response(request, form):
+        return matches
+    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": agency})
 
 
 @partnership_view(Action.VIEW_PEOPLE)
@@ -139,13 +157,15 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
         "contact_email": agency.contact_email,
         "lead": agency.lead_id,
     }
+    data, finding = form_data(request, AgencyForm)
     form = AgencyForm(
-        request.POST or None,
+        data,
         initial=initial,
         agencies=selectors.agency_choices(partnership).exclude(pk=agency.pk),
         leads=selectors.agency_lead_candidates(partnership),
+        finding=finding,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -153,7 +173,7 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} saved.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
-    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": agency})
+    return _agency_form_page(request, form, agency)
 
 
 @require_http_methods(["GET", "POST"])
