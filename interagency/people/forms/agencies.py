@@ -3,12 +3,25 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from interagency.core.choice_search import SEARCH_LENGTH, ChoiceSearchMixin
+from interagency.core.choice_search import SEARCH_LENGTH, ChoiceSearchMixin, SearchedChoiceField
 from interagency.core.validation import CleanTextForm
-from interagency.people.forms.fields import LeadChoiceField, agency_search_field
+from interagency.people.forms.fields import agency_search_field
 from interagency.people.models import Agency, Sector
+
+
+def members_matching(members: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """Members whose email, first or last name holds ``text``."""
+    return members.filter(
+        Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    )
+
+
+def lead_label(user: Any) -> str:
+    """A member by name and email, or by email alone when they gave no name."""
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
 
 
 class AgencySearchForm(forms.Form):
@@ -40,12 +53,17 @@ class AgencyForm(ChoiceSearchMixin, CleanTextForm):
     )
     contact_name = forms.CharField(max_length=150, required=False, label="Contact name")
     contact_email = forms.EmailField(required=False, label="Contact email address")
-    lead = LeadChoiceField(
-        queryset=Agency.objects.none(),
-        required=False,
+    lead = SearchedChoiceField(
         label="Agency lead (optional)",
-        help_text="A member with the agency lead role: they see and change this agency's people.",
-        empty_label="No agency lead",
+        search_label="Find the agency lead (optional)",
+        search_help=(
+            "A member with the agency lead role: they see and change this agency's people. "
+            "Type part of their name or email address, then select Find."
+        ),
+        none_label="No agency lead",
+        find=members_matching,
+        label_of=lead_label,
+        required=False,
     )
 
     def __init__(
@@ -53,7 +71,7 @@ class AgencyForm(ChoiceSearchMixin, CleanTextForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].rows = agencies  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        self.fields["lead"].rows = leads  # type: ignore[attr-defined]
 
 
 class ServiceForm(CleanTextForm):

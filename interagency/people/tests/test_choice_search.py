@@ -104,7 +104,8 @@ def test_htmx_gets_only_the_agency_matches(partnership, coordinator_client, hosp
 
 @pytest.mark.parametrize("text", ODD_SEARCHES)
 @pytest.mark.parametrize(
-    "page, field", [("person-new", "agency"), ("person-new", "manager"), ("headcount-new", "agency")]
+    ("page", "field"),
+    [("person-new", "agency"), ("person-new", "manager"), ("headcount-new", "agency")],
 )
 def test_any_search_text_answers_normally(
     partnership, coordinator_client, hospital, page, field, text
@@ -165,7 +166,7 @@ def test_the_survey_counts_agencies_by_step_and_lists_a_page(partnership, coordi
 
 
 @pytest.mark.parametrize(
-    "page, data",
+    ("page", "data"),
     [
         ("index", {}),
         ("agencies", {"q": "n"}),
