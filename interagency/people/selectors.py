@@ -12,6 +12,14 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from interagency.people.headcount_selectors import (  # noqa: F401 - the one place to read from
+    headcount_in,
+    latest_headcounts,
+    survey_agencies,
+    survey_for_token,
+    survey_in,
+    survey_statuses,
+)
 from interagency.people.models import Agency, PeopleImport, Person, Post, Service, current_on
 from interagency.tenancy.models import Partnership
 
@@ -39,6 +47,14 @@ def agencies_of(partnership: Partnership) -> QuerySet[Any]:
 def per_agency(rows: Any) -> Coalesce:
     rows = rows.filter(agency=OuterRef("pk")).order_by().values("agency")
     return Coalesce(Subquery(rows.annotate(number=Count("pk")).values("number")), 0)
+
+
+def agencies_named(agencies: QuerySet[Agency], text: str) -> QuerySet[Agency]:
+    """``agencies`` whose name or code holds ``text`` (all of them for no text)."""
+    text = text.strip()
+    if not text:
+        return agencies
+    return agencies.filter(Q(name__icontains=text) | Q(code__iexact=text))
 
 
 def agency_choices(partnership: Partnership) -> QuerySet[Agency]:
@@ -334,88 +350,7 @@ def duplicates_of(partnership: Partnership, pk: int) -> list[Person]:
 # the token is the credential, and it names exactly one request.
 
 
-def latest_headcounts(partnership: Partnership) -> QuerySet[Any]:
-    """The newest figure for each agency, service and role or tier, by agency.
-
-    Older figures stay as history; a window function keeps only the newest of
-    each group (by date, then the latest entered) in one query.
-    """
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    from interagency.people.models import Headcount
-
-    return (
-        Headcount.objects.for_partnership(partnership)
-        .annotate(
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("agency_id"), F("service_id"), F("role_id"), F("tier_id")],
-                order_by=[F("as_of").desc(), F("pk").desc()],
-            )
-        )
-        .filter(newest=1)
-        .select_related("agency", "service", "role", "tier__framework")
-        .order_by("agency__name", "service__name", "tier__order", "role__name", "pk")
-    )
-
-
-def headcount_in(partnership: Partnership, pk: int) -> Any:
-    """One headcount of the partnership; raises DoesNotExist otherwise."""
-    from interagency.people.models import Headcount
-
-    return (
-        Headcount.objects.for_partnership(partnership)
-        .select_related("agency", "service", "role", "tier")
-        .get(pk=pk)
-    )
-
-
-def survey_agencies(partnership: Partnership) -> QuerySet[Any]:
-    """The partnership's agencies, each with ``surveys`` (its requests, newest first)."""
-    from django.db.models import Prefetch
-
-    from interagency.people.models import SurveyRequest
-
-    return (
-        Agency.objects.for_partnership(partnership)
-        .prefetch_related(
-            Prefetch(
-                "survey_requests",
-                queryset=SurveyRequest.objects.for_partnership(partnership).order_by(
-                    "-sent_at", "-pk"
-                ),
-                to_attr="surveys",
-            )
-        )
-        .order_by("name")
-    )
-
-
-def survey_in(partnership: Partnership, pk: int) -> Any:
-    """One survey request of the partnership with its agency; raises DoesNotExist otherwise."""
-    from interagency.people.models import SurveyRequest
-
-    return (
-        SurveyRequest.objects.for_partnership(partnership)
-        .select_related("agency", "accepted_by", "partnership")
-        .get(pk=pk)
-    )
-
-
-def survey_for_token(token: str) -> Any:
-    """The request a survey link's token opens, or None for an unknown or replaced token."""
-    from interagency.people.models import SurveyRequest
-    from interagency.people.survey import hash_token
-
-    if not token or len(token) > 100:
-        return None
-    return (
-        # cross-partnership: the link's token is the credential and names one request.
-        SurveyRequest.objects.select_related("agency", "partnership")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+# The headcount and survey reads live in headcount_selectors (re-exported above).
 
 
 # Imports ------------------------------------------------------------------------------

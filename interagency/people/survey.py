@@ -21,8 +21,10 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from interagency.catalogue.models import Role, Tier
+from interagency.core.choice_search import ChoiceSearchMixin
 from interagency.core.validation import CleanTextForm
-from interagency.people.models import Agency, Headcount, Service
+from interagency.people.forms.fields import agency_search_field, service_search_field
+from interagency.people.models import Headcount
 
 # How many service rows a blank reply offers, how many "add more rows" adds,
 # and the most a reply may have (a bound on the work one POST can ask for).
@@ -43,16 +45,6 @@ def hash_token(token: str) -> str:
 
 
 # Headcounts -------------------------------------------------------------------------
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Agency) -> str:
-        return obj.name
-
-
-class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Service) -> str:
-        return f"{obj.agency.name}: {obj.name}"
 
 
 class TierChoiceField(forms.ModelChoiceField):
@@ -79,20 +71,18 @@ class FigureDateField(DateInputField):
             raise forms.ValidationError("The date must be a real date, like 1 4 2025") from None
 
 
-class HeadcountForm(CleanTextForm):
-    """One figure: how many staff of an agency (or one of its services) hold a role or tier."""
+class HeadcountForm(ChoiceSearchMixin, CleanTextForm):
+    """One figure: how many staff of an agency (or one of its services) hold a role or tier.
 
-    agency = AgencyChoiceField(
-        queryset=Agency.objects.none(),
-        empty_label="Choose an agency",
+    The agency and service are found by a search step (a county has thousands).
+    """
+
+    agency = agency_search_field(
         error_messages={"required": "Choose the agency", "invalid_choice": "Choose the agency"},
     )
-    service = ServiceChoiceField(
-        queryset=Service.objects.none(),
-        required=False,
-        empty_label="The whole agency",
-        label="Service (optional)",
-        help_text="Choose one of the agency's own services, or leave it as the whole agency.",
+    service = service_search_field(
+        none_label="The whole agency",
+        search_label="Find the service (optional)",
         error_messages={"invalid_choice": "Choose a service of this agency"},
     )
     role = RoleChoiceField(
@@ -138,8 +128,8 @@ class HeadcountForm(CleanTextForm):
 
     def __init__(self, *args, agencies, services, roles, tiers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
+        self.fields["service"].rows = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]
         self.fields["tier"].queryset = tiers  # type: ignore[attr-defined]
         self.fields["as_of"].error_messages.update(
@@ -160,6 +150,13 @@ class HeadcountForm(CleanTextForm):
             "as_of": headcount.as_of,
             "source": headcount.source,
         }
+
+    def exclude_from_matches(self, name: str, rows: Any) -> Any:
+        """Once an agency is chosen, only its services are offered."""
+        agency = self.raw("agency")
+        if name == "service" and agency.isdigit():
+            return rows.filter(agency_id=int(agency))
+        return rows
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

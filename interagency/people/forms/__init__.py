@@ -7,7 +7,7 @@ group: ``agencies``, ``people`` (a person, their posts, leaving, the list's
 filters), ``imports``; ``fields`` holds the choice fields they share.
 """
 
-from interagency.people.forms.agencies import AgencyForm, ServiceForm
+from interagency.people.forms.agencies import AgencyForm, AgencySearchForm, ServiceForm
 from interagency.people.forms.fields import (
     AgencyChoiceField,
     LeadChoiceField,
@@ -33,6 +33,7 @@ __all__ = [
     "STATUS_CHOICES",
     "AgencyChoiceField",
     "AgencyForm",
+    "AgencySearchForm",
     "ImportChoicesForm",
     "ImportSettingsForm",
     "LeadChoiceField",

@@ -3,14 +3,38 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from interagency.core.choice_search import SEARCH_LENGTH, ChoiceSearchMixin, SearchedChoiceField
 from interagency.core.validation import CleanTextForm
-from interagency.people.forms.fields import AgencyChoiceField, LeadChoiceField
+from interagency.people.forms.fields import agency_search_field
 from interagency.people.models import Agency, Sector
 
 
-class AgencyForm(CleanTextForm):
+def members_matching(members: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """Members whose email, first or last name holds ``text``."""
+    return members.filter(
+        Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    )
+
+
+def lead_label(user: Any) -> str:
+    """A member by name and email, or by email alone when they gave no name."""
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
+class AgencySearchForm(forms.Form):
+    """The agencies list's search, read from the address so results can be shared."""
+
+    q = forms.CharField(required=False, max_length=SEARCH_LENGTH, label="Agency name")
+
+    def clean_q(self) -> str:
+        # Longer text is cut rather than refused: a search always answers.
+        return self.cleaned_data["q"][:SEARCH_LENGTH]
+
+
+class AgencyForm(ChoiceSearchMixin, CleanTextForm):
     name = forms.CharField(max_length=200, label="Agency name")
     code = forms.CharField(
         max_length=30,
@@ -22,28 +46,32 @@ class AgencyForm(CleanTextForm):
     is_statutory_partner = forms.BooleanField(
         required=False, label="One of the statutory safeguarding partners"
     )
-    parent = AgencyChoiceField(
-        queryset=Agency.objects.none(),
-        required=False,
+    parent = agency_search_field(
         label="Part of another agency (optional)",
-        empty_label="Not part of another agency",
+        search_label="Find the agency it is part of (optional)",
+        none_label="Not part of another agency",
     )
     contact_name = forms.CharField(max_length=150, required=False, label="Contact name")
     contact_email = forms.EmailField(required=False, label="Contact email address")
-    lead = LeadChoiceField(
-        queryset=Agency.objects.none(),
-        required=False,
+    lead = SearchedChoiceField(
         label="Agency lead (optional)",
-        help_text="A member with the agency lead role: they see and change this agency's people.",
-        empty_label="No agency lead",
+        search_label="Find the agency lead (optional)",
+        search_help=(
+            "A member with the agency lead role: they see and change this agency's people. "
+            "Type part of their name or email address, then select Find."
+        ),
+        none_label="No agency lead",
+        find=members_matching,
+        label_of=lead_label,
+        required=False,
     )
 
     def __init__(
         self, *args, agencies: QuerySet[Agency], leads: QuerySet[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        self.fields["parent"].rows = agencies  # type: ignore[attr-defined]
+        self.fields["lead"].rows = leads  # type: ignore[attr-defined]
 
 
 class ServiceForm(CleanTextForm):

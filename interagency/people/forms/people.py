@@ -9,42 +9,55 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from interagency.core.choice_search import MATCHES_SHOWN, ChoiceSearchMixin, SearchedChoiceField
 from interagency.core.dates import govuk_date
 from interagency.core.validation import CleanTextForm
 from interagency.people import selectors
 from interagency.people.forms.fields import (
-    AgencyChoiceField,
     RoleChoiceField,
-    ServiceChoiceField,
+    agency_search_field,
     date_field,
+    service_search_field,
 )
 from interagency.people.models import Agency, EmploymentType, Person, Service, current_on
 
-MANAGER_MATCHES = 20
+MANAGER_MATCHES = MATCHES_SHOWN
 NO_LINE_MANAGER = "none"
 
 
-class PostFieldsForm(CleanTextForm):
+def manager_hint(person: Person) -> str:
+    """What tells a line manager from their namesakes: job title, agency, email, leaving."""
+    hint = f"{person.job_title or 'No job title'}, {person.agency.name}"
+    if person.work_email:
+        hint += f" ({person.work_email})"
+    if person.left_on:
+        hint += f". Left on {govuk_date(person.left_on)}"
+    return hint
+
+
+def current_people_matching(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """People still in post whose name or work email has words beginning as ``text``'s."""
+    return selectors.search_people(people, status="current", search=text)
+
+
+class PostFieldsForm(ChoiceSearchMixin, CleanTextForm):
     """The fields of a post, main or further: job title, agency, service, role, employment, start.
 
-    Choices are the partnership's rows the member may use; ``managers`` are the
-    people the member may see, among whom a line manager is chosen.
+    Agencies and services are found by a search step (a county has thousands);
+    their rows are those the member may use. ``managers`` are the people the
+    member may see, among whom a line manager is chosen.
     """
 
     # What the role's help text says: the main role gives the pathway, a further one adds to it.
     role_help_text = ""
 
     job_title = forms.CharField(max_length=150, required=False, label="Job title")
-    agency = AgencyChoiceField(queryset=Agency.objects.none(), label="Agency")
-    service = ServiceChoiceField(
-        queryset=Service.objects.none(),
-        required=False,
-        label="Service (optional)",
-        empty_label="No service",
+    agency = agency_search_field(
+        error_messages={"required": "Find the agency and choose it from the matches"}
     )
+    service = service_search_field()
     role = RoleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
@@ -66,11 +79,18 @@ class PostFieldsForm(CleanTextForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["agency"].rows = agencies.order_by("name", "pk")  # type: ignore[attr-defined]
+        self.fields["service"].rows = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]
         self.fields["role"].help_text = self.role_help_text
         self.managers = managers
+
+    def exclude_from_matches(self, name: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """Once an agency is chosen, only its services are offered."""
+        agency = self.raw("agency")
+        if name == "service" and agency.isdigit():
+            return rows.filter(agency_id=int(agency))
+        return rows
 
     @staticmethod
     def post_initial(post: Any) -> dict[str, Any]:
@@ -94,7 +114,6 @@ class PersonForm(PostFieldsForm):
         "agency",
         "service",
         "role",
-        "manager_search",
         "line_manager",
         "employment_type",
         "started_on",
@@ -107,13 +126,24 @@ class PersonForm(PostFieldsForm):
     # The line manager is found by a search, never a list of everyone (a borough
     # has thousands of people): ``manager_search`` holds what was typed, and
     # ``line_manager`` the id of the match chosen ("none" for no line manager).
-    manager_search = forms.CharField(
-        max_length=100,
+    line_manager = SearchedChoiceField(
+        label="Line manager",
+        search_label="Find the line manager (optional)",
+        search_help=(
+            "Type their name or work email address, or the first letters, then select Find."
+        ),
+        none_label="No line manager",
+        find=current_people_matching,
+        label_of=lambda person: person.full_name,
+        hint_of=manager_hint,
+        search_name="manager_search",
+        find_name="find_manager",
         required=False,
-        label="Find the line manager (optional)",
-        help_text="Type their name or work email address, or the first letters, then select Find.",
+        error_messages={
+            "invalid_choice": "The line manager chosen is not someone you can see in this "
+            "partnership: search again and choose from the matches."
+        },
     )
-    line_manager = forms.CharField(max_length=20, required=False, label="Line manager")
     external_id = forms.CharField(
         max_length=64, required=False, label="The agency's own id, such as an HR number (optional)"
     )
@@ -124,123 +154,45 @@ class PersonForm(PostFieldsForm):
         help_text="GMC, NMC, Social Work England or similar.",
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        person: Person | None = None,
-        finding_manager: bool = False,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
         """``managers``: the people the member may see (left ones too, to name the refusal).
 
-        ``finding_manager``: the form was sent only to search for a line manager
-        (the Find button, or htmx as the member types): nothing is validated, so
-        no error shows for fields not filled in yet.
+        The person's current line manager may be kept as it is even if the member
+        could not choose them now (they have left since, or work in an agency the
+        member does not lead): only a change is checked.
         """
         super().__init__(*args, **kwargs)
         self.person = person
-        self.finding_manager = finding_manager
-        self._managers_by_pk: dict[int, Person | None] = {}
-
-    def full_clean(self) -> None:
-        if self.finding_manager:
-            self._errors = ErrorDict()
-            self.cleaned_data = {}
-            return
-        super().full_clean()
-
-    # The line manager search -------------------------------------------------------
-
-    def _raw(self, name: str) -> str:
-        if self.is_bound:
-            return str(self.data.get(self.add_prefix(name), "") or "").strip()
-        value = self.initial.get(name)
-        return "" if value is None else str(value)
+        field = self.fields["line_manager"]
+        field.rows = self.managers.select_related("agency")  # type: ignore[attr-defined]
+        if person is not None and person.line_manager_id is not None:
+            field.found[person.line_manager_id] = person.line_manager  # type: ignore[attr-defined]
 
     @property
-    def current_manager_id(self) -> int | None:
-        """The line manager the person has now (``None`` when adding a person)."""
-        return self.person.line_manager_id if self.person is not None else None
+    def finding_manager(self) -> bool:
+        return self.finding
 
-    def _manager(self, pk: int) -> Person | None:
-        """The person ``pk`` among ``managers`` (one query, remembered), else ``None``."""
-        if pk not in self._managers_by_pk:
-            self._managers_by_pk[pk] = self.managers.select_related("agency").filter(pk=pk).first()
-        return self._managers_by_pk[pk]
-
-    def manager_options(self) -> dict[str, Any]:
-        """What the line manager radios offer: the chosen one, then up to 20 matches.
-
-        Two queries at most, whatever the number of people: the chosen manager,
-        and the first matches (one more than shown, to say there are more).
-        """
-        raw = self._raw("line_manager")
-        search = self._raw("manager_search")[:100]
-        chosen: Person | None = None
-        if raw.isdigit():
-            pk = int(raw)
-            if self.person is not None and pk == self.current_manager_id:
-                chosen = self.person.line_manager
-            else:
-                chosen = self._manager(pk)
-        matches: list[Person] = []
-        if search:
-            found = selectors.search_people(self.managers, status="current", search=search)
-            if self.person is not None:
-                found = found.exclude(pk=self.person.pk)
-            if chosen is not None:
-                found = found.exclude(pk=chosen.pk)
-            matches = list(found[: MANAGER_MATCHES + 1])
-        return {
-            "search": search,
-            "chosen": chosen,
-            "none_chosen": raw == NO_LINE_MANAGER,
-            "matches": matches[:MANAGER_MATCHES],
-            "more": len(matches) > MANAGER_MATCHES,
-            "shown": bool(search or chosen or raw or self.errors.get("line_manager")),
-        }
+    def exclude_from_matches(self, name: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """The person is never offered as their own line manager."""
+        if name == "line_manager" and self.person is not None:
+            return rows.exclude(pk=self.person.pk)
+        return super().exclude_from_matches(name, rows)
 
     def clean_line_manager(self) -> Person | None:
-        """The chosen line manager: someone the member sees, still in post, not the person.
-
-        The person's current line manager may be kept as it is even if the
-        member could not choose them now (they have left since, or work in an
-        agency the member does not lead): only a change is checked.
-        """
-        raw = self.cleaned_data.get("line_manager", "").strip()
-        if raw in ("", NO_LINE_MANAGER):
-            return None
-        if not raw.isdigit():
-            raise ValidationError("Choose the line manager from the list of matches.")
-        pk = int(raw)
-        if self.person is not None and pk == self.current_manager_id:
-            return self.person.line_manager
-        if self.person is not None and pk == self.person.pk:
-            raise ValidationError("A person cannot be their own line manager: choose someone else.")
-        manager = self._manager(pk)
-        if manager is None:
-            raise ValidationError(
-                "The line manager chosen is not someone you can see in this partnership: "
-                "search again and choose from the matches."
-            )
-        # A leaving date still to come: they manage until then.
-        if manager.left_on is not None and not manager.is_current():
-            raise ValidationError(
-                f"{manager.full_name} left on {govuk_date(manager.left_on)}: "
-                "choose a line manager who is still in post."
-            )
+        """The chosen line manager: someone the member sees, still in post, not the person."""
+        manager = self.cleaned_data.get("line_manager")
+        if manager is None or self.person is None or manager.pk != self.person.line_manager_id:
+            if manager is not None and self.person is not None and manager.pk == self.person.pk:
+                raise ValidationError(
+                    "A person cannot be their own line manager: choose someone else."
+                )
+            # A leaving date still to come: they manage until then.
+            if manager is not None and manager.left_on is not None and not manager.is_current():
+                raise ValidationError(
+                    f"{manager.full_name} left on {govuk_date(manager.left_on)}: "
+                    "choose a line manager who is still in post."
+                )
         return manager
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        typed = cleaned.pop("manager_search", "")
-        if typed and not self._raw("line_manager") and "line_manager" not in self.errors:
-            self.add_error(
-                "manager_search",
-                "Select Find and choose the line manager from the matches, "
-                "or clear the search box.",
-            )
-        return cleaned
 
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, Any]:
@@ -304,16 +256,17 @@ class LeavingForm(CleanTextForm):
 STATUS_CHOICES = [("current", "Current"), ("left", "Left"), ("all", "Current and left")]
 
 
-class PeopleFilterForm(forms.Form):
-    """The people list's filters, read from the address (GET) so results can be shared."""
+class PeopleFilterForm(ChoiceSearchMixin, forms.Form):
+    """The people list's filters, read from the address (GET) so results can be shared.
+
+    The agency and service are found by a search step, as on the person form.
+    """
+
+    must_choose = False
 
     q = forms.CharField(required=False, max_length=100, label="Name or email address")
-    agency = AgencyChoiceField(
-        queryset=Agency.objects.none(), required=False, empty_label="All agencies"
-    )
-    service = ServiceChoiceField(
-        queryset=Service.objects.none(), required=False, empty_label="All services"
-    )
+    agency = agency_search_field(none_label="All agencies")
+    service = service_search_field(label="Service", none_label="All services")
     role = RoleChoiceField(queryset=Agency.objects.none(), required=False, empty_label="All roles")
     employment_type = forms.ChoiceField(
         choices=[("", "All kinds of employment"), *EmploymentType.choices],
@@ -331,6 +284,6 @@ class PeopleFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
+        self.fields["service"].rows = services  # type: ignore[attr-defined]
         self.fields["role"].queryset = roles  # type: ignore[attr-defined]

@@ -210,7 +210,8 @@ def this_year() -> int:
 
 
 def filter_choices(partnership: Partnership, agency_ids: frozenset[int] | None) -> dict[str, Any]:
-    """Agencies, services and tiers for the filter form (three queries)."""
+    """Agencies and services the filter form may find (querysets, searched on demand) and
+    tiers (one query)."""
     from interagency.catalogue.selectors import tiers_of
     from interagency.people.models import Agency, Service
 
@@ -220,8 +221,8 @@ def filter_choices(partnership: Partnership, agency_ids: frozenset[int] | None) 
         agencies = agencies.filter(pk__in=agency_ids)
         services = services.filter(agency_id__in=agency_ids)
     return {
-        "agencies": [(agency.pk, agency.name) for agency in agencies],
-        "services": [(service.pk, str(service)) for service in services],
+        "agencies": agencies,
+        "services": services,
         "tiers": [
             (tier.pk, f"{tier.framework.name}: {tier.name}") for tier in tiers_of(partnership)
         ],

@@ -135,14 +135,15 @@ def test_an_agency_lead_adds_people_only_to_their_agency(
     lead = member_with(Role.AGENCY_LEAD)
     own = AgencyFactory.create(partnership=partnership, lead=lead, name="Lead's own agency")
     sign_in(lead)
-    form = client.get(url("person-new", partnership)).text
-    assert "Lead&#x27;s own agency" in form and "Royal Free Hospital" not in form
+    # Both names hold an "o": only the lead's own agency is offered.
+    found = client.post(url("person-new", partnership), {"agency_search": "o", "find_agency": "1"})
+    assert "Lead&#x27;s own agency" in found.text and "Royal Free Hospital" not in found.text
     response = client.post(
         url("person-new", partnership),
         {"full_name": "Slipped In", "agency": agency.pk, "employment_type": "permanent"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "Choose the agency from the list of matches" in response.text
     assert not Person.objects.filter(full_name="Slipped In").exists()
     response = client.post(
         url("person-new", partnership),

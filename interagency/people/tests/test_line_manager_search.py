@@ -79,7 +79,7 @@ def test_find_without_javascript_shows_matches_and_keeps_what_was_typed(
     html = response.text
     assert radio_values(html) == [str(mo.pk), "none"]
     assert "Ward sister, Royal Free Hospital" in html
-    assert "1 person matches “mo”" in html
+    assert "1 match for “mo”" in html
     # A search is not a submission: nothing saved, no error for the empty name.
     assert "govuk-error-summary" not in html and "<title>Error" not in html
     assert not Person.objects.filter(full_name="").exists()
@@ -108,7 +108,7 @@ def test_matches_are_capped_and_say_there_are_more(partnership, coordinator_clie
         url("person-new", partnership), new_person(agency, manager_search="smith", find_manager="1")
     ).text
     assert len(radio_values(html)) == MANAGER_MATCHES + 1  # and "No line manager"
-    assert f"More than {MANAGER_MATCHES} people match “smith”" in html
+    assert f"More than {MANAGER_MATCHES} match “smith”" in html
 
 
 def test_an_agency_lead_finds_only_their_own_agencys_people(

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
@@ -30,18 +31,20 @@ from interagency.people.access import (
 )
 from interagency.people.forms import (
     AgencyForm,
+    AgencySearchForm,
     LeavingForm,
     PeopleFilterForm,
     PersonForm,
     ServiceForm,
 )
-from interagency.people.models import Person, Sector
+from interagency.people.models import Agency, Person, Sector
 from interagency.people.services.agencies import add_service, create_agency, update_agency
 from interagency.people.services.people import create_person, mark_person_left, update_person
 from interagency.people.visibility import can_edit_person
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 50
+AGENCIES_PER_PAGE = 50
 
 
 @partnership_view(Action.VIEW_PEOPLE)
@@ -59,7 +62,7 @@ def index(request: PartnershipRequest) -> HttpResponse:
         request,
         "people/agencies/index.html",
         {
-            "agency_rows": rows,
+            "agency_rows": Paginator(rows, AGENCIES_PER_PAGE).get_page(request.GET.get("page")),
             "sector_rows": sorted(by_sector.values(), key=lambda totals: totals["name"]),
             "total_current": sum(row["current"] for row in rows),
         },
@@ -68,11 +71,16 @@ def index(request: PartnershipRequest) -> HttpResponse:
 
 @partnership_view(Action.VIEW_PEOPLE)
 def agency_list(request: PartnershipRequest) -> HttpResponse:
-    """The partnership's agencies with their sector, lead and current people."""
+    """The partnership's agencies with their sector, lead and current people, 50 a page,
+    narrowed by a search of their names (``q``)."""
+    form = AgencySearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    agencies = selectors.agencies_named(selectors.agencies_of(request.access.partnership), search)
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/agencies/agency_list.html",
-        {"agencies": list(selectors.agencies_of(request.access.partnership))},
+        {"form": form, "search": search, "page": page},
     )
 
 
@@ -81,12 +89,14 @@ def agency_list(request: PartnershipRequest) -> HttpResponse:
 def agency_new(request: PartnershipRequest) -> HttpResponse:
     """Add an agency (coordinators)."""
     partnership = request.access.partnership
+    data, finding = form_data(request, AgencyForm)
     form = AgencyForm(
-        request.POST or None,
+        data,
         agencies=selectors.agency_choices(partnership),
         leads=selectors.agency_lead_candidates(partnership),
+        finding=finding,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             agency = create_agency(
                 partnership=partnership, created_by=request.user, **form.cleaned_data
@@ -96,7 +106,16 @@ def agency_new(request: PartnershipRequest) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} added.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
-    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": None})
+    return _agency_form_page(request, form, None)
+
+
+def _agency_form_page(
+    request: PartnershipRequest, form: AgencyForm, agency: Agency | None
+) -> HttpResponse:
+    """The agency form page, or only the matches htmx asks for as the member types."""
+    if matches := matches_response(request, form):
+        return matches
+    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": agency})
 
 
 @partnership_view(Action.VIEW_PEOPLE)
@@ -138,13 +157,15 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
         "contact_email": agency.contact_email,
         "lead": agency.lead_id,
     }
+    data, finding = form_data(request, AgencyForm)
     form = AgencyForm(
-        request.POST or None,
+        data,
         initial=initial,
         agencies=selectors.agency_choices(partnership).exclude(pk=agency.pk),
         leads=selectors.agency_lead_candidates(partnership),
+        finding=finding,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             update_agency(agency=agency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -152,7 +173,7 @@ def agency_edit(request: PartnershipRequest, agency_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} saved.")
             return redirect("people:agency", code=partnership.code, agency_id=agency.pk)
-    return render(request, "people/agencies/agency_form.html", {"form": form, "agency": agency})
+    return _agency_form_page(request, form, agency)
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,6 +218,8 @@ def people_list(request: PartnershipRequest) -> HttpResponse:
             "status": data["status"] or "current",
             "search": data["q"],
         }
+    if matches := matches_response(request, form):
+        return matches
     people = selectors.search_people(people_seen_by(request.access), **filters)
     paginator = Paginator(people, PEOPLE_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -238,17 +261,11 @@ def _person_form(
     A line manager is searched among the people the member may see (all of the
     partnership for a coordinator, their agencies' people for a lead). The form
     is only a search, and nothing is validated or saved, when the member
-    selected Find (``find_manager``) or htmx asks for matches as they type.
+    selected a Find button or htmx asks for matches as they type.
     """
     partnership = request.access.partnership
     agencies = agencies_to_staff(request.access)
-    if request.method == "POST":
-        data = request.POST
-        finding = "find_manager" in request.POST
-    elif _wants_manager_matches(request):
-        data, finding = request.GET, True
-    else:
-        data, finding = None, False
+    data, finding = form_data(request, PersonForm)
     return PersonForm(
         data,
         agencies=agencies,
@@ -256,23 +273,19 @@ def _person_form(
         roles=roles_of(partnership),
         managers=people_seen_by(request.access),
         person=person,
-        finding_manager=finding,
+        finding=finding,
         **kwargs,
     )
-
-
-def _wants_manager_matches(request: PartnershipRequest) -> bool:
-    """htmx asking for the line manager matches as the member types."""
-    return bool(request.htmx) and "manager_search" in request.GET
 
 
 def _person_form_page(
     request: PartnershipRequest, form: PersonForm, person: Person | None
 ) -> HttpResponse:
-    """The person form page, or only its line manager matches for htmx."""
-    context = {"form": form, "person": person, "manager": form.manager_options()}
-    if _wants_manager_matches(request):
-        return render(request, "people/agencies/person_form.html#manager-matches", context)
+    """The person form page, or only the matches htmx asks for as the member types."""
+    if matches := matches_response(request, form):
+        return matches
+    may_staff = agencies_to_staff(request.access).exists()
+    context = {"form": form, "person": person, "may_staff": may_staff}
     return render(request, "people/agencies/person_form.html", context)
 
 
@@ -285,7 +298,7 @@ def person_new(request: PartnershipRequest) -> HttpResponse:
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
     form = _person_form(request, person=None, initial=initial)
-    if request.method == "POST" and not form.finding_manager and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             person = create_person(
                 partnership=partnership, changed_by=request.user, **form.cleaned_data
@@ -305,7 +318,7 @@ def person_edit(request: PartnershipRequest, person_id: int) -> HttpResponse:
     partnership = request.access.partnership
     person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _person_form(request, person=person, initial=PersonForm.initial_for(person))
-    if request.method == "POST" and not form.finding_manager and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             update_person(person=person, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:

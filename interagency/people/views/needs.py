@@ -16,9 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from interagency.catalogue.selectors import catalogue_courses
+from interagency.core.choice_search import (
+    ChoiceSearchMixin,
+    SearchedChoiceField,
+    matches_response,
+)
 from interagency.core.permissions import Action, Role
 from interagency.core.validation import CleanTextForm
 from interagency.people import needs
+from interagency.people.forms.fields import agency_search_field, service_search_field
 from interagency.people.models import Sector
 from interagency.people.services.headcounts import set_planned_places
 from interagency.tenancy.access import PartnershipRequest, partnership_view
@@ -27,23 +33,25 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 
 
-class NeedsFilterForm(forms.Form):
+class NeedsFilterForm(ChoiceSearchMixin, forms.Form):
+    """The needs map's filters, from the address; agencies and services are found by a search
+    step (a county has thousands)."""
+
+    must_choose = False
+
     sector = forms.ChoiceField(label="Sector", required=False)
-    agency = forms.TypedChoiceField(label="Agency", required=False, coerce=int, empty_value=None)
-    service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
+    agency = agency_search_field(none_label="All agencies")
+    service = service_search_field(label="Service", none_label="All services")
     tier = forms.TypedChoiceField(label="Tier", required=False, coerce=int, empty_value=None)
     year = forms.IntegerField(label="Year", required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", "All")]
-        for name, options in (
-            ("sector", list(Sector.choices)),
-            ("agency", choices["agencies"]),
-            ("service", choices["services"]),
-            ("tier", choices["tiers"]),
-        ):
+        for name, options in (("sector", list(Sector.choices)), ("tier", choices["tiers"])):
             cast(forms.ChoiceField, self.fields[name]).choices = everything + options
+        cast(SearchedChoiceField, self.fields["agency"]).rows = choices["agencies"]
+        cast(SearchedChoiceField, self.fields["service"]).rows = choices["services"]
 
 
 class PlannedPlacesForm(CleanTextForm):
@@ -86,8 +94,8 @@ def _analysis(request: PartnershipRequest) -> tuple[NeedsFilterForm, needs.Needs
     filters = needs.NeedsFilter(
         year=data.get("year") or needs.this_year(),
         sector=data.get("sector") or "",
-        agency_id=data.get("agency"),
-        service_id=data.get("service"),
+        agency_id=data["agency"].pk if data.get("agency") else None,
+        service_id=data["service"].pk if data.get("service") else None,
         tier_id=data.get("tier"),
         agency_ids=agency_ids,
     )
@@ -127,6 +135,8 @@ def needs_map(request: PartnershipRequest) -> HttpResponse:
             url = reverse("people:needs", args=[partnership.code])
             return redirect(f"{url}?year={data['year']}")
     form, filters, rows = _analysis(request)
+    if matches := matches_response(request, form):
+        return matches
     query = request.GET.urlencode()
     return render(
         request,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from interagency.catalogue.selectors import roles_of
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
@@ -30,16 +31,34 @@ from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 
 def _post_form(request: PartnershipRequest, **kwargs) -> PostForm:
+    """The post form; only a search (nothing checked or saved) when a Find button sent it."""
     partnership = request.access.partnership
     agencies = agencies_to_staff(request.access)
+    data, finding = form_data(request, PostForm)
     return PostForm(
-        request.POST if request.method == "POST" else None,
+        data,
         agencies=agencies,
         services=selectors.services_of(partnership).filter(agency__in=agencies),
         roles=roles_of(partnership),
         managers=people_seen_by(request.access),
+        finding=finding,
         **kwargs,
     )
+
+
+def _post_form_page(
+    request: PartnershipRequest, form: PostForm, person: Person, post: Post | None
+) -> HttpResponse:
+    """The post form page, or only the matches htmx asks for as the member types."""
+    if matches := matches_response(request, form):
+        return matches
+    context = {
+        "form": form,
+        "person": person,
+        "post": post,
+        "may_staff": agencies_to_staff(request.access).exists(),
+    }
+    return render(request, "people/agencies/post_form.html", context)
 
 
 def _post_of(request: PartnershipRequest, person: Person, post_id: int) -> Post:
@@ -60,7 +79,7 @@ def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
     """Add a further post to a person (audited)."""
     person = person_for(request.access, person_id, to=PersonAct.EDIT)
     form = _post_form(request, initial={"agency": person.agency_id})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             add_post(person=person, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
@@ -68,8 +87,7 @@ def post_new(request: PartnershipRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Post added to {person.full_name}.")
             return _back(request, person)
-    context = {"form": form, "person": person, "post": None}
-    return render(request, "people/agencies/post_form.html", context)
+    return _post_form_page(request, form, person, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +97,7 @@ def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> Http
     person = person_for(request.access, person_id, to=PersonAct.EDIT)
     post = _post_of(request, person, post_id)
     form = _post_form(request, initial=PostForm.initial_for(post))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             update_post(post=post, changed_by=request.user, **form.post_fields())
         except ValidationError as error:
@@ -87,8 +105,7 @@ def post_edit(request: PartnershipRequest, person_id: int, post_id: int) -> Http
         else:
             messages.success(request, f"{person.full_name}'s post saved.")
             return _back(request, person)
-    context = {"form": form, "person": person, "post": post}
-    return render(request, "people/agencies/post_form.html", context)
+    return _post_form_page(request, form, person, post)
 
 
 @require_http_methods(["GET", "POST"])

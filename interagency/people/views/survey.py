@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from interagency.catalogue.selectors import roles_of, tiers_of
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
+from interagency.people.forms import AgencySearchForm
+from interagency.people.headcount_selectors import NOT_SENT
 from interagency.people.models import SurveyRequest
 from interagency.people.services.headcounts import save_headcount
 from interagency.people.services.survey import (
@@ -53,8 +57,10 @@ def headcounts(request: PartnershipRequest) -> HttpResponse:
 def _headcount_form(request: PartnershipRequest, headcount=None) -> HeadcountForm:
     partnership = request.access.partnership
     initial = HeadcountForm.initial_for(headcount) if headcount else {}
+    data, finding = form_data(request, HeadcountForm)
     return HeadcountForm(
-        request.POST if request.method == "POST" else None,
+        data,
+        finding=finding,
         initial=initial,
         agencies=selectors.agency_choices(partnership),
         services=selectors.services_of(partnership),
@@ -65,7 +71,9 @@ def _headcount_form(request: PartnershipRequest, headcount=None) -> HeadcountFor
 
 def _save_headcount(request: PartnershipRequest, headcount=None) -> HttpResponse:
     form = _headcount_form(request, headcount)
-    if request.method == "POST" and form.is_valid():
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             save_headcount(
                 partnership=request.access.partnership,
@@ -105,12 +113,43 @@ def _link_for(request: PartnershipRequest) -> Callable[[str], str]:
     )
 
 
+SURVEY_STATUSES = [
+    (NOT_SENT, "Not sent"),
+    (SurveyRequest.Status.SENT, "Sent"),
+    (SurveyRequest.Status.REPLIED, "Replied"),
+    (SurveyRequest.Status.ACCEPTED, "Accepted"),
+]
+AGENCIES_PER_PAGE = 50
+
+
 @manage_view
 def survey(request: PartnershipRequest) -> HttpResponse:
-    """Every agency with its latest survey's status, when it was sent and chased."""
-    agencies = list(selectors.survey_agencies(request.access.partnership))
-    rows = [(agency, agency.surveys[0] if agency.surveys else None) for agency in agencies]
-    return render(request, "people/survey/index.html", {"rows": rows})
+    """How many agencies are at each step of the survey, then the agencies (50 a page, by
+    status and name) with their latest survey, when it was sent and chased."""
+    partnership = request.access.partnership
+    form = AgencySearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    status = request.GET.get("status", "")
+    status = status if status in dict(SURVEY_STATUSES) else ""
+    agencies = selectors.agencies_named(
+        selectors.survey_agencies(partnership, status=status), search
+    )
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.survey_statuses(partnership)
+    context = {
+        "form": form,
+        "status": status,
+        "statuses": [(key, label, counts.get(key, 0)) for key, label in SURVEY_STATUSES],
+        "total": sum(counts.values()),
+        "page": page,
+        "rows": [(agency, latest_survey(agency)) for agency in page],
+    }
+    return render(request, "people/survey/index.html", context)
+
+
+def latest_survey(agency: Any) -> SurveyRequest | None:
+    """The agency's newest survey request (``surveys`` is prefetched newest first)."""
+    return agency.surveys[0] if agency.surveys else None
 
 
 def _done_or_refused(
