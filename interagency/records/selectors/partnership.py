@@ -27,7 +27,7 @@ from interagency.people.models import Agency, Person, Sector, current_on
 from interagency.people.selectors import latest_headcounts
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors.compliance import ComplianceQuery
-from interagency.records.selectors.standings import StoredCounts, stored_counts
+from interagency.records.selectors.standings import StoredCounts, ranks_by_agency, stored_counts
 from interagency.records.statuses import STATUS_ORDER, Status, due_before
 from interagency.tenancy.models import Partnership
 
@@ -321,16 +321,12 @@ def people_by_agency(
     partnership: Partnership, people: QuerySet[Person], *, today: datetime.date
 ) -> tuple[dict[str, int], list[AgencyStanding]]:
     """The current people of ``people`` by worst status, in total and by agency (by name):
-    the compliance page's stored counts (the people without a standing ranked live), so
-    a fixed number of queries whatever the number of people."""
-    people = Scope().people(people, today)
-    stored = stored_counts(partnership, people, today, trained_since(today))
+    from the stored standings (the people without one ranked live), so a fixed number of
+    queries whatever the number of people."""
     names = dict(Agency.objects.for_partnership(partnership).values_list("pk", "name"))
     total = dict.fromkeys(STATUS_VALUES, 0)
     agencies: dict[int, AgencyStanding] = {}
-    for agency_id, _tier_id, rank, number in counted_by_agency_and_tier(
-        partnership, people, today, stored=stored
-    ):
+    for agency_id, rank, number in ranks_by_agency(partnership, people, today=today):
         if agency_id not in names:
             continue
         agency = agencies.get(agency_id) or agencies.setdefault(
