@@ -42,7 +42,7 @@ from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 NAMED_PER_PAGE = 25
 # The heat map's agencies a page (GOV.UK pagination, ``map`` in the address): a county's
-# 1,250 agencies made a page of 1.5 MB; the sectors' totals are on every page.
+# 1,250 agencies made a page of 1.5 MB. The partnership's line is on every page.
 AGENCIES_PER_PAGE = 50
 
 

@@ -1,6 +1,7 @@
 """People counted by their worst status from the stored standings (a team's and a board
 member's start page) against the count made independently, whether every standing is
-stored, none is, or some people changed since the refresh."""
+stored, none is, or some people changed since the refresh; and My team's breakdown, read
+with its summary in one query, against the breakdown read alone."""
 
 import datetime
 from collections import Counter
@@ -11,6 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from interagency.people.models import Person
 from interagency.records.models import ComplianceStanding
+from interagency.records.selectors import training_status
+from interagency.records.selectors.breakdown import (
+    breakdown_of,
+    breakdown_part,
+    compliance_breakdown,
+)
 from interagency.records.selectors.partnership import people_by_agency
 from interagency.records.selectors.standings import people_by_worst_status
 from interagency.records.services.standings import refresh_standings
@@ -69,3 +76,15 @@ def test_people_changed_since_the_refresh_are_ranked_live(seeded):
         total, _agencies, live = counted(seeded)
         assert total == expected(seeded)
     assert len(changed) == 5 and live  # the changed people, ranked live
+
+
+def test_a_pages_breakdown_read_with_its_summary_is_the_breakdown_alone(seeded):
+    with time_machine.travel(NOW, tick=False):
+        people = Person.objects.for_partnership(seeded)
+        alone = compliance_breakdown(seeded, people, today=TODAY)
+        found = training_status(seeded, people, today=TODAY, status="overdue")
+        together = breakdown_of(found.read_page(2, 10, breakdown_part()))
+        assert len(found[0:10]) == 10  # the page itself, still read with the counts
+
+    assert together == alone
+    assert all(alone[group] for group in ("service", "role", "tier"))
