@@ -18,13 +18,17 @@ from interagency.delivery.selectors.sessions import london_midnight
 from interagency.delivery.selectors.to_do import coordinator_to_do
 from interagency.people.models import Person
 from interagency.people.visibility import visible_people
-from interagency.records.selectors import training_status
+from interagency.records.selectors.partnership import people_by_agency
+from interagency.records.selectors.standings import people_by_worst_status
 from interagency.tenancy.access import PartnershipAccess
 from interagency.tenancy.start_page import RoleLink, Section, register_link, register_section
 
 LEARNERS = frozenset({Role.LEARNER, Role.LINE_MANAGER, Role.AGENCY_LEAD})
 TEAM_LEADERS = frozenset({Role.LINE_MANAGER, Role.AGENCY_LEAD})
 SESSIONS_SHOWN = 5
+# The board's start page names the agencies with the most people overdue; the compliance
+# page has them all.
+AGENCIES_SHOWN = 10
 
 
 def to_do_section(access: PartnershipAccess, request: HttpRequest) -> Section | None:
@@ -60,24 +64,27 @@ def learner_section(access: PartnershipAccess, request: HttpRequest) -> Section 
 
 
 def team_section(access: PartnershipAccess, request: HttpRequest) -> Section | None:
-    """A line manager's or agency lead's people counted by their worst status (one query)."""
+    """A line manager's or agency lead's people counted by their worst status: from the
+    stored standings, the people without one ranked live (a fixed number of queries)."""
     if not access.roles & TEAM_LEADERS:
         return None
     people = visible_people(access.partnership, access.user, access.roles).exclude(user=access.user)
-    found = training_status(access.partnership, people, today=today())
-    return Section("delivery/start/_team.html", {"people": found.summary.people})
+    counts = people_by_worst_status(access.partnership, people, today=today())
+    return Section("delivery/start/_team.html", {"people": counts})
 
 
 def board_section(access: PartnershipAccess, request: HttpRequest) -> Section | None:
-    """The partnership's compliance by agency, counts only (a board member sees no names),
-    with the ways to evaluation results and reports."""
+    """The partnership's people counted by their worst status, in total and for the
+    agencies with the most people overdue (counts only: a board member sees no names),
+    with the ways to the whole compliance page, evaluation results and reports."""
     if Role.BOARD_MEMBER not in access.roles:
         return None
     everyone = Person.objects.for_partnership(access.partnership).filter(merged_into__isnull=True)
-    summary = training_status(access.partnership, everyone, today=today()).summary
+    total, agencies = people_by_agency(access.partnership, everyone, today=today())
+    agencies.sort(key=lambda row: -row.statuses["overdue"])  # stable: by name within
     return Section(
         "delivery/start/_board.html",
-        {"summary": summary, "agencies": list(summary.agencies.values())},
+        {"total": total, "agencies": agencies[:AGENCIES_SHOWN], "agency_count": len(agencies)},
     )
 
 

@@ -41,6 +41,9 @@ from interagency.records.statuses import STATUS_ORDER, Status
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 NAMED_PER_PAGE = 25
+# The heat map's agencies a page (GOV.UK pagination, ``map`` in the address): a county's
+# 1,250 agencies made a page of 1.5 MB. The partnership's line is on every page.
+AGENCIES_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,18 @@ def heat_cell(cell: Cell, link: str, label: str) -> SafeString:
     return mark_safe(f'<td class="govuk-table__cell ia-heat ia-heat--{escape(key)}">{inner}</td>')  # noqa: S308 (escaped above)
 
 
-def _heat_map(result: PartnershipCompliance, drill: str | None) -> list[list[HeatLine]]:
-    """The heat map's rows in groups: each sector's total then its agencies; then everyone.
+def agencies_in_map_order(result: PartnershipCompliance) -> list[Row]:
+    """The agencies as the heat map lists them: by sector, then by name."""
+    return [agency for sector in result.sectors for agency in result.agencies_of(sector.sector)]
+
+
+def _heat_map(
+    result: PartnershipCompliance, drill: str | None, agencies: list[Row]
+) -> list[list[HeatLine]]:
+    """The heat map's rows in groups: each sector's total then its agencies among
+    ``agencies`` (a page of them: a county has over a thousand); then everyone.
     ``drill`` (the page's address, for those who may see names) links each agency's cells."""
+    shown = {agency.agency_id for agency in agencies}
     columns = [(tier.pk, tier.name) for tier in result.tiers] + [(NO_TIER, "no role")]
 
     def line(row: Row, name: str, *, total: bool) -> HeatLine:
@@ -105,8 +117,13 @@ def _heat_map(result: PartnershipCompliance, drill: str | None) -> list[list[Hea
 
     groups = [
         [line(sector, f"{sector.name} (all agencies)", total=True)]
-        + [line(agency, agency.name, total=False) for agency in result.agencies_of(sector.sector)]
+        + [line(agency, agency.name, total=False) for agency in sector_agencies]
         for sector in result.sectors
+        if (
+            sector_agencies := [
+                agency for agency in result.agencies_of(sector.sector) if agency.agency_id in shown
+            ]
+        )
     ]
     return [*groups, [line(result.total, "All sectors", total=True)]]
 
@@ -141,6 +158,11 @@ def compliance(request: PartnershipRequest) -> HttpResponse:
         named = Paginator(found, NAMED_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    heat_page = Paginator(agencies_in_map_order(result), AGENCIES_PER_PAGE).get_page(
+        request.GET.get("map")
+    )
+    map_query = request.GET.copy()
+    map_query.pop("map", None)
     return render(
         request,
         "records/compliance.html",
@@ -152,7 +174,11 @@ def compliance(request: PartnershipRequest) -> HttpResponse:
             "named": named,
             "query": query.urlencode(),
             "under_represented_share": int(UNDER_REPRESENTED_SHARE * 100),
-            "heat_map": _heat_map(result, request.path if may_name else None),
+            "heat_map": _heat_map(
+                result, request.path if may_name else None, list(heat_page.object_list)
+            ),
+            "heat_page": heat_page,
+            "map_query": map_query.urlencode(),
             "status_labels": [status.label for status in STATUS_ORDER],
             "by_status": [
                 (sector.name, [sector.total.statuses[status.value] for status in STATUS_ORDER])

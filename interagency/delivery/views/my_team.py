@@ -26,7 +26,7 @@ from interagency.delivery.selectors.my_training import team_rows
 from interagency.delivery.services.bookings import BookingResult, book_people
 from interagency.people.visibility import visible_people
 from interagency.records.selectors import STATUS_ORDER, Status, training_status
-from interagency.records.selectors.breakdown import compliance_breakdown
+from interagency.records.selectors.breakdown import breakdown_of, breakdown_part
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 25
@@ -41,7 +41,10 @@ def _page_context(request: PartnershipRequest, form: TeamBookingForm) -> dict[st
     if status not in Status.values:
         status = ""
     found = training_status(partnership, people, today=today, status=status)
-    found.read_page(request.GET.get("page"), PEOPLE_PER_PAGE)
+    # The breakdown by service, role and tier in the same query: everyone ranked once.
+    breakdown = breakdown_of(
+        found.read_page(request.GET.get("page"), PEOPLE_PER_PAGE, breakdown_part())
+    )
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows, sessions = team_rows(partnership, list(page.object_list), now=timezone.now())
     is_lead = Role.AGENCY_LEAD in access.roles and Role.LINE_MANAGER not in access.roles
@@ -54,7 +57,7 @@ def _page_context(request: PartnershipRequest, form: TeamBookingForm) -> dict[st
         "statuses": [(value.value, value.label) for value in STATUS_ORDER],
         "people_counts": found.summary.people,
         "agencies": list(found.summary.agencies.values()) if is_lead else [],
-        "breakdown": compliance_breakdown(partnership, people, today=today),
+        "breakdown": breakdown,
         "selected": {str(value) for value in form["people"].value() or []},
         "heading": "Your agency's staff" if is_lead else "Your team",
     }

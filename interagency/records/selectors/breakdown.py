@@ -8,7 +8,9 @@ number of people.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -34,21 +36,51 @@ class BreakdownRow:
         return sum(self.courses.values())
 
 
-BREAKDOWN_SQL = """
-SELECT 'service', p.service_id, MAX(sv.name), c.rank, COUNT(*)
+# The three groupings, each row as a page's summary query reads it beside its own
+# (``ComplianceQuery.summary_with``): part 2, the group's key, its name, the group's index in
+# ``GROUPS``, the rank, the courses.
+BREAKDOWN_PART_SQL = """
+SELECT 2, p.service_id, MAX(sv.name), 0, c.rank, COUNT(*)
 FROM courses c JOIN {person} p ON p.id = c.person_id
 LEFT JOIN {service} sv ON sv.id = p.service_id
 GROUP BY p.service_id, c.rank
 UNION ALL
-SELECT 'role', p.role_id, MAX(r.name), c.rank, COUNT(*)
+SELECT 2, p.role_id, MAX(r.name), 1, c.rank, COUNT(*)
 FROM courses c JOIN {person} p ON p.id = c.person_id
 LEFT JOIN {role} r ON r.id = p.role_id
 GROUP BY p.role_id, c.rank
 UNION ALL
-SELECT 'tier', co.tier_id, MAX(t.name), c.rank, COUNT(*)
+SELECT 2, co.tier_id, MAX(t.name), 2, c.rank, COUNT(*)
 FROM courses c JOIN {course} co ON co.id = c.course_id
 JOIN {tier} t ON t.id = co.tier_id
 GROUP BY co.tier_id, c.rank"""
+
+
+def table_names() -> dict[str, str]:
+    return {
+        "person": Person._meta.db_table,
+        "service": Service._meta.db_table,
+        "role": CatalogueRole._meta.db_table,
+        "course": Course._meta.db_table,
+        "tier": Tier._meta.db_table,
+    }
+
+
+def breakdown_part() -> str:
+    """The breakdown as SQL to read with a page's summary, everyone ranked once."""
+    return BREAKDOWN_PART_SQL.format(**table_names())
+
+
+def breakdown_of(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[BreakdownRow]]:
+    """The breakdown from the rows ``breakdown_part`` answered, each list in name order."""
+    found: dict[str, dict[object, BreakdownRow]] = {group: {} for group in GROUPS}
+    for _part, key, name, group, rank, number in rows:
+        row = found[GROUPS[group]].setdefault(key, BreakdownRow(name or "None"))
+        row.courses[STATUS_ORDER[rank].value] += number
+    return {
+        group: sorted(rows.values(), key=lambda row: row.name.lower())
+        for group, rows in found.items()
+    }
 
 
 def compliance_breakdown(
@@ -58,18 +90,4 @@ def compliance_breakdown(
     service (``"service"``), main role (``"role"``) and course tier (``"tier"``), each
     list in name order; people without a service or role are grouped as "None"."""
     query = ComplianceQuery(partnership, people.filter(current_on(today)), today)
-    sql = BREAKDOWN_SQL.format(
-        person=Person._meta.db_table,
-        service=Service._meta.db_table,
-        role=CatalogueRole._meta.db_table,
-        course=Course._meta.db_table,
-        tier=Tier._meta.db_table,
-    )
-    found: dict[str, dict[object, BreakdownRow]] = {group: {} for group in GROUPS}
-    for group, key, name, rank, number in query.rows(sql, []):
-        row = found[group].setdefault(key, BreakdownRow(name or "None"))
-        row.courses[STATUS_ORDER[rank].value] += number
-    return {
-        group: sorted(rows.values(), key=lambda row: row.name.lower())
-        for group, rows in found.items()
-    }
+    return breakdown_of(query.rows(breakdown_part(), []))

@@ -308,7 +308,17 @@ class ComplianceQuery:
         """The chosen people's courses counted by status and agency, the people by their
         worst status and agency, and the ids of ``limit`` people from ``offset`` (a page),
         worst first: one query, so the statement's work is done once for both."""
+        summary, ids, _more = self.summary_with(offset, limit)
+        return summary, ids
+
+    def summary_with(
+        self, offset: int = 0, limit: int = 0, more: str = ""
+    ) -> tuple["Summary", list[int], list[tuple[Any, ...]]]:
+        """``summary`` and, in the same query, the rows of ``more``: SQL over the common
+        steps answering six columns, the first 2 or more (a breakdown, say), so a page
+        needing both ranks everyone once."""
         no_role = RANK["no_role"]
+        tail = f"\nUNION ALL\n{more}" if more else ""
         sql = f"""
 SELECT 0, a.id, a.name, x.kind, x.rank, x.number FROM (
   SELECT agency_id, 0 AS kind, rank, COUNT(*) AS number FROM courses
@@ -323,17 +333,20 @@ UNION ALL
 SELECT 1, p.id, NULL, 0, 0, p.position FROM (
   SELECT id, ROW_NUMBER() OVER (ORDER BY rank, full_name, id) AS position FROM chosen
   ORDER BY position LIMIT {int(limit)} OFFSET {int(offset)}
-) p"""  # noqa: S608 (table names from the models, ranks ours, integers)
-        summary, page = Summary(), []
-        for part, key, name, kind, rank, number in self.rows(sql, [self.partnership.pk]):
-            if part:
+) p{tail}"""  # noqa: S608 (table names from the models, ranks ours, integers)
+        summary, page, extra = Summary(), [], []
+        for row in self.rows(sql, [self.partnership.pk]):
+            part, key, name, kind, rank, number = row
+            if part > 1:
+                extra.append(row)
+            elif part:
                 page.append((number, key))
             else:
                 summary.add(key, name, STATUS_ORDER[rank].value, number, people=bool(kind))
         summary.agencies = dict(
             sorted(summary.agencies.items(), key=lambda item: (item[1].name, item[0]))
         )
-        return summary, [key for _position, key in sorted(page)]
+        return summary, [key for _position, key in sorted(page)], extra
 
 
 def empty_counts() -> dict[str, int]:

@@ -27,7 +27,7 @@ from interagency.people.models import Agency, Person, Sector, current_on
 from interagency.people.selectors import latest_headcounts
 from interagency.records.models import TrainingRecord
 from interagency.records.selectors.compliance import ComplianceQuery
-from interagency.records.selectors.standings import StoredCounts, stored_counts
+from interagency.records.selectors.standings import StoredCounts, ranks_by_agency, stored_counts
 from interagency.records.statuses import STATUS_ORDER, Status, due_before
 from interagency.tenancy.models import Partnership
 
@@ -306,3 +306,32 @@ def partnership_people(partnership: Partnership) -> QuerySet[Person]:
     """Everyone the partnership's compliance counts (unmerged), names or not: the page shows
     counts to board members and names only through ``people.visibility``."""
     return Person.objects.for_partnership(partnership).filter(merged_into__isnull=True)
+
+
+@dataclass
+class AgencyStanding:
+    """An agency's people counted by their worst status (``statuses``, by value)."""
+
+    agency_id: int
+    name: str
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_VALUES, 0))
+
+
+def people_by_agency(
+    partnership: Partnership, people: QuerySet[Person], *, today: datetime.date
+) -> tuple[dict[str, int], list[AgencyStanding]]:
+    """The current people of ``people`` by worst status, in total and by agency (by name):
+    from the stored standings (the people without one ranked live), so a fixed number of
+    queries whatever the number of people."""
+    names = dict(Agency.objects.for_partnership(partnership).values_list("pk", "name"))
+    total = dict.fromkeys(STATUS_VALUES, 0)
+    agencies: dict[int, AgencyStanding] = {}
+    for agency_id, rank, number in ranks_by_agency(partnership, people, today=today):
+        if agency_id not in names:
+            continue
+        agency = agencies.get(agency_id) or agencies.setdefault(
+            agency_id, AgencyStanding(agency_id, names[agency_id])
+        )
+        agency.statuses[STATUS_VALUES[rank]] += number
+        total[STATUS_VALUES[rank]] += number
+    return total, sorted(agencies.values(), key=lambda row: (row.name, row.agency_id))

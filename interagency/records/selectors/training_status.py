@@ -80,16 +80,18 @@ class StatusList(Sequence[PersonStatus]):
         self.query = query
         self.window: tuple[int, int, list[int]] | None = None
 
-    def read_page(self, number: object, per_page: int) -> None:
-        """Count and read page ``number``'s people in one query, before a paginator asks."""
+    def read_page(self, number: object, per_page: int, more: str = "") -> list[tuple[Any, ...]]:
+        """Count and read page ``number``'s people in one query, before a paginator asks;
+        the rows of ``more`` read in the same query (``ComplianceQuery.summary_with``)."""
         try:
             # A page past the end is the paginator's to answer; a huge number must not
             # overflow the database's integers.
             index = min(max(int(str(number)), 1), 10**9) - 1
         except ValueError:
             index = 0
-        self.summary, ids = self.query.summary(index * per_page, per_page)
+        self.summary, ids, rows = self.query.summary_with(index * per_page, per_page, more)
         self.window = (index * per_page, per_page, ids)
+        return rows
 
     @cached_property
     def summary(self) -> Summary:

@@ -13,6 +13,7 @@ from interagency.catalogue.tests.factories import RoleFactory
 from interagency.core.permissions import Role
 from interagency.people.models import Headcount
 from interagency.people.tests.factories import AgencyFactory, PersonFactory
+from interagency.records import views_compliance
 from interagency.records.models import TrainingRecord
 
 # Written around named dates (2025 and 2026): they stand at the pinned instant whatever --clock.
@@ -82,6 +83,35 @@ def test_the_heat_map_shows_each_agency_and_sector_with_words_beside_colours(
     assert "1 without a role" in page
     assert "Health (all agencies)" in page and "Education (all agencies)" in page
     assert "ia-heat--poor" in page
+
+
+def test_the_heat_map_pages_its_agencies_and_keeps_the_filters(
+    coordinator_client, partnership, workforce, monkeypatch
+):
+    monkeypatch.setattr(views_compliance, "AGENCIES_PER_PAGE", 1)
+    first = coordinator_client.get(url(partnership, tier=workforce["tier"].pk)).text
+    second = coordinator_client.get(url(partnership, tier=workforce["tier"].pk, map=2)).text
+
+    # By sector, then name: education's school first, then health's Royal Free.
+    row = 'font-weight-regular">{}</th>'.format
+    assert row("Hill School") in first and row("Royal Free") not in first
+    assert row("Royal Free") in second and row("Hill School") not in second
+    assert f"?tier={workforce['tier'].pk}&amp;map=2#heat-map" in first
+    assert "Agencies 2 to 2 of 2" in second
+    # The totals stay those of every agency on every page.
+    assert "All sectors" in first and "All sectors" in second
+
+
+def test_a_board_members_start_page_counts_people_by_worst_status(
+    client, sign_in, member_with, partnership, workforce
+):
+    sign_in(member_with(Role.BOARD_MEMBER))
+    page = client.get(reverse("tenancy:dashboard", kwargs={"code": partnership.code})).text
+    # Overdue: Nurse 3, Teacher Overdue; the GP's role requires nothing (up to date).
+    assert "2 with training overdue" in page and "without a role" in page
+    assert ">Royal Free<" in page and ">Hill School<" in page
+    assert url(partnership) in page  # on to the whole compliance page
+    assert "Teacher Overdue" not in page  # counts only
 
 
 def test_a_coordinator_drills_down_to_named_people(coordinator_client, partnership, workforce):
