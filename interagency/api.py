@@ -29,6 +29,8 @@ from interagency.delivery import api as delivery_api
 from interagency.evaluation import api as evaluation_api
 from interagency.finance.api import router as finance_router
 from interagency.finance.api_agreements import router as finance_agreements_router
+from interagency.finance.api_charging import router as finance_charging_router
+from interagency.finance.api_years import router as finance_years_router
 from interagency.local_statistics.api import router as local_statistics_router
 from interagency.people.api import router as people_router
 from interagency.people.api_posts import router as people_posts_router
@@ -140,6 +142,8 @@ api.add_router("/partnerships", finance_router)
 api.add_router("/r", regional_router)
 api.add_router("/partnerships", annual_reports_router)
 api.add_router("/partnerships", finance_agreements_router)
+api.add_router("/partnerships", finance_charging_router)
+api.add_router("/partnerships", finance_years_router)
 
 
 class RootOut(Schema):

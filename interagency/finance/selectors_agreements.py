@@ -8,7 +8,7 @@ agreements, then the free places used, counted by agency.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from interagency.finance.models import (
     ChargeExemption,
@@ -78,7 +78,9 @@ def agreement_totals(rows: list[AgreementRow]) -> AgreementTotals:
 
 def delegate_rates_of(partnership: Partnership) -> QuerySet[DelegateRate]:
     """The current rates (no year) first, then each year's, by sector."""
-    return DelegateRate.objects.for_partnership(partnership).order_by("-year", "sector", "id")
+    # Nulls first on every database (SQLite would put them last).
+    current_first = F("year").desc(nulls_first=True)
+    return DelegateRate.objects.for_partnership(partnership).order_by(current_first, "sector", "id")
 
 
 def exemptions_of(partnership: Partnership) -> QuerySet[ChargeExemption]:

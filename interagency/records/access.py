@@ -118,3 +118,10 @@ def record_import_for(access: PartnershipAccess, import_id: int) -> RecordImport
         return import_in(access.partnership, import_id)
     except ObjectDoesNotExist:
         raise Http404("No import with that id among yours.") from None
+
+
+def may_save_equivalence(access: PartnershipAccess) -> bool:
+    """May the member, deciding a declaration of training described in words, save the
+    course it counts as for later declarations of the same training? Coordinators: it
+    changes the catalogue's equivalences."""
+    return access.allows(Action.MANAGE_CATALOGUE)

@@ -91,8 +91,12 @@ class DeclarationOut(Schema):
     id: int
     person_id: int
     person_name: str
-    course_id: int
-    course_title: str
+    course_id: int | None = Field(
+        description="The catalogue course declared; for training described in words, the one "
+        "it was approved as counting for (null while pending, or when it counts for none)."
+    )
+    course_title: str | None
+    external_title: str = Field(description="The training's name, when not a catalogue course.")
     completed_on: datetime.date
     hours: Decimal
     provider: str
@@ -108,5 +112,5 @@ class DeclarationOut(Schema):
         return str(obj.person.full_name)
 
     @staticmethod
-    def resolve_course_title(obj: Any) -> str:
-        return str(obj.course)
+    def resolve_course_title(obj: Any) -> str | None:
+        return str(obj.course) if obj.course_id else None

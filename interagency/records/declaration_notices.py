@@ -44,7 +44,7 @@ def link(name: str, **kwargs: object) -> str:
 def context_of(declaration: Declaration) -> dict[str, str]:
     return {
         "learner": declaration.person.full_name,
-        "course": declaration.course.title,
+        "course": declaration.training_title,
         "completed": govuk_date(declaration.completed_on),
         "provider": declaration.provider,
     }

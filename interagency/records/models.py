@@ -117,7 +117,15 @@ class Declaration(PartnershipOwned):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="declarations"
     )
-    course = models.ForeignKey("catalogue.Course", on_delete=models.PROTECT, related_name="+")
+    # The catalogue course declared. For training described in words (``external_title``),
+    # the course whoever approved it decided it counts as; empty while it awaits a decision
+    # and when it was decided to count as no course.
+    course = models.ForeignKey(
+        "catalogue.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    external_title = models.CharField(
+        max_length=200, blank=True, help_text="The training's name, when not a catalogue course."
+    )
     completed_on = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=1, validators=HOURS.validators())
     provider = models.CharField(max_length=200, help_text="Who ran the training, and where.")
@@ -145,11 +153,25 @@ class Declaration(PartnershipOwned):
                 name="declaration_one_pending_per_completion",
             ),
             HOURS.constraint("hours", "declaration_hours_in_range"),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False) | ~Q(external_title=""),
+                name="declaration_names_its_training",
+            ),
         ]
         indexes = [models.Index(fields=["partnership", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.course} on {govuk_date(self.completed_on)}"
+        return f"{self.person}: {self.training_title} on {govuk_date(self.completed_on)}"
+
+    @property
+    def training_title(self) -> str:
+        """What the learner declared: the training's own name, else the course's."""
+        return self.external_title or str(self.course)
+
+    @property
+    def is_described(self) -> bool:
+        """Training described in words, not chosen from the catalogue."""
+        return bool(self.external_title)
 
 
 class RecordImport(PartnershipOwned):

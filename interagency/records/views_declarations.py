@@ -4,6 +4,8 @@ Thin: each page finds what it acts on through ``records.access`` (as the API
 does) and writes through ``records.services.declarations``.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
@@ -12,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from interagency.catalogue.selectors import catalogue_courses
-from interagency.core.errors import show_on_form
+from interagency.core.errors import found_or_404, show_on_form
 from interagency.core.permissions import Action, Role
 from interagency.records import access as records_access
 from interagency.records.access import DeclarationAct
-from interagency.records.forms_sources import DecisionForm, DeclarationForm
+from interagency.records.forms_sources import COUNTS_FOR_NONE, DecisionForm, DeclarationForm
 from interagency.records.models import Declaration
 from interagency.records.selectors import declarations as selectors
 from interagency.records.services.declarations import (
@@ -65,6 +67,7 @@ def declaration_new(request: PartnershipRequest) -> HttpResponse:
             declare_training(
                 person=person,
                 course=data["course"],
+                external_title=data["external_title"],
                 completed_on=data["completed_on"],
                 hours=data["hours"],
                 provider=data["provider"],
@@ -82,11 +85,33 @@ def declaration_new(request: PartnershipRequest) -> HttpResponse:
     return render(request, "records/declaration_new.html", {"form": form, "person": person})
 
 
+def _decision_form(
+    request: PartnershipRequest, declaration: Declaration, data: Any = None
+) -> DecisionForm:
+    """The decision form; for training described in words, with the catalogue's courses and
+    the course saved for its name, if any, chosen to begin with."""
+    if not (declaration.is_described and declaration.status == Declaration.Status.PENDING):
+        return DecisionForm(data)
+    partnership = request.access.partnership
+    suggested = selectors.suggested_course(partnership, declaration.external_title)
+    return DecisionForm(
+        data,
+        courses=list(catalogue_courses(partnership)),
+        initial={"counts_as": str(suggested.pk) if suggested else ""},
+    )
+
+
 def _detail(request: PartnershipRequest, declaration: Declaration, form: DecisionForm):
     may_decide = declaration.status == Declaration.Status.PENDING and records_access.may_decide(
         request.access, declaration
     )
-    context = {"declaration": declaration, "form": form, "may_decide": may_decide}
+    context = {
+        "declaration": declaration,
+        "form": form,
+        "may_decide": may_decide,
+        "suggested": form.initial.get("counts_as"),
+        "may_save_equivalence": records_access.may_save_equivalence(request.access),
+    }
     return render(request, "records/declaration.html", context)
 
 
@@ -94,7 +119,28 @@ def _detail(request: PartnershipRequest, declaration: Declaration, form: Decisio
 @partnership_view(Action.VIEW_RECORDS)
 def declaration(request: PartnershipRequest, declaration_id: int) -> HttpResponse:
     found = records_access.declaration_for(request.access, declaration_id, to=DeclarationAct.VIEW)
-    return _detail(request, found, DecisionForm())
+    return _detail(request, found, _decision_form(request, found))
+
+
+def _approve(request: PartnershipRequest, found: Declaration, data: dict[str, Any]) -> str:
+    """Approve with the course described training counts as; what to tell the approver."""
+    chosen = data["counts_as"]
+    counts_as = None
+    if chosen and chosen != COUNTS_FOR_NONE:
+        counts_as = found_or_404(
+            lambda: catalogue_courses(request.access.partnership).get(pk=int(chosen))
+        )
+    save = data["save_equivalence"] and records_access.may_save_equivalence(request.access)
+    record = approve_declaration(
+        declaration=found,
+        approved_by=request.user,
+        counts_as=counts_as,
+        counts_for_none=chosen == COUNTS_FOR_NONE,
+        save_equivalence=save,
+    )
+    if record is None:
+        return f"Approved {found.person}'s {found.training_title}: it counts for no course."
+    return f"Approved: {found.course} is now in {found.person}'s training record."
 
 
 @require_POST
@@ -102,17 +148,16 @@ def declaration(request: PartnershipRequest, declaration_id: int) -> HttpRespons
 def declaration_decide(request: PartnershipRequest, declaration_id: int) -> HttpResponse:
     """Approve (the record is written) or reject with a reason; both audited."""
     found = records_access.declaration_for(request.access, declaration_id, to=DeclarationAct.DECIDE)
-    form = DecisionForm(request.POST)
+    form = _decision_form(request, found, request.POST)
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":
-                approve_declaration(declaration=found, approved_by=request.user)
-                done = f"Approved: {found.course} is now in {found.person}'s training record."
+                done = _approve(request, found, form.cleaned_data)
             else:
                 reject_declaration(
                     declaration=found, rejected_by=request.user, reason=form.cleaned_data["reason"]
                 )
-                done = f"Rejected {found.person}'s declaration of {found.course}."
+                done = f"Rejected {found.person}'s declaration of {found.training_title}."
         except ValidationError as error:
             show_on_form(form, error)
         else:

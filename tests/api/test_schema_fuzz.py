@@ -41,6 +41,7 @@ from interagency.delivery.tests.factories import BookingFactory, SessionFactory,
 from interagency.evaluation.services.responses import submit_response
 from interagency.evaluation.tests.factories import code_for, full_answers, make_plan
 from interagency.finance.agreements import Terms, add_agreement
+from interagency.finance.models import ChargeExemption, DelegateRate
 from interagency.people.services.imports import upload_people_import
 from interagency.people.services.people import create_person
 from interagency.people.tests.factories import (
@@ -124,6 +125,10 @@ def seed(partnership, coordinator) -> Seeded:
         terms=Terms(agency=agency, amount=Decimal("100.00")),
         added_by=coordinator,
     )
+    rate = DelegateRate.objects.create(
+        partnership=partnership, sector="police", full_day=Decimal("90"), half_day=Decimal("50")
+    )
+    exemption = ChargeExemption.objects.create(partnership=partnership, agency=agency)
     _, token = issue_access_token(user=coordinator, name="Schema checks")
     return Seeded(
         code=partnership.code,
@@ -140,6 +145,8 @@ def seed(partnership, coordinator) -> Seeded:
             "instrument_id": [version.instrument_id],
             "plan_id": [plan.pk],
             "agreement_id": [agreement.pk],
+            "rate_id": [rate.pk],
+            "exemption_id": [exemption.pk],
             "event_id": list(AuditEvent.objects.values_list("pk", flat=True)[:3]),
             # Ids sent in bodies and queries, alone or in lists.
             "course": [course.pk],

@@ -2,7 +2,8 @@
 
 The framework's own equivalences hold for every partnership that adopts it and
 are changed only with the framework; a coordinator adds and removes their
-partnership's own. Compliance (``records.selectors.compliance``) reads both.
+partnership's own, and saves training elsewhere (by its name) as counting for a
+course when approving a declaration of it. Compliance (``records.selectors.compliance``) reads both.
 """
 
 from django.db import transaction
@@ -49,3 +50,37 @@ def remove_equivalence(*, partnership: Partnership, equivalence: Equivalence) ->
     if equivalence.partnership_id != partnership.pk:
         raise ServiceError("This equivalence comes with the framework: it cannot be removed here.")
     equivalence.delete()
+
+
+def add_external_equivalence(
+    *, partnership: Partnership, external_training: str, counts_for: Course
+) -> Equivalence:
+    """Record that training elsewhere called ``external_training`` counts for ``counts_for``
+    in this partnership, so later declarations of it are suggested that course. (Records
+    audits it with the decision that saved it: catalogue does not depend on audit.)"""
+    title = " ".join(external_training.split())
+    if not title:
+        raise ServiceError(field_errors={"external_training": "Enter the training's name."})
+    if (
+        not selectors.catalogue_courses(partnership, include_hidden=True)
+        .filter(pk=counts_for.pk)
+        .exists()
+    ):
+        raise ServiceError(
+            field_errors={"counts_for": f"{counts_for} is not in {partnership.name}'s catalogue."}
+        )
+    with transaction.atomic():
+        # cross-partnership: the framework's own (no partnership) and this partnership's only
+        held = Equivalence.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=partnership),
+            course__isnull=True,
+            external_training__iexact=title[:200],
+            counts_for=counts_for,
+        )
+        if held.exists():
+            raise ServiceError(
+                field_errors={"external_training": f"{title} already counts for {counts_for}."}
+            )
+        return Equivalence.objects.create(
+            partnership=partnership, external_training=title[:200], counts_for=counts_for
+        )

@@ -87,3 +87,26 @@ def test_equivalences_of_another_partnership_do_not_hold_here(
     assert list(selectors.counting_courses(other_partnership)) == [
         (courses["police"].pk, courses["core"].pk)
     ]
+
+
+def test_a_saved_name_of_training_elsewhere_is_listed_and_removed(
+    coordinator_client, partnership, courses
+):
+    from interagency.catalogue.services.equivalences import add_external_equivalence
+
+    saved = add_external_equivalence(
+        partnership=partnership,
+        external_training="  NSPCC   core groups ",
+        counts_for=courses["core"],
+    )
+    assert saved.external_training == "NSPCC core groups"
+    listing = coordinator_client.get(page(partnership)).text
+    assert "NSPCC core groups (training elsewhere)" in listing
+    remove = reverse(
+        "catalogue:manage-equivalence-remove",
+        kwargs={"code": partnership.code, "equivalence_id": saved.pk},
+    )
+    confirm = coordinator_client.get(remove).text
+    assert "Stop suggesting Core safeguarding for “NSPCC core groups”" in confirm
+    assert coordinator_client.post(remove, follow=True).status_code == 200
+    assert not Equivalence.objects.exists()

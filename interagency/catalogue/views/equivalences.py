@@ -48,8 +48,7 @@ def equivalence_remove(request: PartnershipRequest, equivalence_id: int) -> Http
     equivalence = found_or_404(lambda: selectors.own_equivalence_in(partnership, equivalence_id))
     if request.method == "POST":
         services.remove_equivalence(partnership=partnership, equivalence=equivalence)
-        messages.success(
-            request, f"{equivalence.course} no longer counts for {equivalence.counts_for}."
-        )
+        counted = equivalence.course or f"“{equivalence.external_training}”"
+        messages.success(request, f"{counted} no longer counts for {equivalence.counts_for}.")
         return redirect("catalogue:manage-equivalences", code=partnership.code)
     return render(request, "catalogue/manage/equivalence_remove.html", {"equivalence": equivalence})

@@ -1,7 +1,9 @@
 """Read declarations of training done elsewhere, always within one partnership."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from interagency.catalogue.models import Course
+from interagency.catalogue.selectors import equivalences_of
 from interagency.core.permissions import Role
 from interagency.people.models import Person
 from interagency.records.models import Declaration
@@ -74,3 +76,19 @@ def own_person(partnership: Partnership, user_id: int) -> Person | None:
         .order_by("left_on", "pk")
         .first()
     )
+
+
+def suggested_course(partnership: Partnership, external_title: str) -> Course | None:
+    """The course a coordinator saved training called ``external_title`` as counting for
+    (any case and spacing), if any: suggested when deciding a declaration of it."""
+    title = " ".join(external_title.split())
+    if not title:
+        return None
+    found = (
+        equivalences_of(partnership)
+        .filter(course__isnull=True, external_training__iexact=title)
+        # The partnership's own before the framework's (nulls last on every database).
+        .order_by(F("partnership").desc(nulls_last=True), "pk")
+        .first()
+    )
+    return found.counts_for if found is not None else None

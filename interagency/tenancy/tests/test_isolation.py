@@ -309,6 +309,14 @@ def b_finance_rows(world: World, key: str) -> list[dict]:
     return [{"code": world.b.code, key: pk}, {"code": world.a.code, key: pk}]
 
 
+def b_closed_year(world: World) -> list[dict]:
+    """B's closed year 2025, under B's code (a year is named by its number, not an id)."""
+    from interagency.finance.models import ClosedYear
+
+    ClosedYear.objects.create(partnership=world.b, year=2025)
+    return [{"code": world.b.code, "year": 2025}]
+
+
 def b_managed_rows(world: World, key: str) -> list[dict]:
     """B's scheduled session and its venue by ``key``, under B's code and A's."""
     from interagency.delivery.tests.factories import SessionFactory
@@ -1055,6 +1063,28 @@ CASES: dict[str, Case | Public] = {
         methods=("get", "put"),
         api=True,
         body={"venue_actual": "1.00"},
+    ),
+    "api:finance-delegate-rate-list": Case(
+        foreign_code,
+        methods=("get", "post"),
+        api=True,
+        body={"sector": "police", "full_day": "1.00", "half_day": "1.00"},
+    ),
+    "api:finance-delegate-rate-detail": Case(
+        lambda w: b_finance_rows(w, "rate_id"), methods=("delete",), api=True
+    ),
+    "api:finance-exemption-list": Case(
+        foreign_code, methods=("get", "post"), api=True, body={"agency": 1}
+    ),
+    "api:finance-exemption-detail": Case(
+        lambda w: b_finance_rows(w, "exemption_id"), methods=("delete",), api=True
+    ),
+    "api:finance-year-list": Case(foreign_code, api=True),
+    "api:finance-year-close": Case(
+        lambda w: [{"code": w.b.code, "year": 2025}], methods=("post",), api=True, body={}
+    ),
+    "api:finance-year-reopen": Case(
+        lambda w: b_closed_year(w), methods=("post",), api=True, body={"reason": "Taken over"}
     ),
     # Regional (a region's coordinators only): A's coordinator coordinates no region, so B's
     # region and A's own answer the 404 of an unknown one; B's sharing choice under B's code.
