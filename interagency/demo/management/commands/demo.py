@@ -13,8 +13,9 @@ from django.db import connection, connections
 from interagency.cli import DEMO_HOST, DEMO_PORT
 from interagency.core.static_files import collect_static_if_changed
 from interagency.demo.loaded import demo_data_is_loaded, forget_demo_data, remember_demo_data
-from interagency.demo.processes import Child, ProcessGroup, can_fork, interagency
+from interagency.demo.processes import ProcessGroup, can_fork, interagency
 from interagency.demo.schema import forget_schema, remember_schema, schema_is_current
+from interagency.demo.steps import Collecting, Outcome
 from interagency.demo.warm import warm_up
 
 # Exit statuses of the child collecting static files beside the migration.
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             self._serve(group, host, port, workers)
 
     @staticmethod
-    def _migrating_title(collecting: tuple[Child, float] | None) -> str:
+    def _migrating_title(collecting: Collecting | None) -> str:
         title = "Migrating the database"
         return title if collecting is None else f"{title} (static files are collected beside it)"
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         remember_schema()
         return "migrated"
 
-    def _start_collecting_static(self, group: ProcessGroup) -> tuple[Child, float] | None:
+    def _start_collecting_static(self, group: ProcessGroup) -> Collecting | None:
         """A child collecting the static files while this process migrates (where fork exists).
 
         The two share nothing (collectstatic never opens the database), and
@@ -83,28 +84,32 @@ class Command(BaseCommand):
             return None
         connections.close_all()  # no database connection may be shared with the child
         started = time.monotonic()
+        finished_read, finished_write = os.pipe()
 
         def collect() -> int:
-            return STATIC_COLLECTED if collect_static_if_changed() else STATIC_UNCHANGED
+            os.close(finished_read)
+            collected = collect_static_if_changed()
+            # The monotonic clock is the machine's: the demo reads when this ended.
+            os.write(finished_write, str(time.monotonic()).encode())
+            return STATIC_COLLECTED if collected else STATIC_UNCHANGED
 
-        return group.fork(collect), started
+        child = group.fork(collect)
+        os.close(finished_write)
+        return Collecting(child, started, finished_read)
 
-    def _finish_collecting_static(
-        self, group: ProcessGroup, collecting: tuple[Child, float] | None
-    ) -> None:
+    def _finish_collecting_static(self, group: ProcessGroup, collecting: Collecting | None):
         with self.step("Collecting static files") as report:
             if collecting is None:
                 collected = collect_static_if_changed()
             else:
-                child, started = collecting
-                status = child.wait()
-                group.children.remove(child)
+                status = collecting.child.wait()
+                group.children.remove(collecting.child)
+                report.started, report.finished = collecting.started, collecting.finished()
                 if status not in {STATIC_COLLECTED, STATIC_UNCHANGED}:
                     raise CommandError(
                         f"Collecting the static files failed (status {status}): see above."
                     )
                 collected = status == STATIC_COLLECTED
-                report.started = started
             if collected:
                 report("collected and compressed")
             else:
@@ -160,14 +165,14 @@ class Command(BaseCommand):
     def step(self, title: str):
         """Say what is happening, then how long it took (and what came of it).
 
-        The block is given a ``report(outcome)`` function; setting ``report.started``
-        counts the time from then (work that began in a child before the step).
+        The block is given a ``report(outcome)`` function; its ``started`` and
+        ``finished`` may be set to time work done in a child beside other steps.
         """
         self.stdout.write(f"==> {title}")
         self.stdout.flush()
         outcome = Outcome(time.monotonic())
         yield outcome
-        elapsed = time.monotonic() - outcome.started
+        elapsed = (outcome.finished or time.monotonic()) - outcome.started
         detail = f": {outcome.said[-1]}" if outcome.said else ""
         self.stdout.write(f"    done in {elapsed:.1f} s{detail}")
         self.stdout.flush()
@@ -204,17 +209,6 @@ class Command(BaseCommand):
             stored.write_text(secrets.token_urlsafe(12))
             stored.chmod(0o600)
         return stored.read_text().strip()
-
-
-class Outcome:
-    """What a step reports: ``outcome("what came of it")``; ``started`` when it began."""
-
-    def __init__(self, started: float) -> None:
-        self.started = started
-        self.said: list[str] = []
-
-    def __call__(self, text: str) -> None:
-        self.said.append(text)
 
 
 def migrations_pending() -> bool:
