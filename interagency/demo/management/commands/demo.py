@@ -15,6 +15,7 @@ from interagency.core.static_files import collect_static_if_changed
 from interagency.demo.loaded import demo_data_is_loaded, forget_demo_data, remember_demo_data
 from interagency.demo.processes import ProcessGroup, can_fork, interagency
 from interagency.demo.schema import forget_schema, remember_schema, schema_is_current
+from interagency.demo.static_storage import demo_static_storage
 from interagency.demo.steps import Collecting, Outcome
 from interagency.demo.warm import warm_up
 
@@ -93,7 +94,8 @@ class Command(BaseCommand):
             # one slice of it (Linux groups a terminal's processes), so at equal priority
             # the migration took twice as long. Lowered, this child takes what is spare.
             os.nice(10)
-            collected = collect_static_if_changed()
+            with demo_static_storage():
+                collected = collect_static_if_changed()
             # The monotonic clock is the machine's: the demo reads when this ended.
             os.write(finished_write, str(time.monotonic()).encode())
             return STATIC_COLLECTED if collected else STATIC_UNCHANGED
@@ -105,7 +107,8 @@ class Command(BaseCommand):
     def _finish_collecting_static(self, group: ProcessGroup, collecting: Collecting | None):
         with self.step("Collecting static files") as report:
             if collecting is None:
-                collected = collect_static_if_changed()
+                with demo_static_storage():
+                    collected = collect_static_if_changed()
             else:
                 status = collecting.child.wait()
                 group.children.remove(collecting.child)
