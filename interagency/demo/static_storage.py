@@ -9,12 +9,15 @@ storage. The manifest and the file names are the same either way.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.test.utils import override_settings
 from whitenoise import compress
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+from interagency.core.static_files import fingerprint_file, source_fingerprint
 
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 BROTLI_QUALITY = 9
@@ -43,3 +46,19 @@ def demo_static_storage() -> Iterator[None]:
     demo_storages = {**storages, "staticfiles": {**storages["staticfiles"], "BACKEND": backend}}
     with override_settings(STORAGES=demo_storages):
         yield
+
+
+def static_files_unchanged() -> bool:
+    """Whether the last collection (with the demo's storage) is of the sources as they are.
+
+    Asked before forking a child to collect: a second start forks nothing.
+    """
+    with demo_static_storage():
+        stored = fingerprint_file()
+        static_root = Path(settings.STATIC_ROOT)
+        return (
+            static_root.is_dir()
+            and any(static_root.iterdir())
+            and stored.is_file()
+            and stored.read_text(encoding="utf-8") == source_fingerprint()
+        )

@@ -15,7 +15,7 @@ from interagency.core.static_files import collect_static_if_changed
 from interagency.demo.loaded import demo_data_is_loaded, forget_demo_data, remember_demo_data
 from interagency.demo.processes import ProcessGroup, can_fork, interagency
 from interagency.demo.schema import forget_schema, remember_schema, schema_is_current
-from interagency.demo.static_storage import demo_static_storage
+from interagency.demo.static_storage import demo_static_storage, static_files_unchanged
 from interagency.demo.steps import Collecting, Outcome
 from interagency.demo.warm import warm_up
 
@@ -81,8 +81,8 @@ class Command(BaseCommand):
         WhiteNoise lists the static files as each web worker starts, so the
         server starts only once the child is done.
         """
-        if not can_fork():
-            return None
+        if not can_fork() or static_files_unchanged():
+            return None  # collected here, after the migration (at once when unchanged)
         connections.close_all()  # no database connection may be shared with the child
         started = time.monotonic()
         finished_read, finished_write = os.pipe()
