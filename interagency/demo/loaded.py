@@ -14,10 +14,10 @@ from pathlib import Path
 from django.conf import settings
 
 import interagency.catalogue
-import interagency.demo.seeding
 
 SOURCES = (
-    (Path(interagency.demo.seeding.__file__).parent, "*.py"),
+    # The folder, not the package: importing the seeding code would cost every start.
+    (Path(__file__).parent / "seeding", "*.py"),
     (Path(interagency.catalogue.__file__).parent / "data", "*.json"),
 )
 

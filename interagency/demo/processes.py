@@ -25,6 +25,7 @@ STOP_SIGNALS = tuple(
 )
 # Gunicorn's graceful timeout is 30 s; the worker finishes its current task first.
 STOP_TIMEOUT_SECONDS = 40
+READY_POLL_SECONDS = 0.05
 
 
 class StopRequested(Exception):
@@ -51,6 +52,10 @@ class ForkedChild:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        if timeout is None and self.returncode is None:
+            # Blocks until the child ends: no polling step added to a second start.
+            _pid, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
         deadline = None if timeout is None else time.monotonic() + timeout
         while (code := self.poll()) is None:
             if deadline is not None and time.monotonic() > deadline:
@@ -73,14 +78,19 @@ Child = subprocess.Popen | ForkedChild
 
 
 def run_forked(work: Callable[[], object]) -> None:
-    """In a forked child: run ``work`` as its own process group, then end the child."""
+    """In a forked child: run ``work`` as its own process group, then end the child.
+
+    Its exit status is what ``work`` returns when that is an ``int``, else 0
+    (1 when it raised).
+    """
     status = 1
     try:
         os.setpgid(0, 0)  # as start() does: Ctrl+C reaches the demo alone
         for number in STOP_SIGNALS:
             signal.signal(number, signal.SIG_DFL)
-        work()
-        status = 0
+        result = work()
+        # A whole number (not a bool) is the child's exit status: how it tells what it did.
+        status = result if type(result) is int else 0
     except SystemExit as stopped:
         status = stopped.code if isinstance(stopped.code, int) else 1
     except BaseException:
@@ -157,7 +167,8 @@ class ProcessGroup:
             except urllib.error.HTTPError:
                 return True  # an error page is still an answer: the server is up
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                # Refused at once until the server listens: a short pause costs nothing.
+                time.sleep(READY_POLL_SECONDS)
         return False
 
     def wait(self) -> int:

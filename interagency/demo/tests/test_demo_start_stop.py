@@ -114,11 +114,13 @@ def test_the_first_start_says_what_each_step_is_doing(prepared_demo):
     _data_dir, printed = prepared_demo
     steps = [line for line in printed.splitlines() if line.startswith("==> ")]
     assert steps == [
-        "==> Migrating the database",
+        "==> Migrating the database (static files are collected beside it)",
         "==> Collecting static files",
         "==> Loading the demo data",
     ]
     assert printed.count("    done in ") == 3
+    assert "done in" in printed.split("==> Migrating")[1].split("==> Collecting")[0]
+    assert "migrated" in printed
     assert "collected and compressed" in printed
     assert "not loaded again" not in printed
     assert f"Password for every demo account: {PASSWORD}" in printed
