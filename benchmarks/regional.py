@@ -48,6 +48,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="Measure the database already seeded, refreshed and shared (and keep it).",
     )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="Seed, refresh and share, then stop and keep the database (measure with --reuse).",
+    )
     return parser.parse_args()
 
 
@@ -147,6 +152,9 @@ def main() -> None:
     if not args.reuse:
         for partnership in partnerships:
             set_sharing(partnership=partnership, shares=True, changed_by=None)
+    if args.seed_only:
+        print(f"Seeded in {seed_seconds:.0f} s; kept for --reuse.")
+        return
     people = Person.objects.filter(partnership__region=region).count()
     today = timezone.localdate()
     year = default_year(today)
