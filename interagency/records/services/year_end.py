@@ -10,6 +10,7 @@ stale. ``interagency refresh-compliance`` runs it after today's standings.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,6 +23,8 @@ from interagency.records.selectors.standings import rules_fingerprint
 from interagency.records.year_end import REFRESH, last_year_end
 from interagency.tenancy.models import Partnership
 
+# A refresh being counted: never a fingerprint, so never read as holding.
+PENDING = ""
 # (agency, main role, worst rank) of people.
 Key = tuple[int, int | None, int]
 
@@ -47,26 +50,44 @@ def year_end_counts(partnership: Partnership, day: datetime.date) -> dict[Key, l
     return counts
 
 
-def refresh_year_end(partnership: Partnership, *, today: datetime.date) -> int | None:
-    """Count and store the partnership's compliance at the last year end before ``today``
-    unless stored counts hold for it under the rules of now; the people counted, or None
-    when they held. Idempotent.
+@dataclass(frozen=True)
+class Counted:
+    """A year end counted: ``people`` in it; ``stored`` unless a write came meanwhile."""
 
-    On PostgreSQL the refreshes table is locked against the triggers' deletes first,
-    so a record written while the year is counted waits, then deletes the refresh just
-    stored (as ``refresh_standings`` does for the daily standings).
+    people: int
+    stored: bool
+
+
+def refresh_year_end(partnership: Partnership, *, today: datetime.date) -> Counted | None:
+    """Count and store the partnership's compliance at the last year end before ``today``
+    unless stored counts hold for it under the rules of now (then None). Idempotent.
+
+    Writers are not kept waiting while the year is counted: a pending refresh row (no
+    rules) is committed first, once every write in flight has committed (PostgreSQL: a
+    lock held for that one statement); the counts are stored only if no trigger deleted
+    that row meanwhile, else the next refresh counts again and the year is ranked live.
     """
     day = last_year_end(today)
+    rules = rules_fingerprint(partnership)
+    refreshes = YearEndRefresh.objects.for_partnership(partnership)
+    if refreshes.filter(year_end=day, rules=rules).exists():
+        return None
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {REFRESH} IN SHARE ROW EXCLUSIVE MODE")
-        rules = rules_fingerprint(partnership)
-        refreshes = YearEndRefresh.objects.for_partnership(partnership)
-        if refreshes.filter(year_end=day, rules=rules).exists():
-            return None
-        counts = year_end_counts(partnership, day)
-        total = sum(people for people, _trained in counts.values())
+        # cross-partnership: keyed by the partnership itself, one row a year end.
+        YearEndRefresh.objects.update_or_create(
+            partnership=partnership,
+            year_end=day,
+            defaults={"rules": PENDING, "people": 0, "refreshed_at": timezone.now()},
+        )
+    counts = year_end_counts(partnership, day)
+    total = sum(people for people, _trained in counts.values())
+    with transaction.atomic():
+        pending = refreshes.select_for_update().filter(year_end=day, rules=PENDING).first()
+        if pending is None:  # a trigger deleted it: a write came while the year was counted
+            return Counted(total, stored=False)
         stored = YearEndCount.objects.for_partnership(partnership)
         # This year's counts, and any of a year end whose refresh a trigger deleted.
         stored.filter(year_end=day).delete()
@@ -83,14 +104,7 @@ def refresh_year_end(partnership: Partnership, *, today: datetime.date) -> int |
             )
             for (agency_id, role_id, rank), (people, trained) in counts.items()
         )
-        # cross-partnership: keyed by the partnership itself, one row a year end.
-        YearEndRefresh.objects.update_or_create(
-            partnership=partnership,
-            year_end=day,
-            defaults={
-                "rules": rules,
-                "people": total,
-                "refreshed_at": timezone.now(),
-            },
+        refreshes.filter(pk=pending.pk).update(
+            rules=rules, people=total, refreshed_at=timezone.now()
         )
-    return total
+    return Counted(total, stored=True)

@@ -20,8 +20,9 @@ from interagency.records.selectors.partnership import (
     partnership_people,
 )
 from interagency.records.selectors.year_end import stored_year_end
+from interagency.records.services import year_end as year_end_service
 from interagency.records.services.standings import refresh_standings
-from interagency.records.services.year_end import refresh_year_end
+from interagency.records.services.year_end import Counted, refresh_year_end
 
 pytestmark = pytest.mark.clock
 
@@ -87,7 +88,7 @@ def test_the_stored_year_end_gives_the_live_rankings_figures(partnership, staff)
     end = closed_year_end()
     refresh_standings(partnership, today=timezone.localdate())  # today's: another day
     live = reach(partnership, end)
-    assert refresh_year_end(partnership, today=timezone.localdate()) == 6
+    assert refresh_year_end(partnership, today=timezone.localdate()) == Counted(6, stored=True)
     stored = stored_year_end(partnership, end)
     assert stored is not None
     assert reach(partnership, end, stored=stored) == live
@@ -119,7 +120,7 @@ def test_a_late_record_dated_in_the_closed_year_is_counted_after_the_refresh(
     assert stored_year_end(partnership, end) is None  # ranked live meanwhile
     after = reach(partnership, end)
     assert after[0]["done"] == before[0]["done"] + 1
-    assert refresh_year_end(partnership, today=today) == 6
+    assert refresh_year_end(partnership, today=today) == Counted(6, stored=True)
     assert reach(partnership, end, stored=stored_year_end(partnership, end)) == after
 
 
@@ -149,6 +150,27 @@ def test_a_person_booking_or_session_changed_makes_the_year_end_stale(
     assert reach(partnership, end, stored=stored_year_end(partnership, end)) == reach(
         partnership, end
     )
+
+
+def test_a_record_written_while_the_year_is_counted_leaves_it_to_the_next_refresh(
+    partnership, staff, catalogue, monkeypatch
+):
+    end, today = closed_year_end(), timezone.localdate()
+    counting = year_end_service.year_end_counts
+
+    def counted_then_written(partnership, day):
+        counts = counting(partnership, day)
+        completed(staff["partly"], catalogue["core"], end - datetime.timedelta(days=2))
+        return counts
+
+    monkeypatch.setattr(year_end_service, "year_end_counts", counted_then_written)
+    assert refresh_year_end(partnership, today=today) == Counted(6, stored=False)
+    assert stored_year_end(partnership, end) is None
+    monkeypatch.undo()
+    refresh_year_end(partnership, today=today)
+    stored = stored_year_end(partnership, end)
+    assert reach(partnership, end, stored=stored) == reach(partnership, end)
+    assert reach(partnership, end)[0]["done"] == 3
 
 
 def test_a_changed_pathway_makes_the_year_end_stale(partnership, staff, catalogue):

@@ -44,5 +44,10 @@ class Command(BaseCommand):
             scope = "everyone" if done.everyone else "stale people only"
             self.stdout.write(f"{each.code}: {done.people} people ranked ({scope}) as of {day}.")
             counted = refresh_year_end(each, today=day)
-            held = "still held" if counted is None else f"{counted} people counted"
+            if counted is None:
+                held = "still held"
+            elif counted.stored:
+                held = f"{counted.people} people counted"
+            else:
+                held = f"{counted.people} people counted, not stored: written to meanwhile"
             self.stdout.write(f"{each.code}: year end {last_year_end(day)}: {held}.")
