@@ -6,17 +6,21 @@
 Seeds a fresh database at the region scale (33 partnerships; ``--people`` sets
 the learners in total, the seed's default otherwise), gathers planner
 statistics, loads the shipped official statistics, refreshes every
-partnership's stored compliance standings (as cron would), makes every
+partnership's stored compliance standings and its last year end's counts
+(``refresh-compliance``, as cron would), makes every
 partnership share with the region and one regional coordinator (``--reuse``
 measures such a database again and keeps it), then times
 ``/r/<region>/benchmarks/`` and ``/api/v1/r/<region>/benchmarks`` through
 Django's test client (one warm-up, the query count, then N timed requests),
-``regional_benchmarks`` alone (the last year ended, then the year running,
-whose compliance the standings hold for), and each source's share of it (finance's unit
+``regional_benchmarks`` alone (the last year ended, whose compliance the year
+end's stored counts hold, then the year running, whose compliance the standings
+hold for), and each source's share of it (finance's unit
 costs, local statistics, records' compliance, evaluation's outcomes), each
 over every partnership. Writes the figures, with the machine's load average,
 into the "Regional benchmarks" part of docs/performance.md. Not part of the
-test suite: its figures are measurements, not assertions.
+test suite: its figures are measurements, not assertions. ``--seed-only``
+seeds, refreshes and shares, then keeps the database for ``--reuse``;
+``--live-year-end`` ranks the ended year live, as before decision 0036.
 """
 
 import argparse
@@ -47,6 +51,22 @@ def parse_args() -> argparse.Namespace:
         "--reuse",
         action="store_true",
         help="Measure the database already seeded, refreshed and shared (and keep it).",
+    )
+    parser.add_argument(
+        "--live-year-end",
+        action="store_true",
+        help="Ignore the compliance stored at the year's end (decision 0036): rank the ended "
+        "year live, as before it was stored.",
+    )
+    parser.add_argument(
+        "--ended-year-only",
+        action="store_true",
+        help="Time only the page, API and figures of the last year ended (no sources).",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="Seed, refresh and share, then stop and keep the database (measure with --reuse).",
     )
     return parser.parse_args()
 
@@ -115,8 +135,8 @@ def sources(year: int, as_of) -> list:
             ),
         ),
         (
-            "Compliance read together (records' stored_totals; empty unless the standings "
-            "hold for the day)",
+            "Compliance read together (records' stored_totals: the year end's stored counts, "
+            "else the standings if they hold for the day)",
             lambda: stored_totals(sharing_partnerships(region), as_of) is not None and 200,
         ),
         ("Outcomes (evaluation), the region at once", outcomes),
@@ -133,6 +153,10 @@ def main() -> None:
         reuse=args.reuse,
     )
     seed_seconds = 0.0 if args.reuse else seeded(args)
+    if args.live_year_end:
+        from interagency.records.selectors import region as records_region
+
+        records_region.year_ends_holding = lambda partnerships, day: []  # type: ignore[assignment]
 
     from django.utils import timezone
 
@@ -147,6 +171,9 @@ def main() -> None:
     if not args.reuse:
         for partnership in partnerships:
             set_sharing(partnership=partnership, shares=True, changed_by=None)
+    if args.seed_only:
+        print(f"Seeded in {seed_seconds:.0f} s; kept for --reuse.")
+        return
     people = Person.objects.filter(partnership__region=region).count()
     today = timezone.localdate()
     year = default_year(today)
@@ -167,19 +194,22 @@ def main() -> None:
             args.requests,
             lambda: regional_benchmarks(region, year, today) and 200,
         ),
-        timed(
-            f"Page {current} (the year running: as of today)",
-            args.requests,
-            lambda: client.get(current).status_code,
-        ),
-        timed(
-            "regional_benchmarks() alone, the year running",
-            args.requests,
-            lambda: regional_benchmarks(region, year + 1, today) and 200,
-        ),
     ]
-    for label, call in sources(year, as_of):
-        rows.append(timed(label, max(args.requests // 2, 1), call))
+    if not args.ended_year_only:
+        rows += [
+            timed(
+                f"Page {current} (the year running: as of today)",
+                args.requests,
+                lambda: client.get(current).status_code,
+            ),
+            timed(
+                "regional_benchmarks() alone, the year running",
+                args.requests,
+                lambda: regional_benchmarks(region, year + 1, today) and 200,
+            ),
+        ]
+        for label, call in sources(year, as_of):
+            rows.append(timed(label, max(args.requests // 2, 1), call))
     load_after = os.getloadavg()
     shown = regional_benchmarks(region, year, today)
     section = render(

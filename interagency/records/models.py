@@ -266,3 +266,43 @@ class ComplianceRefresh(PartnershipOwned):
         constraints = [
             models.UniqueConstraint(fields=["partnership"], name="compliance_refresh_one")
         ]
+
+
+class YearEndRefresh(PartnershipOwned):
+    """A partnership's compliance counted as at a financial year's end (31 March), stored
+    beside today's standings so a closed year is not ranked live on every request.
+
+    Present only while exact: triggers (``year_end.py``) delete it when a row naming one
+    of the partnership's people changes; ``rules`` is the fingerprint of the catalogue
+    rules it was counted under, as ``ComplianceRefresh``'s. Decision 0036.
+    """
+
+    year_end = models.DateField()
+    rules = models.CharField(max_length=64)
+    people = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year_end"], name="year_end_refresh_one_a_year"
+            )
+        ]
+
+
+class YearEndCount(PartnershipOwned):
+    """How many of the partnership's people of one agency and main role had one worst status
+    at a year's end, and how many of them had trained in the twelve months to it: counts
+    only, no person. Read only while its ``YearEndRefresh`` is present. Decision 0036."""
+
+    year_end = models.DateField()
+    agency = models.ForeignKey("people.Agency", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey(
+        "catalogue.Role", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField()
+    people = models.PositiveIntegerField()
+    trained = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "year_end"])]

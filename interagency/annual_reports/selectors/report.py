@@ -39,6 +39,7 @@ from interagency.records.selectors.partnership import (
     partnership_compliance,
     partnership_people,
 )
+from interagency.records.selectors.year_end import stored_year_end
 from interagency.tenancy.models import Partnership
 
 # Income a partner agency gives: money, and trainers' and venues' days valued in kind.
@@ -203,7 +204,12 @@ def report_figures(partnership: Partnership, year: int, *, today: datetime.date)
 def reach(partnership: Partnership, as_at: datetime.date) -> Reach:
     """Compliance by sector and participation by profession against the mapped workforce."""
     compliance = partnership_compliance(
-        partnership, partnership_people(partnership), today=as_at, scope=Scope()
+        partnership,
+        partnership_people(partnership),
+        today=as_at,
+        scope=Scope(),
+        # A closed year's counts stored at its end, if they hold (decision 0036).
+        stored=stored_year_end(partnership, as_at),
     )
 
     def sector(name: str, cell: Cell) -> SectorCompliance:

@@ -154,12 +154,18 @@ class Scope:
 
 
 def partnership_compliance(
-    partnership: Partnership, people: QuerySet[Person], *, today: datetime.date, scope: Scope
+    partnership: Partnership,
+    people: QuerySet[Person],
+    *,
+    today: datetime.date,
+    scope: Scope,
+    stored: StoredCounts | None = None,
 ) -> PartnershipCompliance:
     """Compliance of ``people`` (already visible-filtered) in ``scope`` by sector, agency
-    and tier, and the participation of each profession against its mapped workforce."""
+    and tier, and the participation of each profession against its mapped workforce.
+    ``stored``: the counts of all of them if the caller has them (a stored year end)."""
     people = scope.people(people, today)
-    stored = stored_counts(partnership, people, today, trained_since(today))
+    stored = stored or stored_counts(partnership, people, today, trained_since(today))
     counts = counted_by_agency_and_tier(partnership, people, today, stored=stored)
     agencies = {
         agency.pk: agency

@@ -9,7 +9,9 @@ plus the rules' fingerprint of each such partnership, instead of about seven
 queries a partnership. A partnership whose standings do not hold,
 or in which anyone lacks a standing for the day, is left out: the caller
 counts it through ``partnership_compliance``, so the figures never depend on
-which path was taken. Decision 0034.
+which path was taken. Decision 0034. At a financial year's end (31 March) the
+counts stored for it (``selectors.year_end``, decision 0036) are read first,
+in one more query, for every partnership whose year-end counts hold.
 """
 
 import datetime
@@ -25,6 +27,7 @@ from interagency.people.models import Agency, Headcount, Person, current_on
 from interagency.records.models import ComplianceRefresh
 from interagency.records.selectors.partnership import trained_since
 from interagency.records.selectors.standings import rules_fingerprint
+from interagency.records.selectors.year_end import year_end_rows, year_ends_holding
 from interagency.records.statuses import STATUS_ORDER, Status
 from interagency.tenancy.models import Partnership
 
@@ -49,11 +52,16 @@ def stored_totals(
 ) -> dict[int, ComplianceTotals]:
     """The totals of each of ``partnerships`` whose stored standings count everyone current
     (unmerged) on ``today``, by partnership id; the others are missing from the answer."""
-    holding = partnerships_holding(partnerships, today)
-    if not holding:
-        return {}
-    named = named_people(holding, today)
-    complete = set(holding) - named.stale
+    at_year_end = year_ends_holding(partnerships, today)
+    named = year_end_named(at_year_end, today)
+    rest = [partnership for partnership in partnerships if partnership.pk not in at_year_end]
+    holding = partnerships_holding(rest, today) if rest else []
+    if holding:
+        daily = named_people(holding, today)
+        named.ranks.update(daily.ranks)
+        named.trained.update(daily.trained)
+        named.stale = daily.stale
+    complete = set(at_year_end) | (set(holding) - named.stale)
     if not complete:
         return {}
     ids = sorted(complete)
@@ -130,6 +138,26 @@ def named_people(partnership_ids: list[int], today: datetime.date) -> Named:
             found.stale.add(partnership_id)
             continue
         found.ranks[partnership_id][(agency_id, role_id, rank)] = people
+        if role_id is not None:
+            before = found.trained[partnership_id].get((agency_id, role_id), (0, 0))
+            found.trained[partnership_id][(agency_id, role_id)] = (
+                before[0] + people,
+                before[1] + trained,
+            )
+    return found
+
+
+def year_end_named(partnership_ids: list[int], day: datetime.date) -> Named:
+    """The counts stored for year end ``day`` of ``partnership_ids`` (whose counts hold), in
+    ``named_people``'s shape (one query; none without partnerships)."""
+    found = Named(defaultdict(dict), defaultdict(dict), set())
+    if not partnership_ids:
+        return found
+    for partnership_id, agency_id, role_id, _tier, rank, people, trained in year_end_rows(
+        partnership_ids, day
+    ):
+        ranks = found.ranks[partnership_id]
+        ranks[(agency_id, role_id, rank)] = ranks.get((agency_id, role_id, rank), 0) + people
         if role_id is not None:
             before = found.trained[partnership_id].get((agency_id, role_id), (0, 0))
             found.trained[partnership_id][(agency_id, role_id)] = (
