@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.db.models import Q
 
 from interagency.catalogue.models import CompetenceFramework, Role
 from interagency.evaluation.analysis.data import (
@@ -110,10 +111,12 @@ def evaluations_data(
     *,
     respondent: str = Respondent.LEARNER,
     only: ResultsFilter | None = None,
+    codes: list[int] | None = None,
 ) -> dict[int, EvaluationData]:
     """``evaluation_data`` of each of ``plans`` (waves prefetched), in four queries.
 
     Plans of several partnerships (a region's) are read together only for aggregates.
+    ``codes`` keeps only those participants' responses (``services.changes``).
     """
     if not plans:
         return {}
@@ -127,6 +130,9 @@ def evaluations_data(
         # partnership and leave it only as aggregates (``across.regional_comparison``).
         scoped = Response.objects.filter(partnership_id__in=partnerships)
     rows = scoped.filter(only.responses(), wave__plan__in=plans, respondent=respondent)
+    of_codes = Q() if codes is None else Q(response__response_code__in=codes)
+    if codes is not None:
+        rows = rows.filter(response_code__in=codes)
     responses = list(
         rows.order_by("id").values_list(
             "id", "wave_id", "instrument_version_id", "response_code_id"
@@ -137,6 +143,7 @@ def evaluations_data(
     answered: set[int] = set()
     for response_id, item_id, value in Answer.objects.filter(
         only.responses("response__"),
+        of_codes,
         response__partnership_id__in=partnerships,
         response__wave__plan__in=plans,
         response__respondent=respondent,
