@@ -159,15 +159,27 @@ def refresh_change_scores(plans: list[EvaluationPlan]) -> dict[int, ChangeScores
                 refreshed_at=now,
             )
         )
-    partnerships = {plan.partnership_id for plan in plans}
-    with transaction.atomic():
-        # cross-partnership: a region's plans are refreshed together, each row its plan's own.
-        PairedScore.objects.filter(partnership_id__in=partnerships, plan__in=plans).delete()
-        # cross-partnership: as above.
-        ChangeScores.objects.filter(partnership_id__in=partnerships, plan__in=plans).delete()
-        ChangeScores.objects.bulk_create(states)
-        PairedScore.objects.bulk_create(rows, batch_size=2_000)
+    _replace(plans, states, rows)
     return {state.plan_id: state for state in states}
+
+
+def _replace(
+    plans: list[EvaluationPlan], states: list[ChangeScores], rows: list[PairedScore]
+) -> None:
+    """Put the plans' new rows in place of their old ones."""
+    partnerships = {plan.partnership_id for plan in plans}
+    try:
+        with transaction.atomic():
+            # cross-partnership: a region's plans are refreshed together, each row its plan's.
+            PairedScore.objects.filter(partnership_id__in=partnerships, plan__in=plans).delete()
+            # cross-partnership: as above.
+            ChangeScores.objects.filter(partnership_id__in=partnerships, plan__in=plans).delete()
+            ChangeScores.objects.bulk_create(states)
+            PairedScore.objects.bulk_create(rows, batch_size=2_000)
+    except IntegrityError:
+        # Another request computed the same plans at the same moment and kept its rows,
+        # computed from the same answers; this one's figures are shown all the same.
+        pass
 
 
 def record_response(response: Response) -> None:
