@@ -1,8 +1,9 @@
 """A board member's start page: this financial year's key figures beside last year's.
 
 Registered with ``tenancy.start_page`` in ``AnnualReportsConfig.ready()``. Read
-through ``selectors.outputs`` and finance's budget for the two years: a fixed
-number of queries whatever the number of sessions.
+through ``selectors.outputs.year_totals`` (the two years' bookings read once) and
+finance's budget for the two years: a fixed number of queries whatever the number
+of sessions.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 
-from interagency.annual_reports.selectors.outputs import outputs
+from interagency.annual_reports.selectors.outputs import year_totals
 from interagency.core.permissions import Role
 from interagency.finance.rules import financial_year_of
 from interagency.finance.selectors import budget_summary, year_label
@@ -55,7 +56,8 @@ class KeyFigures:
 def key_figures(partnership: Partnership, year: int) -> KeyFigures:
     """Year ``year``'s sessions, days, attendances, fill rate, no-shows and spending,
     each beside year ``year - 1``'s."""
-    now, before = outputs(partnership, year), outputs(partnership, year - 1)
+    totals = year_totals(partnership, (year - 1, year))
+    now, before = totals[year], totals[year - 1]
     spent_now = budget_summary(partnership, year).actual_spending
     spent_before = budget_summary(partnership, year - 1).actual_spending
 

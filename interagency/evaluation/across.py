@@ -17,26 +17,32 @@ profession does only when it is a role of a framework the partnerships share
 says in words which filters the region's figure does not follow.
 """
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 from interagency.catalogue.models import Course
-from interagency.evaluation.analysis.breakdowns import main_change_waves, paired_scores
-from interagency.evaluation.analysis.data import EvaluationData, ScaleSpec
+from interagency.evaluation.analysis.data import EvaluationData
 from interagency.evaluation.analysis.pooling import Aggregate, Pooled, pool, pooled_change
 from interagency.evaluation.analysis.statistics import Suppressed, paired_change
 from interagency.evaluation.charts import BarChart, BarRow, bar_chart
 from interagency.evaluation.evidence import PublishedResult, PublishedResults, published_results
 from interagency.evaluation.filters import ResultsFilter
+from interagency.evaluation.main_changes import (
+    Group,
+    PlanChange,
+    changes_of,
+    computed_changes,
+    course_of,
+)
 from interagency.evaluation.models import EvaluationPlan
 from interagency.evaluation.overview import plan_title
 from interagency.evaluation.results_page import Figure, figure
-from interagency.evaluation.selectors import evaluations_data, shared_framework_of_role
+from interagency.evaluation.selectors import shared_framework_of_role
 
-# (category, scale key, unit): the groups that are pooled together.
-Group = tuple[str, str, str]
+__all__ = ["AcrossCourses", "Comparison", "Group", "across_courses", "course_of"]
 
 
 @dataclass(frozen=True)
@@ -84,24 +90,6 @@ class RegionScope:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PlanChange:
-    plan: EvaluationPlan
-    group: Group
-    scale: str
-    waves: str
-    differences: np.ndarray
-    before: np.ndarray
-    after: np.ndarray
-
-
-def course_of(plan: EvaluationPlan) -> Course:
-    """The plan's course, or its session's."""
-    course = plan.session.course if plan.session is not None else plan.course
-    assert course is not None
-    return course
-
-
 def plans_kept(plans: list[EvaluationPlan], only: ResultsFilter) -> list[EvaluationPlan]:
     """The plans of the course type and course ``only`` names."""
     return [
@@ -112,39 +100,10 @@ def plans_kept(plans: list[EvaluationPlan], only: ResultsFilter) -> list[Evaluat
     ]
 
 
-def unit(spec: ScaleSpec) -> str:
-    if spec.percent_correct:
-        return "percent correct"
-    low = min((item.minimum for item in spec.items), default=0)
-    high = max((item.maximum for item in spec.items), default=0)
-    return f"score {low} to {high}"
-
-
 def plan_changes(plans: list[EvaluationPlan], data: dict[int, EvaluationData]) -> list[PlanChange]:
-    """Every plan's main change of every scale asked at both of its waves."""
-    found = []
-    for plan in plans:
-        evaluation = data[plan.pk]
-        keys = dict.fromkeys(key for wave in evaluation.waves for key in wave.scales)
-        for key in keys:
-            waves = main_change_waves(evaluation, key)
-            if waves is None:
-                continue
-            before, after, _ = paired_scores(evaluation, key, waves)
-            both = ~np.isnan(before) & ~np.isnan(after)
-            spec = next(w for w in evaluation.waves if w.key == waves[1]).scales[key].spec
-            found.append(
-                PlanChange(
-                    plan=plan,
-                    group=(course_of(plan).category, key, unit(spec)),
-                    scale=spec.name,
-                    waves=f"{waves[0]} to {waves[1]}",
-                    differences=after[both] - before[both],
-                    before=before[both],
-                    after=after[both],
-                )
-            )
-    return found
+    """Every plan's main change of every scale asked at both of its waves, from ``data``."""
+    computed = computed_changes(plans, data)
+    return [change for plan in plans for change in computed[plan.pk]]
 
 
 def aggregate(differences: np.ndarray) -> Aggregate:
@@ -256,10 +215,23 @@ def across_courses(
     """The partnership's ``plans`` and the region's beside them, as ``only`` chooses."""
     plans = plans_kept(plans, only)
     region = plans_kept(region, only)
-    own = plan_changes(plans, evaluations_data(plans, only=only))
     shared = shared_framework_of_role(only.profession) if only.profession else None
     scope = regional_filter(only, shared)
-    regional = plan_changes(region, evaluations_data(region, only=scope.only))
+    regional = changes_of(region, scope.only)
+    if scope.only == only and {p.pk for p in plans} <= {p.pk for p in region}:
+        # The region's changes hold the partnership's own: read once, for the own plans.
+        by_id = {plan.pk: plan for plan in plans}
+        position = {plan.pk: number for number, plan in enumerate(plans)}
+        own = sorted(
+            (
+                dataclasses.replace(change, plan=by_id[change.plan.pk])
+                for change in regional
+                if change.plan.pk in by_id
+            ),
+            key=lambda change: position[change.plan.pk],
+        )
+    else:
+        own = changes_of(plans, only)
     published = published_results()
     return AcrossCourses(
         course_types=course_type_effects(own),

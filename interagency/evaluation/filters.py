@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from interagency.catalogue.models import Course
 from interagency.core.dates import govuk_date
+from interagency.delivery.models import Booking, Session
 from interagency.evaluation.models import Response
 from interagency.people.models import Sector
 
@@ -81,28 +82,27 @@ class FilterOptions:
 
 
 def filter_options(responses: QuerySet[Response]) -> FilterOptions:
-    """The sessions, agencies, sectors and professions among ``responses``: one query."""
-    rows = (
-        responses.order_by()
-        .values_list(
-            "session_id",
-            "session__starts_at",
-            f"{BOOKING}agency_id",
-            f"{BOOKING}agency__name",
-            f"{BOOKING}agency__sector",
-            f"{BOOKING}person__role_id",
-            f"{BOOKING}person__role__name",
-        )
-        .distinct()
+    """The sessions, agencies, sectors and professions among ``responses``: two queries, one
+    over the sessions the responses name and one over the bookings behind their codes."""
+    responses = responses.order_by()
+    # The ids come from the partnership's own responses (``responses`` is scoped).
+    session_rows = Session.objects.filter(pk__in=responses.values("session_id")).values_list(
+        "id", "starts_at"
     )
-    sessions: dict[int, tuple[datetime.datetime | None, str]] = {}
+    sessions: dict[int, tuple[datetime.datetime | None, str]] = {
+        session: (starts, f"Session {session}" + (f", {govuk_date(starts)}" if starts else ""))
+        for session, starts in session_rows
+    }
+    # As above: the bookings of the places the responses' codes were issued for.
+    bookings = Booking.objects.filter(
+        pk__in=responses.values("response_code__booking_id")
+    ).order_by()
     agencies: dict[int, str] = {}
     sectors: set[str] = set()
     professions: dict[int, str] = {}
-    for session, starts, agency, agency_name, sector, role, role_name in rows:
-        if session is not None:
-            label = f"Session {session}" + (f", {govuk_date(starts)}" if starts else "")
-            sessions[session] = (starts, label)
+    for agency, agency_name, sector, role, role_name in bookings.values_list(
+        "agency_id", "agency__name", "agency__sector", "person__role_id", "person__role__name"
+    ).distinct():
         if agency is not None:
             agencies[agency] = agency_name
             sectors.add(sector)

@@ -1,10 +1,12 @@
 """Reads for evaluation: a session's plan, and one plan's answers as arrays for the analysis."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.db.models import Q
 
 from interagency.catalogue.models import CompetenceFramework, Role
 from interagency.evaluation.analysis.data import (
@@ -110,40 +112,30 @@ def evaluations_data(
     *,
     respondent: str = Respondent.LEARNER,
     only: ResultsFilter | None = None,
+    codes: list[int] | None = None,
 ) -> dict[int, EvaluationData]:
     """``evaluation_data`` of each of ``plans`` (waves prefetched), in four queries.
 
     Plans of several partnerships (a region's) are read together only for aggregates.
+    ``codes`` keeps only those participants' responses (``services.changes``).
     """
     if not plans:
         return {}
     only = only or ResultsFilter()
     partnerships = {plan.partnership_id for plan in plans}
     waves_of, asks = _waves_asked(plans, respondent)
-    if len(partnerships) == 1:
-        scoped = Response.objects.for_partnership(plans[0].partnership_id)
-    else:
-        # cross-partnership: a region's plans; each plan's rows are analysed within its own
-        # partnership and leave it only as aggregates (``across.regional_comparison``).
-        scoped = Response.objects.filter(partnership_id__in=partnerships)
-    rows = scoped.filter(only.responses(), wave__plan__in=plans, respondent=respondent)
-    responses = list(
-        rows.order_by("id").values_list(
-            "id", "wave_id", "instrument_version_id", "response_code_id"
-        )
-    )
+    responses = _responses_read(plans, respondent, only, codes)
+    of_codes = Q() if codes is None else Q(response__response_code__in=codes)
     scales = _version_scales({row[2] for row in responses} | set(asks.values()))
-    values: dict[tuple[int, int], float] = {}
-    answered: set[int] = set()
-    for response_id, item_id, value in Answer.objects.filter(
-        only.responses("response__"),
-        response__partnership_id__in=partnerships,
-        response__wave__plan__in=plans,
-        response__respondent=respondent,
-    ).values_list("response_id", "item_id", "value"):
-        answered.add(response_id)
-        if value is not None:
-            values[(response_id, item_id)] = float(value)
+    answers = _AnswerTable(
+        Answer.objects.filter(
+            only.responses("response__"),
+            of_codes,
+            response__partnership_id__in=partnerships,
+            response__wave__plan__in=plans,
+            response__respondent=respondent,
+        ).values_list("response_id", "item_id", "value")
+    )
     by_wave: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
     for response_id, wave_id, version_id, code_id in responses:
         by_wave[wave_id].append((response_id, version_id, code_id))
@@ -155,8 +147,7 @@ def evaluations_data(
                     asks[wave.pk],
                     by_wave[wave.pk],
                     scales,
-                    values,
-                    answered,
+                    answers,
                     plan.links_waves,
                 )
                 for wave in waves_of[plan.pk]
@@ -165,6 +156,27 @@ def evaluations_data(
         )
         for plan in plans
     }
+
+
+def _responses_read(
+    plans: list[EvaluationPlan], respondent: str, only: ResultsFilter, codes: list[int] | None
+) -> list[tuple[int, int, int, int | None]]:
+    """Id, wave, version and code of the responses the analysis reads, oldest first."""
+    partnerships = {plan.partnership_id for plan in plans}
+    if len(partnerships) == 1:
+        scoped = Response.objects.for_partnership(plans[0].partnership_id)
+    else:
+        # cross-partnership: a region's plans; each plan's rows are analysed within its own
+        # partnership and leave it only as aggregates (``across.regional_comparison``).
+        scoped = Response.objects.filter(partnership_id__in=partnerships)
+    rows = scoped.filter(only.responses(), wave__plan__in=plans, respondent=respondent)
+    if codes is not None:
+        rows = rows.filter(response_code__in=codes)
+    return list(
+        rows.order_by("id").values_list(
+            "id", "wave_id", "instrument_version_id", "response_code_id"
+        )
+    )
 
 
 def _waves_asked(
@@ -185,24 +197,61 @@ def _waves_asked(
     return waves_of, asks
 
 
+class _AnswerTable:
+    """Answers as arrays: which responses answered anything, and each item's numbers.
+
+    Filled into the waves' matrices a whole item at a time, not an answer at a time:
+    five years of a county's answers are hundreds of thousands of rows.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, int, int | None]]) -> None:
+        # None becomes NaN: an item answered in words (free text) has no number.
+        table = np.array(list(rows), dtype=float).reshape(-1, 3)
+        self.answered = np.unique(table[:, 0].astype(np.int64))
+        numbers = table[~np.isnan(table[:, 2])]
+        order = np.lexsort((numbers[:, 0], numbers[:, 1]))  # by item, then response
+        self.responses = numbers[order, 0].astype(np.int64)
+        self.values = numbers[order, 2]
+        items, starts, counts = np.unique(
+            numbers[order, 1].astype(np.int64), return_index=True, return_counts=True
+        )
+        self.of_item = {
+            int(item): slice(int(start), int(start + count))
+            for item, start, count in zip(items, starts, counts, strict=True)
+        }
+
+    def item_values(self, item_id: int, rows: np.ndarray, kept: np.ndarray) -> tuple:
+        """The rows (of the responses ``rows``, sorted) whose response answered ``item_id``
+        with a number, where ``kept`` is true for the row, and those numbers."""
+        found = self.of_item.get(item_id)
+        if found is None or rows.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        responses, values = self.responses[found], self.values[found]
+        at = np.searchsorted(rows, responses).clip(max=rows.size - 1)
+        mine = rows[at] == responses
+        mine[mine] &= kept[at[mine]]
+        return at[mine], values[mine]
+
+
 def _wave_data(
     wave: Wave,
     asked_version: int,
     rows: list[tuple[int, int, int | None]],
     scales: dict[int, _VersionScales],
-    values: dict[tuple[int, int], float],
-    answered: set[int],
+    answers: _AnswerTable,
     linked: bool,
 ) -> WaveData:
     participants = np.array(
         [code if linked and code is not None else -response for response, _, code in rows],
         dtype=np.int64,
     )
+    response_ids = np.array([response for response, _, _ in rows], dtype=np.int64)
+    row_versions = np.array([version for _, version, _ in rows], dtype=np.int64)
     versions = sorted({version for _, version, _ in rows} | {asked_version})
     scale_keys: list[str] = []
     for version in versions:
         scale_keys.extend(key for key in scales[version].specs if key not in scale_keys)
-    answers = {}
+    scale_answers = {}
     for key in scale_keys:
         # The newest version that has the scale defines it; older rows fill the items they had.
         latest = max(v for v in versions if key in scales[v].specs)
@@ -210,26 +259,27 @@ def _wave_data(
         columns = {item.key: column for column, item in enumerate(spec.items)}
         matrix = np.full((len(rows), len(spec.items)), np.nan)
         required = np.zeros(len(rows), dtype=np.int64)
-        for row, (response, version, _) in enumerate(rows):
+        for version in versions:
+            of_version = row_versions == version
             own = scales[version]
             if key not in own.specs:
-                required[row] = 1  # not asked: no answers, so no score
+                required[of_version] = 1  # not asked: no answers, so no score
                 continue
             own_spec = own.specs[key]
             asked = [item.key for item in own_spec.items if item.key in columns]
-            required[row] = required_answers(len(asked), own_spec.min_answered_percent)
+            required[of_version] = required_answers(len(asked), own_spec.min_answered_percent)
             for item, item_id in zip(own_spec.items, own.item_ids[key], strict=True):
-                value = values.get((response, item_id))
-                if value is not None and item.key in columns:
-                    matrix[row, columns[item.key]] = value
-        answers[key] = ScaleAnswers(spec=spec, values=matrix, required=required)
+                if item.key in columns:
+                    found, values = answers.item_values(item_id, response_ids, of_version)
+                    matrix[found, columns[item.key]] = values
+        scale_answers[key] = ScaleAnswers(spec=spec, values=matrix, required=required)
     return WaveData(
         key=wave.key,
         label=wave.label,
         participants=participants,
-        present=np.array([response in answered for response, _, _ in rows], dtype=bool),
-        scales=answers,
-        response_ids=np.array([response for response, _, _ in rows], dtype=np.int64),
+        present=np.isin(response_ids, answers.answered),
+        scales=scale_answers,
+        response_ids=response_ids,
     )
 
 

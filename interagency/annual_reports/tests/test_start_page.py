@@ -7,6 +7,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from interagency.annual_reports.selectors.outputs import outputs
 from interagency.annual_reports.start_page import key_figures
 from interagency.annual_reports.tests.conftest import year_of_training
 from interagency.core.permissions import Role
@@ -58,3 +59,17 @@ def test_the_key_figures_cost_the_same_queries_with_more_sessions(
     with django_assert_num_queries(counted):
         found = key_figures(borough.partnership, 2026)
     assert counted > 0 and found.figures[0].before == 2 + 2 + 5
+
+
+def test_the_key_figures_are_the_annual_reports_for_both_years(borough, coordinator):
+    year_of_training(borough, coordinator, extra_sessions=3)
+    found = key_figures(borough.partnership, 2026)
+    for year, column in ((2026, "now"), (2025, "before")):
+        report = outputs(borough.partnership, year)
+        shown = {figure.label: getattr(figure, column) for figure in found.figures}
+        assert shown["Sessions delivered"] == report.sessions
+        assert shown["Training days"] == report.training_days
+        assert shown["Attendances"] == report.attendances
+        assert shown["Places filled"] == report.fill_percent
+        assert shown["No-shows"] == report.no_shows
+        assert shown["Sessions cancelled"] == report.cancelled_sessions

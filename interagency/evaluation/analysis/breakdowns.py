@@ -7,9 +7,11 @@ are given as participant id to group name; participants of no group are left
 out. A group of fewer than ``minimum`` paired people gets ``TooFew``.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from interagency.evaluation.analysis.data import EvaluationData
+from interagency.evaluation.analysis.data import EvaluationData, ScaleSpec
 from interagency.evaluation.analysis.scoring import scale_scores
 from interagency.evaluation.analysis.statistics import (
     MINIMUM_N,
@@ -44,6 +46,60 @@ def paired_scores(
         first.participants, second.participants, assume_unique=True, return_indices=True
     )
     return scale_scores(first.scales[key])[i], scale_scores(second.scales[key])[j], ids
+
+
+@dataclass(frozen=True)
+class MainChangePairs:
+    """One scale's main change: the people with a score at both waves, and those scores."""
+
+    key: str
+    spec: ScaleSpec
+    waves: tuple[str, str]
+    participants: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    # Each person's row in the first wave's data and in the second's.
+    before_rows: np.ndarray
+    after_rows: np.ndarray
+
+
+def main_change_pairs(data: EvaluationData) -> list[MainChangePairs]:
+    """Every scale's main change of ``data``, in the order its waves name the scales."""
+    by_key = {wave.key: wave for wave in data.waves}
+    found = []
+    for key in dict.fromkeys(key for wave in data.waves for key in wave.scales):
+        waves = main_change_waves(data, key)
+        if waves is None:
+            continue
+        first, second = by_key[waves[0]], by_key[waves[1]]
+        ids, i, j = np.intersect1d(
+            first.participants, second.participants, assume_unique=True, return_indices=True
+        )
+        before = scale_scores(first.scales[key])[i]
+        after = scale_scores(second.scales[key])[j]
+        both = ~np.isnan(before) & ~np.isnan(after)
+        found.append(
+            MainChangePairs(
+                key=key,
+                spec=second.scales[key].spec,
+                waves=waves,
+                participants=ids[both],
+                before=before[both],
+                after=after[both],
+                before_rows=i[both],
+                after_rows=j[both],
+            )
+        )
+    return found
+
+
+def unit(spec: ScaleSpec) -> str:
+    """What a scale's scores count: only scales of the same key and unit are pooled."""
+    if spec.percent_correct:
+        return "percent correct"
+    low = min((item.minimum for item in spec.items), default=0)
+    high = max((item.maximum for item in spec.items), default=0)
+    return f"score {low} to {high}"
 
 
 def main_change(

@@ -1,3 +1,4 @@
+from interagency.evaluation.models.changes import ChangeScores, PairedScore
 from interagency.evaluation.models.drafts import ResponseDraft
 from interagency.evaluation.models.instruments import (
     ANSWERED_PERCENT,
@@ -39,6 +40,7 @@ __all__ = [
     "SUMMARY_LENGTH",
     "WAVE_ORDER",
     "Answer",
+    "ChangeScores",
     "EvaluationPlan",
     "EvaluationSettings",
     "Instrument",
@@ -46,6 +48,7 @@ __all__ = [
     "Item",
     "ItemOutcome",
     "OutcomeLevel",
+    "PairedScore",
     "Respondent",
     "Response",
     "ResponseCode",

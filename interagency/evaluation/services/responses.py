@@ -27,6 +27,7 @@ from interagency.evaluation.models import (
     Wave,
     WaveKind,
 )
+from interagency.evaluation.services.changes import record_response
 from interagency.evaluation.services.plans import normalise_code
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def submit_response(
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
+        record_response(response)
         record_event(
             actor=entered_by,
             action=AuditEvent.Action.CREATED,
