@@ -464,7 +464,7 @@ def render(args, results: list[dict], version: str, shape: str, loads) -> str:
         "| database backends | client | all | Confirmed | Waiting | Refused (4xx) | Errors "
         "| Overbooked | Duplicates | Phantoms |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
