@@ -17,8 +17,10 @@ bookings`` (the endpoint the API documents; each learner books themselves):
 
 Reports requests a second, p50 and p95 latency, the server's CPU per request
 (the utime+stime of the Gunicorn arbiter and its workers from ``/proc``,
-before and after, divided by the requests; the client's own CPU beside it,
-since it runs on the same cores), the answers (2xx, 4xx refusals
+before and after, divided by the requests), on PostgreSQL the CPU of the
+database's own backends serving the server (found in ``pg_stat_activity``,
+read from ``/proc`` the same way), the client's own CPU (its threads run on
+the same cores) and the three added up, the answers (2xx, 4xx refusals
 counted apart from errors: 5xx and failed connections), and what the
 database holds afterwards: overbooked (confirmed beyond capacity, or
 ``places_taken`` not equal to the bookings holding a place), duplicates (two
@@ -216,16 +218,9 @@ class Server:
                     found.append(int(entry.name))
         return found
 
-    def cpu_seconds(self) -> float:
-        """utime + stime of the server's processes so far."""
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-        return total / CLOCK_TICKS
+    def cpu_seconds(self) -> dict[int, float]:
+        """utime + stime of each of the server's processes so far."""
+        return process_cpu_seconds(self.pids())
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -234,6 +229,37 @@ class Server:
                 self.process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """utime + stime of each process so far (a process gone since is left out)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14, 15
+    return seconds
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL's processes serving this database for the server (not this script's own)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings; a process started since counts from nought."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def free_port() -> int:
@@ -303,14 +329,16 @@ def run_round(
     for thread in workers:
         thread.start()
     cpu_before = server.cpu_seconds()
+    database_before = process_cpu_seconds(database_backends())
     client_before = client_cpu_seconds()
     start.wait()
     began = time.perf_counter()
     for thread in workers:
         thread.join()
     seconds = time.perf_counter() - began
-    cpu = server.cpu_seconds() - cpu_before
     client_cpu = client_cpu_seconds() - client_before
+    cpu = cpu_used(cpu_before, server.cpu_seconds())
+    database_cpu = cpu_used(database_before, process_cpu_seconds(database_backends()))
     latencies = [answer["seconds"] for answer in answers]
     count = len(answers)
     return {
@@ -322,7 +350,9 @@ def run_round(
         "p50": percentile(latencies, 0.50) * 1000,
         "p95": percentile(latencies, 0.95) * 1000,
         "cpu_ms": cpu / count * 1000,
+        "database_cpu_ms": database_cpu / count * 1000,
         "client_cpu_ms": client_cpu / count * 1000,
+        "total_cpu_ms": (cpu + database_cpu + client_cpu) / count * 1000,
         "answers": answers,
     }
 
@@ -395,8 +425,9 @@ def check(result: dict) -> dict:
 def summary(r: dict) -> str:
     text = (
         f"{r['threads']} threads: {r['requests']} requests in {r['seconds']:.1f} s = "
-        f"{r['rate']:.1f}/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, server CPU "
-        f"{r['cpu_ms']:.0f} ms/request (client {r['client_cpu_ms']:.0f}); {r['ok']} booked "
+        f"{r['rate']:.1f}/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, CPU ms/request: "
+        f"server {r['cpu_ms']:.1f}, database {r['database_cpu_ms']:.1f}, client "
+        f"{r['client_cpu_ms']:.1f}, all {r['total_cpu_ms']:.1f}; {r['ok']} booked "
         f"({r['confirmed']} confirmed, "
         f"{r['waiting']} waiting), {r['refused']} refused, {r['errors']} errors, "
         f"{r['overbooked']} overbooked, {r['duplicates']} duplicates, {r['phantoms']} phantoms"
@@ -429,16 +460,17 @@ def render(args, results: list[dict], version: str, shape: str, loads) -> str:
         "",
         f"Command: `{command}`",
         "",
-        "| Threads | Requests | Seconds | Requests/s | p50 ms | p95 ms | Server CPU ms/request "
-        "| Client CPU ms/request | Confirmed | Waiting | Refused (4xx) | Errors | Overbooked "
-        "| Duplicates | Phantoms |",
+        "| Threads | Requests | Seconds | Requests/s | p50 ms | p95 ms | CPU ms/request: server "
+        "| database backends | client | all | Confirmed | Waiting | Refused (4xx) | Errors "
+        "| Overbooked | Duplicates | Phantoms |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r['threads']} | {r['requests']} | {r['seconds']:.1f} | **{r['rate']:.1f}** "
-            f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.0f} | {r['client_cpu_ms']:.0f} "
+            f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.1f} | {r['database_cpu_ms']:.1f} "
+            f"| {r['client_cpu_ms']:.1f} | {r['total_cpu_ms']:.1f} "
             f"| {r['confirmed']} "
             f"| {r['waiting']} | {r['refused']} | {r['errors']} | {r['overbooked']} "
             f"| {r['duplicates']} | {r['phantoms']} |"

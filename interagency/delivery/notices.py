@@ -55,18 +55,22 @@ def add_to_confirmations(name: str, extra: Callable[[Booking], str]) -> None:
     _CONFIRMATION_EXTRAS[name] = extra
 
 
-def booking_confirmed(booking: Booking) -> None:
-    """Tell the person their place is confirmed, with a calendar invitation."""
+def booking_confirmed(booking: Booking, *, new: bool = False) -> None:
+    """Tell the person their place is confirmed, with a calendar invitation.
+
+    ``new``: the booking was inserted in this transaction (as for every notice below).
+    """
     session = booking.session
     _queue(
         booking,
         MessageKind.BOOKING_CONFIRMED,
         key=f"booking:{booking.pk}:confirmed:{session.sequence}",
         calendar_method="REQUEST",
+        new=new,
     )
 
 
-def booking_waiting(booking: Booking, position: int | None = None) -> None:
+def booking_waiting(booking: Booking, position: int | None = None, *, new: bool = False) -> None:
     """Tell the person they are on the waiting list, and their place in it (counted unless
     the caller has)."""
     _queue(
@@ -74,6 +78,7 @@ def booking_waiting(booking: Booking, position: int | None = None) -> None:
         MessageKind.BOOKING_WAITING,
         key=f"booking:{booking.pk}:waiting",
         extra={"position": str(position or waiting_position(booking))},
+        new=new,
     )
 
 
@@ -88,7 +93,7 @@ def booking_cancelled(booking: Booking) -> None:
     )
 
 
-def approval_requested(booking: Booking) -> None:
+def approval_requested(booking: Booking, *, new: bool = False) -> None:
     """Ask the person's line manager (or else their agency lead) to approve the booking."""
     person = booking.person
     manager = person.line_manager
@@ -105,6 +110,7 @@ def approval_requested(booking: Booking) -> None:
             [("sessions:approvals", {"code": booking.partnership.code})],
             fallback=f"/p/{booking.partnership.code}/sessions/",
         ),
+        new=new,
     )
 
 
@@ -264,10 +270,15 @@ def format_date(session: Session) -> str:
 # --- queueing -----------------------------------------------------------------
 
 
-def _queue(booking: Booking, kind: MessageKind, *, key: str, **options: Any) -> None:
-    """Queue one booking's email; ``options`` as :func:`_notice` takes them."""
+def _queue(
+    booking: Booking, kind: MessageKind, *, key: str, new: bool = False, **options: Any
+) -> None:
+    """Queue one booking's email; ``options`` as :func:`_notice` takes them.
+
+    ``new``: the booking was inserted in this transaction, so no message names it yet.
+    """
     notice = _notice(booking, key=key, **options)
-    queue_messages(partnership=booking.partnership, kind=kind, notices=[notice])
+    queue_messages(partnership=booking.partnership, kind=kind, notices=[notice], new_keys=new)
 
 
 def _notice(

@@ -83,7 +83,11 @@ def queue_message(
 
 
 def queue_messages(
-    *, partnership: Partnership, kind: MessageKind, notices: Sequence[Notice]
+    *,
+    partnership: Partnership,
+    kind: MessageKind,
+    notices: Sequence[Notice],
+    new_keys: bool = False,
 ) -> list[OutboxMessage]:
     """Store many messages of one kind in the same few queries however many; returns the new.
 
@@ -92,6 +96,11 @@ def queue_messages(
     inserted together: a session's change reaches thirty attendees inside its
     transaction without thirty rounds of queries. Each message gets its own
     sending task after commit.
+
+    ``new_keys``: every key names a row inserted in this transaction (a booking
+    just made; primary keys are never reused), so none can be queued yet and the
+    insert needs no savepoint: one round trip fewer each way while the caller
+    holds its lock.
     """
     fresh = _not_yet_queued(partnership, notices)
     if not fresh:
@@ -112,9 +121,19 @@ def queue_messages(
         _outbox_fields(partnership, kind, notice, *rendered.get(notice.key, ("", "")))
         for notice in fresh
     ]
+    if new_keys:
+        created = OutboxMessage.objects.bulk_create([OutboxMessage(**row) for row in rows])
+    else:
+        created = _insert_or_find(partnership, rows)
+    _enqueue([message.pk for message in created if message.to_email])
+    return created
+
+
+def _insert_or_find(partnership: Partnership, rows: list[dict[str, Any]]) -> list[OutboxMessage]:
+    """Insert the rows; the new messages (a key queued meanwhile keeps its first message)."""
     try:
         with transaction.atomic():  # a savepoint: a clash leaves the transaction usable
-            created = OutboxMessage.objects.bulk_create([OutboxMessage(**row) for row in rows])
+            return OutboxMessage.objects.bulk_create([OutboxMessage(**row) for row in rows])
     except IntegrityError:
         # A concurrent request queued one of these keys since: one by one, each
         # in its own savepoint, so the other's message is found, not raised.
@@ -125,8 +144,7 @@ def queue_messages(
             )
             if was_created:
                 created.append(message)
-    _enqueue([message.pk for message in created if message.to_email])
-    return created
+        return created
 
 
 def _not_yet_queued(partnership: Partnership, notices: Sequence[Notice]) -> list[Notice]:

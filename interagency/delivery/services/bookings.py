@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from interagency.audit.models import AuditEvent
@@ -142,9 +142,18 @@ def _check_person_bookable(session: Session, person: Person) -> bool:
 
 
 def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -> None:
-    """Give ``booking`` a place when one is free and the quotas allow, else the waiting list."""
-    problem = quota_problem(session, agency=booking.agency, is_regional=booking.is_regional)
-    if problem is None and take_place(session):
+    """Give ``booking`` a place when one is free and the quotas allow, else the waiting list.
+
+    ``session`` is the locked row, so when it shows every place taken none can free
+    before commit: the booking waits without the quota counts or the conditional
+    UPDATE (which alone may take a place).
+    """
+    full = session.places_taken >= session.capacity
+    if (
+        not full
+        and (quota_problem(session, agency=booking.agency, is_regional=booking.is_regional) is None)
+        and take_place(session)
+    ):
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.waiting_since = None
@@ -153,17 +162,18 @@ def _place_or_wait(session: Session, booking: Booking, now: datetime.datetime) -
         booking.waiting_since = now
 
 
-def _announce(booking: Booking) -> None:
+def _announce(booking: Booking, *, new: bool = False) -> None:
+    """Queue the booking's email; ``new``: the booking was inserted in this transaction."""
     if booking.status == BookingStatus.CONFIRMED:
-        notices.booking_confirmed(booking)
+        notices.booking_confirmed(booking, new=new)
         signals.booking_confirmed.send(sender=Booking, booking=booking)
     elif booking.status == BookingStatus.WAITING:
         position = notices.waiting_position(booking)
         # As booking_rows reads it, so the caller can answer without reading the booking again.
         booking.people_ahead = position - 1  # type: ignore[attr-defined]
-        notices.booking_waiting(booking, position)
+        notices.booking_waiting(booking, position, new=new)
     elif booking.status == BookingStatus.AWAITING_APPROVAL:
-        notices.approval_requested(booking)
+        notices.approval_requested(booking, new=new)
 
 
 def book_place(*, session: Session, person: Person, booked_by: "_User | None") -> Booking:
@@ -182,12 +192,6 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
         now = timezone.now()  # after the lock: queue order is the order bookings commit
         _check_session_bookable(current, now)
         is_regional = _check_person_bookable(current, person)
-        if (
-            Booking.objects.for_partnership(current.partnership)
-            .filter(session=current, person=person, status__in=LIVE_STATUSES)
-            .exists()
-        ):
-            raise ServiceError(f"{person} is already booked on this session.", field="person")
         booking = Booking(
             partnership=current.partnership,
             session=current,
@@ -201,10 +205,12 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
         else:
             _place_or_wait(current, booking, now)
         try:
-            with transaction.atomic():
-                booking.save()
+            # No savepoint and no look first: the partial unique constraint on live
+            # bookings answers "already booked", and the whole transaction (the place
+            # taken with it) is rolled back, so the session's lock is held for fewer
+            # round trips.
+            booking.save()
         except IntegrityError:
-            # The partial unique constraint: a concurrent request booked them first.
             raise ServiceError(
                 f"{person} is already booked on this session.", field="person"
             ) from None
@@ -214,7 +220,7 @@ def book_place(*, session: Session, person: Person, booked_by: "_User | None") -
             {"status": [None, booking.status], "is_regional": [None, is_regional]},
             created=True,
         )
-        _announce(booking)
+        _announce(booking, new=True)
         session.places_taken = current.places_taken
         return booking
 

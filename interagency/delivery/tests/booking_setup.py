@@ -62,7 +62,7 @@ def record_notices(monkeypatch) -> list[tuple[str, str, Person]]:
     calls: list[tuple[str, str, Person]] = []
     for name in NOTICES:
 
-        def record(booking, *args, _name=name):
+        def record(booking, *args, _name=name, **_options):
             calls.append((_name, booking.status, booking.person))
 
         monkeypatch.setattr(notices, name, record)
