@@ -31,9 +31,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 # the place taken, the booking, the audit entry, the outbox row and its sending task
 # (in a savepoint). No look for an earlier booking (the unique constraint answers)
 # and no savepoint for the booking or its email's row. Waiting on a full session
-# skips the sector holds and the place, and counts the people ahead. Before the emails were written by the
-# sender, 27 (one booking on an empty session in benchmarks/profile_booking.py, outside
-# a test transaction); then 22 and 23.
+# skips the sector holds and the place, and counts the people ahead. Before the
+# emails were written by the sender, 27 (one booking on an empty session in
+# benchmarks/profile_booking.py, outside a test transaction); then 22 and 23.
 CONFIRMED_QUERIES = 17
 WAITING_QUERIES = 16
 
