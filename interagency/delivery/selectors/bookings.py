@@ -116,9 +116,9 @@ def awaiting_approval(partnership: Partnership, user: Any, roles: Any) -> QueryS
     """Bookings of the partnership's people awaiting approval that ``user`` may decide (not
     their own), as :func:`booking_rows`, oldest first."""
     people = visible_people(partnership, user, roles).exclude(user=user)
-    # cross-partnership: the person's home partnership decides, wherever the session is.
     # Each booking awaiting approval (found by its status's index) checks its own person:
     # with ``person__in`` SQLite listed a manager's team by reading all 100,000 people first.
+    # cross-partnership: the person's home partnership decides, wherever the session is.
     waiting = Booking.objects.filter(
         Exists(people.filter(pk=OuterRef("person_id"))),
         status=BookingStatus.AWAITING_APPROVAL,
