@@ -37,8 +37,12 @@ def demo_environment(arguments: list[str]) -> None:
     # Settings read this file when SECRET_KEY is not set, so every later command
     # run against this data folder (issue-token, cron commands) uses the same key.
     write_secret_once(data_dir / "secret_key", token_urlsafe(50))
-    address = _listen_address(arguments)
-    os.environ.setdefault("SITE_URL", site_url(*address))
+    host, port = _listen_address(arguments)
+    os.environ.setdefault("SITE_URL", site_url(host, port))
+    # Settings read this file when SITE_URL is not set, so emails queued by a
+    # command run here by hand link to where the demo serves, not to port 8000.
+    write_text_replacing(data_dir / "site_url", os.environ["SITE_URL"])
+    os.environ.setdefault("ALLOWED_HOSTS", ",".join(allowed_hosts(host)))
     for name, value in {
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -57,6 +61,25 @@ def write_secret_once(path: Path, secret: str) -> None:
         return
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secret)
+
+
+def write_text_replacing(path: Path, text: str) -> None:
+    """Write ``path`` whole: a command reading it meanwhile sees the old text or the new."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """This machine's names, and the address the demo listens on when it is a particular one.
+
+    Without it a page asked for at ``--host 127.0.0.2`` or a LAN address answers 400.
+    """
+    names = ["localhost", "127.0.0.1", "[::1]"]
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 (everywhere: the links name this machine)
+        return names
+    name = f"[{host}]" if ":" in host else host
+    return names if name in names else [*names, name]
 
 
 def site_url(host: str, port: int) -> str:

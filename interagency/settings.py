@@ -195,7 +195,13 @@ MAILERS = mailers_from_url(os.environ.get("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Interagency <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people use to reach the service; emails link to pages under it.
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The demo keeps the address it serves on in its data folder (as it keeps its key),
+# so commands run there by hand link to the demo's port.
+SITE_URL_FILE = DATA_DIR / "site_url"
+SITE_URL = os.environ.get("SITE_URL", "")
+if not SITE_URL and SITE_URL_FILE.is_file():
+    SITE_URL = SITE_URL_FILE.read_text(encoding="utf-8").strip()
+SITE_URL = (SITE_URL or "http://localhost:8000").rstrip("/")
 
 LANGUAGE_CODE = "en-gb"
 # How long a mail sender's claim on a batch lasts without renewal: a sender killed

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("INTERAGENCY_TESTING", "1")
 os.environ.setdefault("EMAIL_URL", "locmem://")
+# Not the address a demo run in this checkout left in its data folder (var/site_url).
+os.environ.setdefault("SITE_URL", "http://localhost:8000")
 
 from interagency.settings import *  # noqa: F403
 

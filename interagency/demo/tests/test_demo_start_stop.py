@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from interagency.cli import demo_environment as prepare_demo_environment
 from interagency.cli import site_url
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -144,6 +145,59 @@ def test_every_command_works_in_the_demo_data_folder_without_copying_its_key(pre
     assert "Store it now" in issued.stderr
 
 
+def run_in(data_dir: Path, environment: dict[str, str], *arguments: str) -> str:
+    """Run an ``interagency`` command in the data folder; what it printed last."""
+    finished = subprocess.run(
+        interagency(*arguments),
+        env=environment,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=START_WAIT_SECONDS,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip().splitlines()[-1]
+
+
+def test_a_command_run_by_hand_in_the_data_folder_links_to_the_demos_port(prepared_demo):
+    data_dir, _printed = prepared_demo
+    port = free_port()
+    environment = demo_environment(data_dir)
+    run_in(data_dir, environment, "demo", "--no-serve", "--port", str(port))
+    # As a person would, without SITE_URL: the link an email from this command would carry.
+    link = "from interagency.records.digests import page_url; print(page_url('sessions:list', 'x'))"
+    printed = run_in(data_dir, environment, "shell", "--command", link)
+    assert printed.startswith(f"http://127.0.0.1:{port}/p/x/")
+
+    explicit = {**environment, "SITE_URL": "https://training.example.org"}
+    printed = run_in(data_dir, explicit, "shell", "--command", link)
+    assert printed.startswith("https://training.example.org/p/x/")
+
+
+@pytest.mark.parametrize(
+    ("host", "also_allowed"),
+    [("127.0.0.2", "127.0.0.2"), ("192.168.1.20", "192.168.1.20"), ("fe80::1", "[fe80::1]")],
+)
+def test_the_demo_allows_the_particular_address_it_listens_on(
+    monkeypatch, tmp_path, host, also_allowed
+):
+    monkeypatch.setattr(os, "environ", {"INTERAGENCY_DATA_DIR": str(tmp_path)})
+    prepare_demo_environment(["--host", host, "--port", "8123"])
+    allowed = os.environ["ALLOWED_HOSTS"].split(",")
+    assert also_allowed in allowed
+    assert {"localhost", "127.0.0.1"} <= set(allowed)
+    assert (tmp_path / "site_url").read_text() == site_url(host, 8123)
+
+
+def test_an_allowed_hosts_setting_is_kept_as_it_is(monkeypatch, tmp_path):
+    monkeypatch.setattr(
+        os, "environ", {"INTERAGENCY_DATA_DIR": str(tmp_path), "ALLOWED_HOSTS": "demo.example"}
+    )
+    prepare_demo_environment(["--host", "127.0.0.2"])
+    assert os.environ["ALLOWED_HOSTS"] == "demo.example"
+
+
 def test_the_demo_serves_from_several_processes_and_sigterm_stops_every_one(
     prepared_demo, tmp_path
 ):
@@ -152,14 +206,15 @@ def test_the_demo_serves_from_several_processes_and_sigterm_stops_every_one(
     output = tmp_path / "demo-output.txt"
     with output.open("w") as sink:
         demo = subprocess.Popen(
-            interagency("demo", "--port", str(port), "--workers", "2"),
+            # A particular address, not the default: its pages answer there, not 400.
+            interagency("demo", "--host", "127.0.0.2", "--port", str(port), "--workers", "2"),
             env=demo_environment(data_dir),
             cwd=data_dir,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
     try:
-        address = f"http://127.0.0.1:{port}"
+        address = f"http://127.0.0.2:{port}"
         wait_for(
             lambda: f"Interagency demo ready: open {address}/" in output.read_text(),
             seconds=START_WAIT_SECONDS,
