@@ -22,7 +22,8 @@ ODD_SEARCHES = ["x" * 10_000, "%_*'\";--", "!!! ???", "   ", "\\", "名前"]
 
 # Each page: its address name, the agency field's name, what saving it needs besides
 # the agency, and what it saves.
-PAGES = {
+Saved = type[BudgetLine] | type[PartnerAgreement] | type[ChargeExemption]
+PAGES: dict[str, tuple[str, dict[str, str], Saved]] = {
     "line-new": (
         "agency",
         {"category": "venue_hire", "description": "Police room", "planned": "100"},
