@@ -159,3 +159,12 @@ def test_the_pages_take_the_same_queries_for_a_few_agencies_or_hundreds(
         response = coordinator_client.get(url(page, partnership))
     assert response.status_code == 200
     assert "Nursery Plus 0001" not in response.text
+
+
+def test_an_exemption_without_an_agency_names_its_search_box(partnership, coordinator_client):
+    response = coordinator_client.post(
+        url("delegate-charges", partnership), {"form": "exemption", "exemption-basis": "named"}
+    )
+    assert response.status_code == 200
+    assert '<a href="#id_exemption-agency_search">Choose an agency.</a>' in response.text
+    assert not ChargeExemption.objects.exists()
