@@ -1,22 +1,30 @@
 """Forms of the coordinator's charges pages: the filters and the waiver."""
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from interagency.core.choice_search import ChoiceSearchMixin
 from interagency.core.validation import CleanTextForm
 from interagency.delivery.models import ChargeKind
 from interagency.delivery.services.charges import REASON_MAX_LENGTH
+from interagency.people.forms.fields import agency_search_field
+from interagency.people.models import Agency
 
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
-class ChargeFilterForm(forms.Form):
-    """Kind, agency and session dates; without dates, the current financial year."""
+class ChargeFilterForm(ChoiceSearchMixin, forms.Form):
+    """Kind, agency and session dates; without dates, the current financial year.
+
+    The agency is found by a search step (hundreds are charged at county scale).
+    """
+
+    must_choose = False
 
     kind = forms.ChoiceField(
         required=False,
@@ -24,7 +32,10 @@ class ChargeFilterForm(forms.Form):
         choices=[("", "Every kind"), *ChargeKind.choices],
         error_messages={"invalid_choice": "Choose a kind of charge from the list."},
     )
-    agency = forms.TypedChoiceField(coerce=int, required=False, label="Agency", empty_value=None)
+    agency = agency_search_field(
+        none_label="All agencies",
+        error_messages={"invalid_choice": "Choose an agency from the list of matches."},
+    )
     session_from = forms.DateField(
         required=False,
         label="Sessions from",
@@ -41,15 +52,14 @@ class ChargeFilterForm(forms.Form):
     def __init__(
         self,
         *args,
-        agencies: Iterable[tuple[int, str]],
+        agencies: QuerySet[Agency],
         default_range: tuple[datetime.date, datetime.date],
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.default_range = default_range
         self.initial = {"session_from": default_range[0], "session_to": default_range[1]}
-        self.fields["agency"].choices = [("", "All agencies"), *agencies]  # type: ignore[attr-defined]
-        self.fields["agency"].error_messages["invalid_choice"] = "Choose an agency from the list."
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -71,7 +81,7 @@ class ChargeFilterForm(forms.Form):
         if start is None and end is None:
             start, end = self.default_range
         return {
-            "agency_id": data.get("agency"),
+            "agency_id": agency.pk if (agency := data.get("agency")) else None,
             "session_from": start,
             "session_to": end,
             "kind": data.get("kind") or None,

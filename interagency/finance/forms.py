@@ -4,7 +4,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from interagency.core.choice_search import ChoiceSearchMixin
 from interagency.core.validation import (
     MONEY,
     MONEY_DIGITS,
@@ -15,6 +17,8 @@ from interagency.core.validation import (
 )
 from interagency.finance.models import COST_PARTS, DAYS, BudgetCategory
 from interagency.finance.selectors import year_label
+from interagency.people.forms.fields import agency_search_field
+from interagency.people.models import Agency
 
 
 def bounded_decimal_field(
@@ -96,7 +100,7 @@ class YearForm(forms.Form):
         return self.default
 
 
-class BudgetLineForm(CleanTextForm):
+class BudgetLineForm(ChoiceSearchMixin, CleanTextForm):
     category = forms.ChoiceField(
         label="Kind of income or spending",
         choices=[("", "Choose one"), *BudgetCategory.choices],
@@ -107,19 +111,19 @@ class BudgetLineForm(CleanTextForm):
         label="Description",
         error_messages={"required": "Enter a description, like Police contribution."},
     )
-    agency = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=None,
+    agency = agency_search_field(
         label="Partner agency (optional)",
-        help_text="The agency whose contribution this is.",
+        none_label="No partner agency",
+        search_label="Find the partner agency (optional)",
+        error_messages={"invalid_choice": "Choose an agency from the list of matches."},
     )
     planned = pounds("Planned amount in £")
 
-    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        """``agencies``: the partnership's, the only ones offered (the agency whose
+        contribution this is: found by a search step, never a select of them all)."""
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "None"), *agencies]  # type: ignore[attr-defined]
-        self.fields["agency"].error_messages["invalid_choice"] = "Choose an agency from the list."
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
 
 
 class EntryForm(CleanTextForm):

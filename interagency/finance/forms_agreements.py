@@ -3,26 +3,29 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from interagency.core.choice_search import ChoiceSearchMixin, SearchedChoiceField
 from interagency.core.validation import CleanTextForm
 from interagency.finance.forms import day_count, pounds
 from interagency.finance.models import PLACES_PER_DAY, Exemption, FreePlaces
 from interagency.finance.rules import REASON_MAX_LENGTH
-from interagency.people.models import Sector
+from interagency.people.forms.fields import agency_search_field
+from interagency.people.models import Agency, Sector
 
 
-def _agency_field(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        coerce=int,
+def _agency_field(label: str) -> SearchedChoiceField:
+    """An agency of the partnership, found by a search step (1,250 at county scale)."""
+    return agency_search_field(
         label=label,
         error_messages={
             "required": "Choose an agency.",
-            "invalid_choice": "Choose an agency from the list.",
+            "invalid_choice": "Choose an agency from the list of matches.",
         },
     )
 
 
-class AgreementForm(CleanTextForm):
+class AgreementForm(ChoiceSearchMixin, CleanTextForm):
     agency = _agency_field("Partner agency")
     amount = pounds("Contribution in money, in £", required=False)
     trainer_days = day_count("Trainer days given")
@@ -43,9 +46,9 @@ class AgreementForm(CleanTextForm):
     pounds_per_place = pounds("Money that earns one free place, in £", required=False)
     note = forms.CharField(max_length=300, required=False, label="Note (optional)")
 
-    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Choose an agency"), *agencies]  # type: ignore[attr-defined]
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
 
 
 class DelegateRateForm(forms.Form):
@@ -70,7 +73,7 @@ class DelegateRateForm(forms.Form):
         field.error_messages["invalid_choice"] = "Choose a financial year from the list."
 
 
-class ExemptionForm(CleanTextForm):
+class ExemptionForm(ChoiceSearchMixin, CleanTextForm):
     agency = _agency_field("Agency")
     basis = forms.ChoiceField(
         label="Why it is exempt",
@@ -80,9 +83,9 @@ class ExemptionForm(CleanTextForm):
     )
     note = forms.CharField(max_length=300, required=False, label="Note (optional)")
 
-    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Choose an agency"), *agencies]  # type: ignore[attr-defined]
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
 
 
 class ReopenYearForm(CleanTextForm):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import ServiceError, show_on_form
 from interagency.core.permissions import Action
 from interagency.core.validation import YEAR
@@ -85,11 +86,12 @@ def line_new(request: PartnershipRequest) -> HttpResponse:
     """Plan a line of income or spending for the chosen year."""
     partnership = request.access.partnership
     year = _asked_year(request)
-    agencies = [(agency.pk, agency.name) for agency in agency_choices(partnership)]
-    form = BudgetLineForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
+    posted, finding = form_data(request, BudgetLineForm)
+    form = BudgetLineForm(posted, agencies=agency_choices(partnership), finding=finding)
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
-        agency = next((a for a in agency_choices(partnership) if a.pk == data["agency"]), None)
         try:
             services.add_budget_line(
                 partnership=partnership,
@@ -97,7 +99,7 @@ def line_new(request: PartnershipRequest) -> HttpResponse:
                 category=data["category"],
                 description=data["description"],
                 planned=data["planned"],
-                agency=agency,
+                agency=data["agency"],
                 added_by=request.user,
             )
         except ServiceError as error:

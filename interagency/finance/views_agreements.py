@@ -2,6 +2,7 @@
 changing and removing one (coordinators, audited, refused in a closed year)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from interagency.core.choice_search import form_data, matches_response
 from interagency.core.errors import ServiceError, show_on_form
 from interagency.core.permissions import Action
 from interagency.finance import selectors
@@ -45,9 +47,8 @@ def agreements(request: PartnershipRequest) -> HttpResponse:
 
 def _terms(request: PartnershipRequest, form: AgreementForm) -> Terms:
     data = form.cleaned_data
-    agency = agency_choices(request.access.partnership).get(pk=data["agency"])
     return Terms(
-        agency=agency,
+        agency=data["agency"],
         amount=data["amount"] or Decimal("0.00"),
         trainer_days=data["trainer_days"] or Decimal("0.0"),
         venue_days=data["venue_days"] or Decimal("0.0"),
@@ -58,8 +59,12 @@ def _terms(request: PartnershipRequest, form: AgreementForm) -> Terms:
     )
 
 
-def _agencies(request: PartnershipRequest) -> list[tuple[int, str]]:
-    return [(a.pk, a.name) for a in agency_choices(request.access.partnership)]
+def _form(request: PartnershipRequest, **kwargs: Any) -> AgreementForm:
+    """The agreement form; only a search (nothing checked or saved) when Find sent it."""
+    data, finding = form_data(request, AgreementForm)
+    return AgreementForm(
+        data, agencies=agency_choices(request.access.partnership), finding=finding, **kwargs
+    )
 
 
 def _list_url(request: PartnershipRequest, year: int) -> str:
@@ -71,8 +76,10 @@ def _list_url(request: PartnershipRequest, year: int) -> str:
 @manage_view
 def agreement_new(request: PartnershipRequest) -> HttpResponse:
     year = _asked_year(request)
-    form = AgreementForm(request.POST or None, agencies=_agencies(request))
-    if request.method == "POST" and form.is_valid():
+    form = _form(request)
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             add_agreement(
                 partnership=request.access.partnership,
@@ -103,8 +110,10 @@ def _initial(agreement: PartnerAgreement) -> dict[str, object]:
 @manage_view
 def agreement(request: PartnershipRequest, agreement_id: int) -> HttpResponse:
     found = agreement_for(request.access, agreement_id, to=FinanceAct.CHANGE)
-    form = AgreementForm(request.POST or None, initial=_initial(found), agencies=_agencies(request))
-    if request.method == "POST" and form.is_valid():
+    form = _form(request, initial=_initial(found))
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not form.finding and form.is_valid():
         try:
             change_agreement(agreement=found, terms=_terms(request, form), changed_by=request.user)
         except ServiceError as error:

@@ -2,7 +2,7 @@
 agencies never charged. Reading needs ``VIEW_REPORTS``; changing ``MANAGE_FINANCE``."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,11 @@ from interagency.finance.views import reports_view
 from interagency.people.selectors import agency_choices
 from interagency.tenancy.access import PartnershipRequest
 
+EXEMPTION = "exemption"
+# The exemption form's agency search box and Find button (core/choice_search.py's names).
+SEARCH_AGENCY = f"{EXEMPTION}-agency_search"
+FIND_AGENCY = "find_agency"
+
 
 def _forms(request: PartnershipRequest) -> tuple[DelegateRateForm, ExemptionForm]:
     partnership = request.access.partnership
@@ -29,11 +34,29 @@ def _forms(request: PartnershipRequest) -> tuple[DelegateRateForm, ExemptionForm
         years=[(year, selectors.year_label(year)) for year in years],
         prefix="rate",
     )
-    agencies = [(a.pk, a.name) for a in agency_choices(partnership)]
+    exemption_data, finding = _exemption_data(request, which)
     exemption_form = ExemptionForm(
-        posted if which == "exemption" else None, agencies=agencies, prefix="exemption"
+        exemption_data,
+        agencies=agency_choices(partnership),
+        prefix=EXEMPTION,
+        finding=finding,
     )
     return rate_form, exemption_form
+
+
+def _exemption_data(
+    request: PartnershipRequest, which: str | None
+) -> tuple[QueryDict | None, bool]:
+    """The exemption form's data, and whether it is only a search of its agency.
+
+    Its fields carry the ``exemption-`` prefix (the page has two forms), so the
+    search htmx sends as the member types is told by its prefixed name here.
+    """
+    if request.method == "POST":
+        return (request.POST, FIND_AGENCY in request.POST) if which == EXEMPTION else (None, False)
+    if getattr(request, "htmx", False) and SEARCH_AGENCY in request.GET:
+        return request.GET, True
+    return None, False
 
 
 def _here(request: PartnershipRequest) -> str:
@@ -46,9 +69,15 @@ def delegate_charges(request: PartnershipRequest) -> HttpResponse:
     """The rates and exemptions; a coordinator sets a rate or exempts an agency here."""
     partnership = request.access.partnership
     rate_form, exemption_form = _forms(request)
+    if exemption_form.finding and request.method == "GET":
+        return render(
+            request,
+            "includes/choice_search.html#matches",
+            {"choice": exemption_form.choice_options("agency")},
+        )
     if request.method == "POST":
         request.access.require(Action.MANAGE_FINANCE)
-        if _saved(request, rate_form, exemption_form):
+        if not exemption_form.finding and _saved(request, rate_form, exemption_form):
             return redirect(_here(request))
     return render(
         request,
@@ -78,7 +107,7 @@ def _saved(
             data = exemption_form.cleaned_data
             charging.exempt_agency(
                 partnership=partnership,
-                agency=agency_choices(partnership).get(pk=data["agency"]),
+                agency=data["agency"],
                 basis=data["basis"],
                 note=data["note"],
                 exempted_by=request.user,

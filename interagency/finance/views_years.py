@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interagency.core.choice_search import NONE, form_data, matches_response
 from interagency.core.errors import ServiceError, show_on_form
 from interagency.finance import selectors, services
 from interagency.finance.access import FinanceAct, budget_line_for
@@ -68,13 +69,18 @@ def year_reopen(request: PartnershipRequest, year: int) -> HttpResponse:
 @manage_view
 def line_change(request: PartnershipRequest, line_id: int) -> HttpResponse:
     found = budget_line_for(request.access, line_id, to=FinanceAct.CHANGE)
-    agencies = list(agency_choices(request.access.partnership))
     initial: dict[str, object] = {"category": found.category, "description": found.description}
-    initial |= {"agency": found.agency_id, "planned": found.planned}
+    initial |= {"agency": found.agency_id or NONE, "planned": found.planned}
+    posted, finding = form_data(request, BudgetLineForm)
     form = BudgetLineForm(
-        request.POST or None, initial=initial, agencies=[(a.pk, a.name) for a in agencies]
+        posted,
+        initial=initial,
+        agencies=agency_choices(request.access.partnership),
+        finding=finding,
     )
-    if request.method == "POST" and form.is_valid():
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         try:
             services.change_budget_line(
@@ -82,7 +88,7 @@ def line_change(request: PartnershipRequest, line_id: int) -> HttpResponse:
                 category=data["category"],
                 description=data["description"],
                 planned=data["planned"],
-                agency=next((a for a in agencies if a.pk == data["agency"]), None),
+                agency=data["agency"],
                 changed_by=request.user,
             )
         except ServiceError as error:

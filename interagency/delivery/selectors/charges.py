@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from interagency.delivery.forms import end_of_day, start_of_day
 from interagency.delivery.models import Charge
+from interagency.people.models import Agency
 from interagency.tenancy.models import Partnership
 
 ZERO = Decimal("0.00")
@@ -69,18 +70,15 @@ def charge_in(partnership: Partnership, charge_id: int) -> Charge:
     )
 
 
-def charged_agencies(partnership: Partnership) -> list[tuple[int, str]]:
-    """``(id, name)`` of every agency the partnership has charged, for the filter.
+def charged_agencies(partnership: Partnership) -> QuerySet[Agency]:
+    """Every agency the partnership has charged, by name, for the filter's search step.
 
     Read from the charges rather than the partnership's agencies: a regional
     booking's agency belongs to another partnership but is still invoiced here.
     """
-    return list(
-        Charge.objects.for_partnership(partnership)
-        .order_by("agency__name", "agency_id")
-        .values_list("agency_id", "agency__name")
-        .distinct()
-    )
+    charged = Charge.objects.for_partnership(partnership).values("agency_id")
+    # cross-partnership: only agencies this partnership charged, a regional one included.
+    return Agency.objects.filter(pk__in=charged).order_by("name", "pk")
 
 
 def pence(amount: Decimal | int | float | str) -> Decimal:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interagency.core.choice_search import matches_response
 from interagency.core.errors import ServiceError, found_or_404, show_on_form
 from interagency.core.permissions import Action
 from interagency.core.spreadsheets import csv_download
@@ -24,7 +25,7 @@ from interagency.delivery.services.charges import waive_charge
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 CHARGES_PER_PAGE = 50
-LIST_PARAMETERS = ("kind", "agency", "session_from", "session_to", "page")
+LIST_PARAMETERS = ("kind", "agency", "agency_search", "session_from", "session_to", "page")
 charges_view = partnership_view(Action.MANAGE_CHARGES)
 
 
@@ -45,6 +46,8 @@ def charges(request: PartnershipRequest) -> HttpResponse:
     """Charges by agency within the chosen session dates, with totals charged, waived, due."""
     partnership = request.access.partnership
     form, filters = _filtered(request)
+    if matches := matches_response(request, form):
+        return matches
     found = selectors.charges_of(partnership, **filters)
     totals = selectors.charge_totals(found)
     paginator = Paginator(found, CHARGES_PER_PAGE)

@@ -41,7 +41,7 @@ def url(name, partnership, **kwargs):
 def upload_from_file(client, partnership, text: str, columns=COLUMNS):
     """Upload a file whose agency is taken from its organisation column, map it; the import."""
     file = SimpleUploadedFile("staff.csv", text.encode())
-    response = client.post(url("import-new", partnership), {"agency": "file", "file": file})
+    response = client.post(url("import-new", partnership), {"agency": "none", "file": file})
     assert response.status_code == 302, response.context["form"].errors
     people_import = PeopleImport.objects.order_by("-pk")[0]
     response = client.post(url("import-mapping", partnership, import_id=people_import.pk), columns)
@@ -226,14 +226,14 @@ def test_an_import_across_agencies_needs_its_organisation_column_and_no_full_lis
 ):
     file = SimpleUploadedFile("staff.csv", STAFF.encode())
     refused = coordinator_client.post(
-        url("import-new", partnership), {"agency": "file", "file": file, "is_full_staff_list": "on"}
+        url("import-new", partnership), {"agency": "none", "file": file, "is_full_staff_list": "on"}
     )
     assert (
         "A full staff list is one agency's"
         in refused.context["form"].errors["is_full_staff_list"][0]
     )
     file = SimpleUploadedFile("staff.csv", STAFF.encode())
-    coordinator_client.post(url("import-new", partnership), {"agency": "file", "file": file})
+    coordinator_client.post(url("import-new", partnership), {"agency": "none", "file": file})
     people_import = PeopleImport.objects.get()
     page = coordinator_client.post(
         url("import-mapping", partnership, import_id=people_import.pk),

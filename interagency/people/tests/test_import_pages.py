@@ -1,5 +1,7 @@
 """People import pages: upload, columns, preview, apply, progress and rejected rows."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -135,8 +137,12 @@ def test_an_agency_lead_imports_only_for_their_own_agency(
     lead = member_with(Role.AGENCY_LEAD)
     own = AgencyFactory.create(partnership=partnership, lead=lead)
     sign_in(lead)
-    page = client.get(url("import-new", partnership))
-    assert list(page.context["form"].agencies.values()) == [own]
+    for name, offered in ((own.name, True), (agency.name, False)):
+        page = client.post(
+            url("import-new", partnership), {"agency_search": name, "find_agency": "1"}
+        )
+        offers = re.findall(r'name="agency" type="radio" value="([^"]+)"', page.text)
+        assert offers == ([str(own.pk)] if offered else []) + ["none"]
     refused = post_file(client, partnership, agency, STAFF.encode())
     assert refused.status_code == 200 and refused.context["form"].errors
     other = previewed(agency, coordinator)

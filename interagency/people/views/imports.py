@@ -4,6 +4,8 @@ Coordinators import for any agency; agency leads only for the agencies they
 lead. Another agency's (or partnership's) import answers 404.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,11 +14,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from interagency.core.choice_search import NONE, ChoiceSearchMixin, form_data, matches_response
 from interagency.core.errors import show_on_form
 from interagency.core.permissions import Action
 from interagency.people import selectors
 from interagency.people.access import people_import_for
 from interagency.people.forms import ImportChoicesForm, ImportSettingsForm
+from interagency.people.forms.fields import agency_search_field
 from interagency.people.importing import mapping, reading, rejecting
 from interagency.people.models import PeopleImport
 from interagency.people.services.imports import (
@@ -30,13 +34,17 @@ from interagency.people.services.imports import (
 )
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
-# The upload's agency choice for a list across agencies: each row's from its organisation column.
-FROM_FILE = "file"
+# The upload's agency choice for a list across agencies: each row's from its organisation
+# column. It is the searched field's "none" radio, always offered next to the search.
+FROM_FILE = NONE
 
 
-class UploadForm(forms.Form):
-    agency = forms.ChoiceField(
-        label="Agency",
+class UploadForm(ChoiceSearchMixin, forms.Form):
+    """The staff list and whose it is: one agency found by a search step, or several."""
+
+    agency = agency_search_field(
+        search_label="Find the agency whose staff list this is",
+        none_label="Several agencies: taken from the file's organisation column",
         error_messages={
             "required": "Choose the agency whose staff list this is",
             "invalid_choice": "Choose the agency whose staff list this is",
@@ -60,17 +68,16 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agencies = {str(agency.pk): agency for agency in agencies}
-        self.fields["agency"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose an agency"),
-            (FROM_FILE, "Taken from the file's organisation column (several agencies)"),
-            *((pk, agency.name) for pk, agency in self.agencies.items()),
-        ]
+        self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
+        # Required: nothing chosen is an error; "several agencies" is an explicit choice.
+        self.fields["agency"].required = True
 
-    def clean_agency(self):
-        """The chosen agency, or None to take each row's from the file."""
-        chosen = self.cleaned_data["agency"]
-        return None if chosen == FROM_FILE else self.agencies[chosen]
+    def choice_options(self, name: str) -> dict[str, Any]:
+        """The "several agencies" radio shows before any search, and is never preselected."""
+        options = super().choice_options(name)
+        options["shown"] = True
+        options["none_chosen"] = self.raw(name) == FROM_FILE
+        return options
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -119,8 +126,12 @@ def import_new(request: PartnershipRequest) -> HttpResponse:
     """Upload a staff list for one agency; an unreadable file is refused with the reason."""
     partnership = request.access.partnership
     agencies = selectors.import_agencies(partnership, request.user, _roles(request))
-    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
+    data, finding = form_data(request, UploadForm)
+    files = request.FILES or None if data is not None else None
+    form = UploadForm(data, files, agencies=agencies, finding=finding)
+    if matches := matches_response(request, form):
+        return matches
+    if request.method == "POST" and not finding and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read(reading.MAX_UPLOAD_BYTES + 1)
         try:
