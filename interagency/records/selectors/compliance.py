@@ -25,7 +25,11 @@ The statement's steps, as common table expressions:
   full completion (looked up by the records' index) or the start date;
 - ``courses``: the same, booked replacing overdue, due soon and not yet due;
 - ``worst``: each person's worst rank (no role: ``NO_ROLE``; roles requiring
-  nothing: ``DONE``), what the page sorts and filters on.
+  nothing: ``DONE``), what the page sorts and filters on;
+- ``kept``: the people read from their stored standing instead (``stored``);
+- ``tallies``: every person's courses counted by course tier and rank, ranked
+  (``courses``) or stored (``StandingCourses``), what the summaries add up;
+- ``chosen``: the people of ``worst`` and ``kept`` with a course in the status asked.
 """
 
 import datetime
@@ -37,7 +41,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from interagency.catalogue.models import PathwayItem
+from interagency.catalogue.models import Course, PathwayItem
 from interagency.catalogue.selectors import (
     catalogue_courses,
     counting_courses,
@@ -46,7 +50,7 @@ from interagency.catalogue.selectors import (
 )
 from interagency.core.validation import MONTHS
 from interagency.people.models import Agency, Person, Post
-from interagency.records.models import TrainingRecord
+from interagency.records.models import ComplianceStanding, StandingCourses, TrainingRecord
 from interagency.records.statuses import STATUS_ORDER, Status, due_before, due_soon_until
 from interagency.tenancy.models import Partnership
 
@@ -213,19 +217,55 @@ worst(id, full_name, agency_id, role_id, rank) AS (
   ) marks
   GROUP BY person_id
 ),
+kept(id, full_name, agency_id, role_id, rank) AS ({kept}),
+tallies(person_id, agency_id, tier_id, rank, number) AS (
+  SELECT c.person_id, MAX(c.agency_id), co.tier_id, c.rank, COUNT(*)
+  FROM courses c LEFT JOIN {course} co ON co.id = c.course_id
+  GROUP BY c.person_id, co.tier_id, c.rank
+  UNION ALL
+  SELECT t.person_id, k.agency_id, t.tier_id, t.rank, t.courses
+  FROM {tally} t JOIN kept k ON k.id = t.person_id
+),
 chosen(id, full_name, agency_id, role_id, rank) AS (
   SELECT id, full_name, agency_id, role_id, rank FROM worst WHERE {condition}
+  UNION ALL
+  SELECT id, full_name, agency_id, role_id, rank FROM kept WHERE {condition}
 )"""
+# ``kept`` when no stored standing is read: no rows, the same columns.
+NOTHING_KEPT = "SELECT id, full_name, agency_id, role_id, 0 FROM cur WHERE 1 = 0"
+# ``kept``: the people stored (``{people}``, the id named "pk" by the ORM) with their
+# standing for the day, but those ranked live (a standing written since the caller looked
+# is not counted twice).
+KEPT = """SELECT p.pk, p.full_name, p.agency_id, p.role_id, s.rank
+  FROM ({people}) p JOIN {standing} s ON s.person_id = p.pk AND s.as_of = %s
+  WHERE p.pk NOT IN (SELECT id FROM cur)"""
 
 
 @dataclass(frozen=True)
 class ComplianceQuery:
-    """The people of ``people`` current on ``today``, and the statement that ranks them."""
+    """The people of ``people`` current on ``today``, and the statement that ranks them.
+
+    ``stored``: more people, each with a standing for ``today`` that holds, read from it
+    and their stored course counts (``StandingCourses``) instead of ranked (decision 0035);
+    people without one, or also in ``people``, are not read from it. Every step after
+    ``worst`` (``chosen``, ``tallies``) covers both.
+    """
 
     partnership: Partnership
     people: QuerySet[Person]
     today: datetime.date
     status: str = ""
+    stored: QuerySet[Person] | None = None
+
+    def kept(self) -> tuple[str, list[Any]]:
+        """The ``kept`` step: the stored people with their standing's rank."""
+        if self.stored is None:
+            return NOTHING_KEPT, []
+        sql, params = compiled(
+            self.stored.values("pk", "full_name", "agency_id", "role_id").order_by()
+        )
+        names = {"people": sql, "standing": ComplianceStanding._meta.db_table}
+        return KEPT.format(**names), [*params, connection.ops.adapt_datefield_value(self.today)]
 
     def common(self) -> tuple[str, list[Any]]:
         """The ``WITH`` clause every query of the page starts from, and its parameters."""
@@ -236,6 +276,7 @@ class ComplianceQuery:
         counting_sql, counting_params = compiled(counting_courses(self.partnership))
         hourly_sql, hourly_params = compiled(hours_rules(self.partnership))
         cut_sql, cut_params = cut_table(self.today)
+        kept_sql, kept_params = self.kept()
         ranks = {name: RANK[name] for name in RANK}
         record = TrainingRecord._meta.db_table
         names = {
@@ -255,6 +296,9 @@ class ComplianceQuery:
             "live": ", ".join(["%s"] * len(LIVE_BOOKING_STATUSES)),
             "bookable": BOOKABLE_RANKS,
             "condition": self.status_condition(),
+            "kept": kept_sql,
+            "course": Course._meta.db_table,
+            "tally": StandingCourses._meta.db_table,
             **ranks,
         }
         sql = COMMON.format(**names)
@@ -273,7 +317,9 @@ class ComplianceQuery:
             *LIVE_BOOKING_STATUSES,
             SCHEDULED_SESSION,
             connection.ops.adapt_datetimefield_value(coming_from(self.today)),
+            *kept_params,
             *self.status_params(),
+            *self.status_params(),  # once for the people ranked, once for those stored
         ]
         return sql, params
 
@@ -283,7 +329,7 @@ class ComplianceQuery:
             return "1 = 1"
         if self.status == Status.NO_ROLE:
             return "rank = %s"
-        return "id IN (SELECT person_id FROM courses WHERE rank = %s)"
+        return "id IN (SELECT person_id FROM tallies WHERE rank = %s)"
 
     def in_chosen(self) -> str:
         """Courses of the chosen people (all of them, when no status is asked for)."""
@@ -321,7 +367,7 @@ class ComplianceQuery:
         tail = f"\nUNION ALL\n{more}" if more else ""
         sql = f"""
 SELECT 0, a.id, a.name, x.kind, x.rank, x.number FROM (
-  SELECT agency_id, 0 AS kind, rank, COUNT(*) AS number FROM courses
+  SELECT agency_id, 0 AS kind, rank, CAST(SUM(number) AS BIGINT) AS number FROM tallies
   WHERE {self.in_chosen()} GROUP BY agency_id, rank
   UNION ALL
   SELECT agency_id, 0, rank, COUNT(*) FROM chosen WHERE rank = {no_role} GROUP BY agency_id, rank
