@@ -26,7 +26,8 @@ The statement's steps, as common table expressions:
 - ``courses``: the same, booked replacing overdue, due soon and not yet due;
 - ``worst``: each person's worst rank (no role: ``NO_ROLE``; roles requiring
   nothing: ``DONE``), what the page sorts and filters on;
-- ``kept``: the people read from their stored standing instead (``stored``);
+- ``stored_people``, ``kept``: the people read from their stored standing for the
+  day instead (``stored``), but those ranked live;
 - ``tallies``: every person's courses counted by course tier and rank, ranked
   (``courses``) or stored (``StandingCourses``), what the summaries add up;
 - ``chosen``: the people of ``worst`` and ``kept`` with a course in the status asked.
@@ -217,7 +218,12 @@ worst(id, full_name, agency_id, role_id, rank) AS (
   ) marks
   GROUP BY person_id
 ),
-kept(id, full_name, agency_id, role_id, rank) AS ({kept}),
+stored_people(id, full_name, agency_id, role_id) AS MATERIALIZED ({stored_people}),
+kept(id, full_name, agency_id, role_id, rank) AS (
+  SELECT p.id, p.full_name, p.agency_id, p.role_id, s.rank
+  FROM stored_people p JOIN {standing} s ON s.person_id = p.id AND s.as_of = %s
+  WHERE p.id NOT IN (SELECT id FROM cur)
+),
 tallies(person_id, agency_id, tier_id, rank, number) AS (
   SELECT c.person_id, MAX(c.agency_id), co.tier_id, c.rank, COUNT(*)
   FROM courses c LEFT JOIN {course} co ON co.id = c.course_id
@@ -231,14 +237,8 @@ chosen(id, full_name, agency_id, role_id, rank) AS (
   UNION ALL
   SELECT id, full_name, agency_id, role_id, rank FROM kept WHERE {condition}
 )"""
-# ``kept`` when no stored standing is read: no rows, the same columns.
-NOTHING_KEPT = "SELECT id, full_name, agency_id, role_id, 0 FROM cur WHERE 1 = 0"
-# ``kept``: the people stored (``{people}``, the id named "pk" by the ORM) with their
-# standing for the day, but those ranked live (a standing written since the caller looked
-# is not counted twice).
-KEPT = """SELECT p.pk, p.full_name, p.agency_id, p.role_id, s.rank
-  FROM ({people}) p JOIN {standing} s ON s.person_id = p.pk AND s.as_of = %s
-  WHERE p.pk NOT IN (SELECT id FROM cur)"""
+# ``stored_people`` when no stored standing is read: no rows, the same columns.
+NOBODY_STORED = "SELECT id, full_name, agency_id, role_id FROM cur WHERE 1 = 0"
 
 
 @dataclass(frozen=True)
@@ -257,15 +257,16 @@ class ComplianceQuery:
     status: str = ""
     stored: QuerySet[Person] | None = None
 
-    def kept(self) -> tuple[str, list[Any]]:
-        """The ``kept`` step: the stored people with their standing's rank."""
+    def stored_people(self) -> tuple[str, list[Any]]:
+        """The ``stored_people`` step: ``stored``, read first (materialised: joined to the
+        standings before a line manager's visibility filter, PostgreSQL ran that filter
+        against all 100,000 standings, 0.45 s for a team of 6)."""
         if self.stored is None:
-            return NOTHING_KEPT, []
+            return NOBODY_STORED, []
         sql, params = compiled(
             self.stored.values("pk", "full_name", "agency_id", "role_id").order_by()
         )
-        names = {"people": sql, "standing": ComplianceStanding._meta.db_table}
-        return KEPT.format(**names), [*params, connection.ops.adapt_datefield_value(self.today)]
+        return sql, list(params)
 
     def common(self) -> tuple[str, list[Any]]:
         """The ``WITH`` clause every query of the page starts from, and its parameters."""
@@ -276,7 +277,7 @@ class ComplianceQuery:
         counting_sql, counting_params = compiled(counting_courses(self.partnership))
         hourly_sql, hourly_params = compiled(hours_rules(self.partnership))
         cut_sql, cut_params = cut_table(self.today)
-        kept_sql, kept_params = self.kept()
+        stored_sql, stored_params = self.stored_people()
         ranks = {name: RANK[name] for name in RANK}
         record = TrainingRecord._meta.db_table
         names = {
@@ -296,7 +297,8 @@ class ComplianceQuery:
             "live": ", ".join(["%s"] * len(LIVE_BOOKING_STATUSES)),
             "bookable": BOOKABLE_RANKS,
             "condition": self.status_condition(),
-            "kept": kept_sql,
+            "stored_people": stored_sql,
+            "standing": ComplianceStanding._meta.db_table,
             "course": Course._meta.db_table,
             "tally": StandingCourses._meta.db_table,
             **ranks,
@@ -317,7 +319,8 @@ class ComplianceQuery:
             *LIVE_BOOKING_STATUSES,
             SCHEDULED_SESSION,
             connection.ops.adapt_datetimefield_value(coming_from(self.today)),
-            *kept_params,
+            *stored_params,
+            connection.ops.adapt_datefield_value(self.today),  # the standings' day
             *self.status_params(),
             *self.status_params(),  # once for the people ranked, once for those stored
         ]
