@@ -252,6 +252,28 @@ class ComplianceStanding(PartnershipOwned):
         indexes = [models.Index(fields=["partnership", "as_of"])]
 
 
+class StandingCourses(PartnershipOwned):
+    """How many of a person's required courses of one tier are in one status (its rank in
+    ``STATUS_ORDER``) on the day of their standing: the training status page's and My
+    team's course counts, summed instead of ranked.
+
+    Written with the standing, in the same transaction (``services.standings``), and read
+    only through a standing held for the day: the triggers delete the standing, not
+    these rows, so a person whose standing is gone is ranked live. ``tier`` is empty for
+    the hours-based row. Decision 0035.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    tier = models.ForeignKey(
+        "catalogue.Tier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField()
+    courses = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "rank"])]
+
+
 class ComplianceRefresh(PartnershipOwned):
     """The partnership's last refresh of its standings: the day they hold for and a
     fingerprint of the rules (pathways, equivalences, hours) they were ranked under."""

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from interagency.catalogue.models import Course, Tier
 from interagency.catalogue.models import Role as CatalogueRole
+from interagency.catalogue.models import Tier
 from interagency.people.models import Person, Service, current_on
 from interagency.records.selectors.compliance import ComplianceQuery, empty_counts
 from interagency.records.statuses import STATUS_ORDER
@@ -36,24 +36,24 @@ class BreakdownRow:
         return sum(self.courses.values())
 
 
-# The three groupings, each row as a page's summary query reads it beside its own
+# The three groupings from the courses counted by tier and rank (``tallies``: ranked live or
+# stored with the standing), each row as a page's summary query reads it beside its own
 # (``ComplianceQuery.summary_with``): part 2, the group's key, its name, the group's index in
 # ``GROUPS``, the rank, the courses.
 BREAKDOWN_PART_SQL = """
-SELECT 2, p.service_id, MAX(sv.name), 0, c.rank, COUNT(*)
-FROM courses c JOIN {person} p ON p.id = c.person_id
+SELECT 2, p.service_id, MAX(sv.name), 0, c.rank, CAST(SUM(c.number) AS BIGINT)
+FROM tallies c JOIN {person} p ON p.id = c.person_id
 LEFT JOIN {service} sv ON sv.id = p.service_id
 GROUP BY p.service_id, c.rank
 UNION ALL
-SELECT 2, p.role_id, MAX(r.name), 1, c.rank, COUNT(*)
-FROM courses c JOIN {person} p ON p.id = c.person_id
+SELECT 2, p.role_id, MAX(r.name), 1, c.rank, CAST(SUM(c.number) AS BIGINT)
+FROM tallies c JOIN {person} p ON p.id = c.person_id
 LEFT JOIN {role} r ON r.id = p.role_id
 GROUP BY p.role_id, c.rank
 UNION ALL
-SELECT 2, co.tier_id, MAX(t.name), 2, c.rank, COUNT(*)
-FROM courses c JOIN {course} co ON co.id = c.course_id
-JOIN {tier} t ON t.id = co.tier_id
-GROUP BY co.tier_id, c.rank"""
+SELECT 2, c.tier_id, MAX(t.name), 2, c.rank, CAST(SUM(c.number) AS BIGINT)
+FROM tallies c JOIN {tier} t ON t.id = c.tier_id
+GROUP BY c.tier_id, c.rank"""
 
 
 def table_names() -> dict[str, str]:
@@ -61,7 +61,6 @@ def table_names() -> dict[str, str]:
         "person": Person._meta.db_table,
         "service": Service._meta.db_table,
         "role": CatalogueRole._meta.db_table,
-        "course": Course._meta.db_table,
         "tier": Tier._meta.db_table,
     }
 

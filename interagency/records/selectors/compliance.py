@@ -25,7 +25,12 @@ The statement's steps, as common table expressions:
   full completion (looked up by the records' index) or the start date;
 - ``courses``: the same, booked replacing overdue, due soon and not yet due;
 - ``worst``: each person's worst rank (no role: ``NO_ROLE``; roles requiring
-  nothing: ``DONE``), what the page sorts and filters on.
+  nothing: ``DONE``), what the page sorts and filters on;
+- ``stored_people``, ``kept``: the people read from their stored standing for the
+  day instead (``stored``), but those ranked live;
+- ``tallies``: every person's courses counted by course tier and rank, ranked
+  (``courses``) or stored (``StandingCourses``), what the summaries add up;
+- ``chosen``: the people of ``worst`` and ``kept`` with a course in the status asked.
 """
 
 import datetime
@@ -37,7 +42,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from interagency.catalogue.models import PathwayItem
+from interagency.catalogue.models import Course, PathwayItem
 from interagency.catalogue.selectors import (
     catalogue_courses,
     counting_courses,
@@ -46,7 +51,7 @@ from interagency.catalogue.selectors import (
 )
 from interagency.core.validation import MONTHS
 from interagency.people.models import Agency, Person, Post
-from interagency.records.models import TrainingRecord
+from interagency.records.models import ComplianceStanding, StandingCourses, TrainingRecord
 from interagency.records.statuses import STATUS_ORDER, Status, due_before, due_soon_until
 from interagency.tenancy.models import Partnership
 
@@ -213,19 +218,55 @@ worst(id, full_name, agency_id, role_id, rank) AS (
   ) marks
   GROUP BY person_id
 ),
+stored_people(id, full_name, agency_id, role_id) AS MATERIALIZED ({stored_people}),
+kept(id, full_name, agency_id, role_id, rank) AS (
+  SELECT p.id, p.full_name, p.agency_id, p.role_id, s.rank
+  FROM stored_people p JOIN {standing} s ON s.person_id = p.id AND s.as_of = %s
+  WHERE p.id NOT IN (SELECT id FROM cur)
+),
+tallies(person_id, agency_id, tier_id, rank, number) AS (
+  SELECT c.person_id, MAX(c.agency_id), co.tier_id, c.rank, COUNT(*)
+  FROM courses c LEFT JOIN {course} co ON co.id = c.course_id
+  GROUP BY c.person_id, co.tier_id, c.rank
+  UNION ALL
+  SELECT t.person_id, k.agency_id, t.tier_id, t.rank, t.courses
+  FROM {tally} t JOIN kept k ON k.id = t.person_id
+),
 chosen(id, full_name, agency_id, role_id, rank) AS (
   SELECT id, full_name, agency_id, role_id, rank FROM worst WHERE {condition}
+  UNION ALL
+  SELECT id, full_name, agency_id, role_id, rank FROM kept WHERE {condition}
 )"""
+# ``stored_people`` when no stored standing is read: no rows, the same columns.
+NOBODY_STORED = "SELECT id, full_name, agency_id, role_id FROM cur WHERE 1 = 0"
 
 
 @dataclass(frozen=True)
 class ComplianceQuery:
-    """The people of ``people`` current on ``today``, and the statement that ranks them."""
+    """The people of ``people`` current on ``today``, and the statement that ranks them.
+
+    ``stored``: more people, each with a standing for ``today`` that holds, read from it
+    and their stored course counts (``StandingCourses``) instead of ranked (decision 0035);
+    people without one, or also in ``people``, are not read from it. Every step after
+    ``worst`` (``chosen``, ``tallies``) covers both.
+    """
 
     partnership: Partnership
     people: QuerySet[Person]
     today: datetime.date
     status: str = ""
+    stored: QuerySet[Person] | None = None
+
+    def stored_people(self) -> tuple[str, list[Any]]:
+        """The ``stored_people`` step: ``stored``, read first (materialised: joined to the
+        standings before a line manager's visibility filter, PostgreSQL ran that filter
+        against all 100,000 standings, 0.45 s for a team of 6)."""
+        if self.stored is None:
+            return NOBODY_STORED, []
+        sql, params = compiled(
+            self.stored.values("pk", "full_name", "agency_id", "role_id").order_by()
+        )
+        return sql, list(params)
 
     def common(self) -> tuple[str, list[Any]]:
         """The ``WITH`` clause every query of the page starts from, and its parameters."""
@@ -236,6 +277,7 @@ class ComplianceQuery:
         counting_sql, counting_params = compiled(counting_courses(self.partnership))
         hourly_sql, hourly_params = compiled(hours_rules(self.partnership))
         cut_sql, cut_params = cut_table(self.today)
+        stored_sql, stored_params = self.stored_people()
         ranks = {name: RANK[name] for name in RANK}
         record = TrainingRecord._meta.db_table
         names = {
@@ -255,6 +297,10 @@ class ComplianceQuery:
             "live": ", ".join(["%s"] * len(LIVE_BOOKING_STATUSES)),
             "bookable": BOOKABLE_RANKS,
             "condition": self.status_condition(),
+            "stored_people": stored_sql,
+            "standing": ComplianceStanding._meta.db_table,
+            "course": Course._meta.db_table,
+            "tally": StandingCourses._meta.db_table,
             **ranks,
         }
         sql = COMMON.format(**names)
@@ -273,7 +319,10 @@ class ComplianceQuery:
             *LIVE_BOOKING_STATUSES,
             SCHEDULED_SESSION,
             connection.ops.adapt_datetimefield_value(coming_from(self.today)),
+            *stored_params,
+            connection.ops.adapt_datefield_value(self.today),  # the standings' day
             *self.status_params(),
+            *self.status_params(),  # once for the people ranked, once for those stored
         ]
         return sql, params
 
@@ -283,7 +332,7 @@ class ComplianceQuery:
             return "1 = 1"
         if self.status == Status.NO_ROLE:
             return "rank = %s"
-        return "id IN (SELECT person_id FROM courses WHERE rank = %s)"
+        return "id IN (SELECT person_id FROM tallies WHERE rank = %s)"
 
     def in_chosen(self) -> str:
         """Courses of the chosen people (all of them, when no status is asked for)."""
@@ -321,7 +370,7 @@ class ComplianceQuery:
         tail = f"\nUNION ALL\n{more}" if more else ""
         sql = f"""
 SELECT 0, a.id, a.name, x.kind, x.rank, x.number FROM (
-  SELECT agency_id, 0 AS kind, rank, COUNT(*) AS number FROM courses
+  SELECT agency_id, 0 AS kind, rank, CAST(SUM(number) AS BIGINT) AS number FROM tallies
   WHERE {self.in_chosen()} GROUP BY agency_id, rank
   UNION ALL
   SELECT agency_id, 0, rank, COUNT(*) FROM chosen WHERE rank = {no_role} GROUP BY agency_id, rank

@@ -4,7 +4,8 @@ A standing (``models.ComplianceStanding``) is a person's worst rank on a day,
 written by ``services.standings``. It is used for a day only when the
 partnership's last refresh was for that day under the same rules: the
 fingerprint of every row the ranking statement reads from the catalogue (the
-required courses of each role, the equivalences, the hours rules), so a
+required courses of each role, the equivalences, the hours rules, the courses'
+tiers the stored course counts are grouped by), so a
 changed pathway or equivalence makes every standing of the partnership stale
 without a trigger on each catalogue table. A person's own changes delete their
 row (``staleness.py``). Decision 0035.
@@ -19,7 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from interagency.catalogue.models import Role as CatalogueRole
-from interagency.catalogue.selectors import counting_courses, hours_rules
+from interagency.catalogue.selectors import catalogue_courses, counting_courses, hours_rules
 from interagency.people.models import Person, current_on
 from interagency.records.models import ComplianceRefresh, ComplianceStanding
 from interagency.records.selectors.compliance import ComplianceQuery, compiled, required_courses
@@ -38,13 +39,19 @@ def rules_fingerprint(partnership: Partnership) -> str:
     needs_sql, needs_params = compiled(required_courses(partnership))
     counting_sql, counting_params = compiled(counting_courses(partnership))
     hourly_sql, hourly_params = compiled(hours_rules(partnership))
+    # The courses' tiers too: the stored course counts are by tier.
+    tiers_sql, tiers_params = compiled(
+        catalogue_courses(partnership, include_hidden=True).values("pk", "tier_id").order_by()
+    )
     sql = f"""
-WITH n(a, b, c, d) AS ({needs_sql}), q(a, b) AS ({counting_sql}), h(a, b, c, d) AS ({hourly_sql})
+WITH n(a, b, c, d) AS ({needs_sql}), q(a, b) AS ({counting_sql}), h(a, b, c, d) AS ({hourly_sql}),
+  t(a, b) AS ({tiers_sql})
 SELECT 1, a, b, c, d FROM n
 UNION ALL SELECT 2, a, b, NULL, NULL FROM q
-UNION ALL SELECT 3, a, b, c, d FROM h"""  # noqa: S608 (compiled querysets)
+UNION ALL SELECT 3, a, b, c, d FROM h
+UNION ALL SELECT 4, a, b, NULL, NULL FROM t"""  # noqa: S608 (compiled querysets)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*needs_params, *counting_params, *hourly_params])
+        cursor.execute(sql, [*needs_params, *counting_params, *hourly_params, *tiers_params])
         rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

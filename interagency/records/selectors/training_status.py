@@ -36,6 +36,7 @@ from interagency.records.selectors.compliance import (
     coming_from,
     required_courses,
 )
+from interagency.records.selectors.standings import standings_hold, stored_ranks
 from interagency.records.statuses import (
     BOOKABLE,
     STATUS_ORDER,
@@ -70,7 +71,25 @@ def training_status(
     then by name; ``status`` keeps only people with at least one course in it.
     """
     current = people.filter(current_on(today))  # a leaving date to come: still current
-    return StatusList(ComplianceQuery(partnership, current, today, status))
+    return StatusList(stored_or_live(partnership, current, today, status))
+
+
+def stored_or_live(
+    partnership: Partnership, current: QuerySet[Person], today: datetime.date, status: str
+) -> ComplianceQuery:
+    """The query over ``current``: the people with a standing for ``today`` read from it
+    and its stored course counts, the others ranked live (decision 0035), so the figures
+    are the live ranking's whenever the refresh ran. Three queries to decide who is who
+    (the standings hold, then who has none); everyone live when they do not hold, or when
+    too many people have none."""
+    if not standings_hold(partnership, today):
+        return ComplianceQuery(partnership, current, today, status)
+    stale, _ranks = stored_ranks(current, today)
+    if stale is current:
+        return ComplianceQuery(partnership, current, today, status)
+    # Nobody stale: no one to rank live ("id IS NULL" compiles where an empty list would not).
+    live = current.filter(pk__isnull=True) if stale is None else stale
+    return ComplianceQuery(partnership, live, today, status, stored=current)
 
 
 class StatusList(Sequence[PersonStatus]):

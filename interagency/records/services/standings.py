@@ -16,7 +16,12 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from interagency.people.models import Person, current_on
-from interagency.records.models import ComplianceRefresh, ComplianceStanding, TrainingRecord
+from interagency.records.models import (
+    ComplianceRefresh,
+    ComplianceStanding,
+    StandingCourses,
+    TrainingRecord,
+)
 from interagency.records.selectors.compliance import ComplianceQuery
 from interagency.records.selectors.partnership import partnership_people
 from interagency.records.selectors.standings import rules_fingerprint
@@ -34,11 +39,32 @@ class Refreshed:
     everyone: bool
 
 
+# Each person's worst rank, then their courses by tier and rank: one ranking for both.
+RANKED_SQL = """SELECT 0, id, rank, NULL, 0 FROM chosen
+UNION ALL SELECT 1, person_id, rank, tier_id, number FROM tallies"""
+
+
 def ranks_of(
     partnership: Partnership, people: QuerySet[Person], today: datetime.date
-) -> list[tuple[int, int, datetime.date | None]]:
-    """``(person, worst rank, latest completion)`` of each of ``people`` on ``today``."""
-    ranked = ComplianceQuery(partnership, people, today).rows("SELECT id, rank FROM chosen", [])
+) -> tuple[list[tuple[int, int, datetime.date | None]], list[StandingCourses]]:
+    """``(person, worst rank, latest completion)`` of each of ``people`` on ``today``, and
+    their required courses counted by tier and status, to store beside."""
+    ranked, counts = [], []
+    for part, person_id, rank, tier_id, number in ComplianceQuery(partnership, people, today).rows(
+        RANKED_SQL, []
+    ):
+        if part:
+            counts.append(
+                StandingCourses(
+                    partnership=partnership,
+                    person_id=person_id,
+                    tier_id=tier_id,
+                    rank=rank,
+                    courses=number,
+                )
+            )
+        else:
+            ranked.append((person_id, rank))
     trained = dict(
         TrainingRecord.objects.for_partnership(partnership)
         .filter(person__in=people)
@@ -47,12 +73,38 @@ def ranks_of(
         .values_list("person_id", "last")
         .order_by()
     )
-    return [(person_id, rank, trained.get(person_id)) for person_id, rank in ranked]
+    return [(person_id, rank, trained.get(person_id)) for person_id, rank in ranked], counts
+
+
+def ranks_of_the_stale(
+    partnership: Partnership, people: QuerySet[Person], today: datetime.date
+) -> tuple[list[tuple[int, int, datetime.date | None]], list[StandingCourses]]:
+    """``ranks_of`` the people of ``people`` without a standing for ``today``, their rows
+    of another day (standing and course counts) deleted first."""
+    standings = ComplianceStanding.objects.for_partnership(partnership)
+    stored_courses = StandingCourses.objects.for_partnership(partnership)
+    # By id, a batch at a time: the statement over a "no standing" subquery was planned
+    # badly (seconds for a few thousand people).
+    stale = list(
+        people.exclude(Exists(standings.filter(person_id=OuterRef("pk"), as_of=today))).values_list(
+            "pk", flat=True
+        )
+    )
+    ranked, counts = [], []
+    for start in range(0, len(stale), BATCH):
+        ids = stale[start : start + BATCH]
+        standings.filter(person_id__in=ids).delete()  # another day's, if any
+        stored_courses.filter(person_id__in=ids).delete()  # left by a deleted standing
+        batch_ranked, batch_counts = ranks_of(partnership, people.filter(pk__in=ids), today)
+        ranked += batch_ranked
+        counts += batch_counts
+    return ranked, counts
 
 
 def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refreshed:
     """Store the standing on ``today`` of every current person without one (of everyone,
-    when the day or the rules changed since the last refresh), in one transaction.
+    when the day or the rules changed since the last refresh), with their required courses
+    counted by tier and status (``StandingCourses``), in one transaction.
 
     The table is locked against the triggers' deletes while the people are ranked
     (PostgreSQL; SQLite's immediate transaction locks every writer out already): a
@@ -66,23 +118,12 @@ def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refr
         last = ComplianceRefresh.objects.for_partnership(partnership).first()
         everyone = last is None or last.as_of != today or last.rules != rules
         people = partnership_people(partnership).filter(current_on(today))
-        standings = ComplianceStanding.objects.for_partnership(partnership)
         if everyone:
-            standings.delete()
-            ranked = ranks_of(partnership, people, today)
+            ComplianceStanding.objects.for_partnership(partnership).delete()
+            StandingCourses.objects.for_partnership(partnership).delete()
+            ranked, counts = ranks_of(partnership, people, today)
         else:
-            # By id, a batch at a time: the statement over a "no standing" subquery was
-            # planned badly (seconds for a few thousand people).
-            stale = list(
-                people.exclude(
-                    Exists(standings.filter(person_id=OuterRef("pk"), as_of=today))
-                ).values_list("pk", flat=True)
-            )
-            ranked = []
-            for start in range(0, len(stale), BATCH):
-                ids = stale[start : start + BATCH]
-                standings.filter(person_id__in=ids).delete()  # another day's, if any
-                ranked += ranks_of(partnership, people.filter(pk__in=ids), today)
+            ranked, counts = ranks_of_the_stale(partnership, people, today)
         ComplianceStanding.objects.bulk_create(
             (
                 ComplianceStanding(
@@ -96,6 +137,7 @@ def refresh_standings(partnership: Partnership, *, today: datetime.date) -> Refr
             ),
             batch_size=BATCH,
         )
+        StandingCourses.objects.bulk_create(counts, batch_size=BATCH)
         # cross-partnership: keyed by the partnership itself, one row each.
         ComplianceRefresh.objects.update_or_create(
             partnership=partnership,
