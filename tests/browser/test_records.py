@@ -72,7 +72,7 @@ def test_a_declaration_is_made_then_approved(
     page.get_by_label("Year").fill("2026")
     page.get_by_label("How many hours did it take?").fill("3")
     page.get_by_label("Who ran the training?").fill("Royal Free, in house")
-    page.get_by_label("No").check()
+    page.get_by_role("radio", name="No", exact=True).check()
     page.get_by_label("Upload your certificate").set_input_files(str(certificate))
     follow(page, page.get_by_role("button", name="Send for approval"))
     assert "Awaiting approval" in page.get_by_role("main").inner_text()
