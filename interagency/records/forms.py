@@ -4,21 +4,24 @@ from typing import Any
 
 from django import forms
 
+from interagency.core.choice_search import ChoiceSearchMixin
 from interagency.core.validation import CleanTextForm
-from interagency.people.models import Agency, Service
+from interagency.people.forms.fields import agency_search_field, service_search_field
 from interagency.records import selectors
 
 
-class StatusFilterForm(CleanTextForm):
-    """Name, agency (coordinators only: others see one agency or a team), service, status."""
+class StatusFilterForm(ChoiceSearchMixin, CleanTextForm):
+    """Name, agency (coordinators only: others see one agency or a team), service, status.
+
+    The agency and service are found by a search step (``core/choice_search.py``): a
+    county's 2,463 services in a select box made a page of about 1 MB.
+    """
+
+    must_choose = False
 
     q = forms.CharField(required=False, max_length=100, label="Name")
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), required=False, empty_label="All agencies"
-    )
-    service = forms.ModelChoiceField(
-        queryset=Service.objects.none(), required=False, empty_label="All services"
-    )
+    agency = agency_search_field(none_label="All agencies")
+    service = service_search_field(label="Service", none_label="All services")
     status = forms.ChoiceField(
         choices=[("", "Any (overdue and due soon first)")]
         + [(state.value, state.label) for state in selectors.STATUS_ORDER],
@@ -30,6 +33,7 @@ class StatusFilterForm(CleanTextForm):
         super().__init__(*args, **kwargs)
         if agencies is None:
             del self.fields["agency"]
+            del self.fields["agency_search"]
         else:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+            self.fields["agency"].rows = agencies  # type: ignore[attr-defined]
+        self.fields["service"].rows = services.select_related("agency")  # type: ignore[attr-defined]

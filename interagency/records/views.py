@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interagency.core.choice_search import matches_response
 from interagency.core.permissions import Action, Role
 from interagency.core.spreadsheets import csv_stream
 from interagency.people import selectors as people_selectors
@@ -23,6 +24,9 @@ from interagency.records.selectors import Status, StatusList
 from interagency.tenancy.access import PartnershipRequest, partnership_view
 
 PEOPLE_PER_PAGE = 25
+# The by-agency table's agencies a page (``agencies`` in the address), as the compliance
+# page's heat map: a county's 1,250 agencies made a page of about 1 MB.
+AGENCIES_PER_PAGE = 50
 
 
 def _filtered(request: PartnershipRequest) -> tuple[StatusFilterForm, StatusList]:
@@ -61,10 +65,18 @@ def training_status(request: PartnershipRequest) -> HttpResponse:
     """Summary counts (in total and by agency), then each person's required courses,
     worst first, a page at a time."""
     form, found = _filtered(request)
+    if matches := matches_response(request, form):
+        return matches
     found.read_page(request.GET.get("page"), PEOPLE_PER_PAGE)
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("agencies", None)
+    agency_page = Paginator(list(found.summary.agencies.values()), AGENCIES_PER_PAGE).get_page(
+        request.GET.get("agencies")
+    )
+    agencies_query = request.GET.copy()
+    agencies_query.pop("agencies", None)
     return render(
         request,
         "records/training_status.html",
@@ -72,7 +84,8 @@ def training_status(request: PartnershipRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "counts": selectors.status_counts(found),
-            "agencies": list(found.summary.agencies.values()),
+            "agency_page": agency_page,
+            "agencies_query": agencies_query.urlencode(),
             "query": query.urlencode(),
         },
     )
