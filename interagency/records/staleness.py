@@ -14,6 +14,8 @@ SQLite drops a table's triggers when a migration rebuilds the table, so
 ``migrate``) creates any that are missing; PostgreSQL keeps them.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 MIGRATION = "0005_compliance_standings"  # the migration that adds the table
@@ -96,23 +98,55 @@ def postgres_triggers() -> dict[str, str]:
     return found
 
 
-def migrated(connection: BaseDatabaseWrapper) -> bool:
+def migration_applied(connection: BaseDatabaseWrapper, name: str) -> bool:
+    """Whether the records migration ``name`` has run on this database."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM django_migrations WHERE app = 'records' AND name = %s", [MIGRATION]
+            "SELECT 1 FROM django_migrations WHERE app = 'records' AND name = %s", [name]
         )
         return cursor.fetchone() is not None
 
 
+def run_for_vendor(
+    connection: BaseDatabaseWrapper, *, postgresql: Iterable[str], sqlite: Iterable[str]
+) -> None:
+    """Execute this database's statements of a trigger set, in order."""
+    statements = {"postgresql": postgresql, "sqlite": sqlite}.get(connection.vendor, ())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def restore_sqlite_triggers(
+    connection: BaseDatabaseWrapper,
+    *,
+    migration: str,
+    names: list[str],
+    install: Callable[[BaseDatabaseWrapper], None],
+) -> bool:
+    """Put back a SQLite trigger set a table's rebuild dropped (once ``migration`` made
+    it); True if one of ``names`` was missing. PostgreSQL keeps its triggers."""
+    if connection.vendor != "sqlite" or not migration_applied(connection, migration):
+        return False
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(names))
+        cursor.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608
+            names,
+        )
+        if len(cursor.fetchall()) == len(names):
+            return False
+    install(connection)
+    return True
+
+
 def install_triggers(connection: BaseDatabaseWrapper) -> None:
     """Create (or replace) every trigger on this database."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for statement in [*POSTGRES_FUNCTIONS, *postgres_triggers().values()]:
-                cursor.execute(statement)
-        elif connection.vendor == "sqlite":
-            for statement in sqlite_triggers().values():
-                cursor.execute(statement)
+    run_for_vendor(
+        connection,
+        postgresql=[*POSTGRES_FUNCTIONS, *postgres_triggers().values()],
+        sqlite=sqlite_triggers().values(),
+    )
 
 
 def drop_triggers(connection: BaseDatabaseWrapper) -> None:
@@ -131,16 +165,6 @@ def drop_triggers(connection: BaseDatabaseWrapper) -> None:
 
 def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Put back any SQLite trigger a table's rebuild dropped; True if one was missing."""
-    if connection.vendor != "sqlite" or not migrated(connection):
-        return False
-    names = sqlite_triggers()
-    with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(names))
-        cursor.execute(
-            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608
-            list(names),
-        )
-        if len(cursor.fetchall()) == len(names):
-            return False
-    install_triggers(connection)
-    return True
+    return restore_sqlite_triggers(
+        connection, migration=MIGRATION, names=list(sqlite_triggers()), install=install_triggers
+    )

@@ -20,6 +20,7 @@ import datetime
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from interagency.records import staleness
 from interagency.records.staleness import PERSON_COLUMNS, SESSION, SESSION_COLUMNS
 
 MIGRATION = "0007_year_end_standings"
@@ -120,13 +121,11 @@ def postgres_triggers() -> dict[str, str]:
 
 def install_triggers(connection: BaseDatabaseWrapper) -> None:
     """Create (or replace) every year-end trigger on this database."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for statement in [*POSTGRES_FUNCTIONS, *postgres_triggers().values()]:
-                cursor.execute(statement)
-        elif connection.vendor == "sqlite":
-            for statement in sqlite_triggers().values():
-                cursor.execute(statement)
+    staleness.run_for_vendor(
+        connection,
+        postgresql=[*POSTGRES_FUNCTIONS, *postgres_triggers().values()],
+        sqlite=sqlite_triggers().values(),
+    )
 
 
 def drop_triggers(connection: BaseDatabaseWrapper) -> None:
@@ -143,26 +142,8 @@ def drop_triggers(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-def migrated(connection: BaseDatabaseWrapper) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM django_migrations WHERE app = 'records' AND name = %s", [MIGRATION]
-        )
-        return cursor.fetchone() is not None
-
-
 def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Put back any SQLite year-end trigger a table's rebuild dropped; True if one was."""
-    if connection.vendor != "sqlite" or not migrated(connection):
-        return False
-    names = sqlite_triggers()
-    with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(names))
-        cursor.execute(
-            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608
-            list(names),
-        )
-        if len(cursor.fetchall()) == len(names):
-            return False
-    install_triggers(connection)
-    return True
+    return staleness.restore_sqlite_triggers(
+        connection, migration=MIGRATION, names=list(sqlite_triggers()), install=install_triggers
+    )
